@@ -1,0 +1,72 @@
+// FerretDB 1.24 (MongoDB wire protocol) on the SQLite backend, built once with Go and cached.
+import { existsSync, mkdirSync, rmSync, writeFileSync, cpSync, chmodSync } from 'node:fs';
+import { join } from 'node:path';
+import { cacheDir, log, portOpen, requireTool, run, startDaemon, stopDaemon, waitFor } from './process.mjs';
+
+export const FERRETDB_VERSION = 'v1.24.0';
+
+export function ferretSettings(stateRoot) {
+  return {
+    port: Number(process.env.YIWANG_MONGO_PORT ?? 27018),
+    dir: join(stateRoot, 'ferretdb'),
+  };
+}
+
+/**
+ * `go install …/cmd/ferretdb@v1.24.0` does not work as is: the module proxy refuses the version
+ * list that go install reads for deprecation notices, and the module zip lacks the generated
+ * build/version/version.txt that the binary panics without. So we download the module with
+ * `go mod download`, copy it, write version.txt and `go build` it — the same source, same result.
+ */
+export function ensureFerretBinary() {
+  const bin = join(cacheDir(), `ferretdb-${FERRETDB_VERSION}`, 'ferretdb');
+  if (existsSync(bin)) return bin;
+  requireTool('go', ['version'], 'Go 1.22+');
+  log(`building FerretDB ${FERRETDB_VERSION} with Go into ${bin} (once)`);
+  const work = join(cacheDir(), `ferretdb-${FERRETDB_VERSION}.build`);
+  rmSync(work, { recursive: true, force: true });
+  mkdirSync(work, { recursive: true });
+  const env = { ...process.env, GOFLAGS: '-mod=mod', GOTOOLCHAIN: process.env.GOTOOLCHAIN ?? 'local' };
+  const dl = JSON.parse(run('go', ['mod', 'download', '-json', `github.com/FerretDB/FerretDB@${FERRETDB_VERSION}`], { cwd: work, env }));
+  const src = join(work, 'src');
+  cpSync(dl.Dir, src, { recursive: true });
+  chmodSync(src, 0o755);
+  run('chmod', ['-R', 'u+w', src]);
+  writeFileSync(join(src, 'build', 'version', 'version.txt'), `${FERRETDB_VERSION}\n`);
+  mkdirSync(join(cacheDir(), `ferretdb-${FERRETDB_VERSION}`), { recursive: true });
+  run('go', ['build', '-o', bin, './cmd/ferretdb'], { cwd: src, env });
+  rmSync(work, { recursive: true, force: true });
+  return bin;
+}
+
+async function ferretAnswers(port) {
+  if (!(await portOpen(port))) return false;
+  const { MongoClient } = await import('mongodb');
+  const c = new MongoClient(`mongodb://127.0.0.1:${port}/`, { serverSelectionTimeoutMS: 1000, directConnection: true });
+  try { await c.connect(); await c.db('admin').command({ ping: 1 }); return true; } finally { await c.close().catch(() => {}); }
+}
+
+export async function ferretUp(stateRoot) {
+  const s = ferretSettings(stateRoot);
+  const uri = `mongodb://127.0.0.1:${s.port}/`;
+  if (await ferretAnswers(s.port).catch(() => false)) { log(`a MongoDB-wire server already answers on ${uri}, reusing it`); return { uri, started: false }; }
+  const bin = ensureFerretBinary();
+  await stopDaemon(s.dir, 'ferretdb');
+  const data = join(s.dir, 'data');
+  rmSync(data, { recursive: true, force: true });
+  mkdirSync(data, { recursive: true });
+  const { logFile } = startDaemon({
+    name: 'ferretdb', dir: s.dir, cmd: bin,
+    args: ['--handler=sqlite', `--sqlite-url=file:${data}/`, `--listen-addr=127.0.0.1:${s.port}`, '--debug-addr=-',
+      '--telemetry=disable', `--state-dir=${s.dir}`, '--log-level=WARN'],
+  });
+  const ms = await waitFor(`FerretDB on ${uri}`, () => ferretAnswers(s.port), { logFile });
+  log(`FerretDB ${FERRETDB_VERSION} (SQLite) started on ${uri} in ${ms} ms (log: ${logFile})`);
+  return { uri, started: true };
+}
+
+export async function ferretDown(stateRoot) {
+  const stopped = await stopDaemon(ferretSettings(stateRoot).dir, 'ferretdb');
+  if (stopped) log('FerretDB stopped');
+  return stopped;
+}

@@ -1,0 +1,97 @@
+// Apache Kafka in KRaft mode, single node on 127.0.0.1, from Maven Central jars cached outside the repo.
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync, copyFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { cacheDir, log, portOpen, requireTool, run, startDaemon, stopDaemon, waitFor, readPid, alive } from './process.mjs';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+export const KAFKA_VERSION = '3.9.1';
+
+export function kafkaSettings(stateRoot) {
+  const port = Number(process.env.YIWANG_KAFKA_PORT ?? 19092);
+  return {
+    port,
+    controllerPort: Number(process.env.YIWANG_KAFKA_CONTROLLER_PORT ?? port + 1),
+    dir: join(stateRoot, 'kafka'),
+    heap: process.env.YIWANG_KAFKA_HEAP ?? '512m',
+  };
+}
+
+/** Resolves the broker jars once; later runs find them in the cache. */
+export function ensureKafkaJars() {
+  const libs = join(cacheDir(), `kafka-${KAFKA_VERSION}`, 'libs');
+  if (existsSync(join(libs, `kafka_2.13-${KAFKA_VERSION}.jar`))) return libs;
+  requireTool('java', ['-version'], 'Java 17+');
+  requireTool('mvn', ['-v'], 'Maven 3');
+  log(`fetching Kafka ${KAFKA_VERSION} jars from Maven Central into ${libs}`);
+  const work = join(cacheDir(), `kafka-${KAFKA_VERSION}.tmp`);
+  rmSync(work, { recursive: true, force: true });
+  mkdirSync(work, { recursive: true });
+  copyFileSync(join(here, '..', 'kafka', 'pom.xml'), join(work, 'pom.xml'));
+  run('mvn', ['-q', '-B', 'dependency:copy-dependencies', `-Dkafka.version=${KAFKA_VERSION}`, `-DoutputDirectory=${join(work, 'libs')}`, '-DincludeScope=runtime'], { cwd: work });
+  rmSync(join(cacheDir(), `kafka-${KAFKA_VERSION}`), { recursive: true, force: true });
+  mkdirSync(join(cacheDir(), `kafka-${KAFKA_VERSION}`), { recursive: true });
+  run('mv', [join(work, 'libs'), libs]);
+  rmSync(work, { recursive: true, force: true });
+  return libs;
+}
+
+async function brokerAnswers(port) {
+  if (!(await portOpen(port))) return false;
+  const { Kafka, logLevel } = await import('kafkajs');
+  const admin = new Kafka({ brokers: [`127.0.0.1:${port}`], logLevel: logLevel.NOTHING, retry: { retries: 0 } }).admin();
+  try { await admin.connect(); const c = await admin.describeCluster(); return c.brokers.length > 0; } finally { await admin.disconnect().catch(() => {}); }
+}
+
+export async function kafkaUp(stateRoot) {
+  const s = kafkaSettings(stateRoot);
+  const brokers = `127.0.0.1:${s.port}`;
+  if (await brokerAnswers(s.port).catch(() => false)) { log(`Kafka already answers on ${brokers}, reusing it`); return { brokers, started: false }; }
+  const libs = ensureKafkaJars();
+  // A killed run leaves a pid and a half-written log dir; start from clean storage every time.
+  await stopDaemon(s.dir, 'kafka');
+  const data = join(s.dir, 'data');
+  rmSync(data, { recursive: true, force: true });
+  mkdirSync(data, { recursive: true });
+  const props = join(s.dir, 'server.properties');
+  writeFileSync(props, [
+    'process.roles=broker,controller', 'node.id=1',
+    `controller.quorum.voters=1@127.0.0.1:${s.controllerPort}`,
+    `listeners=PLAINTEXT://127.0.0.1:${s.port},CONTROLLER://127.0.0.1:${s.controllerPort}`,
+    `advertised.listeners=PLAINTEXT://${brokers}`,
+    'controller.listener.names=CONTROLLER', 'inter.broker.listener.name=PLAINTEXT',
+    'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+    `log.dirs=${data}`,
+    'offsets.topic.replication.factor=1', 'offsets.topic.num.partitions=3',
+    'transaction.state.log.replication.factor=1', 'transaction.state.log.min.isr=1',
+    'group.initial.rebalance.delay.ms=0', 'num.partitions=1', 'auto.create.topics.enable=false',
+    'log.retention.hours=-1', 'log.retention.bytes=-1',
+  ].join('\n') + '\n');
+  const classpath = `${libs}/*`;
+  const log4j = `-Dlog4j.configuration=file:${join(here, '..', 'kafka', 'log4j.properties')}`;
+  const clusterId = run('java', ['-cp', classpath, log4j, 'kafka.tools.StorageTool', 'random-uuid']).trim();
+  run('java', ['-cp', classpath, log4j, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', props]);
+  const { logFile } = startDaemon({
+    name: 'kafka', dir: s.dir, cmd: 'java',
+    args: [`-Xmx${s.heap}`, `-Xms${s.heap}`, '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1', '-Djava.awt.headless=true', log4j, '-cp', classpath, 'kafka.Kafka', props],
+  });
+  const ms = await waitFor(`Kafka on ${brokers}`, () => brokerAnswers(s.port), { logFile });
+  log(`Kafka ${KAFKA_VERSION} started on ${brokers} in ${ms} ms (log: ${logFile})`);
+  return { brokers, started: true };
+}
+
+export async function kafkaDown(stateRoot) {
+  const s = kafkaSettings(stateRoot);
+  const stopped = await stopDaemon(s.dir, 'kafka');
+  if (stopped) log('Kafka stopped');
+  return stopped;
+}
+
+export function kafkaRunning(stateRoot) {
+  return alive(readPid(kafkaSettings(stateRoot).dir, 'kafka'));
+}
+
+export function kafkaJarsCached() {
+  const libs = join(cacheDir(), `kafka-${KAFKA_VERSION}`, 'libs');
+  return existsSync(libs) && readdirSync(libs).length > 0;
+}

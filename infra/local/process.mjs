@@ -1,0 +1,83 @@
+// Small process helpers shared by the local Kafka and FerretDB provisioners.
+import { spawn, spawnSync } from 'node:child_process';
+import { createConnection } from 'node:net';
+import { mkdirSync, openSync, readFileSync, writeFileSync, rmSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { homedir } from 'node:os';
+
+export const log = (...a) => { if (process.env.YIWANG_QUIET !== '1') console.error('[infra]', ...a); };
+
+export function cacheDir() {
+  return process.env.YIWANG_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'yiwang');
+}
+
+export function stateDir(repoRoot) {
+  return process.env.YIWANG_STATE ?? join(repoRoot, '.yiwang');
+}
+
+export function portOpen(port, host = '127.0.0.1', timeoutMs = 500) {
+  return new Promise((resolve) => {
+    const s = createConnection({ port, host });
+    const done = (ok) => { s.destroy(); resolve(ok); };
+    s.setTimeout(timeoutMs, () => done(false));
+    s.once('connect', () => done(true));
+    s.once('error', () => done(false));
+  });
+}
+
+export async function waitFor(what, check, { timeoutMs = 90_000, intervalMs = 250, logFile } = {}) {
+  const start = Date.now();
+  for (;;) {
+    if (await check().catch(() => false)) return Date.now() - start;
+    if (Date.now() - start > timeoutMs) {
+      const tail = logFile && existsSync(logFile) ? readFileSync(logFile, 'utf8').split('\n').slice(-30).join('\n') : '';
+      throw new Error(`${what} did not become ready within ${timeoutMs} ms${tail ? `; last log lines:\n${tail}` : ''}`);
+    }
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+}
+
+export function run(cmd, args, opts = {}) {
+  const r = spawnSync(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8', ...opts });
+  if (r.error) throw new Error(`${cmd} could not be started: ${r.error.message}`);
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (exit ${r.status}):\n${(r.stdout ?? '') + (r.stderr ?? '')}`.slice(0, 6000));
+  return r.stdout;
+}
+
+export function requireTool(cmd, versionArgs, hint) {
+  const r = spawnSync(cmd, versionArgs, { stdio: 'ignore' });
+  if (r.error || r.status !== 0) throw new Error(`${cmd} is needed for the no-Docker path (${hint}); install it or set KAFKA_BROKERS / MONGODB_URI`);
+}
+
+/** Starts a daemon detached from this process, logs to a file, records its pid. */
+export function startDaemon({ name, cmd, args, dir, env }) {
+  mkdirSync(dir, { recursive: true });
+  const logFile = join(dir, `${name}.log`);
+  const fd = openSync(logFile, 'a');
+  const child = spawn(cmd, args, { detached: true, stdio: ['ignore', fd, fd], env: { ...process.env, ...env } });
+  child.unref();
+  writeFileSync(join(dir, `${name}.pid`), String(child.pid));
+  return { pid: child.pid, logFile };
+}
+
+export function readPid(dir, name) {
+  try { return Number(readFileSync(join(dir, `${name}.pid`), 'utf8')); } catch { return undefined; }
+}
+
+export function alive(pid) {
+  if (!pid) return false;
+  try { process.kill(pid, 0); return true; } catch { return false; }
+}
+
+/** SIGTERM the daemon's process group, then SIGKILL if it lingers. */
+export async function stopDaemon(dir, name, graceMs = 15_000) {
+  const pid = readPid(dir, name);
+  if (!alive(pid)) { rmSync(join(dir, `${name}.pid`), { force: true }); return false; }
+  const signal = (sig) => { try { process.kill(-pid, sig); } catch { try { process.kill(pid, sig); } catch { /* gone */ } } };
+  signal('SIGTERM');
+  const start = Date.now();
+  while (alive(pid) && Date.now() - start < graceMs) await new Promise((r) => setTimeout(r, 100));
+  if (alive(pid)) signal('SIGKILL');
+  rmSync(join(dir, `${name}.pid`), { force: true });
+  return true;
+}

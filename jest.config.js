@@ -1,0 +1,24 @@
+// One jest run for the whole repo, split into tiers by file name so that
+// `--selectProjects unit` needs no servers, while int/e2e share one broker
+// and one database server started once by the global set-up.
+const swc = ['@swc/jest', { jsc: { parser: { syntax: 'typescript', decorators: false }, target: 'es2022' }, module: { type: 'commonjs' } }];
+const moduleNameMapper = {
+  '^@yiwang/proto/(.*)$': '<rootDir>/libs/proto/src/gen/$1',
+  '^@yiwang/([a-z-]+)$': '<rootDir>/libs/$1/src/index.ts',
+};
+const common = {
+  rootDir: __dirname,
+  transform: { '^.+\\.ts$': swc },
+  moduleNameMapper,
+  testEnvironment: 'node',
+  roots: ['<rootDir>/libs', '<rootDir>/services', '<rootDir>/test'],
+};
+module.exports = {
+  globalSetup: '<rootDir>/libs/testing/jest/global-setup.mjs',
+  globalTeardown: '<rootDir>/libs/testing/jest/global-teardown.mjs',
+  projects: [
+    { ...common, displayName: 'unit', testMatch: ['**/*.unit.spec.ts'] },
+    { ...common, displayName: 'int', testMatch: ['**/*.int.spec.ts'], testTimeout: 60000 },
+    { ...common, displayName: 'e2e', testMatch: ['**/*.e2e.spec.ts'], testTimeout: 180000 },
+  ],
+};
