@@ -1,7 +1,7 @@
 // FerretDB 1.24 (MongoDB wire protocol) on the SQLite backend, built once with Go and cached.
 import { existsSync, mkdirSync, rmSync, writeFileSync, cpSync, chmodSync } from 'node:fs';
 import { join } from 'node:path';
-import { cacheDir, log, portOpen, requireTool, run, startDaemon, stopDaemon, waitFor } from './process.mjs';
+import { cacheDir, freshDataDir, log, portOpen, requireTool, run, startDaemon, stopDaemon, waitFor } from './process.mjs';
 
 export const FERRETDB_VERSION = 'v1.24.0';
 
@@ -49,12 +49,17 @@ async function ferretAnswers(port) {
 export async function ferretUp(stateRoot) {
   const s = ferretSettings(stateRoot);
   const uri = `mongodb://127.0.0.1:${s.port}/`;
-  if (await ferretAnswers(s.port).catch(() => false)) { log(`a MongoDB-wire server already answers on ${uri}, reusing it`); return { uri, started: false }; }
+  // Something listens: reuse it, even if it is slow to answer under load. Restarting a server that is
+  // merely busy would pull the data from under every other test run using it.
+  if (await portOpen(s.port)) {
+    await waitFor(`the MongoDB-wire server on ${uri}`, () => ferretAnswers(s.port), { timeoutMs: 60_000 });
+    log(`a MongoDB-wire server already answers on ${uri}, reusing it`);
+    return { uri, started: false };
+  }
   const bin = ensureFerretBinary();
   await stopDaemon(s.dir, 'ferretdb');
-  const data = join(s.dir, 'data');
-  rmSync(data, { recursive: true, force: true });
-  mkdirSync(data, { recursive: true });
+  // A fresh data folder per start: never reuse or delete files a stray process may still have mapped.
+  const data = freshDataDir(s.dir);
   const { logFile } = startDaemon({
     name: 'ferretdb', dir: s.dir, cmd: bin,
     args: ['--handler=sqlite', `--sqlite-url=file:${data}/`, `--listen-addr=127.0.0.1:${s.port}`, '--debug-addr=-',

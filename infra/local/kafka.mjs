@@ -2,7 +2,7 @@
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync, copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { cacheDir, log, portOpen, requireTool, run, startDaemon, stopDaemon, waitFor, readPid, alive } from './process.mjs';
+import { cacheDir, freshDataDir, log, portOpen, requireTool, run, startDaemon, stopDaemon, waitFor, readPid, alive } from './process.mjs';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 export const KAFKA_VERSION = '3.9.1';
@@ -46,13 +46,16 @@ async function brokerAnswers(port) {
 export async function kafkaUp(stateRoot) {
   const s = kafkaSettings(stateRoot);
   const brokers = `127.0.0.1:${s.port}`;
-  if (await brokerAnswers(s.port).catch(() => false)) { log(`Kafka already answers on ${brokers}, reusing it`); return { brokers, started: false }; }
+  // Something listens: reuse it (a busy broker is not a dead one).
+  if (await portOpen(s.port)) {
+    await waitFor(`Kafka on ${brokers}`, () => brokerAnswers(s.port), { timeoutMs: 60_000 });
+    log(`Kafka already answers on ${brokers}, reusing it`);
+    return { brokers, started: false };
+  }
   const libs = ensureKafkaJars();
-  // A killed run leaves a pid and a half-written log dir; start from clean storage every time.
+  // A killed run leaves a pid and a half-written log dir; start from fresh storage every time.
   await stopDaemon(s.dir, 'kafka');
-  const data = join(s.dir, 'data');
-  rmSync(data, { recursive: true, force: true });
-  mkdirSync(data, { recursive: true });
+  const data = freshDataDir(s.dir);
   const props = join(s.dir, 'server.properties');
   writeFileSync(props, [
     'process.roles=broker,controller', 'node.id=1',

@@ -1,7 +1,7 @@
 // Small process helpers shared by the local Kafka and FerretDB provisioners.
 import { spawn, spawnSync } from 'node:child_process';
 import { createConnection } from 'node:net';
-import { mkdirSync, openSync, readFileSync, writeFileSync, rmSync, existsSync } from 'node:fs';
+import { mkdirSync, openSync, readFileSync, writeFileSync, rmSync, existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { homedir } from 'node:os';
 
@@ -80,4 +80,13 @@ export async function stopDaemon(dir, name, graceMs = 15_000) {
   if (alive(pid)) signal('SIGKILL');
   rmSync(join(dir, `${name}.pid`), { force: true });
   return true;
+}
+
+/** A new `data-<time>` folder under dir; older ones (from stopped or killed runs) are removed. */
+export function freshDataDir(dir) {
+  mkdirSync(dir, { recursive: true });
+  for (const name of readdirSync(dir)) if (name === 'data' || name.startsWith('data-')) rmSync(join(dir, name), { recursive: true, force: true });
+  const data = join(dir, `data-${Date.now()}`);
+  mkdirSync(data, { recursive: true });
+  return data;
 }

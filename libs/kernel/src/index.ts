@@ -10,3 +10,4 @@ export * from './store/mongo/mongo-event-store';
 export * from './store/mongo/mongo-snapshot-store';
 export * from './store/mongo/sequencer';
 export * from './commands/command-handler';
+export * from './messaging';

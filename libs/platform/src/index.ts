@@ -1,1 +1,23 @@
-export {};
+/**
+ * @yiwang/platform — what every Yiwang service needs around its domain: configuration, logging,
+ * authentication, the gRPC and HTTP edges, readiness checks and OpenTelemetry.
+ * The kernel never imports this library; services wire it up in their `main.ts`.
+ */
+export * from './config/schema';
+export * from './logging/logger';
+export * from './auth/principal';
+export * from './auth/jwt';
+export * from './telemetry/telemetry';
+export * from './telemetry/lazy-instrument';
+export * from './readiness/checks';
+export { authed, unary, callContext, type CallContext, type AuthedUnaryHandler, type ServerCall } from './grpc/call-context';
+export { createGrpcServer, type GrpcServer, type GrpcServerOptions, type GrpcServiceRegistration } from './grpc/server';
+export * from './grpc/client';
+export * from './grpc/errors';
+export { DeadlineExceeded, CallCancelled } from './grpc/call-scope';
+export { extractTraceContext, injectTraceContext } from './grpc/trace-context';
+export { findProtoRoot, loadReflectionDescriptors } from './grpc/reflection';
+export { buildHttpApp, sendProblem, type HttpAppOptions } from './http/app';
+export { type HttpApp } from './http/http-app-type';
+export { principalOf } from './http/auth-hook';
+export * from './http/problem';

@@ -17,8 +17,10 @@ export function uniqueName(hint: string): string {
 }
 
 /**
- * A fresh database for one test file. Dropped by `close()` so the shared server stays small.
- * Usage: `const t = await testDatabase(__filename); … afterAll(() => t.close())`.
+ * A fresh database for one test file. Usage: `const t = await testDatabase(__filename); … afterAll(() => t.close())`.
+ * Not dropped on close: FerretDB 1.24 (SQLite) can crash with SIGBUS when a database is dropped
+ * while another connection still reads it — one failing test would then take every other test file
+ * down with it. The server's data folder is fresh on every start, so nothing piles up across runs.
  */
 export async function testDatabase(hint: string): Promise<{ client: MongoClient; db: Db; close: () => Promise<void> }> {
   const client = new MongoClient(testServers().mongoUri);
@@ -28,7 +30,6 @@ export async function testDatabase(hint: string): Promise<{ client: MongoClient;
     client,
     db,
     close: async () => {
-      await db.dropDatabase().catch(() => undefined);
       await client.close();
     },
   };

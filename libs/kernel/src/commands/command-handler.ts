@@ -56,14 +56,19 @@ export class CommandHandler<Command, Event, State> {
 
   /** The aggregate's current state and version (version 0: the stream does not exist). */
   async load(streamId: string): Promise<{ state: State; version: number }> {
+    const { state, version } = await this.loadWithEvents(streamId);
+    return { state, version };
+  }
+
+  private async loadWithEvents(streamId: string): Promise<{ state: State; version: number; events: readonly RecordedEvent[] }> {
     const snap = this.options.snapshots ? await this.options.snapshots.store.load<State>(streamId, this.options.snapshots.schema) : null;
-    const { version, events } = await this.store.readStream(streamId, { fromVersion: (snap?.version ?? 0) + 1 });
+    const { version, events } = await this.store.readStream(streamId, { fromVersion: (snap?.version ?? 0) + 1, fromIsCommitBoundary: snap !== null });
     let state = snap?.state ?? this.decider.initialState();
     for (const e of events) {
       const mapped = this.mapping.fromRecorded(e);
       if (mapped !== null) state = this.decider.evolve(state, mapped);
     }
-    return { state, version: Math.max(version, snap?.version ?? 0) };
+    return { state, version: Math.max(version, snap?.version ?? 0), events };
   }
 
   async handle(streamId: string, command: Command, options: HandleOptions = {}): Promise<HandleResult<State>> {
@@ -72,7 +77,12 @@ export class CommandHandler<Command, Event, State> {
       if (earlier) return earlier;
     }
     for (let attempt = 0; ; attempt++) {
-      const { state, version } = await this.load(streamId);
+      const { state, version, events: recent } = await this.loadWithEvents(streamId);
+      if (options.commandId) {
+        // The command's record is written just after its commit; a racing retry may see the events first.
+        const mine = recent.filter((e) => e.commandId === options.commandId);
+        if (mine.length > 0) return { streamId, version: mine[mine.length - 1]!.streamVersion, state, events: mine, replayed: true };
+      }
       if (options.expectedVersion !== undefined && options.expectedVersion !== version) {
         throw new ConcurrencyError(streamId, String(options.expectedVersion), version);
       }

@@ -15,6 +15,8 @@ export interface ReadStreamOptions {
   readonly fromVersion?: number;
   /** Last version to return (inclusive). */
   readonly toVersion?: number;
+  /** The caller knows `fromVersion - 1` is where an earlier append ended (a snapshot's version): start there. */
+  readonly fromIsCommitBoundary?: boolean;
 }
 
 export interface ReadAllOptions {

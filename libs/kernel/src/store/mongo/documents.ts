@@ -1,6 +1,13 @@
 import type { Actor } from '../../events/envelope';
 
-/** An event as stored, inside a commit and in the log (where `_id` is its position). */
+/*
+ * Storage layout. FerretDB 1.24 (SQLite) answers only one kind of query without scanning the whole
+ * collection: equality on a string `_id`. So every hot path here is a string-`_id` lookup or insert,
+ * and inserts on a unique `_id` are also the only writes it makes exclusive (conditional updates
+ * race). MongoDB 7 serves the same layout just as well.
+ */
+
+/** An event as stored inside a commit and a log segment. */
 export interface StoredEvent {
   id: string;
   type: string;
@@ -17,38 +24,69 @@ export interface StoredEvent {
 }
 
 /**
- * One append: an immutable document holding the whole batch, so the batch is atomic by construction.
- * `_id` is `<streamId>:<prev>` — the version the batch follows — so two writers that read the same
- * version compete for the same key and the unique `_id` lets exactly one in. This is an insert, not a
- * conditional update, because only inserts are exclusive on FerretDB 1.24 as well as MongoDB.
- * A stream is any number of commits, so no stream meets the 16 MB document limit.
+ * One append: an immutable document with the whole batch, so a batch is atomic by construction.
+ * `_id` is `<streamId>:<prev>`, the version the batch follows: writers that read the same version
+ * race for the same key and exactly one insert wins. The next commit's `_id` is `<streamId>:<last>`,
+ * so a stream is a chain walked by `_id` lookups, and no stream meets the 16 MB document limit.
  */
 export interface CommitDocument {
   _id: string;
   streamId: string;
-  /** Version before this batch (0 for the first). */
   prev: number;
-  /** Version of the batch's last event. */
   last: number;
   committedAt: Date;
   events: StoredEvent[];
-  /** Idempotency keys of the commands that produced the batch, for retried commands. */
   commandIds: string[];
-  /** Set once the sequencer has placed every event of the batch in the log. */
-  sequenced: boolean;
-  /** Log positions of the events, in batch order, once sequenced. */
-  positions?: number[];
+  /** Set by the sequencer once the batch is in the log, with the position of its first event. */
+  sequenced?: boolean;
+  position?: number;
 }
 
-/** The ordered log: one document per event, `_id` = position, contiguous from 1. */
-export interface LogDocument extends StoredEvent {
-  _id: number;
+/** A commit the sequencer has not placed yet. Inserted before the commit, deleted once placed. */
+export interface PendingDocument {
+  _id: string;
+  streamId: string;
+  prev: number;
+  at: Date;
+}
+
+/**
+ * A run of the ordered log: positions `first..last`, contiguous with the previous segment.
+ * `_id` is `first` zero-padded, so the segment after one ending at L is found by `_id` = pad(L+1),
+ * and two sequencers that both try to continue the log at the same position cannot both succeed.
+ */
+export interface SegmentDocument {
+  _id: string;
+  first: number;
+  last: number;
+  /** Lease term of the sequencer that wrote it (for diagnosis of overlapping holders). */
+  term: number;
+  writtenAt: Date;
+  commitIds: string[];
+  events: StoredEvent[];
+}
+
+/** Where an idempotency key's events are: `_id` = `<streamId>|<commandId>`. */
+export interface CommandRecord {
+  _id: string;
+  commitId: string;
+}
+
+/** Hints, never truth: the log's last position as last written (readers walk forward from it). */
+export interface LogHeadDocument {
+  _id: 'head';
+  last: number;
 }
 
 export const COLLECTIONS = {
   commits: 'es_commits',
+  pending: 'es_pending',
   log: 'es_log',
+  logHead: 'es_log_head',
+  commands: 'es_commands',
   snapshots: 'es_snapshots',
 } as const;
 
 export const commitId = (streamId: string, prev: number): string => `${streamId}:${prev}`;
+export const segmentId = (first: number): string => String(first).padStart(16, '0');
+export const commandRecordId = (streamId: string, commandId: string): string => `${streamId}|${commandId}`;

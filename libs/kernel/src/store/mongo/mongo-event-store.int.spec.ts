@@ -21,7 +21,6 @@ beforeAll(async () => {
   db = t.db;
 });
 afterAll(async () => {
-  for (let i = 1; i <= n; i++) await t.client.db(`${db.databaseName}_${i}`).dropDatabase().catch(() => undefined);
   await t.close();
 });
 
@@ -192,6 +191,7 @@ describe('upcasting and long streams', () => {
     expect(events.map((e) => (e.data as { i: number }).i)).toEqual([1794, 1795, 1796, 1797, 1798, 1799]);
     const commits = await store.commits.find({ streamId: 'long' }).toArray();
     expect(commits).toHaveLength(18);
-    expect(commits.every((c) => c.sequenced && c.positions!.length === 100)).toBe(true);
+    expect(commits.every((c) => c.sequenced === true)).toBe(true);
+    expect((await store.readAll({ after: 1794, limit: 3 })).map((e) => e.streamVersion)).toEqual([1795, 1796, 1797]);
   }, 120_000);
 });

@@ -2,41 +2,50 @@ import type { Collection, Db } from 'mongodb';
 import { metrics } from '@opentelemetry/api';
 import { MongoLease } from '../../leases/mongo-lease';
 import { uuidv7 } from '../../ids/uuid-v7';
-import type { CommitDocument, LogDocument, StoredEvent } from './documents';
+import { segmentId, type CommitDocument, type PendingDocument, type SegmentDocument } from './documents';
+import type { LogSegments } from './log-segments';
 import { isDuplicateKeyError } from './mongo-errors';
 
 export interface SequencerOptions {
   readonly serviceName: string;
   readonly now?: () => Date;
-  /** Most events moved into the log in one pass. */
+  /** Most events placed in one segment. */
   readonly batchSize?: number;
-  /** How often an idle sequencer looks for work that another process appended. */
+  /** How often an idle sequencer looks for work appended by other processes. */
   readonly pollIntervalMs?: number;
   readonly leaseTtlMs?: number;
+  /** A marker whose commit has not appeared after this long belongs to a dead or losing writer. */
+  readonly orphanAfterMs?: number;
+  /** How often to sweep commits for any that lost their marker (a writer stalled past orphanAfterMs). */
+  readonly sweepIntervalMs?: number;
   /** Identity in the lease; unique per process by default. */
   readonly owner?: string;
 }
 
 const meter = metrics.getMeter('@yiwang/kernel');
 const sequencedCounter = meter.createCounter('yiwang.events.sequenced', { description: 'events placed in the ordered log' });
+const MAX_SEGMENT_BYTES = 4 * 1024 * 1024;
 
 /**
- * Gives appended events their place in the service-wide ordered log.
+ * Gives committed events their place in the service-wide ordered log.
  *
- * Why a sequencer and not a counter at append time: a counter hands out position P to a writer that
- * may commit after P+1 is already visible (or never), so a reader tailing "after P" skips events or
- * waits on holes forever. Here positions are created by inserting `_id = max + 1` into the log, and
- * an insert of P only happens after P−1 is visible, so the log is contiguous at every instant. A lease
- * keeps one sequencer busy per service; a stale one that keeps writing can only hit duplicate keys
- * (on the position, or on stream+version), never create a hole or a second copy.
+ * Why not a counter at append time: a writer that takes position P may become visible after P+1,
+ * or never, so a reader tailing "after P" skips events or waits on a hole. Here one leased process
+ * writes the log, and each segment claims `_id` = pad(previous last + 1) by insert: the log is
+ * contiguous at every instant, and a stale holder that keeps writing hits a duplicate key, reads
+ * what the other wrote, and drops those commits from its batch instead of writing them twice.
  */
 export class Sequencer {
   private readonly lease: MongoLease;
   private readonly batchSize: number;
   private readonly pollIntervalMs: number;
-  private nextPosition: number | null = null;
-  /** Highest placed version per stream, as far as this process knows (never ahead of the log). */
-  private readonly headCache = new Map<string, number>();
+  private readonly orphanAfterMs: number;
+  private readonly sweepIntervalMs: number;
+  private readonly now: () => Date;
+  private tail: number | null = null;
+  private lastSweep = 0;
+  /** Commits known to be in the log (recent ones), so a batch never repeats them. */
+  private readonly placed = new Set<string>();
   private running = false;
   private loopDone: Promise<void> | null = null;
   private wakeUp: (() => void) | null = null;
@@ -47,11 +56,15 @@ export class Sequencer {
   constructor(
     db: Db,
     private readonly commits: Collection<CommitDocument>,
-    private readonly log: Collection<LogDocument>,
+    private readonly pending: Collection<PendingDocument>,
+    private readonly log: LogSegments,
     private readonly options: SequencerOptions,
   ) {
     this.batchSize = options.batchSize ?? 500;
     this.pollIntervalMs = options.pollIntervalMs ?? 50;
+    this.orphanAfterMs = options.orphanAfterMs ?? 30_000;
+    this.sweepIntervalMs = options.sweepIntervalMs ?? 600_000;
+    this.now = options.now ?? (() => new Date());
     this.lease = new MongoLease(db, `sequencer:${options.serviceName}`, options.owner ?? `sequencer-${uuidv7()}`, { ttlMs: options.leaseTtlMs ?? 5000 });
   }
 
@@ -79,13 +92,13 @@ export class Sequencer {
     await this.lease.release().catch(() => undefined);
   }
 
-  /** Sequences until nothing is left; returns how many events were placed. */
+  /** Sequences until nothing is left; returns how many events were placed. Needs no lease (tests, tools). */
   async drain(): Promise<number> {
     let total = 0;
     for (;;) {
-      const n = await this.step();
-      total += n;
-      if (n === 0) return total;
+      const { placed, progressed } = await this.step();
+      total += placed;
+      if (!progressed) return total;
     }
   }
 
@@ -95,10 +108,7 @@ export class Sequencer {
       try {
         if (!holding || Date.now() - this.lastRenewal > this.lease.ttl / 3) {
           const held = await this.lease.tryAcquire();
-          if (held && !holding) {
-            this.nextPosition = null; // another holder may have advanced the log
-            this.headCache.clear();
-          }
+          if (held && !holding) this.forget(); // another holder may have advanced the log meanwhile
           holding = held;
           this.lastRenewal = Date.now();
         }
@@ -106,13 +116,19 @@ export class Sequencer {
           await this.sleep(this.lease.ttl / 2);
           continue;
         }
-        const n = await this.step();
-        if (n === 0) await this.sleep(this.pollIntervalMs);
+        const { progressed } = await this.step();
+        if (!progressed) await this.sleep(this.pollIntervalMs);
       } catch {
-        this.nextPosition = null;
+        this.forget();
         await this.sleep(this.pollIntervalMs * 4);
       }
     }
+  }
+
+  private forget(): void {
+    this.tail = null;
+    this.placed.clear();
+    this.lastSweep = 0;
   }
 
   private sleep(ms: number): Promise<void> {
@@ -134,112 +150,147 @@ export class Sequencer {
     });
   }
 
-  /**
-   * One pass: take unsequenced commits, oldest first, and place their events in the log. A commit
-   * waits when its predecessor in the stream is not placed yet, so each stream's order holds even
-   * when clocks of different writers disagree.
-   */
-  async step(): Promise<number> {
-    const waiting = await this.commits.find({ sequenced: false }).sort({ committedAt: 1, _id: 1 }).limit(this.batchSize).toArray();
-    if (waiting.length === 0) return 0;
-    const byStream = new Map<string, CommitDocument[]>();
-    for (const c of waiting) byStream.set(c.streamId, [...(byStream.get(c.streamId) ?? []), c]);
-    const heads = new Map<string, number>();
-    for (const streamId of byStream.keys()) {
-      const first = byStream.get(streamId)![0]!;
-      let head = this.headCache.get(streamId) ?? (await this.placedHead(streamId));
-      if (first.prev > head) head = await this.placedHead(streamId); // the cache may lag a racing sequencer
-      heads.set(streamId, head);
+  /** One pass: place the waiting commits, oldest first and in stream order, as one log segment. */
+  async step(): Promise<{ placed: number; progressed: boolean }> {
+    await this.ensureTail();
+    await this.maybeSweep();
+    const markers = await this.pending.find({}).toArray();
+    if (markers.length === 0) return { placed: 0, progressed: false };
+    const byId = new Map<string, CommitDocument>();
+    for (let i = 0; i < markers.length; i += 64) {
+      const found = await Promise.all(markers.slice(i, i + 64).map((m) => this.commits.findOne({ _id: m._id })));
+      for (const c of found) if (c) byId.set(c._id, c);
     }
-
-    const queue: StoredEvent[] = [];
-    const ready: CommitDocument[] = [];
-    const blocked = new Set<string>();
-    for (const c of waiting) {
-      const head = heads.get(c.streamId) ?? 0;
-      if (blocked.has(c.streamId) || c.prev > head) {
-        blocked.add(c.streamId);
-        continue;
-      }
-      for (const e of c.events) if (e.streamVersion > head) queue.push(e);
-      heads.set(c.streamId, Math.max(head, c.last));
-      ready.push(c);
+    const { batch, done } = this.chooseBatch(markers, byId);
+    let placedEvents = 0;
+    if (batch.length > 0) {
+      const written = await this.writeSegment(batch);
+      placedEvents = written.events;
+      done.push(...written.commitIds);
     }
-    const { placed, positions } = await this.insertContiguously(queue);
-    if (this.headCache.size > 50_000) this.headCache.clear();
-    for (const c of ready) this.headCache.set(c.streamId, Math.max(this.headCache.get(c.streamId) ?? 0, c.last));
-    await this.markSequenced(ready, positions);
-    if (placed > 0) {
-      sequencedCounter.add(placed, { service: this.options.serviceName });
+    if (done.length > 0) await this.pending.deleteMany({ _id: { $in: done } });
+    if (placedEvents > 0) {
+      sequencedCounter.add(placedEvents, { service: this.options.serviceName });
       this.listeners.forEach((l) => l());
     }
-    return Math.max(ready.length, placed);
+    return { placed: placedEvents, progressed: done.length > 0 };
   }
 
-  /** Highest version of the stream already in the log (0 if none). */
-  private async placedHead(streamId: string): Promise<number> {
-    const doc = await this.log.find({ streamId }, { projection: { streamVersion: 1 } }).sort({ streamVersion: -1 }).limit(1).next();
-    return doc?.streamVersion ?? 0;
-  }
-
-  private async insertContiguously(events: readonly StoredEvent[]): Promise<{ placed: number; positions: Map<string, number> }> {
-    const positions = new Map<string, number>();
-    let queue = [...events];
-    let position = this.nextPosition ?? (await this.maxPosition()) + 1;
-    let placed = 0;
-    while (queue.length > 0) {
-      const docs: LogDocument[] = queue.map((e, i) => ({ _id: position + i, ...e }));
-      try {
-        await this.log.insertMany(docs, { ordered: true });
-        for (const d of docs) positions.set(d.id, d._id);
-        position += docs.length;
-        placed += docs.length;
-        queue = [];
-      } catch (e) {
-        if (!isDuplicateKeyError(e)) {
-          this.nextPosition = null;
-          throw e;
-        }
-        const failedAt = (e as { writeErrors?: Array<{ index: number }> }).writeErrors?.[0]?.index ?? 0;
-        for (const d of docs.slice(0, failedAt)) positions.set(d.id, d._id);
-        position += failedAt;
-        placed += failedAt;
-        queue = queue.slice(failedAt);
-        const failed = queue[0]!;
-        // Which unique key? FerretDB does not say, so ask: is this event already in the log?
-        if (await this.log.findOne({ streamId: failed.streamId, streamVersion: failed.streamVersion }, { projection: { _id: 1 } })) {
-          queue = queue.slice(1);
-        } else {
-          position = (await this.maxPosition()) + 1; // another sequencer took the position
-        }
-      }
-    }
-    this.nextPosition = position;
-    return { placed, positions };
-  }
-
-  private async maxPosition(): Promise<number> {
-    const last = await this.log.find({}, { projection: { _id: 1 } }).sort({ _id: -1 }).limit(1).next();
-    return last?._id ?? 0;
-  }
-
-  /** Records where each placed commit's events landed (reads them back: a racing sequencer may have placed some). */
-  private async markSequenced(commits: readonly CommitDocument[], known: ReadonlyMap<string, number>): Promise<void> {
-    if (commits.length === 0) return;
-    const ops = [];
-    for (const c of commits) {
-      const mine = c.events.map((e) => known.get(e.id));
-      if (mine.every((p): p is number => p !== undefined)) {
-        ops.push({ updateOne: { filter: { _id: c._id }, update: { $set: { sequenced: true, positions: mine } } } });
+  /**
+   * Commit order across streams (by marker time), stream order within a stream (by version): the
+   * k-th marker of a stream in time order takes that stream's k-th smallest `prev`, so a writer
+   * with a slow clock cannot put version 7 before version 5.
+   */
+  private chooseBatch(markers: readonly PendingDocument[], byId: ReadonlyMap<string, CommitDocument>): { batch: CommitDocument[]; done: string[] } {
+    const inStreamOrder = new Map<string, PendingDocument[]>();
+    for (const m of markers) inStreamOrder.set(m.streamId, [...(inStreamOrder.get(m.streamId) ?? []), m]);
+    for (const list of inStreamOrder.values()) list.sort((a, b) => a.prev - b.prev);
+    const taken = new Map<string, number>();
+    const blocked = new Set<string>();
+    const batch: CommitDocument[] = [];
+    const done: string[] = [];
+    let events = 0;
+    let bytes = 0;
+    const now = this.now().getTime();
+    for (const m of [...markers].sort((a, b) => a.at.getTime() - b.at.getTime() || a._id.localeCompare(b._id))) {
+      const k = taken.get(m.streamId) ?? 0;
+      taken.set(m.streamId, k + 1);
+      const next = inStreamOrder.get(m.streamId)![k]!;
+      const c = byId.get(next._id);
+      if (!c) {
+        if (now - next.at.getTime() > this.orphanAfterMs) done.push(next._id); // its writer died or lost
+        blocked.add(m.streamId);
         continue;
       }
-      const placed = await this.log
-        .find({ streamId: c.streamId, streamVersion: { $gt: c.prev, $lte: c.last } }, { projection: { _id: 1, streamVersion: 1 } })
-        .sort({ streamVersion: 1 })
-        .toArray();
-      if (placed.length !== c.last - c.prev) continue; // not all placed yet: the next pass finishes it
-      ops.push({ updateOne: { filter: { _id: c._id }, update: { $set: { sequenced: true, positions: placed.map((p) => p._id) } } } });
+      if (c.sequenced || this.placed.has(c._id)) {
+        done.push(c._id);
+        continue;
+      }
+      if (blocked.has(m.streamId)) continue;
+      const size = JSON.stringify(c.events).length;
+      if (batch.length > 0 && (events + c.events.length > this.batchSize || bytes + size > MAX_SEGMENT_BYTES)) {
+        blocked.add(m.streamId); // keep the stream's order: nothing of it after a commit left out
+        continue;
+      }
+      batch.push(c);
+      events += c.events.length;
+      bytes += size;
     }
-    if (ops.length > 0) await this.commits.bulkWrite(ops, { ordered: false });
+    return { batch, done };
+  }
+
+  private async writeSegment(batch: CommitDocument[]): Promise<{ events: number; commitIds: string[] }> {
+    let todo = batch;
+    for (;;) {
+      todo = todo.filter((c) => !this.placed.has(c._id));
+      if (todo.length === 0) return { events: 0, commitIds: batch.map((c) => c._id) };
+      const first = this.tail! + 1;
+      const events = todo.flatMap((c) => c.events);
+      const segment: SegmentDocument = {
+        _id: segmentId(first),
+        first,
+        last: first + events.length - 1,
+        term: this.lease.term ?? 0,
+        writtenAt: this.now(),
+        commitIds: todo.map((c) => c._id),
+        events,
+      };
+      try {
+        await this.log.segments.insertOne(segment);
+      } catch (e) {
+        if (!isDuplicateKeyError(e)) throw e;
+        // Another sequencer continued the log first: learn what it placed and go after it.
+        await this.catchUp();
+        continue;
+      }
+      this.log.remember(segment.first, segment.last);
+      this.tail = segment.last;
+      let position = first;
+      const ops = todo.map((c) => {
+        const op = { updateOne: { filter: { _id: c._id }, update: { $set: { sequenced: true, position } } } };
+        position += c.events.length;
+        return op;
+      });
+      for (const c of todo) this.remember(c._id);
+      await this.commits.bulkWrite(ops, { ordered: false });
+      await this.log.setHeadHint(segment.last);
+      return { events: events.length, commitIds: batch.map((c) => c._id) };
+    }
+  }
+
+  private remember(commit: string): void {
+    if (this.placed.size > 50_000) this.placed.clear();
+    this.placed.add(commit);
+  }
+
+  /** Follows segments past our tail, remembering the commits in them. */
+  private async catchUp(): Promise<void> {
+    for (;;) {
+      const next = await this.log.byFirst(this.tail! + 1);
+      if (!next) return;
+      for (const c of next.commitIds) this.remember(c);
+      this.tail = next.last;
+    }
+  }
+
+  private async ensureTail(): Promise<void> {
+    if (this.tail !== null) return;
+    this.tail = await this.log.headPosition();
+    // A holder that died after writing a segment but before clearing its markers left commits that
+    // look waiting; the recent segments say they are placed.
+    const recent = await this.log.segments.find({ last: { $gt: Math.max(0, this.tail - 20 * this.batchSize) } }, { projection: { commitIds: 1 } }).toArray();
+    for (const s of recent) for (const c of s.commitIds) this.remember(c);
+  }
+
+  /** Re-marks commits that are in no segment and have no marker (their writer stalled past the orphan time). */
+  private async maybeSweep(): Promise<void> {
+    if (Date.now() - this.lastSweep < this.sweepIntervalMs) return;
+    this.lastSweep = Date.now();
+    const cutoff = new Date(this.now().getTime() - this.orphanAfterMs);
+    const lost = await this.commits.find({ sequenced: { $ne: true }, committedAt: { $lt: cutoff } }, { projection: { _id: 1, streamId: 1, prev: 1, committedAt: 1 } }).toArray();
+    for (const c of lost) {
+      if (this.placed.has(c._id)) continue;
+      await this.pending.insertOne({ _id: c._id, streamId: c.streamId, prev: c.prev, at: c.committedAt }).catch(() => undefined);
+    }
   }
 }

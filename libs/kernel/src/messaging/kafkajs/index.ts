@@ -1,0 +1,1 @@
+export { KafkajsBroker, type KafkajsBrokerOptions } from './kafkajs-broker';

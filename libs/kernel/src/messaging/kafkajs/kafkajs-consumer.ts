@@ -1,0 +1,96 @@
+import type { Consumer, IHeaders, KafkaMessage } from 'kafkajs';
+import type { HandlerControl, IncomingHeaders, IncomingMessage, MessageConsumer, MessageHandlers, TopicPartitionOffset } from '../ports';
+
+/** The {@link MessageConsumer} port on a kafkajs consumer, with auto-commit off. */
+export class KafkajsConsumer implements MessageConsumer {
+  private stopping = false;
+  private readonly assignmentListeners = new Set<(assignment: Readonly<Record<string, readonly number[]>>) => void>();
+
+  constructor(private readonly consumer: Consumer) {
+    consumer.on(consumer.events.GROUP_JOIN, (event) => {
+      for (const l of this.assignmentListeners) l(event.payload.memberAssignment);
+    });
+  }
+
+  connect(): Promise<void> {
+    return this.consumer.connect();
+  }
+
+  subscribe(topics: readonly string[], options: { fromBeginning?: boolean } = {}): Promise<void> {
+    return this.consumer.subscribe({ topics: [...topics], fromBeginning: options.fromBeginning ?? false });
+  }
+
+  async run(handlers: MessageHandlers): Promise<void> {
+    this.stopping = false;
+    const isRunning = (): boolean => !this.stopping;
+    if (handlers.eachMessage) {
+      const handle = handlers.eachMessage;
+      await this.consumer.run({
+        autoCommit: false,
+        eachMessage: async ({ topic, partition, message, heartbeat }) => {
+          const control: HandlerControl = { heartbeat, isRunning };
+          await handle(toIncoming(topic, partition, message), control);
+        },
+      });
+      return;
+    }
+    const handle = handlers.eachBatch;
+    await this.consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      eachBatch: async ({ batch, heartbeat, isRunning: kafkaRunning, isStale }) => {
+        const control: HandlerControl = { heartbeat, isRunning: () => isRunning() && kafkaRunning() && !isStale() };
+        await handle(
+          { topic: batch.topic, partition: batch.partition, highWatermark: batch.highWatermark, messages: batch.messages.map((m) => toIncoming(batch.topic, batch.partition, m)) },
+          control,
+        );
+      },
+    });
+  }
+
+  commit(offsets: readonly TopicPartitionOffset[]): Promise<void> {
+    return this.consumer.commitOffsets(offsets.map((o) => ({ topic: o.topic, partition: o.partition, offset: o.offset })));
+  }
+
+  pause(topics: ReadonlyArray<{ topic: string; partitions?: readonly number[] }>): void {
+    this.consumer.pause(topics.map((t) => ({ topic: t.topic, partitions: t.partitions ? [...t.partitions] : undefined })));
+  }
+
+  resume(topics: ReadonlyArray<{ topic: string; partitions?: readonly number[] }>): void {
+    this.consumer.resume(topics.map((t) => ({ topic: t.topic, partitions: t.partitions ? [...t.partitions] : undefined })));
+  }
+
+  seek(position: TopicPartitionOffset): void {
+    this.consumer.seek({ topic: position.topic, partition: position.partition, offset: position.offset });
+  }
+
+  onAssignment(listener: (assignment: Readonly<Record<string, readonly number[]>>) => void): () => void {
+    this.assignmentListeners.add(listener);
+    return () => this.assignmentListeners.delete(listener);
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    // kafkajs waits for the handler in flight, then stops fetching.
+    await this.consumer.stop();
+  }
+
+  async disconnect(): Promise<void> {
+    this.stopping = true;
+    await this.consumer.disconnect();
+  }
+}
+
+function toIncoming(topic: string, partition: number, m: KafkaMessage): IncomingMessage {
+  return { topic, partition, offset: m.offset, key: m.key ?? null, value: m.value ?? null, headers: normaliseHeaders(m.headers), timestamp: m.timestamp };
+}
+
+/** kafkajs hands headers as Buffer, string or arrays of them; the port promises one Buffer each (the last wins). */
+function normaliseHeaders(headers: IHeaders | undefined): IncomingHeaders {
+  const out: Record<string, Buffer | undefined> = {};
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    const v = Array.isArray(value) ? value[value.length - 1] : value;
+    if (v !== undefined) out[name] = typeof v === 'string' ? Buffer.from(v, 'utf8') : v;
+  }
+  return out;
+}

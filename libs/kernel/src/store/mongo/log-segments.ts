@@ -1,0 +1,87 @@
+import type { Collection } from 'mongodb';
+import { COLLECTIONS, segmentId, type LogHeadDocument, type SegmentDocument } from './documents';
+import type { Db } from 'mongodb';
+
+/**
+ * Reads the segmented log by `_id` lookups only. Remembers segment boundaries it has seen so that a
+ * reader resuming in the middle of a segment finds it without a scan; a reader in another process
+ * that resumes mid-segment pays one scan of segment boundaries (rare: readers usually stop at a
+ * segment's end, because pages are cut there when the limit allows).
+ */
+export class LogSegments {
+  readonly segments: Collection<SegmentDocument>;
+  private readonly head: Collection<LogHeadDocument>;
+  /** first position → last position of segments seen, for mid-segment resumes. */
+  private readonly known = new Map<number, number>();
+  private knownFirsts: number[] = [];
+  private knownDirty = false;
+
+  constructor(db: Db) {
+    this.segments = db.collection<SegmentDocument>(COLLECTIONS.log);
+    this.head = db.collection<LogHeadDocument>(COLLECTIONS.logHead);
+  }
+
+  remember(first: number, last: number): void {
+    if (this.known.size > 200_000) {
+      this.known.clear();
+      this.knownFirsts = [];
+    }
+    if (!this.known.has(first)) {
+      this.known.set(first, last);
+      this.knownDirty = true;
+    }
+  }
+
+  async byFirst(first: number): Promise<SegmentDocument | null> {
+    const s = await this.segments.findOne({ _id: segmentId(first) });
+    if (s) this.remember(s.first, s.last);
+    return s;
+  }
+
+  /** The segment holding `position`, or null when the log does not reach it yet. */
+  async containing(position: number): Promise<SegmentDocument | null> {
+    const exact = await this.byFirst(position);
+    if (exact) return exact;
+    const first = this.knownFirstAtOrBefore(position);
+    if (first !== null && (this.known.get(first) ?? 0) >= position) return this.byFirst(first);
+    if (position > (await this.headPosition())) return null;
+    // Slow path: a resume in the middle of a segment this process has not seen.
+    const s = await this.segments.findOne({ first: { $lte: position }, last: { $gte: position } });
+    if (s) this.remember(s.first, s.last);
+    return s;
+  }
+
+  /** Walks forward from the head hint to the true end of the log. */
+  async headPosition(): Promise<number> {
+    const hint = await this.head.findOne({ _id: 'head' });
+    let last = hint?.last ?? 0;
+    for (;;) {
+      const next = await this.byFirst(last + 1);
+      if (!next) return last;
+      last = next.last;
+    }
+  }
+
+  async setHeadHint(last: number): Promise<void> {
+    await this.head.updateOne({ _id: 'head' }, { $set: { last } }, { upsert: true }).catch(() => undefined);
+  }
+
+  private knownFirstAtOrBefore(position: number): number | null {
+    if (this.knownDirty) {
+      this.knownFirsts = [...this.known.keys()].sort((a, b) => a - b);
+      this.knownDirty = false;
+    }
+    let lo = 0;
+    let hi = this.knownFirsts.length - 1;
+    let found: number | null = null;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const v = this.knownFirsts[mid]!;
+      if (v <= position) {
+        found = v;
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    return found;
+  }
+}

@@ -1,0 +1,91 @@
+import swagger from '@fastify/swagger';
+import { PrometheusSerializer, type PrometheusExporter } from '@opentelemetry/exporter-prometheus';
+import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
+import { type TokenVerifier } from '../auth/jwt';
+import { type Logger } from '../logging/logger';
+import { runReadinessChecks, type ReadinessCheck } from '../readiness/checks';
+import { installBearerAuth } from './auth-hook';
+import { type HttpApp } from './http-app-type';
+import { PROBLEM_CONTENT_TYPE, problemFromError, type ProblemDetails } from './problem';
+import { installTracing, traceIdOf } from './tracing';
+
+export interface HttpAppOptions {
+  readonly logger: Logger;
+  /** When given, every route needs a bearer token unless its config says `public: true`. */
+  readonly auth?: TokenVerifier;
+  /** Dependencies `/readyz` checks, in parallel, each within `readinessTimeoutMs`. */
+  readonly readiness: readonly ReadinessCheck[];
+  readonly readinessTimeoutMs?: number;
+  readonly openapi: { readonly title: string; readonly version: string; readonly description?: string };
+  /** The Prometheus reader of the service's meter provider (`startTelemetry().prometheus`). */
+  readonly metrics: PrometheusExporter;
+  /** Largest accepted request body in bytes (default 1 MiB); larger ones get 413. */
+  readonly bodyLimit?: number;
+}
+
+const publicRoute = { public: true } as const;
+
+/**
+ * A fastify app with the platform's conventions: problem+json errors (RFC 9457), bearer auth,
+ * tracing, `/healthz`, `/readyz`, `/metrics` (Prometheus text) and `/openapi.json` generated from
+ * the route schemas. It is built, not started: add routes, then `listen()` — or `inject()` in tests.
+ */
+export async function buildHttpApp(options: HttpAppOptions): Promise<HttpApp> {
+  const app: HttpApp = Fastify({
+    loggerInstance: options.logger,
+    bodyLimit: options.bodyLimit ?? 1024 * 1024,
+    // Report every violation at once, not just the first, so clients can fix a form in one go.
+    ajv: { customOptions: { allErrors: true } },
+  });
+
+  // Both plugins hook `onRoute`, so they must be in place before any route is added.
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: options.openapi.title, version: options.openapi.version, ...(options.openapi.description ? { description: options.openapi.description } : {}) },
+      ...(options.auth ? { components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } }, security: [{ bearerAuth: [] }] } : {}),
+    },
+    transform: ({ schema, url, route }) => ({ schema: route.config?.public && options.auth ? { ...schema, security: [] } : schema, url }),
+  });
+  installTracing(app);
+  if (options.auth) installBearerAuth(app, options.auth);
+
+  app.setErrorHandler((error, request, reply) => {
+    const { problem, fault } = problemFromError(error);
+    if (fault) request.log.error({ err: error }, 'request failed');
+    else request.log.info({ status: problem.status, code: problem.code, detail: problem.detail }, 'request rejected');
+    return sendProblem(request, reply, problem);
+  });
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(request, reply, { type: 'about:blank', title: 'Not Found', status: 404, detail: `no route ${request.method} ${request.url.split('?')[0]}` }),
+  );
+
+  app.get('/healthz', { config: publicRoute, schema: { hide: true } }, async () => ({ status: 'ok' }));
+
+  app.get('/readyz', { config: publicRoute, schema: { hide: true } }, async (_request, reply) => {
+    const report = await runReadinessChecks(options.readiness, options.readinessTimeoutMs);
+    if (!report.ready) reply.log.warn({ checks: report.checks }, 'not ready');
+    return reply.code(report.ready ? 200 : 503).send({ status: report.ready ? 'ready' : 'not ready', checks: report.checks });
+  });
+
+  const serializer = new PrometheusSerializer();
+  app.get('/metrics', { config: publicRoute, schema: { hide: true } }, async (request, reply) => {
+    const { resourceMetrics, errors } = await options.metrics.collect();
+    if (errors.length > 0) request.log.warn({ errors }, 'metric collection reported errors');
+    return reply.type('text/plain; version=0.0.4; charset=utf-8').send(serializer.serialize(resourceMetrics));
+  });
+
+  app.get('/openapi.json', { config: publicRoute, schema: { hide: true } }, async () => app.swagger());
+
+  return app;
+}
+
+/** Sends a problem with the request's path as `instance` and its trace id for support. */
+export function sendProblem(request: FastifyRequest, reply: FastifyReply, problem: ProblemDetails): FastifyReply {
+  const traceId = traceIdOf(request);
+  if (problem.status === 401) reply.header('www-authenticate', 'Bearer');
+  return reply
+    .code(problem.status)
+    .type(PROBLEM_CONTENT_TYPE)
+    .send({ ...problem, instance: request.url.split('?')[0], ...(traceId ? { traceId } : {}) });
+}

@@ -1,0 +1,3 @@
+export * from './business-calendar';
+export * from './calendar-data';
+export { toShanghaiIso, localDayIndex, isoDateOf } from './shanghai-time';

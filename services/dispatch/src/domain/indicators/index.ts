@@ -1,0 +1,3 @@
+export * from './case-counters';
+export * from './indicator-formulas';
+export * from './ranking';

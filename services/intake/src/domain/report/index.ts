@@ -1,0 +1,6 @@
+export * from './report-events';
+export * from './report-commands';
+export * from './report-state';
+export * from './report-decide';
+export * from './duplicates';
+export * from './report-counters';
