@@ -11,3 +11,6 @@ export * from './store/mongo/mongo-snapshot-store';
 export * from './store/mongo/sequencer';
 export * from './commands/command-handler';
 export * from './messaging';
+export * from './projections/read-model';
+export * from './projections/projection';
+export * from './projections/projector';
