@@ -102,7 +102,10 @@ export interface MessageConsumer {
   seek(position: TopicPartitionOffset): void;
   /** Called whenever the group assigned partitions to this member (after every rebalance). */
   onAssignment(listener: (assignment: Readonly<Record<string, readonly number[]>>) => void): () => void;
-  /** Lets the in-flight handler finish, then stops fetching (the member stays connected). */
+  /**
+   * Hands out no further messages, lets the handlers in flight finish (their commits still count),
+   * then stops fetching (the member stays connected).
+   */
   stop(): Promise<void>;
   /** Stops (as above) and leaves the group, so its partitions move to the others at once. */
   disconnect(): Promise<void>;

@@ -107,15 +107,15 @@ export class EventConsumer {
    * uncommitted, for the next owner), then the member leaves the group so its partitions move on.
    */
   async stop(): Promise<void> {
-    if (!this.consumer) return;
+    if (!this.consumer || this.stopping) return;
     this.stopping = true;
     this.sleeper.wake();
-    const consumer = this.consumer;
-    const producer = this.producer;
+    // The references stay until the member has left: the message in flight still commits (and may
+    // still need the dead-letter producer) while kafkajs waits for it.
+    await this.consumer.disconnect();
+    await this.producer?.disconnect();
     this.consumer = null;
     this.producer = null;
-    await consumer.disconnect();
-    await producer?.disconnect();
   }
 
   /** Handles one message to the end (handled, skipped or dead-lettered) and commits it. */

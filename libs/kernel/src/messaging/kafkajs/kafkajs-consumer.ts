@@ -4,6 +4,8 @@ import type { HandlerControl, IncomingHeaders, IncomingMessage, MessageConsumer,
 /** The {@link MessageConsumer} port on a kafkajs consumer, with auto-commit off. */
 export class KafkajsConsumer implements MessageConsumer {
   private stopping = false;
+  /** Handler calls in progress; a stop waits for them while kafkajs still runs (see `stop`). */
+  private readonly inFlight = new Set<Promise<void>>();
   private readonly assignmentListeners = new Set<(assignment: Readonly<Record<string, readonly number[]>>) => void>();
 
   constructor(private readonly consumer: Consumer) {
@@ -28,8 +30,9 @@ export class KafkajsConsumer implements MessageConsumer {
       await this.consumer.run({
         autoCommit: false,
         eachMessage: async ({ topic, partition, message, heartbeat }) => {
+          if (this.stopping) return; // not handled, not committed: the next owner gets it
           const control: HandlerControl = { heartbeat, isRunning };
-          await handle(toIncoming(topic, partition, message), control);
+          await this.track(handle(toIncoming(topic, partition, message), control));
         },
       });
       return;
@@ -39,11 +42,12 @@ export class KafkajsConsumer implements MessageConsumer {
       autoCommit: false,
       eachBatchAutoResolve: false,
       eachBatch: async ({ batch, heartbeat, isRunning: kafkaRunning, isStale }) => {
+        if (this.stopping) return;
         const control: HandlerControl = { heartbeat, isRunning: () => isRunning() && kafkaRunning() && !isStale() };
-        await handle(
+        await this.track(handle(
           { topic: batch.topic, partition: batch.partition, highWatermark: batch.highWatermark, messages: batch.messages.map((m) => toIncoming(batch.topic, batch.partition, m)) },
           control,
-        );
+        ));
       },
     });
   }
@@ -69,15 +73,35 @@ export class KafkajsConsumer implements MessageConsumer {
     return () => this.assignmentListeners.delete(listener);
   }
 
+  /**
+   * Why wait for the handlers ourselves: kafkajs' `stop()` marks the runner stopped *before* waiting
+   * for the handler in flight, and from then on `commitOffsets` silently does nothing — the last
+   * handled message would be redelivered. So: refuse new messages, let the ones in flight finish and
+   * commit, then stop kafkajs.
+   */
   async stop(): Promise<void> {
     this.stopping = true;
-    // kafkajs waits for the handler in flight, then stops fetching.
+    await this.drain();
     await this.consumer.stop();
   }
 
   async disconnect(): Promise<void> {
     this.stopping = true;
+    await this.drain();
     await this.consumer.disconnect();
+  }
+
+  private async track(work: Promise<void>): Promise<void> {
+    this.inFlight.add(work);
+    try {
+      await work;
+    } finally {
+      this.inFlight.delete(work);
+    }
+  }
+
+  private async drain(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
   }
 }
 

@@ -1,0 +1,64 @@
+import { principalOf, type HttpApp } from '@yiwang/platform';
+import { ValidationError } from '@yiwang/kernel';
+import { formatRate } from '../../domain';
+import { type DispatchQueries, type Dimension } from '../../application/queries';
+
+const DIMENSIONS = ['unit', 'district', 'category'] as const;
+
+const dimension = (raw: string | undefined, fallback: Dimension): Dimension => {
+  if (raw === undefined || raw === '') return fallback;
+  if (!(DIMENSIONS as readonly string[]).includes(raw)) throw new ValidationError(`dimension must be one of ${DIMENSIONS.join(', ')}`, [{ field: 'dimension', message: raw }]);
+  return raw as Dimension;
+};
+
+/**
+ * The read API over HTTP for dashboards and the demo: a case with its history, indicators and the
+ * ranking table. Commands go through gRPC only. Every route needs a bearer token.
+ */
+export function registerReadRoutes(app: HttpApp, queries: DispatchQueries): void {
+  app.get<{ Params: { id: string } }>(
+    '/v1/cases/:id',
+    { schema: { description: 'A case with its full history', params: { type: 'object', properties: { id: { type: 'string', maxLength: 100 } }, required: ['id'] } } },
+    async (request) => {
+      const p = principalOf(request);
+      const { summary, history } = await queries.getCase(request.params.id, { subject: p.subject, department: p.department, roles: p.roles });
+      return { ...summary, history };
+    },
+  );
+
+  app.get<{ Querystring: { dimension?: string; from?: string; to?: string } }>(
+    '/v1/indicators',
+    {
+      schema: {
+        description: 'Indicators (formulas from configuration) per unit, district or category for cases opened in [from, to)',
+        querystring: { type: 'object', properties: { dimension: { type: 'string', enum: [...DIMENSIONS] }, from: { type: 'string' }, to: { type: 'string' } } },
+      },
+    },
+    async (request) => {
+      principalOf(request);
+      const q = request.query;
+      return queries.indicators(dimension(q.dimension, 'unit'), q.from || undefined, q.to || undefined);
+    },
+  );
+
+  app.get<{ Querystring: { indicator?: string; dimension?: string; weekOf?: string } }>(
+    '/v1/ranking',
+    {
+      schema: {
+        description: 'Ranking table of one indicator for a week: rate, rank, change since last week',
+        querystring: { type: 'object', properties: { indicator: { type: 'string' }, dimension: { type: 'string', enum: ['unit', 'district'] }, weekOf: { type: 'string' } } },
+      },
+    },
+    async (request) => {
+      principalOf(request);
+      const q = request.query;
+      const { weekStart, table } = await queries.ranking(q.indicator || 'onTimeClosureRate', dimension(q.dimension, 'unit') as 'unit' | 'district', q.weekOf || undefined);
+      return {
+        indicator: { id: table.indicator.id, name: table.indicator.name },
+        weekStart,
+        rows: table.rows.map((r) => ({ ...r, rateText: formatRate(r.rate) })),
+        total: { ...table.total, rateText: formatRate(table.total.rate) },
+      };
+    },
+  );
+}

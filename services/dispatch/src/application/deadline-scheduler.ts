@@ -1,0 +1,102 @@
+import { IllegalStateError, MongoLease, NotFoundError, uuidv7, type ReadModels } from '@yiwang/kernel';
+import type { Db } from 'mongodb';
+import { type Actor } from '../domain';
+import { type CaseService } from './case-service';
+import { MODELS, type DeadlineDoc } from './projections/case-lists';
+
+/**
+ * The deadline checker acts for the command centre: marking overdue is a system step, and the
+ * supervision that follows (自动督办) is the centre's, hence both roles.
+ */
+export const DEADLINE_ACTOR: Actor = { subject: 'deadline-checker', department: 'system.dispatch', roles: ['system', 'centre.command'] };
+
+export interface DeadlineSchedulerOptions {
+  readonly db: Db;
+  readonly cases: CaseService;
+  /** The case-lists projection's read models (current generation). */
+  readonly models: () => Promise<ReadModels>;
+  readonly intervalMs?: number;
+  readonly leaseTtlMs?: number;
+  readonly onError?: (error: unknown) => void;
+}
+
+/**
+ * Durable deadlines: the `deadlines` read model (case → deadline, one small document per case
+ * whose deadline runs) is scanned by whichever replica holds the lease, on the service's clock.
+ * Nothing lives only in memory, so a restart (or a clock that jumped) still finds every missed
+ * deadline. Each step is idempotent: MarkOverdue once per deadline by the decider, the
+ * supervision by a command id derived from case and deadline.
+ */
+export class DeadlineScheduler {
+  private readonly lease: MongoLease;
+  private running = false;
+  private loop: Promise<void> | null = null;
+  private wakeUp: (() => void) | null = null;
+
+  constructor(private readonly options: DeadlineSchedulerOptions) {
+    this.lease = new MongoLease(options.db, 'dispatch:deadline-scheduler', `deadlines-${uuidv7()}`, { ttlMs: options.leaseTtlMs ?? 10_000 });
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wakeUp?.();
+    await this.loop;
+    this.loop = null;
+    await this.lease.release().catch(() => undefined);
+  }
+
+  wake(): void {
+    this.wakeUp?.();
+  }
+
+  /** One scan: every case past its deadline gets its overdue mark and supervision. Returns how many were acted on. */
+  async scanOnce(): Promise<number> {
+    const { cases } = this.options;
+    const nowMs = cases.clock.now().getTime();
+    const models = await this.options.models();
+    const due = await models.model<DeadlineDoc>(MODELS.deadlines).find({ dueMs: { $lte: nowMs } });
+    let acted = 0;
+    for (const d of due) {
+      if (d.markedFor === d.deadline && d.supervisedFor === d.deadline) continue;
+      try {
+        const options = { actor: DEADLINE_ACTOR, correlationId: `overdue:${d.caseId}:${d.deadline}` };
+        await cases.execute(d.caseId, ({ at }) => ({ type: 'MarkOverdue', actor: DEADLINE_ACTOR, data: { at } }), options);
+        await cases.execute(
+          d.caseId,
+          ({ at }) => ({ type: 'Supervise', actor: DEADLINE_ACTOR, data: { note: `超期督办: 处置时限 ${d.deadline} 已过`, at } }),
+          { ...options, commandId: `overdue-supervise:${d.caseId}:${d.deadline}` },
+        );
+        acted++;
+      } catch (e) {
+        // The case moved on since the read model saw it (handled, extended, returned): nothing to do.
+        if (e instanceof IllegalStateError || e instanceof NotFoundError) continue;
+        this.options.onError?.(e);
+      }
+    }
+    return acted;
+  }
+
+  private async run(): Promise<void> {
+    const interval = this.options.intervalMs ?? 5_000;
+    while (this.running) {
+      try {
+        if (await this.lease.tryAcquire()) await this.scanOnce();
+      } catch (e) {
+        this.options.onError?.(e);
+      }
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, interval);
+        this.wakeUp = () => {
+          clearTimeout(t);
+          resolve();
+        };
+      });
+    }
+  }
+}

@@ -1,0 +1,25 @@
+import { authConfigVars, int, list, loadConfig, loggingConfigVars, port, str, telemetryConfigVars, url, type ConfigOf, type Env } from '@yiwang/platform';
+
+/** The dispatch service's configuration; only main.ts passes `process.env`. */
+export const dispatchConfigSchema = {
+  host: str('BIND_HOST', { default: '0.0.0.0' }),
+  grpcPort: port('GRPC_PORT', { default: 50052, allowZero: true }),
+  httpPort: port('HTTP_PORT', { default: 8082, allowZero: true }),
+  mongoUri: url('MONGODB_URI', { default: 'mongodb://127.0.0.1:27018/', protocols: ['mongodb:', 'mongodb+srv:'] }),
+  mongoDb: str('DISPATCH_DB', { default: 'yiwang_dispatch' }),
+  kafkaBrokers: list('KAFKA_BROKERS', { default: ['127.0.0.1:19092'] }),
+  /** Where dispatch publishes its events. */
+  dispatchTopic: str('DISPATCH_TOPIC', { default: 'yiwang.dispatch.events.v1' }),
+  /** Where intake's filed reports come from. */
+  intakeTopic: str('INTAKE_TOPIC', { default: 'yiwang.intake.events.v1' }),
+  consumerGroup: str('DISPATCH_CONSUMER_GROUP', { default: 'yiwang.dispatch.filed-report-router' }),
+  /** How often the leased deadline scan runs. */
+  deadlineScanIntervalMs: int('DEADLINE_SCAN_INTERVAL_MS', { min: 50, default: 5_000 }),
+  ...authConfigVars,
+  ...loggingConfigVars,
+  ...telemetryConfigVars,
+};
+
+export type DispatchConfig = ConfigOf<typeof dispatchConfigSchema>;
+
+export const loadDispatchConfig = (env: Env): DispatchConfig => loadConfig(env, dispatchConfigSchema);

@@ -1,0 +1,141 @@
+import { EventConsumer, EventRelay, KafkajsBroker, MongoEventStore, Projector, UNLIMITED_RETENTION } from '@yiwang/kernel';
+import {
+  buildHttpApp,
+  connectMongo,
+  createGrpcServer,
+  createLogger,
+  createTokenVerifier,
+  kafkaReadiness,
+  mongoReadiness,
+  startTelemetry,
+  type Logger,
+  type Telemetry,
+} from '@yiwang/platform';
+import { businessCalendar, shippedIndicatorConfig, shippedResponsibilityMatrix } from './domain';
+import { systemClock, type Clock } from './application/clock';
+import { CaseService } from './application/case-service';
+import { filedReportHandler, REPORT_FILED } from './application/filed-report-router';
+import { DeadlineScheduler } from './application/deadline-scheduler';
+import { DispatchQueries } from './application/queries';
+import { caseListsProjection } from './application/projections/case-lists';
+import { caseIndicatorsProjection } from './application/projections/case-indicators';
+import { caseEventCodec, intakeEventCodec } from './adapters/kafka/case-event-codec';
+import { dispatchGrpcService } from './adapters/grpc/dispatch-grpc';
+import { registerReadRoutes } from './adapters/http/read-api';
+import { type DispatchConfig } from './config';
+
+export const SERVICE_NAME = 'dispatch';
+
+export interface DispatchRuntime {
+  readonly clock?: Clock;
+  readonly logger?: Logger;
+  /** The process's telemetry (main.ts); a private, non-global one is made when omitted. */
+  readonly telemetry?: Telemetry;
+}
+
+export interface DispatchService {
+  readonly grpcAddress: string;
+  readonly httpAddress: string;
+  readonly store: MongoEventStore;
+  readonly queries: DispatchQueries;
+  readonly scheduler: DeadlineScheduler;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the dispatch service in this process: store + sequencer, projections, the relay to
+ * `yiwang.dispatch.events.v1`, the consumer of filed reports, the leased deadline scan, gRPC and
+ * HTTP. Used by main.ts, the tests and the demo; `stop()` takes it all down in reverse order.
+ */
+export async function startDispatchService(config: DispatchConfig, runtime: DispatchRuntime = {}): Promise<DispatchService> {
+  const logger = runtime.logger ?? createLogger({ service: SERVICE_NAME, level: config.logLevel });
+  const clock = runtime.clock ?? systemClock;
+  const telemetry = runtime.telemetry ?? startTelemetry({ serviceName: SERVICE_NAME, registerGlobal: false });
+  const ownTelemetry = runtime.telemetry === undefined;
+  const stops: Array<() => Promise<unknown>> = [];
+  const stop = async () => {
+    for (const s of stops.reverse()) await s().catch((e: unknown) => logger.warn({ err: e }, 'error while stopping'));
+    stops.length = 0;
+  };
+  try {
+    const mongo = await connectMongo(config.mongoUri, config.mongoDb);
+    stops.push(() => mongo.close());
+    if (ownTelemetry) stops.push(() => telemetry.shutdown());
+    const db = mongo.db;
+    const store = new MongoEventStore(db, { serviceName: SERVICE_NAME });
+    await store.init();
+    store.startSequencer();
+    stops.push(() => store.stopSequencer());
+
+    const calendar = businessCalendar();
+    const matrix = shippedResponsibilityMatrix();
+    const indicators = shippedIndicatorConfig();
+    const cases = new CaseService(store, clock, calendar, matrix);
+
+    const lists = new Projector(db, store, caseListsProjection, { pollIntervalMs: 200 });
+    const counters = new Projector(db, store, caseIndicatorsProjection(store), { pollIntervalMs: 500 });
+    const queries = new DispatchQueries({ store, clock, matrix, indicators, caseModels: () => lists.models(), indicatorModels: () => counters.models() });
+    const broker = new KafkajsBroker({ brokers: config.kafkaBrokers, clientId: `yiwang-${SERVICE_NAME}` });
+    const relay = new EventRelay({ store, db, broker, serviceName: SERVICE_NAME, codec: caseEventCodec(), topic: config.dispatchTopic, onError: (e) => logger.warn({ err: e }, 'relay error') });
+    const scheduler = new DeadlineScheduler({ db, cases, models: () => lists.models(), intervalMs: config.deadlineScanIntervalMs, onError: (e) => logger.warn({ err: e }, 'deadline scan error') });
+
+    lists.start();
+    counters.start();
+    stops.push(() => lists.stop(), () => counters.stop());
+    await relay.start();
+    stops.push(() => relay.stop());
+    const unsubscribe = store.onLogAdvanced(() => {
+      relay.wake();
+      lists.wake();
+      counters.wake();
+    });
+    stops.push(async () => unsubscribe());
+
+    // The intake topic may not exist yet (auto-create is off): create it as intake's relay would.
+    const admin = broker.admin();
+    await admin.connect();
+    await admin.ensureTopics([{ topic: config.intakeTopic, partitions: 6, config: UNLIMITED_RETENTION }]).finally(() => admin.disconnect());
+    const route = filedReportHandler(cases);
+    const consumer = new EventConsumer({
+      broker,
+      db,
+      group: config.consumerGroup,
+      topics: [config.intakeTopic],
+      types: [REPORT_FILED],
+      codec: intakeEventCodec(),
+      handler: async (event) => {
+        await route(event);
+      },
+      onError: (e, m) => logger.warn({ err: e, topic: m.topic, offset: m.offset }, 'filed report not routed yet'),
+    });
+    await consumer.start();
+    stops.push(() => consumer.stop());
+
+    scheduler.start();
+    stops.push(() => scheduler.stop());
+
+    const auth = createTokenVerifier(config);
+    const grpc = createGrpcServer({ services: [dispatchGrpcService({ cases, queries, indicators })], auth, logger });
+    const grpcPort = await grpc.listen(`${config.host}:${config.grpcPort}`);
+    stops.push(() => grpc.shutdown());
+
+    const http = await buildHttpApp({
+      logger,
+      auth,
+      readiness: [mongoReadiness(db), kafkaReadiness(config.kafkaBrokers)],
+      openapi: { title: 'Yiwang dispatch', version: '1', description: 'Cases, indicators and rankings (read API)' },
+      metrics: telemetry.prometheus,
+    });
+    registerReadRoutes(http, queries);
+    await http.listen({ host: config.host, port: config.httpPort });
+    stops.push(() => http.close());
+    const httpPort = (http.server.address() as { port: number }).port;
+
+    const local = config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
+    logger.info({ grpcPort, httpPort }, 'dispatch service started');
+    return { grpcAddress: `${local}:${grpcPort}`, httpAddress: `http://${local}:${httpPort}`, store, queries, scheduler, stop };
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+}

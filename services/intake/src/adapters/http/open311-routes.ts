@@ -1,0 +1,210 @@
+import { ForbiddenError, ValidationError } from '@yiwang/kernel';
+import { problemFromError, type HttpApp } from '@yiwang/platform';
+import { majorClassOf, type CategoryTable, type Channel } from '../../domain';
+import { type IntakeApplication } from '../../application/intake-application';
+import { shanghaiDay } from '../../application/projections/report-index-projection';
+import { type ReportView } from '../../application/projections/reports-projection';
+import { ANONYMOUS_CITIZEN, metaFor } from './http-context';
+
+/**
+ * Open311 GeoReport v2 (https://wiki.open311.org/GeoReport_v2), JSON format, so that existing
+ * Open311 clients work unchanged: service list and definitions from the category table, POST
+ * request (form-encoded as the spec says, or JSON), GET requests and GET request. Errors are the
+ * spec's `[{ "code": …, "description": … }]` arrays. Locations are WGS84 as the spec requires;
+ * `address_id` may name a grid cell (its centre is used). An `api_key` is optional; a known one
+ * maps the request to its channel (e.g. the hotline's integration), an unknown one is refused.
+ */
+export type Open311Options = Readonly<{
+  categories: CategoryTable;
+  /** api_key → channel. */
+  apiKeys: ReadonlyMap<string, Channel>;
+  bodyLimit: number;
+  /** Centre of a grid cell, for requests located by `address_id`. */
+  cellCentre: (cellId: string) => { lat: number; lon: number } | null;
+  now: () => Date;
+}>;
+
+const FORM = 'application/x-www-form-urlencoded';
+const MAX_LIST = 200;
+const DEFAULT_DAYS = 90;
+
+type PostBody = Record<string, unknown> & { attribute?: Record<string, string> };
+
+/** `a=1&attribute[WHISPER]=x` → `{ a: '1', attribute: { WHISPER: 'x' } }` (repeated keys: the first). */
+export function parseForm(text: string): PostBody {
+  const out: PostBody = {};
+  for (const [key, value] of new URLSearchParams(text)) {
+    const attr = /^attribute\[([^\]]+)\](\[\])?$/.exec(key);
+    if (attr) out.attribute = { ...out.attribute, [attr[1]!]: value };
+    else if (!(key in out)) out[key] = value;
+  }
+  return out;
+}
+
+const str = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined);
+
+function open311Status(v: ReportView): 'open' | 'closed' {
+  return v.status === 'awaiting_filing' || v.status === 'filed' ? 'open' : 'closed';
+}
+
+export function toOpen311Request(v: ReportView, categories: CategoryTable) {
+  const category = categories.categories.get(v.category as never);
+  return {
+    service_request_id: v.reportId,
+    status: open311Status(v),
+    status_notes: v.statusNotes,
+    service_name: category ? `${category.name.zh} ${category.name.en}` : v.category,
+    service_code: v.category,
+    description: v.description,
+    agency_responsible: v.cell ? `${v.cell.district} ${v.unitType}` : v.unitType,
+    service_notice: '',
+    requested_datetime: v.receivedAt,
+    updated_datetime: v.updatedAt,
+    expected_datetime: null,
+    address: v.cell ? `${v.cell.district}${v.cell.street}${v.cell.community}` : '',
+    address_id: v.cell?.cellId ?? '',
+    zipcode: null,
+    lat: v.location.lat,
+    long: v.location.lon,
+    media_url: v.photoRefs[0] ?? '',
+  };
+}
+
+const postSchema = {
+  type: 'object',
+  required: ['service_code'],
+  properties: {
+    jurisdiction_id: { type: 'string', maxLength: 100 },
+    api_key: { type: 'string', maxLength: 200 },
+    service_code: { type: 'string', minLength: 1, maxLength: 32 },
+    lat: { type: 'number', minimum: -90, maximum: 90 },
+    long: { type: 'number', minimum: -180, maximum: 180 },
+    address_string: { type: 'string', maxLength: 500 },
+    address_id: { type: 'string', maxLength: 40 },
+    email: { type: 'string', maxLength: 200 },
+    device_id: { type: 'string', maxLength: 200 },
+    account_id: { type: 'string', maxLength: 200 },
+    first_name: { type: 'string', maxLength: 25 },
+    last_name: { type: 'string', maxLength: 25 },
+    phone: { type: 'string', maxLength: 20 },
+    description: { type: 'string', maxLength: 4000 },
+    media_url: { type: 'string', maxLength: 500 },
+    attribute: { type: 'object', additionalProperties: { type: 'string', maxLength: 500 } },
+  },
+} as const;
+
+export async function registerOpen311Routes(app: HttpApp, intake: IntakeApplication, options: Open311Options): Promise<void> {
+  const { categories } = options;
+  await app.register(
+    async (scope) => {
+      scope.addContentTypeParser(FORM, { parseAs: 'string', bodyLimit: options.bodyLimit }, (_request, body, done) => {
+        try {
+          done(null, parseForm(body as string));
+        } catch (e) {
+          done(e as Error, undefined);
+        }
+      });
+      // The spec's error shape: a list of { code, description }.
+      scope.setErrorHandler((error, request, reply) => {
+        const { problem, fault } = problemFromError(error);
+        if (fault) request.log.error({ err: error }, 'Open311 request failed');
+        const detail = problem.violations?.length ? `${problem.detail ?? problem.title}: ${problem.violations.map((v) => `${v.field} ${v.message}`).join('; ')}` : (problem.detail ?? problem.title);
+        if (problem.status === 401) void reply.header('www-authenticate', 'Bearer');
+        return reply.code(problem.status).type('application/json; charset=utf-8').send([{ code: problem.status, description: detail }]);
+      });
+      scope.setNotFoundHandler((request, reply) => reply.code(404).send([{ code: 404, description: `no route ${request.method} ${request.url.split('?')[0]}` }]));
+
+      const pub = { config: { public: true } } as const;
+
+      scope.get('/services.json', { ...pub, schema: { summary: 'Open311: the service list (category table)', tags: ['open311'] } }, async () =>
+        [...categories.categories.values()].map((c) => ({
+          service_code: c.code,
+          service_name: `${c.name.zh} ${c.name.en}`,
+          description: `${c.family === 'component' ? '部件 component' : '事件 event'}: ${c.name.en}; deadline ${c.deadline.amount} ${c.deadline.unit.replace('_', ' ')}`,
+          metadata: false,
+          type: 'realtime',
+          keywords: [c.family, c.unitType, c.urgency].join(','),
+          group: majorClassOf(categories, c)?.name.en ?? c.family,
+        })),
+      );
+
+      scope.get<{ Params: { file: string } }>('/services/:file', { ...pub, schema: { summary: 'Open311: a service definition', tags: ['open311'] } }, async (request) => {
+        const code = request.params.file.replace(/\.json$/, '');
+        if (!categories.categories.has(code as never)) throw new ValidationError(`unknown service_code ${code}`, [{ field: 'service_code', message: 'not in the service list' }]);
+        // metadata is false for every service: no extra attributes are asked for.
+        return { service_code: code, attributes: [] };
+      });
+
+      scope.post<{ Body: PostBody }>('/requests.json', { ...pub, bodyLimit: options.bodyLimit, schema: { summary: 'Open311: create a service request', tags: ['open311'], body: postSchema } }, async (request) => {
+        const b = request.body;
+        let channel: Channel = 'citizen';
+        const apiKey = str(b['api_key']);
+        if (apiKey !== undefined) {
+          const mapped = options.apiKeys.get(apiKey);
+          if (!mapped) throw new ForbiddenError('unknown api_key');
+          channel = mapped;
+        }
+        const location = typeof b['lat'] === 'number' && typeof b['long'] === 'number' ? { lat: b['lat'], lon: b['long'] } : locate(str(b['address_id']));
+        const name = [str(b['last_name']), str(b['first_name'])].filter(Boolean).join('');
+        const phone = str(b['phone']);
+        const media = str(b['media_url']);
+        const result = await intake.submit(
+          {
+            channel,
+            category: b['service_code'],
+            location,
+            crs: 'wgs84',
+            description: str(b['description']) ?? '',
+            photoRefs: media ? [media] : [],
+            ...(name || phone ? { reporter: { ...(name ? { name } : {}), ...(phone ? { phone } : {}) } } : {}),
+            issueToken: true,
+          },
+          metaFor(request, request.principal ?? ANONYMOUS_CITIZEN),
+        );
+        return [{ service_request_id: result.report.reportId, token: result.token ?? undefined, service_notice: result.report.statusNotes, account_id: null }];
+      });
+
+      scope.get<{ Querystring: Record<string, string | undefined> }>('/requests.json', { ...pub, schema: { summary: 'Open311: list service requests', tags: ['open311'] } }, async (request) => {
+        const q = request.query;
+        let views: ReportView[];
+        const ids = str(q['service_request_id']);
+        if (ids) {
+          const list = ids.split(',').map((s) => s.trim()).filter(Boolean).slice(0, MAX_LIST);
+          views = (await Promise.all(list.map((id) => intake.get(id).catch(() => null)))).filter((v): v is ReportView => v !== null);
+        } else {
+          const end = date(q['end_date'], 'end_date') ?? options.now();
+          const start = date(q['start_date'], 'start_date') ?? new Date(end.getTime() - DEFAULT_DAYS * 86_400_000);
+          if (start > end) throw new ValidationError('start_date is after end_date', [{ field: 'start_date', message: 'must not be after end_date' }]);
+          const days: string[] = [];
+          for (let t = Math.max(start.getTime(), end.getTime() - DEFAULT_DAYS * 86_400_000); t <= end.getTime() + 86_400_000; t += 86_400_000) days.push(shanghaiDay(new Date(t).toISOString()));
+          views = (await intake.listByDays([...new Set(days)], MAX_LIST)).filter((v) => Date.parse(v.receivedAt) >= start.getTime() && Date.parse(v.receivedAt) <= end.getTime());
+        }
+        const codes = str(q['service_code'])?.split(',');
+        const status = str(q['status']);
+        return views
+          .filter((v) => !codes || codes.includes(v.category))
+          .filter((v) => !status || status.split(',').includes(open311Status(v)))
+          .map((v) => toOpen311Request(v, categories));
+      });
+
+      scope.get<{ Params: { file: string } }>('/requests/:file', { ...pub, schema: { summary: 'Open311: one service request', tags: ['open311'] } }, async (request) => {
+        const id = request.params.file.replace(/\.json$/, '');
+        return [toOpen311Request(await intake.get(id), categories)];
+      });
+
+      function locate(addressId: string | undefined): { lat: number; lon: number } {
+        const centre = addressId ? options.cellCentre(addressId) : null;
+        if (!centre) throw new ValidationError('a location is required', [{ field: 'lat', message: 'give lat and long (WGS84), or address_id naming a grid cell' }]);
+        return centre;
+      }
+    },
+    { prefix: '/open311/v2' },
+  );
+}
+
+function date(raw: string | undefined, field: string): Date | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  const d = new Date(raw);
+  if (Number.isNaN(d.getTime())) throw new ValidationError(`${field} is not a date`, [{ field, message: 'must be a W3C / ISO 8601 date-time' }]);
+  return d;
+}

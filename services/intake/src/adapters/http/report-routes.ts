@@ -1,0 +1,127 @@
+import { type HttpApp } from '@yiwang/platform';
+import { type IntakeApplication } from '../../application/intake-application';
+import { type ReportView } from '../../application/projections/reports-projection';
+import { callerWithRole, idempotencyKey, IntakeHttpRoles, metaFor } from './http-context';
+
+/** Citizens' reports and the 12345 hotline's: the same JSON body (schema below), two channels. */
+const reportBody = {
+  type: 'object',
+  required: ['category', 'location', 'description'],
+  additionalProperties: false,
+  properties: {
+    category: { type: 'string', maxLength: 32, description: 'category code, e.g. event.01.02 (暴露垃圾)' },
+    location: {
+      type: 'object',
+      required: ['lat', 'lon'],
+      additionalProperties: false,
+      properties: { lat: { type: 'number' }, lon: { type: 'number' } },
+    },
+    crs: { type: 'string', enum: ['wgs84', 'gcj02'], description: 'gcj02 for points from Chinese map apps; converted on intake' },
+    description: { type: 'string', minLength: 1, maxLength: 2000 },
+    photoRefs: { type: 'array', maxItems: 10, items: { type: 'string', minLength: 1, maxLength: 500 } },
+    reporter: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { name: { type: 'string', maxLength: 50 }, phone: { type: 'string', maxLength: 20 } },
+    },
+  },
+} as const;
+
+type ReportBody = {
+  category: string;
+  location: { lat: number; lon: number };
+  crs?: 'wgs84' | 'gcj02';
+  description: string;
+  photoRefs?: string[];
+  reporter?: { name?: string; phone?: string };
+};
+
+const accepted = {
+  type: 'object',
+  properties: {
+    reportId: { type: 'string' },
+    token: { type: 'string' },
+    status: { type: 'string' },
+    statusNotes: { type: 'string' },
+    statusUrl: { type: 'string' },
+  },
+} as const;
+
+/** What a reporter may see of a report: no personal data, no internal notes. */
+export const publicStatus = (v: ReportView) => ({
+  reportId: v.reportId,
+  status: v.status,
+  statusNotes: v.statusNotes,
+  category: v.category,
+  receivedAt: v.receivedAt,
+  updatedAt: v.updatedAt,
+  ...(v.masterReportId ? { mergedInto: v.masterReportId } : {}),
+  ...(v.cell ? { district: v.cell.district, street: v.cell.street } : {}),
+});
+
+export function registerReportRoutes(app: HttpApp, intake: IntakeApplication, options: { publicBodyLimit: number }): void {
+  const toSubmission = (b: ReportBody) => ({
+    category: b.category,
+    location: b.location,
+    crs: b.crs ?? 'wgs84',
+    description: b.description,
+    photoRefs: b.photoRefs ?? [],
+    ...(b.reporter ? { reporter: b.reporter } : {}),
+    issueToken: true,
+  });
+
+  app.post<{ Body: ReportBody }>(
+    '/v1/reports',
+    {
+      config: { public: true },
+      bodyLimit: options.publicBodyLimit,
+      schema: { summary: 'A citizen reports a problem (public)', tags: ['reports'], body: reportBody, response: { 201: accepted } },
+    },
+    async (request, reply) => {
+      const key = idempotencyKey(request);
+      const result = await intake.submit({ ...toSubmission(request.body), channel: 'citizen', ...(key ? { idempotencyKey: key } : {}) }, metaFor(request, undefined));
+      const token = result.token ?? '';
+      return reply.code(result.created ? 201 : 200).send({
+        reportId: result.report.reportId,
+        token,
+        status: result.report.status,
+        statusNotes: result.report.statusNotes,
+        statusUrl: token ? `/v1/reports/${token}` : '',
+      });
+    },
+  );
+
+  app.post<{ Body: ReportBody }>(
+    '/v1/hotline/reports',
+    {
+      bodyLimit: options.publicBodyLimit,
+      schema: { summary: 'A 12345 hotline agent records a caller’s report (role hotline.agent)', tags: ['reports'], body: reportBody, response: { 201: accepted } },
+    },
+    async (request, reply) => {
+      const principal = callerWithRole(request, IntakeHttpRoles.hotline);
+      const key = idempotencyKey(request);
+      const result = await intake.submit({ ...toSubmission(request.body), channel: 'hotline', ...(key ? { idempotencyKey: key } : {}) }, metaFor(request, principal));
+      const token = result.token ?? '';
+      return reply.code(result.created ? 201 : 200).send({
+        reportId: result.report.reportId,
+        token,
+        status: result.report.status,
+        statusNotes: result.report.statusNotes,
+        statusUrl: token ? `/v1/reports/${token}` : '',
+      });
+    },
+  );
+
+  app.get<{ Params: { token: string } }>(
+    '/v1/reports/:token',
+    {
+      config: { public: true },
+      schema: {
+        summary: 'A report’s status by its tracking token (public)',
+        tags: ['reports'],
+        params: { type: 'object', properties: { token: { type: 'string', minLength: 8, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' } } },
+      },
+    },
+    async (request) => publicStatus(await intake.byToken(request.params.token)),
+  );
+}

@@ -1,0 +1,91 @@
+import { type Db } from 'mongodb';
+import {
+  ConcurrencyError,
+  EventConsumer,
+  isDomainError,
+  JsonEventCodec,
+  ProtobufEventCodec,
+  UNLIMITED_RETENTION,
+  type LoggedEvent,
+  type MessageBroker,
+} from '@yiwang/kernel';
+import { CaseClosed, CaseOpened } from '@yiwang/proto/yiwang/dispatch/v1/case_events';
+import { type Logger } from '@yiwang/platform';
+import { type IntakeApplication } from '../../application/intake-application';
+
+export const CASE_OPENED = 'dispatch.case.opened.v1';
+export const CASE_CLOSED = 'dispatch.case.closed.v1';
+
+/**
+ * Reads dispatch's case events: protobuf as dispatch publishes them (proto/yiwang/dispatch/v1),
+ * JSON accepted too (tools, replays). Only the two types intake acts on are decoded.
+ */
+export const dispatchEventCodec = (): ProtobufEventCodec =>
+  new ProtobufEventCodec(
+    {
+      [CASE_OPENED]: { messageType: 'yiwang.dispatch.v1.CaseOpened', encode: (d: CaseOpened) => CaseOpened.encode(d).finish(), decode: (b) => CaseOpened.decode(b) },
+      [CASE_CLOSED]: { messageType: 'yiwang.dispatch.v1.CaseClosed', encode: (d: CaseClosed) => CaseClosed.encode(d).finish(), decode: (b) => CaseClosed.decode(b) },
+    },
+    { fallback: new JsonEventCodec() },
+  );
+
+/** The report ids an event names: dispatch's `reportId`, or a `reportIds` list. */
+export function reportIdsOf(data: unknown): string[] {
+  const d = (data ?? {}) as { reportId?: unknown; reportIds?: unknown };
+  const ids = Array.isArray(d.reportIds) ? d.reportIds : [d.reportId];
+  return ids.filter((x): x is string => typeof x === 'string' && x !== '');
+}
+
+export type DispatchConsumerOptions = Readonly<{
+  broker: MessageBroker;
+  db: Db;
+  topic: string;
+  group: string;
+  intake: IntakeApplication;
+  logger: Logger;
+}>;
+
+/**
+ * Closes the loop back to the reporter: `CaseOpened` links the report to its case, `CaseClosed`
+ * closes it (and the reports merged into it). The kernel's consumer gives the inbox (a redelivered
+ * event is skipped) and the dead-letter queue; the commands are idempotent besides.
+ * A permanent refusal (no such report, a report in a state that cannot close) is logged and
+ * settled, not retried: retrying cannot change the answer.
+ */
+export async function startDispatchConsumer(o: DispatchConsumerOptions): Promise<EventConsumer> {
+  // Auto-creation is off: make sure dispatch's topic exists before subscribing (dispatch's relay
+  // creates it with the same settings; whoever starts first wins, the other leaves it alone).
+  const admin = o.broker.admin();
+  await admin.connect();
+  try {
+    await admin.ensureTopics([{ topic: o.topic, partitions: 6, config: UNLIMITED_RETENTION }]);
+  } finally {
+    await admin.disconnect();
+  }
+  const consumer = new EventConsumer({
+    broker: o.broker,
+    db: o.db,
+    group: o.group,
+    topics: [o.topic],
+    codec: dispatchEventCodec(),
+    types: [CASE_OPENED, CASE_CLOSED],
+    retry: { attempts: 5 },
+    onError: (e) => o.logger.warn({ err: e }, 'dispatch event handling failed'),
+    handler: async (event: LoggedEvent) => {
+      const data = event.data as { caseId?: unknown };
+      const caseId = typeof data.caseId === 'string' && data.caseId !== '' ? data.caseId : null;
+      const meta = { actor: { subject: 'intake-process', department: 'system.intake', roles: ['system'] }, correlationId: event.correlationId, causationId: event.id };
+      for (const reportId of reportIdsOf(event.data)) {
+        try {
+          if (event.type === CASE_OPENED && caseId) await o.intake.linkCase(reportId, caseId, meta);
+          if (event.type === CASE_CLOSED) await o.intake.closeFromCase(reportId, caseId, meta);
+        } catch (e) {
+          if (!isDomainError(e) || e instanceof ConcurrencyError) throw e;
+          o.logger.warn({ err: e, reportId, type: event.type }, 'dispatch event refused by the report; settled without effect');
+        }
+      }
+    },
+  });
+  await consumer.start();
+  return consumer;
+}

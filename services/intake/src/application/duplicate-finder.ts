@@ -1,0 +1,53 @@
+import { type Projector } from '@yiwang/kernel';
+import { findDuplicateMaster, type DuplicateMatch, type DuplicatePolicy, type DuplicateProbe, type OpenReport } from '../domain';
+import { indexModels, toOpenReport } from './projections/report-index-projection';
+
+/** How long a report filed here is remembered in memory, to bridge the projector's lag. */
+const RECENT_MS = 120_000;
+
+/**
+ * Finds the open report a new one duplicates. Candidates come from the `open_by_category` index
+ * (one `_id` lookup) plus the reports this process filed in the last two minutes, which the
+ * projector may not have reached yet. Searches of one category run one at a time in this process
+ * (`exclusive`), so two identical reports arriving together cannot both become masters.
+ * Across several intake instances that last guarantee holds only after the projector's lag
+ * (~100 ms); the supervision centre can still merge by hand (MarkDuplicate).
+ */
+export class DuplicateFinder {
+  private readonly recent = new Map<string, { entry: OpenReport; until: number }[]>();
+  private readonly locks = new Map<string, Promise<unknown>>();
+
+  constructor(
+    private readonly index: Projector,
+    private readonly policy: DuplicatePolicy,
+  ) {}
+
+  async find(probe: DuplicateProbe): Promise<DuplicateMatch | null> {
+    const doc = await indexModels(await this.index.models()).open.get(probe.category);
+    const fromIndex = (doc?.open ?? []).map((e) => toOpenReport(probe.category, e));
+    const now = Date.now();
+    const local = (this.recent.get(probe.category) ?? []).filter((x) => x.until > now).map((x) => x.entry);
+    const seen = new Set(fromIndex.map((c) => c.reportId));
+    return findDuplicateMaster(probe, [...fromIndex, ...local.filter((c) => !seen.has(c.reportId))], this.policy);
+  }
+
+  /** A report was just filed here: a candidate at once, before the index shows it. */
+  remember(entry: OpenReport): void {
+    const now = Date.now();
+    const list = (this.recent.get(entry.category) ?? []).filter((x) => x.until > now);
+    list.push({ entry, until: now + RECENT_MS });
+    this.recent.set(entry.category, list);
+  }
+
+  /** Runs `work` after every earlier search-and-append of the same category in this process. */
+  exclusive<T>(category: string, work: () => Promise<T>): Promise<T> {
+    const before = this.locks.get(category) ?? Promise.resolve();
+    const run = before.then(work, work);
+    const tail = run.catch(() => undefined);
+    this.locks.set(category, tail);
+    void tail.then(() => {
+      if (this.locks.get(category) === tail) this.locks.delete(category);
+    });
+    return run;
+  }
+}

@@ -1,0 +1,84 @@
+import { type LoggedEvent, type Projection, type ReadModels, type RecordedEvent } from '@yiwang/kernel';
+import { type OpenReport, type ReportEvent } from '../../domain';
+import { reportEventMapping } from '../report-mapping';
+
+/**
+ * Indexes over many reports, written only by the projector (one writer, holding a lease) with
+ * log-position guards — never inline, because FerretDB's read-then-replace on a shared document
+ * is not atomic:
+ * - `open_by_category`: per category code, the compact list of open (filed, not closed) reports
+ *   of the recent window, for duplicate search by one `_id` lookup;
+ * - `membership`: report id → category, so a closure finds the list to remove it from;
+ * - `by_day`: received report ids per day (Asia/Shanghai), for Open311 listings without a scan.
+ */
+export const REPORT_INDEX_PROJECTION = 'report_index';
+
+export type OpenEntry = { r: string; c: string | null; lat: number; lon: number; t: string };
+export type OpenByCategory = { category: string; open: OpenEntry[] };
+export type Membership = { category: string };
+export type DayIndex = { day: string; reports: string[] };
+
+export const indexModels = (m: ReadModels) => ({
+  open: m.model<OpenByCategory>('open_by_category'),
+  membership: m.model<Membership>('membership'),
+  byDay: m.model<DayIndex>('by_day'),
+});
+
+export const toOpenReport = (category: string, e: OpenEntry): OpenReport => ({
+  reportId: e.r,
+  caseId: e.c,
+  category,
+  location: { lat: e.lat, lon: e.lon },
+  receivedAt: e.t,
+});
+
+/** The calendar day of an instant in China (UTC+8, no DST). */
+export const shanghaiDay = (instant: string): string => new Date(Date.parse(instant) + 8 * 3_600_000).toISOString().slice(0, 10);
+
+/** Builds the projection; entries older than `keepHours` are pruned (the widest duplicate window). */
+export function reportIndexProjection(keepHours: number): Projection {
+  const keepMs = keepHours * 3_600_000;
+  return {
+    name: REPORT_INDEX_PROJECTION,
+    handles: ['intake.report.received.v1', 'intake.report.filed.v1', 'intake.report.case_linked.v1', 'intake.report.closed.v1'],
+    async apply(recorded: LoggedEvent | RecordedEvent, models: ReadModels) {
+      if (recorded.position === null) throw new Error(`${REPORT_INDEX_PROJECTION} is fed by the log only`);
+      const event = reportEventMapping.fromRecorded(recorded) as ReportEvent | null;
+      if (event === null) return;
+      const guard = { position: recorded.position };
+      const { open, membership, byDay } = indexModels(models);
+      switch (event.type) {
+        case 'intake.report.received.v1': {
+          const day = shanghaiDay(event.data.receivedAt);
+          await byDay.upsert(day, guard, (d) => ({ day, reports: [...(d?.reports ?? []), event.data.reportId] }));
+          return;
+        }
+        case 'intake.report.filed.v1': {
+          const d = event.data;
+          const cutoff = Date.parse(d.filedAt) - keepMs;
+          await membership.upsert(d.reportId, guard, () => ({ category: d.category.code }));
+          await open.upsert(d.category.code, guard, (doc) => ({
+            category: d.category.code,
+            open: [...(doc?.open ?? []).filter((x) => x.r !== d.reportId && Date.parse(x.t) >= cutoff), { r: d.reportId, c: null, lat: d.location.lat, lon: d.location.lon, t: d.filedAt }],
+          }));
+          return;
+        }
+        case 'intake.report.case_linked.v1':
+        case 'intake.report.closed.v1': {
+          const reportId = event.data.reportId;
+          const m = await membership.get(reportId);
+          if (!m) return; // never filed (a merged duplicate closing): not in any list
+          const caseId = event.data.caseId;
+          const closing = event.type === 'intake.report.closed.v1';
+          await open.upsert(m.category, guard, (doc) => ({
+            category: m.category,
+            open: (doc?.open ?? []).flatMap((x) => (x.r !== reportId ? [x] : closing ? [] : [{ ...x, c: caseId }])),
+          }));
+          return;
+        }
+        default:
+          return;
+      }
+    },
+  };
+}
