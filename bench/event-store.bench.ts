@@ -9,7 +9,7 @@ export async function benchEventStore(mongoUri: string, scale: number): Promise<
   const db = client.db(`bench_store_${Date.now()}`);
   const out: string[] = ['## Event store (MongoDB-wire server: ' + mongoUri + ')', ''];
   const payload = { category: 'event.01.02', description: 'x'.repeat(300), location: { latitude: 35.21, longitude: 113.24 } };
-  const n = 500 * scale;
+  const n = 300 * scale;
 
   for (const concurrency of [1, 8]) {
     const raw = db.collection(`raw_${concurrency}`);

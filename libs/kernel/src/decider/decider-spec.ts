@@ -1,5 +1,5 @@
 import type { Decider } from './decider';
-import { DomainError } from '../errors/domain-errors';
+import { type DomainError } from '../errors/domain-errors';
 
 /**
  * given(events).when(command).then(events) / .thenThrows(ErrorClass, code?) for decider tests.

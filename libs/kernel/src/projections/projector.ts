@@ -1,5 +1,5 @@
 import type { Collection, Db } from 'mongodb';
-import { metrics } from '@opentelemetry/api';
+import { lazyInstruments } from '../observability/instruments';
 import type { EventStore } from '../store/event-store';
 import type { RecordedEvent } from '../events/envelope';
 import { MongoLease } from '../leases/mongo-lease';
@@ -21,8 +21,9 @@ export interface ProjectorOptions {
   readonly owner?: string;
 }
 
-const meter = metrics.getMeter('@yiwang/kernel');
-const appliedCounter = meter.createCounter('yiwang.projection.applied', { description: 'events applied by projections' });
+const instruments = lazyInstruments((meter) => ({
+  applied: meter.createCounter('yiwang.projection.applied', { description: 'events applied by projections' }),
+}));
 
 /**
  * Keeps one projection's read models up to date from the ordered log, with a checkpoint, and can
@@ -163,7 +164,7 @@ export class Projector {
       applied++;
     }
     await save(events[events.length - 1]!.position);
-    appliedCounter.add(applied, { projection: this.projection.name });
+    instruments().applied.add(applied, { projection: this.projection.name });
     return { read: events.length, applied };
   }
 

@@ -6,7 +6,7 @@ import type { EventCodec } from '../cloudevents/event-codec';
 import { CE_HEADERS, fromKafkaMessage } from '../cloudevents/kafka-binding';
 import { dlqTopic } from '../topics';
 import { Wakeup } from '../wakeup';
-import { lazyInstruments } from '../instruments';
+import { lazyInstruments } from '../../observability/instruments';
 import { DEFAULT_RETRY_POLICY, backoffDelay, type RetryPolicy } from './backoff';
 import { deadLetterMessage } from './dead-letter';
 import { Inbox } from './inbox';

@@ -1,5 +1,5 @@
 import type { BatchObservableCallback } from '@opentelemetry/api';
-import { lazyInstruments } from '../instruments';
+import { lazyInstruments } from '../../observability/instruments';
 
 const instruments = lazyInstruments((meter) => ({
   published: meter.createCounter('yiwang.relay.published', { description: 'events published to Kafka by the relay', unit: '{event}' }),

@@ -1,5 +1,6 @@
 import type { Collection, Db } from 'mongodb';
-import { context, propagation, trace, SpanKind, SpanStatusCode, metrics } from '@opentelemetry/api';
+import { context, propagation, trace, SpanKind, SpanStatusCode } from '@opentelemetry/api';
+import { lazyInstruments } from '../../observability/instruments';
 import type { LoggedEvent, NewEvent, RecordedEvent } from '../../events/envelope';
 import type { AppendResult, EventStore, ExpectedVersion, ReadAllOptions, ReadStreamOptions } from '../event-store';
 import { ConcurrencyError, ValidationError } from '../../errors/domain-errors';
@@ -19,9 +20,10 @@ export interface MongoEventStoreOptions {
 }
 
 const tracer = trace.getTracer('@yiwang/kernel');
-const meter = metrics.getMeter('@yiwang/kernel');
-const appendedCounter = meter.createCounter('yiwang.events.appended', { description: 'events appended to the event store' });
-const conflictCounter = meter.createCounter('yiwang.events.append_conflicts', { description: 'appends refused for a stale expected version' });
+const instruments = lazyInstruments((meter) => ({
+  appended: meter.createCounter('yiwang.events.appended', { description: 'events appended to the event store' }),
+  conflicts: meter.createCounter('yiwang.events.append_conflicts', { description: 'appends refused for a stale expected version' }),
+}));
 
 const STREAM_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/;
 const MAX_HEADS_CACHED = 100_000;
@@ -95,11 +97,11 @@ export class MongoEventStore implements EventStore {
     return tracer.startActiveSpan('eventstore.append', { kind: SpanKind.INTERNAL, attributes: { 'yiwang.stream_id': streamId, 'yiwang.events': events.length } }, async (span) => {
       try {
         const result = await this.appendWithExpectation(streamId, expected, events);
-        appendedCounter.add(events.length, { service: this.options.serviceName });
+        instruments().appended.add(events.length, { service: this.options.serviceName });
         this.sequencer.wake();
         return result;
       } catch (e) {
-        if (e instanceof ConcurrencyError) conflictCounter.add(1, { service: this.options.serviceName });
+        if (e instanceof ConcurrencyError) instruments().conflicts.add(1, { service: this.options.serviceName });
         span.recordException(e as Error);
         span.setStatus({ code: SpanStatusCode.ERROR });
         throw e;

@@ -1,5 +1,5 @@
 import type { Collection, Db } from 'mongodb';
-import { metrics } from '@opentelemetry/api';
+import { lazyInstruments } from '../../observability/instruments';
 import { MongoLease } from '../../leases/mongo-lease';
 import { uuidv7 } from '../../ids/uuid-v7';
 import { segmentId, type CommitDocument, type PendingDocument, type SegmentDocument } from './documents';
@@ -22,8 +22,9 @@ export interface SequencerOptions {
   readonly owner?: string;
 }
 
-const meter = metrics.getMeter('@yiwang/kernel');
-const sequencedCounter = meter.createCounter('yiwang.events.sequenced', { description: 'events placed in the ordered log' });
+const instruments = lazyInstruments((meter) => ({
+  sequenced: meter.createCounter('yiwang.events.sequenced', { description: 'events placed in the ordered log' }),
+}));
 const MAX_SEGMENT_BYTES = 4 * 1024 * 1024;
 
 /**
@@ -170,7 +171,7 @@ export class Sequencer {
     }
     if (done.length > 0) await this.pending.deleteMany({ _id: { $in: done } });
     if (placedEvents > 0) {
-      sequencedCounter.add(placedEvents, { service: this.options.serviceName });
+      instruments().sequenced.add(placedEvents, { service: this.options.serviceName });
       this.listeners.forEach((l) => l());
     }
     return { placed: placedEvents, progressed: done.length > 0 };
@@ -246,13 +247,16 @@ export class Sequencer {
       this.log.remember(segment.first, segment.last);
       this.tail = segment.last;
       let position = first;
-      const ops = todo.map((c) => {
-        const op = { updateOne: { filter: { _id: c._id }, update: { $set: { sequenced: true, position } } } };
+      const marks = todo.map((c) => {
+        const mark = { id: c._id, position };
         position += c.events.length;
-        return op;
+        return mark;
       });
       for (const c of todo) this.remember(c._id);
-      await this.commits.bulkWrite(ops, { ordered: false });
+      // One updateOne per commit, a few at a time: FerretDB 1.24 stalls on a bulkWrite of ~100 updates.
+      for (let i = 0; i < marks.length; i += 16) {
+        await Promise.all(marks.slice(i, i + 16).map((m) => this.commits.updateOne({ _id: m.id }, { $set: { sequenced: true, position: m.position } })));
+      }
       await this.log.setHeadHint(segment.last);
       return { events: events.length, commitIds: batch.map((c) => c._id) };
     }
