@@ -14,3 +14,5 @@ export * from './messaging';
 export * from './projections/read-model';
 export * from './projections/projection';
 export * from './projections/projector';
+export * from './workers/wakeup';
+export * from './workers/leased-worker';

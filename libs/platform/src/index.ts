@@ -21,3 +21,4 @@ export { buildHttpApp, sendProblem, type HttpAppOptions } from './http/app';
 export { type HttpApp } from './http/http-app-type';
 export { principalOf } from './http/auth-hook';
 export * from './http/problem';
+export * from './lifecycle/shutdown';

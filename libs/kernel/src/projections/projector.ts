@@ -3,6 +3,7 @@ import { lazyInstruments } from '../observability/instruments';
 import type { EventStore } from '../store/event-store';
 import type { RecordedEvent } from '../events/envelope';
 import { MongoLease } from '../leases/mongo-lease';
+import { LeasedWorker } from '../workers/leased-worker';
 import { uuidv7 } from '../ids/uuid-v7';
 import type { Projection } from './projection';
 import { ReadModels } from './read-model';
@@ -35,9 +36,8 @@ export class Projector {
   private readonly lease: MongoLease;
   private readonly batchSize: number;
   private readonly pollIntervalMs: number;
+  private readonly worker: LeasedWorker;
   private running = false;
-  private loopDone: Promise<void> | null = null;
-  private wakeUp: (() => void) | null = null;
   private readonly handles: ReadonlySet<string>;
 
   constructor(
@@ -51,6 +51,7 @@ export class Projector {
     this.pollIntervalMs = options.pollIntervalMs ?? 100;
     this.lease = new MongoLease(db, `projection:${projection.name}`, options.owner ?? `projector-${uuidv7()}`, { ttlMs: options.leaseTtlMs ?? 5000 });
     this.handles = new Set(projection.handles);
+    this.worker = new LeasedWorker({ lease: this.lease, pollIntervalMs: this.pollIntervalMs, step: async () => (await this.catchUp()) > 0 });
   }
 
   /** The read models as they are now (current generation). */
@@ -90,6 +91,7 @@ export class Projector {
   async rebuild(): Promise<{ generation: number; position: number; applied: number }> {
     const wasRunning = this.running;
     if (wasRunning) await this.stop();
+    this.running = false;
     const before = await this.current();
     const generation = before.generation + 1;
     for (const name of await this.collectionsOf(generation)) await this.db.collection(name).drop().catch(() => undefined);
@@ -109,48 +111,17 @@ export class Projector {
   }
 
   start(): void {
-    if (this.running) return;
     this.running = true;
-    this.loopDone = this.loop();
+    this.worker.start();
   }
 
   async stop(): Promise<void> {
     this.running = false;
-    this.wakeUp?.();
-    await this.loopDone;
-    this.loopDone = null;
-    await this.lease.release().catch(() => undefined);
+    await this.worker.stop();
   }
 
   wake(): void {
-    this.wakeUp?.();
-  }
-
-  private async loop(): Promise<void> {
-    let lastRenewal = 0;
-    let holding = false;
-    while (this.running) {
-      try {
-        if (!holding || Date.now() - lastRenewal > this.lease.ttl / 3) {
-          holding = await this.lease.tryAcquire();
-          lastRenewal = Date.now();
-        }
-        const applied = holding ? await this.catchUp() : 0;
-        if (applied === 0) await this.sleep(holding ? this.pollIntervalMs : this.lease.ttl / 2);
-      } catch {
-        await this.sleep(this.pollIntervalMs * 5);
-      }
-    }
-  }
-
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const t = setTimeout(resolve, ms);
-      this.wakeUp = () => {
-        clearTimeout(t);
-        resolve();
-      };
-    });
+    this.worker.wake();
   }
 
   private async applyBatch(generation: number, after: number, save: (position: number) => Promise<void>): Promise<{ read: number; applied: number }> {

@@ -1,4 +1,4 @@
-import { IllegalStateError, MongoLease, NotFoundError, uuidv7, type ReadModels } from '@yiwang/kernel';
+import { IllegalStateError, LeasedWorker, MongoLease, NotFoundError, uuidv7, type ReadModels } from '@yiwang/kernel';
 import type { Db } from 'mongodb';
 import { type Actor } from '../domain';
 import { type CaseService } from './case-service';
@@ -28,31 +28,32 @@ export interface DeadlineSchedulerOptions {
  * supervision by a command id derived from case and deadline.
  */
 export class DeadlineScheduler {
-  private readonly lease: MongoLease;
-  private running = false;
-  private loop: Promise<void> | null = null;
-  private wakeUp: (() => void) | null = null;
+  private readonly worker: LeasedWorker;
 
   constructor(private readonly options: DeadlineSchedulerOptions) {
-    this.lease = new MongoLease(options.db, 'dispatch:deadline-scheduler', `deadlines-${uuidv7()}`, { ttlMs: options.leaseTtlMs ?? 10_000 });
+    const lease = new MongoLease(options.db, 'dispatch:deadline-scheduler', `deadlines-${uuidv7()}`, { ttlMs: options.leaseTtlMs ?? 10_000 });
+    // A scan that acted still waits for the next interval: deadlines are minutes apart, not milliseconds.
+    this.worker = new LeasedWorker({
+      lease,
+      pollIntervalMs: options.intervalMs ?? 5_000,
+      step: async () => {
+        await this.scanOnce();
+        return false;
+      },
+      onError: (e) => this.options.onError?.(e),
+    });
   }
 
   start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.loop = this.run();
+    this.worker.start();
   }
 
   async stop(): Promise<void> {
-    this.running = false;
-    this.wakeUp?.();
-    await this.loop;
-    this.loop = null;
-    await this.lease.release().catch(() => undefined);
+    await this.worker.stop();
   }
 
   wake(): void {
-    this.wakeUp?.();
+    this.worker.wake();
   }
 
   /** One scan: every case past its deadline gets its overdue mark and supervision. Returns how many were acted on. */
@@ -80,23 +81,5 @@ export class DeadlineScheduler {
       }
     }
     return acted;
-  }
-
-  private async run(): Promise<void> {
-    const interval = this.options.intervalMs ?? 5_000;
-    while (this.running) {
-      try {
-        if (await this.lease.tryAcquire()) await this.scanOnce();
-      } catch (e) {
-        this.options.onError?.(e);
-      }
-      await new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, interval);
-        this.wakeUp = () => {
-          clearTimeout(t);
-          resolve();
-        };
-      });
-    }
   }
 }

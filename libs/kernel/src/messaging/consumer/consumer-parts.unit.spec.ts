@@ -1,5 +1,5 @@
 import type { IncomingMessage } from '../ports';
-import { Wakeup } from '../wakeup';
+import { Wakeup } from '../../workers/wakeup';
 import { DEFAULT_RETRY_POLICY, backoffDelay } from './backoff';
 import { deadLetterMessage } from './dead-letter';
 

@@ -5,7 +5,7 @@ import { UNLIMITED_RETENTION, headerString, type ConsumerOptions, type HandlerCo
 import type { EventCodec } from '../cloudevents/event-codec';
 import { CE_HEADERS, fromKafkaMessage } from '../cloudevents/kafka-binding';
 import { dlqTopic } from '../topics';
-import { Wakeup } from '../wakeup';
+import { Wakeup } from '../../workers/wakeup';
 import { lazyInstruments } from '../../observability/instruments';
 import { DEFAULT_RETRY_POLICY, backoffDelay, type RetryPolicy } from './backoff';
 import { deadLetterMessage } from './dead-letter';

@@ -7,7 +7,7 @@ import { UNLIMITED_RETENTION, type MessageBroker, type MessageProducer } from '.
 import type { EventCodec } from '../cloudevents/event-codec';
 import { toKafkaMessage } from '../cloudevents/kafka-binding';
 import { eventTopic, serviceSource } from '../topics';
-import { Wakeup } from '../wakeup';
+import { Wakeup } from '../../workers/wakeup';
 import { RelayCheckpoints } from './relay-checkpoints';
 import { countPublished, observeRelay } from './relay-metrics';
 

@@ -1,6 +1,7 @@
 import type { Collection, Db } from 'mongodb';
 import { lazyInstruments } from '../../observability/instruments';
 import { MongoLease } from '../../leases/mongo-lease';
+import { LeasedWorker } from '../../workers/leased-worker';
 import { uuidv7 } from '../../ids/uuid-v7';
 import { segmentId, type CommitDocument, type PendingDocument, type SegmentDocument } from './documents';
 import type { LogSegments } from './log-segments';
@@ -38,6 +39,7 @@ const MAX_SEGMENT_BYTES = 4 * 1024 * 1024;
  */
 export class Sequencer {
   private readonly lease: MongoLease;
+  private readonly worker: LeasedWorker;
   private readonly batchSize: number;
   private readonly pollIntervalMs: number;
   private readonly orphanAfterMs: number;
@@ -47,11 +49,6 @@ export class Sequencer {
   private lastSweep = 0;
   /** Commits known to be in the log (recent ones), so a batch never repeats them. */
   private readonly placed = new Set<string>();
-  private running = false;
-  private loopDone: Promise<void> | null = null;
-  private wakeUp: (() => void) | null = null;
-  private woken = false;
-  private lastRenewal = 0;
   private readonly listeners = new Set<() => void>();
 
   constructor(
@@ -67,6 +64,13 @@ export class Sequencer {
     this.sweepIntervalMs = options.sweepIntervalMs ?? 600_000;
     this.now = options.now ?? (() => new Date());
     this.lease = new MongoLease(db, `sequencer:${options.serviceName}`, options.owner ?? `sequencer-${uuidv7()}`, { ttlMs: options.leaseTtlMs ?? 5000 });
+    this.worker = new LeasedWorker({
+      lease: this.lease,
+      pollIntervalMs: this.pollIntervalMs,
+      step: async () => (await this.step()).progressed,
+      onLeaseGained: () => this.forget(), // another holder may have advanced the log meanwhile
+      onError: () => this.forget(),
+    });
   }
 
   onSequenced(listener: () => void): void {
@@ -75,22 +79,15 @@ export class Sequencer {
 
   /** Nudges a waiting loop (appends in this process call it). */
   wake(): void {
-    this.woken = true;
-    this.wakeUp?.();
+    this.worker.wake();
   }
 
   start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.loopDone = this.loop();
+    this.worker.start();
   }
 
   async stop(): Promise<void> {
-    this.running = false;
-    this.wake();
-    await this.loopDone;
-    this.loopDone = null;
-    await this.lease.release().catch(() => undefined);
+    await this.worker.stop();
   }
 
   /** Sequences until nothing is left; returns how many events were placed. Needs no lease (tests, tools). */
@@ -103,52 +100,10 @@ export class Sequencer {
     }
   }
 
-  private async loop(): Promise<void> {
-    let holding = false;
-    while (this.running) {
-      try {
-        if (!holding || Date.now() - this.lastRenewal > this.lease.ttl / 3) {
-          const held = await this.lease.tryAcquire();
-          if (held && !holding) this.forget(); // another holder may have advanced the log meanwhile
-          holding = held;
-          this.lastRenewal = Date.now();
-        }
-        if (!holding) {
-          await this.sleep(this.lease.ttl / 2);
-          continue;
-        }
-        const { progressed } = await this.step();
-        if (!progressed) await this.sleep(this.pollIntervalMs);
-      } catch {
-        this.forget();
-        await this.sleep(this.pollIntervalMs * 4);
-      }
-    }
-  }
-
   private forget(): void {
     this.tail = null;
     this.placed.clear();
     this.lastSweep = 0;
-  }
-
-  private sleep(ms: number): Promise<void> {
-    if (this.woken) {
-      this.woken = false;
-      return Promise.resolve();
-    }
-    return new Promise((resolve) => {
-      const t = setTimeout(done, ms);
-      function done(): void {
-        clearTimeout(t);
-        resolve();
-      }
-      this.wakeUp = () => {
-        this.wakeUp = null;
-        this.woken = false;
-        done();
-      };
-    });
   }
 
   /** One pass: place the waiting commits, oldest first and in stream order, as one log segment. */
