@@ -31,7 +31,7 @@ export interface RecordedEvent<Type extends string = string, Data = unknown> {
   readonly streamId: string;
   /** 1 for the first event of a stream. */
   readonly streamVersion: number;
-  /** Place in the service-wide ordered log, from 1; null while the sequencer has not reached it yet. */
+  /** Place in the service-wide ordered log, from 1; null when read from a stream (positions belong to the log). */
   readonly position: number | null;
   readonly occurredAt: Date;
   readonly recordedAt: Date;

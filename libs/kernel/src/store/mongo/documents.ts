@@ -37,9 +37,6 @@ export interface CommitDocument {
   committedAt: Date;
   events: StoredEvent[];
   commandIds: string[];
-  /** Set by the sequencer once the batch is in the log, with the position of its first event. */
-  sequenced?: boolean;
-  position?: number;
 }
 
 /** A commit the sequencer has not placed yet. Inserted before the commit, deleted once placed. */

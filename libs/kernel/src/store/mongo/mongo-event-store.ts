@@ -229,8 +229,8 @@ export class MongoEventStore implements EventStore {
     const to = Math.min(version, options.toVersion ?? version);
     const events: RecordedEvent[] = [];
     for (const c of chain) {
-      c.events.forEach((e, i) => {
-        if (e.streamVersion >= from && e.streamVersion <= to) events.push(this.toRecorded(e, c.sequenced ? c.position! + i : null));
+      c.events.forEach((e) => {
+        if (e.streamVersion >= from && e.streamVersion <= to) events.push(this.toRecorded(e, null));
       });
     }
     return { version, events };
@@ -241,7 +241,7 @@ export class MongoEventStore implements EventStore {
     if (!record) return [];
     const c = await this.commits.findOne({ _id: record.commitId });
     if (!c || !c.commandIds.includes(commandId)) return [];
-    return c.events.flatMap((e, i) => (e.commandId === commandId ? [this.toRecorded(e, c.sequenced ? c.position! + i : null)] : []));
+    return c.events.flatMap((e) => (e.commandId === commandId ? [this.toRecorded(e, null)] : []));
   }
 
   async readAll(options: ReadAllOptions): Promise<LoggedEvent[]> {
@@ -269,13 +269,13 @@ export class MongoEventStore implements EventStore {
     return this.log.headPosition();
   }
 
-  /** Appended events the sequencer has not yet placed in the log. */
+  /** Appended events the sequencer has not yet placed in the log (those whose marker is still waiting). */
   async unsequencedCount(): Promise<number> {
     const markers = await this.pending.find({}).toArray();
     let n = 0;
     for (const m of markers) {
-      const c = await this.commits.findOne({ _id: m._id }, { projection: { prev: 1, last: 1, sequenced: 1 } });
-      if (c && !c.sequenced) n += c.last - c.prev;
+      const c = await this.commits.findOne({ _id: m._id }, { projection: { prev: 1, last: 1 } });
+      if (c) n += c.last - c.prev;
     }
     return n;
   }

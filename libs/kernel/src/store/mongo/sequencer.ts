@@ -113,8 +113,8 @@ export class Sequencer {
     const markers = await this.pending.find({}).toArray();
     if (markers.length === 0) return { placed: 0, progressed: false };
     const byId = new Map<string, CommitDocument>();
-    for (let i = 0; i < markers.length; i += 64) {
-      const found = await Promise.all(markers.slice(i, i + 64).map((m) => this.commits.findOne({ _id: m._id })));
+    for (let i = 0; i < markers.length; i += 8) {
+      const found = await Promise.all(markers.slice(i, i + 8).map((m) => this.commits.findOne({ _id: m._id })));
       for (const c of found) if (c) byId.set(c._id, c);
     }
     const { batch, done } = this.chooseBatch(markers, byId);
@@ -158,7 +158,7 @@ export class Sequencer {
         blocked.add(m.streamId);
         continue;
       }
-      if (c.sequenced || this.placed.has(c._id)) {
+      if (this.placed.has(c._id)) {
         done.push(c._id);
         continue;
       }
@@ -201,17 +201,9 @@ export class Sequencer {
       }
       this.log.remember(segment.first, segment.last);
       this.tail = segment.last;
-      let position = first;
-      const marks = todo.map((c) => {
-        const mark = { id: c._id, position };
-        position += c.events.length;
-        return mark;
-      });
+      // The segment itself records which commits it holds; commits are never updated (updates
+      // are the slowest thing FerretDB does, and not atomic there anyway).
       for (const c of todo) this.remember(c._id);
-      // One updateOne per commit, a few at a time: FerretDB 1.24 stalls on a bulkWrite of ~100 updates.
-      for (let i = 0; i < marks.length; i += 16) {
-        await Promise.all(marks.slice(i, i + 16).map((m) => this.commits.updateOne({ _id: m.id }, { $set: { sequenced: true, position: m.position } })));
-      }
       await this.log.setHeadHint(segment.last);
       return { events: events.length, commitIds: batch.map((c) => c._id) };
     }
@@ -241,14 +233,19 @@ export class Sequencer {
     for (const s of recent) for (const c of s.commitIds) this.remember(c);
   }
 
-  /** Re-marks commits that are in no segment and have no marker (their writer stalled past the orphan time). */
+  /**
+   * Re-marks commits that are in no segment and have no marker (their writer stalled past the
+   * orphan time, so the marker was dropped before the commit landed). Two scans, so it runs at
+   * takeover and then rarely.
+   */
   private async maybeSweep(): Promise<void> {
     if (Date.now() - this.lastSweep < this.sweepIntervalMs) return;
     this.lastSweep = Date.now();
+    const inLog = new Set<string>();
+    for await (const s of this.log.segments.find({}, { projection: { commitIds: 1 } })) for (const c of s.commitIds) inLog.add(c);
     const cutoff = new Date(this.now().getTime() - this.orphanAfterMs);
-    const lost = await this.commits.find({ sequenced: { $ne: true }, committedAt: { $lt: cutoff } }, { projection: { _id: 1, streamId: 1, prev: 1, committedAt: 1 } }).toArray();
-    for (const c of lost) {
-      if (this.placed.has(c._id)) continue;
+    for await (const c of this.commits.find({ committedAt: { $lt: cutoff } }, { projection: { _id: 1, streamId: 1, prev: 1, committedAt: 1 } })) {
+      if (inLog.has(c._id)) continue;
       await this.pending.insertOne({ _id: c._id, streamId: c.streamId, prev: c.prev, at: c.committedAt }).catch(() => undefined);
     }
   }
