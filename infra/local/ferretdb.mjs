@@ -65,7 +65,7 @@ export async function ferretUp(stateRoot) {
     args: ['--handler=sqlite', `--sqlite-url=file:${data}/`, `--listen-addr=127.0.0.1:${s.port}`, '--debug-addr=-',
       '--telemetry=disable', `--state-dir=${s.dir}`, '--log-level=WARN'],
   });
-  const ms = await waitFor(`FerretDB on ${uri}`, () => ferretAnswers(s.port), { logFile });
+  const ms = await waitFor(`FerretDB on ${uri}`, () => ferretAnswers(s.port), { logFile, timeoutMs: 180_000 });
   log(`FerretDB ${FERRETDB_VERSION} (SQLite) started on ${uri} in ${ms} ms (log: ${logFile})`);
   return { uri, started: true };
 }

@@ -5,9 +5,9 @@
 import { mkdirSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { log, stateDir } from './process.mjs';
-import { kafkaUp, kafkaDown } from './kafka.mjs';
-import { ferretUp, ferretDown } from './ferretdb.mjs';
+import { log, portOpen, stateDir } from './process.mjs';
+import { ensureKafkaJars, kafkaSettings, kafkaUp, kafkaDown } from './kafka.mjs';
+import { ensureFerretBinary, ferretSettings, ferretUp, ferretDown } from './ferretdb.mjs';
 
 export const repoRoot = resolve(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
 
@@ -61,6 +61,10 @@ export async function ensureServers({ keep = process.env.YIWANG_KEEP_SERVERS ===
 
   const state = stateDir(repoRoot);
   return withLock(state, async () => {
+    // Fetch and build first, start after: a cold Go build takes both cores for a minute or two,
+    // and a broker starting beside it can miss its readiness deadline.
+    if (!givenKafka && !(await portOpen(kafkaSettings(state).port))) ensureKafkaJars();
+    if (!givenMongo && !(await portOpen(ferretSettings(state).port))) ensureFerretBinary();
     const [k, f] = await Promise.all([
       givenKafka ? { brokers: givenKafka, started: false } : kafkaUp(state),
       givenMongo ? { uri: givenMongo, started: false } : ferretUp(state),
