@@ -65,7 +65,10 @@ export async function ferretUp(stateRoot) {
     args: ['--handler=sqlite', `--sqlite-url=file:${data}/`, `--listen-addr=127.0.0.1:${s.port}`, '--debug-addr=-',
       '--telemetry=disable', `--state-dir=${s.dir}`, '--log-level=WARN'],
   });
-  const ms = await waitFor(`FerretDB on ${uri}`, () => ferretAnswers(s.port), { logFile, timeoutMs: 180_000 });
+  const ms = await waitFor(`FerretDB on ${uri}`, () => ferretAnswers(s.port), { logFile, timeoutMs: 180_000 }).catch(async (e) => {
+    await stopDaemon(s.dir, 'ferretdb'); // never leave a half-started server behind
+    throw e;
+  });
   log(`FerretDB ${FERRETDB_VERSION} (SQLite) started on ${uri} in ${ms} ms (log: ${logFile})`);
   return { uri, started: true };
 }

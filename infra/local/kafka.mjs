@@ -78,7 +78,10 @@ export async function kafkaUp(stateRoot) {
     name: 'kafka', dir: s.dir, cmd: 'java',
     args: [`-Xmx${s.heap}`, `-Xms${s.heap}`, '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1', '-Djava.awt.headless=true', log4j, '-cp', classpath, 'kafka.Kafka', props],
   });
-  const ms = await waitFor(`Kafka on ${brokers}`, () => brokerAnswers(s.port), { logFile, timeoutMs: 180_000 });
+  const ms = await waitFor(`Kafka on ${brokers}`, () => brokerAnswers(s.port), { logFile, timeoutMs: 180_000 }).catch(async (e) => {
+    await stopDaemon(s.dir, 'kafka'); // never leave a half-started server behind
+    throw e;
+  });
   log(`Kafka ${KAFKA_VERSION} started on ${brokers} in ${ms} ms (log: ${logFile})`);
   return { brokers, started: true };
 }

@@ -65,10 +65,18 @@ export async function ensureServers({ keep = process.env.YIWANG_KEEP_SERVERS ===
     // and a broker starting beside it can miss its readiness deadline.
     if (!givenKafka && !(await portOpen(kafkaSettings(state).port))) ensureKafkaJars();
     if (!givenMongo && !(await portOpen(ferretSettings(state).port))) ensureFerretBinary();
-    const [k, f] = await Promise.all([
+    const [kr, fr] = await Promise.allSettled([
       givenKafka ? { brokers: givenKafka, started: false } : kafkaUp(state),
       givenMongo ? { uri: givenMongo, started: false } : ferretUp(state),
     ]);
+    if (kr.status === 'rejected' || fr.status === 'rejected') {
+      // Jest runs no teardown when the set-up throws: stop what this call started, then fail.
+      if (kr.status === 'fulfilled' && kr.value.started) await kafkaDown(state);
+      if (fr.status === 'fulfilled' && fr.value.started) await ferretDown(state);
+      throw kr.status === 'rejected' ? kr.reason : fr.reason;
+    }
+    const k = kr.value;
+    const f = fr.value;
     return {
       kafkaBrokers: k.brokers, mongoUri: f.uri, mode: 'local',
       stop: async () => {
