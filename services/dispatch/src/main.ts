@@ -1,4 +1,4 @@
-import { createLogger, startTelemetry } from '@yiwang/platform';
+import { createLogger, startTelemetry, stopOnSignals } from '@yiwang/platform';
 import { loadDispatchConfig } from './config';
 import { SERVICE_NAME, startDispatchService } from './service';
 
@@ -8,24 +8,13 @@ async function main(): Promise<void> {
   const logger = createLogger({ service: SERVICE_NAME, level: config.logLevel });
   const telemetry = startTelemetry({ serviceName: SERVICE_NAME, otlpEndpoint: config.otlpEndpoint, metricExportIntervalMs: config.metricExportIntervalMs });
   const service = await startDispatchService(config, { logger, telemetry });
-  let stopping = false;
-  const shutdown = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'shutting down');
-    service
-      .stop()
-      .then(() => telemetry.shutdown())
-      .then(
-        () => process.exit(0),
-        (e: unknown) => {
-          logger.error({ err: e }, 'shutdown failed');
-          process.exit(1);
-        },
-      );
-  };
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
-  process.once('SIGINT', () => shutdown('SIGINT'));
+  stopOnSignals({
+    logger,
+    stop: async () => {
+      await service.stop();
+      await telemetry.shutdown();
+    },
+  });
 }
 
 main().catch((e: unknown) => {
