@@ -16,3 +16,4 @@ export * from './projections/projection';
 export * from './projections/projector';
 export * from './workers/wakeup';
 export * from './workers/leased-worker';
+export * from './privacy/personal-data-vault';

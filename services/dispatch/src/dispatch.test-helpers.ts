@@ -6,7 +6,7 @@ import { DispatchServiceClient } from '@yiwang/proto/yiwang/dispatch/v1/dispatch
 import { ReportFiled } from '@yiwang/proto/yiwang/intake/v1/events';
 import { testDatabase, testServers, uniqueName } from '@yiwang/testing';
 import { type ServiceError } from '@grpc/grpc-js';
-import { caseEventCodec } from './adapters/kafka/case-event-codec';
+import { caseEventCodec, intakeEventCodec } from './adapters/kafka/case-event-codec';
 import { loadDispatchConfig, type DispatchConfig } from './config';
 
 export const SECRET = 'dispatch-int-test-secret-at-least-32-chars';
@@ -134,4 +134,47 @@ export async function readDispatchTopic(broker: MessageBroker, topic: string, mi
     await consumer.disconnect();
   }
   return seen;
+}
+
+/**
+ * Intake report events as intake publishes them (protobuf in CloudEvents), one report stream:
+ * `steps` are the event types after reception, e.g. `['filed']`, `['rejected']`, `[]`.
+ */
+export async function publishReportStream(
+  broker: MessageBroker,
+  topic: string,
+  reportId: string,
+  over: { district?: string; code?: string; receivedAt?: Date; channel?: string; steps?: ReadonlyArray<'filed' | 'rejected' | 'duplicate'> } = {},
+): Promise<void> {
+  const receivedAt = over.receivedAt ?? new Date('2025-03-03T01:50:00Z');
+  const category = { code: over.code ?? 'event.01.02', urgency: 'normal', unitType: 'sanitation', deadlineAmount: 4, deadlineUnit: 'working_hours' };
+  const cell = { cellId: '410802001001001', district: over.district ?? '解放区', street: '焦北街道', community: '新华社区' };
+  const location = { lat: 35.2401, lon: 113.2337 };
+  const at = new Date(receivedAt.getTime() + 60_000);
+  const data: Record<string, unknown> = {
+    'intake.report.received.v1': {
+      reportId, channel: over.channel ?? 'citizen', category, location, cell, description: '垃圾', photoRefs: [], reporter: undefined, sensor: undefined, externalId: '', trackingToken: '', receivedAt,
+    },
+    'intake.report.filed.v1': { reportId, by: 'centre', category, cell, location, note: '', filedAt: at },
+    'intake.report.rejected.v1': { reportId, reason: 'out_of_scope', note: '', rejectedAt: at },
+    'intake.report.marked_duplicate.v1': { reportId, masterReportId: 'R-master', caseId: '', by: 'rule', markedAt: at },
+  };
+  const types = ['intake.report.received.v1', ...(over.steps ?? []).map((s) => (s === 'duplicate' ? 'intake.report.marked_duplicate.v1' : `intake.report.${s}.v1`))];
+  const codec = intakeEventCodec();
+  const correlationId = uuidv7();
+  const messages = types.map((type, i) => {
+    const now = new Date();
+    const event: LoggedEvent = {
+      id: uuidv7(), type, streamId: `report-${reportId}`, streamVersion: i + 1, position: i + 1, occurredAt: now, recordedAt: now,
+      correlationId, causationId: null, actor: { subject: 'intake', department: 'system.intake', roles: ['system'] }, traceparent: null, commandId: null, data: data[type],
+    };
+    return toKafkaMessage(topic, event, { source: '/yiwang/intake', codec });
+  });
+  const producer = broker.producer();
+  await producer.connect();
+  try {
+    await producer.send(messages);
+  } finally {
+    await producer.disconnect();
+  }
 }

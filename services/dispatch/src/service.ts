@@ -11,7 +11,7 @@ import {
   type Logger,
   type Telemetry,
 } from '@yiwang/platform';
-import { businessCalendar, shippedIndicatorConfig, shippedResponsibilityMatrix } from './domain';
+import { businessCalendar, INTAKE_REPORT_EVENT_TYPES, shippedIndicatorConfig, shippedResponsibilityMatrix } from './domain';
 import { systemClock, type Clock } from './application/clock';
 import { CaseService } from './application/case-service';
 import { filedReportHandler, REPORT_FILED } from './application/filed-report-router';
@@ -19,6 +19,7 @@ import { DeadlineScheduler } from './application/deadline-scheduler';
 import { DispatchQueries } from './application/queries';
 import { caseListsProjection } from './application/projections/case-lists';
 import { caseIndicatorsProjection } from './application/projections/case-indicators';
+import { ReportIndicators } from './application/projections/report-indicators';
 import { caseEventCodec, intakeEventCodec } from './adapters/kafka/case-event-codec';
 import { dispatchGrpcService } from './adapters/grpc/dispatch-grpc';
 import { registerReadRoutes } from './adapters/http/read-api';
@@ -74,7 +75,18 @@ export async function startDispatchService(config: DispatchConfig, runtime: Disp
 
     const lists = new Projector(db, store, caseListsProjection, { pollIntervalMs: 200 });
     const counters = new Projector(db, store, caseIndicatorsProjection(store), { pollIntervalMs: 500 });
-    const queries = new DispatchQueries({ store, clock, matrix, indicators, caseModels: () => lists.models(), indicatorModels: () => counters.models() });
+    // The intake topic's partition count, learnt below: report rows are kept per partition.
+    let intakePartitions = 1;
+    const reportCounters = new ReportIndicators(db, () => intakePartitions);
+    const queries = new DispatchQueries({
+      store,
+      clock,
+      matrix,
+      indicators,
+      caseModels: () => lists.models(),
+      indicatorModels: () => counters.models(),
+      reportRows: (days) => reportCounters.rowsOfWeeks(days),
+    });
     const broker = new KafkajsBroker({ brokers: config.kafkaBrokers, clientId: `yiwang-${SERVICE_NAME}` });
     const relay = new EventRelay({ store, db, broker, serviceName: SERVICE_NAME, codec: caseEventCodec(), topic: config.dispatchTopic, onError: (e) => logger.warn({ err: e }, 'relay error') });
     const scheduler = new DeadlineScheduler({ db, cases, models: () => lists.models(), intervalMs: config.deadlineScanIntervalMs, onError: (e) => logger.warn({ err: e }, 'deadline scan error') });
@@ -94,7 +106,12 @@ export async function startDispatchService(config: DispatchConfig, runtime: Disp
     // The intake topic may not exist yet (auto-create is off): create it as intake's relay would.
     const admin = broker.admin();
     await admin.connect();
-    await admin.ensureTopics([{ topic: config.intakeTopic, partitions: 6, config: UNLIMITED_RETENTION }]).finally(() => admin.disconnect());
+    try {
+      await admin.ensureTopics([{ topic: config.intakeTopic, partitions: 6, config: UNLIMITED_RETENTION }]);
+      intakePartitions = (await admin.describeTopic(config.intakeTopic)).partitions;
+    } finally {
+      await admin.disconnect();
+    }
     const route = filedReportHandler(cases);
     const consumer = new EventConsumer({
       broker,
@@ -110,6 +127,19 @@ export async function startDispatchService(config: DispatchConfig, runtime: Disp
     });
     await consumer.start();
     stops.push(() => consumer.stop());
+    // The filing rate's counters, in a group of their own: counting never waits for routing.
+    const reportConsumer = new EventConsumer({
+      broker,
+      db,
+      group: `${config.consumerGroup}.report-counters`,
+      topics: [config.intakeTopic],
+      types: INTAKE_REPORT_EVENT_TYPES,
+      codec: intakeEventCodec(),
+      handler: (event, context) => reportCounters.apply(event, context),
+      onError: (e, m) => logger.warn({ err: e, topic: m.topic, offset: m.offset }, 'report not counted yet'),
+    });
+    await reportConsumer.start();
+    stops.push(() => reportConsumer.stop());
 
     scheduler.start();
     stops.push(() => scheduler.stop());

@@ -39,6 +39,8 @@ export interface QueryDeps {
   readonly indicators: IndicatorConfig;
   readonly caseModels: () => Promise<ReadModels>;
   readonly indicatorModels: () => Promise<ReadModels>;
+  /** Intake report rows (received / filed / rejected …) of the weeks starting on these days. */
+  readonly reportRows?: (weekStartDays: readonly number[]) => Promise<StoredCounterRow[]>;
 }
 
 /** The read side: a case from its stream, lists from buckets, indicators and rankings from week rows. */
@@ -116,20 +118,31 @@ export class DispatchQueries {
     const day = weekStartDay(weekOf ? Date.parse(Instant(weekOf, 'weekOf')) : nowMs);
     const models = await this.deps.indicatorModels();
     const weeks = models.model<WeekDoc>(INDICATOR_MODELS.weeks);
-    const [current, previous] = await Promise.all([weeks.get(weekKey(day)), weeks.get(weekKey(day - 7))]);
-    const inputs = (doc: WeekDoc | null, endMs: number) => {
-      const groups = aggregateCounters((doc?.rows ?? []).map((r) => countersAsOf(r, Math.min(nowMs, endMs))), (r) => this.keyOf(dimension, r));
+    const [current, previous, currentReports, previousReports] = await Promise.all([
+      weeks.get(weekKey(day)),
+      weeks.get(weekKey(day - 7)),
+      this.reportRows([day]),
+      this.reportRows([day - 7]),
+    ]);
+    const inputs = (doc: WeekDoc | null, reports: StoredCounterRow[], endMs: number) => {
+      const rows = [...(doc?.rows ?? []), ...reports];
+      const groups = aggregateCounters(rows.map((r) => countersAsOf(r, Math.min(nowMs, endMs))), (r) => this.keyOf(dimension, r));
       const keys = dimension === 'unit' ? [...this.deps.matrix.units.keys()] : [...this.deps.matrix.districts];
       for (const k of groups.keys()) if (!keys.includes(k)) keys.push(k);
       return keys.map((key) => ({ key, name: this.nameOf(dimension, key), counters: groups.get(key) ?? {} }));
     };
     const start = dayStartMs(day);
-    const table = buildRankingTable(def, inputs(current, start + WEEK_MS), inputs(previous, start));
+    const table = buildRankingTable(def, inputs(current, currentReports, start + WEEK_MS), inputs(previous, previousReports, start));
     return { weekStart: new Date(start).toISOString(), table };
   }
 
   private keyOf(dimension: Dimension, row: StoredCounterRow): string | null {
-    return dimension === 'unit' ? row.unitId : dimension === 'district' ? row.district : row.category;
+    const key = dimension === 'unit' ? row.unitId : dimension === 'district' ? row.district : row.category;
+    return key === '' ? null : key; // an off-grid report not filed has no district
+  }
+
+  private reportRows(days: readonly number[]): Promise<StoredCounterRow[]> {
+    return this.deps.reportRows ? this.deps.reportRows(days) : Promise.resolve([]);
   }
 
   private nameOf(dimension: Dimension, key: string): string {
@@ -139,10 +152,10 @@ export class DispatchQueries {
   private async rowsBetween(fromMs: number, toMs: number): Promise<StoredCounterRow[]> {
     const models = await this.deps.indicatorModels();
     const weeks = models.model<WeekDoc>(INDICATOR_MODELS.weeks);
-    const keys: string[] = [];
-    for (let d = weekStartDay(fromMs); dayStartMs(d) < toMs; d += 7) keys.push(weekKey(d));
-    const docs = await Promise.all(keys.map((k) => weeks.get(k)));
-    return docs.flatMap((d) => d?.rows ?? []);
+    const days: number[] = [];
+    for (let d = weekStartDay(fromMs); dayStartMs(d) < toMs; d += 7) days.push(d);
+    const [docs, reports] = await Promise.all([Promise.all(days.map((d) => weeks.get(weekKey(d)))), this.reportRows(days)]);
+    return [...docs.flatMap((d) => d?.rows ?? []), ...reports];
   }
 
   private lastMonths(n: number): string[] {

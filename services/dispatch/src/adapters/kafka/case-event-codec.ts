@@ -1,6 +1,6 @@
 import { JsonEventCodec, ProtobufEventCodec, type ProtobufMessageCodec, type ProtobufRegistry } from '@yiwang/kernel';
 import * as pb from '@yiwang/proto/yiwang/dispatch/v1/case_events';
-import { ReportFiled } from '@yiwang/proto/yiwang/intake/v1/events';
+import { ReportFiled, ReportMarkedDuplicate, ReportReceived, ReportRejected } from '@yiwang/proto/yiwang/intake/v1/events';
 import { type CaseEvent } from '../../domain';
 
 type Fns<T> = { encode(message: T): { finish(): Uint8Array }; decode(bytes: Uint8Array): T };
@@ -42,12 +42,24 @@ export const CASE_EVENT_MESSAGES = {
 /** The codec of `yiwang.dispatch.events.v1`: protobuf, strict (an event without a message is a bug). */
 export const caseEventCodec = (): ProtobufEventCodec => new ProtobufEventCodec(CASE_EVENT_MESSAGES);
 
+const intakeEntry = <T>(name: string, fns: Fns<T>): ProtobufMessageCodec<T> => ({
+  messageType: `yiwang.intake.v1.${name}`,
+  encode: (data: T) => fns.encode(data).finish(),
+  decode: (bytes: Uint8Array) => fns.decode(bytes),
+});
+
 /**
- * How dispatch reads `yiwang.intake.events.v1`: the filed event's protobuf message
- * (`yiwang.intake.v1.ReportFiled`), falling back to JSON for events published as JSON.
+ * How dispatch reads `yiwang.intake.events.v1`: the protobuf messages of the events it uses
+ * (the filing for routing; reception, filing, rejection and duplicates for the filing rate),
+ * falling back to JSON for events published as JSON.
  */
 export const intakeEventCodec = (): ProtobufEventCodec =>
   new ProtobufEventCodec(
-    { 'intake.report.filed.v1': { messageType: 'yiwang.intake.v1.ReportFiled', encode: (d: ReportFiled) => ReportFiled.encode(d).finish(), decode: (b: Uint8Array) => ReportFiled.decode(b) } },
+    {
+      'intake.report.received.v1': intakeEntry('ReportReceived', ReportReceived),
+      'intake.report.filed.v1': intakeEntry('ReportFiled', ReportFiled),
+      'intake.report.rejected.v1': intakeEntry('ReportRejected', ReportRejected),
+      'intake.report.marked_duplicate.v1': intakeEntry('ReportMarkedDuplicate', ReportMarkedDuplicate),
+    },
     { fallback: new JsonEventCodec() },
   );
