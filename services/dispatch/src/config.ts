@@ -15,6 +15,11 @@ export const dispatchConfigSchema = {
   consumerGroup: str('DISPATCH_CONSUMER_GROUP', { default: 'yiwang.dispatch.filed-report-router' }),
   /** How often the leased deadline scan runs. */
   deadlineScanIntervalMs: int('DEADLINE_SCAN_INTERVAL_MS', { min: 50, default: 5_000 }),
+  /**
+   * Demo and drill knob: run the service's clock this many minutes ahead of real time (e.g. to show
+   * deadlines passing after a restart). 0 in production.
+   */
+  clockOffsetMinutes: int('CLOCK_OFFSET_MINUTES', { min: 0, max: 60 * 24 * 60, default: 0 }),
   ...authConfigVars,
   ...loggingConfigVars,
   ...telemetryConfigVars,

@@ -7,7 +7,10 @@ async function main(): Promise<void> {
   const config = loadDispatchConfig(process.env);
   const logger = createLogger({ service: SERVICE_NAME, level: config.logLevel });
   const telemetry = startTelemetry({ serviceName: SERVICE_NAME, otlpEndpoint: config.otlpEndpoint, metricExportIntervalMs: config.metricExportIntervalMs });
-  const service = await startDispatchService(config, { logger, telemetry });
+  const offsetMs = config.clockOffsetMinutes * 60_000;
+  if (offsetMs > 0) logger.warn({ clockOffsetMinutes: config.clockOffsetMinutes }, 'clock runs ahead of real time (demo knob)');
+  const clock = { now: () => new Date(Date.now() + offsetMs) };
+  const service = await startDispatchService(config, { logger, telemetry, clock });
   stopOnSignals({
     logger,
     stop: async () => {
