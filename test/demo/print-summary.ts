@@ -1,6 +1,6 @@
 // Prints what the demo day produced, read back through dispatch's gRPC API: the ranking tables
 // (rate, rank, change since last week) per unit and per district, and the totals.
-import { Dimension, type GetRankingResponse, type ListCasesResponse, type RankingRow } from '@yiwang/proto/yiwang/dispatch/v1/dispatch_service';
+import { Dimension, type GetIndicatorsResponse, type GetRankingResponse, type ListCasesResponse, type RankingRow } from '@yiwang/proto/yiwang/dispatch/v1/dispatch_service';
 import { PEOPLE, dispatchAs, type DemoEndpoints } from './demo-clients';
 
 const width = (s: string): number => [...s].reduce((n, ch) => n + (/[\u3000-\u9fff\uff00-\uffef]/.test(ch) ? 2 : 1), 0);
@@ -24,15 +24,27 @@ async function main(): Promise<void> {
   const ep: DemoEndpoints = { intakeGrpc: '', intakeHttp: '', dispatchGrpc: process.env.DEMO_DISPATCH_GRPC!, secret: process.env.AUTH_JWT_SECRET! };
   const stats = JSON.parse(process.env.DEMO_STATS ?? '{}') as Record<string, number>;
   const centre = await dispatchAs(ep, PEOPLE.command);
-  // Give the restarted dispatch's deadline scan time to mark the open cases overdue.
+  // Read models follow the log asynchronously (and FerretDB is slow), so wait until the indicators
+  // have seen every closure the seed made, then until the deadline scan has marked the open cases.
+  const closedSeen = async (): Promise<number> => {
+    const r = await centre.call<GetIndicatorsResponse>('getIndicators', { dimension: Dimension.DIMENSION_DISTRICT }).catch(() => null);
+    return r?.total.find((v) => v.id === 'closureRate')?.numerator ?? 0;
+  };
+  const started = Date.now();
+  let closed = await closedSeen();
+  while (closed < (stats.closed ?? 0) && Date.now() - started < 300_000) {
+    await new Promise((r) => setTimeout(r, 2000));
+    closed = await closedSeen();
+  }
   let overdue = 0;
-  for (let i = 0; i < 40; i++) {
+  for (let stable = 0; (stats.open ?? 0) > 0 && stable < 3 && Date.now() - started < 420_000; ) {
     const r = await centre.call<ListCasesResponse>('listCases', { unitId: '*', overdueOnly: true, pageSize: 200 }).catch(() => null);
     const n = r?.cases.length ?? 0;
-    if (n > 0 && n === overdue) break;
+    stable = n > 0 && n === overdue ? stable + 1 : 0;
     overdue = n;
-    await new Promise((r2) => setTimeout(r2, 1500));
+    if (stable < 3) await new Promise((r2) => setTimeout(r2, 2000));
   }
+  if (closed < (stats.closed ?? 0)) console.log(`(read models still catching up: ${closed} of ${stats.closed} closures seen so far)`);
   for (const [dimension, title] of [[Dimension.DIMENSION_UNIT, '按处置单位 by unit'], [Dimension.DIMENSION_DISTRICT, '按区 by district']] as const) {
     for (const indicatorId of ['closureRate', 'onTimeClosureRate']) {
       const r = await centre.call<GetRankingResponse>('getRanking', { indicatorId, dimension });

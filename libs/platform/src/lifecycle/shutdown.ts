@@ -21,7 +21,7 @@ export function stopOnSignals(options: ShutdownOptions): void {
     const force = setTimeout(() => {
       options.logger.error('shutdown took too long, exiting');
       process.exit(1);
-    }, options.forceAfterMs ?? 20_000);
+    }, options.forceAfterMs ?? 45_000);
     force.unref();
     options.stop().then(
       () => process.exit(0),
