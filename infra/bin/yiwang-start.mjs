@@ -6,6 +6,7 @@
 //   npm start -- --exit            # seed, print, stop (used to check the demo end to end)
 //   DEMO_REPORTS=100 npm start     # a smaller day
 import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, openSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -71,7 +72,8 @@ async function main() {
   const gen = spawnSync(process.execPath, [join(root, 'infra/bin/gen-proto.mjs')], { cwd: root, stdio: 'inherit' });
   if (gen.status !== 0) throw new Error('proto generation failed');
   const common = { KAFKA_BROKERS: servers.kafkaBrokers, MONGODB_URI: servers.mongoUri, AUTH_JWT_SECRET: SECRET, LOG_LEVEL: 'info' };
-  const intakeEnv = { ...common, INTAKE_DB: `yiwang_intake_demo_${stamp}`, INTAKE_HTTP_PORT: String(ports.intakeHttp), INTAKE_GRPC_PORT: String(ports.intakeGrpc) };
+  // The demo's key for reporters' personal data (crypto-shredding): random per run, like its databases.
+  const intakeEnv = { ...common, PII_MASTER_KEY: process.env.PII_MASTER_KEY ?? randomBytes(32).toString('base64'), INTAKE_DB: `yiwang_intake_demo_${stamp}`, INTAKE_HTTP_PORT: String(ports.intakeHttp), INTAKE_GRPC_PORT: String(ports.intakeGrpc) };
   const dispatchEnv = { ...common, DISPATCH_DB: `yiwang_dispatch_demo_${stamp}`, HTTP_PORT: String(ports.dispatchHttp), GRPC_PORT: String(ports.dispatchGrpc), DEADLINE_SCAN_INTERVAL_MS: '2000' };
   // Fresh topics per demo run, so a second run starts its day from zero.
   for (const env of [intakeEnv, dispatchEnv]) Object.assign(env, {

@@ -1,4 +1,5 @@
 import { Kafka, logLevel, type Consumer, type KafkaMessage } from 'kafkajs';
+import { isSealed } from '@yiwang/kernel';
 import { testServers } from '@yiwang/testing';
 import { ReportReceived } from '@yiwang/proto/yiwang/intake/v1/events';
 import { ReportStatus, type IntakeServiceClient } from '@yiwang/proto/yiwang/intake/v1/intake_service';
@@ -57,7 +58,11 @@ it('Open311: a form-encoded POST is stored, published as a CloudEvent, and visib
   expect(header(message, 'ce_source')).toBe('/yiwang/intake');
   expect(header(message, 'content-type')).toBe('application/protobuf; messageType=yiwang.intake.v1.ReportReceived');
   const data = ReportReceived.decode(message.value!);
-  expect(data).toMatchObject({ reportId: created!.service_request_id, channel: 'citizen', reporter: { name: '张先生', phone: '13800000000' } });
+  expect(data).toMatchObject({ reportId: created!.service_request_id, channel: 'citizen' });
+  // PIPL: the contact travels sealed; only the vault opens it.
+  expect(isSealed(data.reporter?.phone)).toBe(true);
+  expect(await intake.vault.open(created!.service_request_id, data.reporter!.name)).toBe('张先生');
+  expect(await intake.vault.open(created!.service_request_id, data.reporter!.phone)).toBe('13800000000');
 
   // The list endpoint (fed by the day index, which the projector fills shortly after).
   const listed = await until(async () => {

@@ -1,4 +1,4 @@
-import { KafkajsBroker, MongoEventStore, Projector, ValidationError, EventRelay, type EventConsumer } from '@yiwang/kernel';
+import { KafkajsBroker, MongoEventStore, PersonalDataVault, Projector, ValidationError, EventRelay, mongoVaultKeys, type EventConsumer } from '@yiwang/kernel';
 import {
   buildHttpApp,
   connectMongo,
@@ -21,6 +21,8 @@ import { reportsProjection } from './application/projections/reports-projection'
 import { registerOpen311Routes } from './adapters/http/open311-routes';
 import { registerReportRoutes } from './adapters/http/report-routes';
 import { registerSensorRoutes } from './adapters/http/sensor-routes';
+import { registerCategoryRoutes } from './adapters/http/category-routes';
+import { CategoryCatalogue } from './application/category-catalogue';
 import { intakeGrpcService } from './adapters/grpc/intake-grpc';
 import { intakeEventCodec } from './adapters/kafka/intake-event-codec';
 import { startDispatchConsumer } from './adapters/kafka/dispatch-events-consumer';
@@ -33,6 +35,8 @@ export type IntakeServiceOptions = Readonly<{
   logger?: Logger;
   /** The process's telemetry (main.ts starts it); a private, non-global one when omitted. */
   telemetry?: Telemetry;
+  /** How often to re-read the category table for revisions made by other replicas (default 5 s; 0: never). */
+  categoryRefreshMs?: number;
 }>;
 
 export type RunningIntake = Readonly<{
@@ -42,6 +46,8 @@ export type RunningIntake = Readonly<{
   grpcAddress: string;
   store: MongoEventStore;
   application: IntakeApplication;
+  /** Reporters' contacts, sealed per report (subject id = report id). */
+  vault: PersonalDataVault;
   stop(): Promise<void>;
 }>;
 
@@ -76,7 +82,15 @@ export async function startIntakeService(config: IntakeConfig, options: IntakeSe
     const store = new MongoEventStore(mongo.db, { serviceName: SERVICE_NAME, now: clock });
     await store.init();
 
-    const categories = shippedCategoryTable();
+    // The current category table (shipped + the `category-table` stream), refreshed for other replicas' revisions.
+    const categories = await CategoryCatalogue.start({
+      store,
+      clock,
+      shipped: shippedCategoryTable(),
+      ...(options.categoryRefreshMs !== undefined ? { refreshIntervalMs: options.categoryRefreshMs } : {}),
+      onWarning: (message, error) => logger.warn({ err: error }, message),
+    });
+    stops.push(async () => categories.stop());
     const gridData = shippedUnitGrid();
     const grid = new GridLocator(gridData);
     const policy = {
@@ -87,8 +101,11 @@ export async function startIntakeService(config: IntakeConfig, options: IntakeSe
     const reports = new Projector(mongo.db, store, reportsProjection, { pollIntervalMs: 200 });
     const index = new Projector(mongo.db, store, reportIndexProjection(config.duplicateWindowHours), { pollIntervalMs: 100 });
     const duplicates = new DuplicateFinder(index, policy);
+    if (config.piiEphemeralDevKey) logger.warn('INTAKE_DEV_EPHEMERAL_PII_KEY is set: without PII_MASTER_KEY, reporters’ contacts are sealed with a throwaway key (development only)');
+    const vault = new PersonalDataVault(mongoVaultKeys(mongo.db), config.piiMasterKey);
     const application = new IntakeApplication({
       store,
+      vault,
       categories,
       grid,
       duplicates,
@@ -137,6 +154,7 @@ export async function startIntakeService(config: IntakeConfig, options: IntakeSe
     });
     registerReportRoutes(http, application, { publicBodyLimit: config.publicBodyLimitBytes });
     registerSensorRoutes(http, application);
+    registerCategoryRoutes(http, categories);
     await registerOpen311Routes(http, application, {
       categories,
       apiKeys: apiKeys(config.open311ApiKeys),
@@ -158,7 +176,7 @@ export async function startIntakeService(config: IntakeConfig, options: IntakeSe
 
     const host = config.httpHost === '0.0.0.0' ? '127.0.0.1' : config.httpHost;
     logger.info({ http: httpPort, grpc: grpcPort }, 'intake service started');
-    return { httpAddress: `http://${host}:${httpPort}`, grpcAddress: `${host}:${grpcPort}`, store, application, stop };
+    return { httpAddress: `http://${host}:${httpPort}`, grpcAddress: `${host}:${grpcPort}`, store, application, vault, stop };
   } catch (e) {
     await stop();
     throw e;

@@ -1,4 +1,5 @@
 // Helpers for the intake's int/e2e specs (not used by the service itself).
+import { randomBytes } from 'node:crypto';
 import { createLogger, createGrpcClient, signToken, callUnary, type UnaryMethod } from '@yiwang/platform';
 import { IntakeServiceClient } from '@yiwang/proto/yiwang/intake/v1/intake_service';
 import { testServers, uniqueName } from '@yiwang/testing';
@@ -22,6 +23,7 @@ export function testConfig(file: string, extra: Record<string, string> = {}): In
     AUTH_JWT_SECRET: SECRET,
     LOG_LEVEL: 'silent',
     OPEN311_API_KEYS: 'hotline-key=hotline',
+    PII_MASTER_KEY: randomBytes(32).toString('base64'),
     ...extra,
   });
 }

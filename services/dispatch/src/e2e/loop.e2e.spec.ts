@@ -2,6 +2,7 @@
 // filed, dispatched, signed, handled, fails verification, is reworked, handled again, verified and
 // closed — each step on `yiwang.intake.events.v1` / `yiwang.dispatch.events.v1` as CloudEvents —
 // and the reporter sees it closed through Open311; the indicators count the case.
+import { randomBytes } from 'node:crypto';
 import { callUnary, signToken } from '@yiwang/platform';
 import { IntakeServiceClient } from '@yiwang/proto/yiwang/intake/v1/intake_service';
 import { VerificationOutcome, type CaseCommandResponse, type GetIndicatorsResponse } from '@yiwang/proto/yiwang/dispatch/v1/dispatch_service';
@@ -31,6 +32,7 @@ beforeAll(async () => {
       DISPATCH_EVENTS_TOPIC: env.config.dispatchTopic,
       INTAKE_CONSUMER_GROUP: `${env.prefix}.intake`,
       AUTH_JWT_SECRET: SECRET,
+      PII_MASTER_KEY: randomBytes(32).toString('base64'),
       LOG_LEVEL: 'silent',
     }),
   );

@@ -7,6 +7,7 @@ import {
   uuidv7,
   type EventMetadata,
   type EventStore,
+  type PersonalDataVault,
   type Projector,
   type RecordedEvent,
 } from '@yiwang/kernel';
@@ -14,6 +15,8 @@ import {
   lookupCategory,
   reportDecider,
   reportStreamId,
+  requireRole,
+  IntakeRoles,
   toWgs84,
   type Actor,
   type CategoryTable,
@@ -27,6 +30,8 @@ import { instantOf, type Clock } from './clock';
 import { type DuplicateFinder } from './duplicate-finder';
 import { type GridLocator } from './grid-locator';
 import { reportEventMapping } from './report-mapping';
+import { currentTable, type CategorySource } from './category-catalogue';
+import { sealingReporterContacts } from './reporter-contact-sealing';
 import { reportModels, type ReportView } from './projections/reports-projection';
 import { indexModels } from './projections/report-index-projection';
 
@@ -64,7 +69,8 @@ function requiredString(value: unknown, field: string): string {
 
 export type IntakeApplicationDeps = Readonly<{
   store: EventStore;
-  categories: CategoryTable;
+  /** The category table, or a live source of the current one (see CategoryCatalogue). */
+  categories: CategoryTable | CategorySource;
   grid: GridLocator;
   duplicates: DuplicateFinder;
   /** The `reports` projector, applied inline after every command (read-your-writes). */
@@ -72,6 +78,8 @@ export type IntakeApplicationDeps = Readonly<{
   /** The `report_index` projector (by day, open by category), fed by the log only. */
   index: Projector;
   clock: Clock;
+  /** Crypto-shredding of reporters' contacts: sealed per report (subject = report id) before storing. */
+  vault: PersonalDataVault;
   onWarning?: (message: string, error: unknown) => void;
 }>;
 
@@ -84,7 +92,7 @@ export class IntakeApplication {
   readonly handler: CommandHandler<ReportCommand, ReportEvent, ReportState>;
 
   constructor(private readonly deps: IntakeApplicationDeps) {
-    this.handler = new CommandHandler(deps.store, reportDecider, reportEventMapping, {
+    this.handler = new CommandHandler(sealingReporterContacts(deps.store, deps.vault), reportDecider, reportEventMapping, {
       afterAppend: async (_stream, _state, events) => {
         await deps.reports.applyInline(events).catch((e: unknown) => deps.onWarning?.('inline projection failed (the projector will catch up)', e));
       },
@@ -93,7 +101,7 @@ export class IntakeApplication {
 
   async submit(s: Submission, meta: CallMeta): Promise<SubmitResult> {
     const { categories, grid, duplicates, clock } = this.deps;
-    const category = lookupCategory(categories, s.category, 'category');
+    const category = lookupCategory(currentTable(categories), s.category, 'category');
     const crs = s.crs ?? 'wgs84';
     if (crs !== 'wgs84' && crs !== 'gcj02') throw new ValidationError('crs must be wgs84 or gcj02', [{ field: 'crs', message: 'must be wgs84 or gcj02' }]);
     const location = toWgs84(s.location, crs);
@@ -186,6 +194,21 @@ export class IntakeApplication {
       closed.push(id);
     }
     return closed;
+  }
+
+  /**
+   * PIPL erasure of the reporter's contact: the report's data key is deleted first (every sealed
+   * copy, in the store, Kafka and backups, is unreadable from then on), then the erasure is
+   * recorded. Idempotent: a repeat deletes nothing and appends nothing.
+   */
+  async eraseReporterContact(reportId: string, input: Readonly<{ reason?: string }>, meta: CallMeta): Promise<Readonly<{ erased: boolean }>> {
+    requireRole(meta.actor, 'EraseReporterContact', IntakeRoles.supervisionCentre, IntakeRoles.system);
+    const { state } = await this.handler.load(reportStreamId(reportId as never));
+    if (state.status === 'none') throw new NotFoundError(`no report ${reportId}`, { reportId });
+    await this.deps.vault.erase(reportId);
+    const reason = input.reason ?? 'erasure requested by the reporter (PIPL art. 47)';
+    const result = await this.handle(reportId, { type: 'EraseReporterContact', actor: meta.actor, data: { reason, at: instantOf(this.deps.clock) } }, meta);
+    return { erased: result.events.length > 0 };
   }
 
   async get(reportId: string): Promise<ReportView> {

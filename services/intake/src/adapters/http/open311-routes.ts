@@ -1,6 +1,7 @@
 import { ForbiddenError, ValidationError } from '@yiwang/kernel';
 import { problemFromError, type HttpApp } from '@yiwang/platform';
 import { majorClassOf, type CategoryTable, type Channel } from '../../domain';
+import { currentTable, type CategorySource } from '../../application/category-catalogue';
 import { type IntakeApplication } from '../../application/intake-application';
 import { shanghaiDay } from '../../application/projections/report-index-projection';
 import { type ReportView } from '../../application/projections/reports-projection';
@@ -15,7 +16,8 @@ import { ANONYMOUS_CITIZEN, metaFor } from './http-context';
  * maps the request to its channel (e.g. the hotline's integration), an unknown one is refused.
  */
 export type Open311Options = Readonly<{
-  categories: CategoryTable;
+  /** The table, or a live source of the current one (revisions apply without a restart). */
+  categories: CategoryTable | CategorySource;
   /** api_key → channel. */
   apiKeys: ReadonlyMap<string, Channel>;
   bodyLimit: number;
@@ -94,7 +96,7 @@ const postSchema = {
 } as const;
 
 export async function registerOpen311Routes(app: HttpApp, intake: IntakeApplication, options: Open311Options): Promise<void> {
-  const { categories } = options;
+  const table = (): CategoryTable => currentTable(options.categories);
   await app.register(
     async (scope) => {
       scope.addContentTypeParser(FORM, { parseAs: 'string', bodyLimit: options.bodyLimit }, (_request, body, done) => {
@@ -117,20 +119,20 @@ export async function registerOpen311Routes(app: HttpApp, intake: IntakeApplicat
       const pub = { config: { public: true } } as const;
 
       scope.get('/services.json', { ...pub, schema: { summary: 'Open311: the service list (category table)', tags: ['open311'] } }, async () =>
-        [...categories.categories.values()].map((c) => ({
+        [...table().categories.values()].map((c) => ({
           service_code: c.code,
           service_name: `${c.name.zh} ${c.name.en}`,
           description: `${c.family === 'component' ? '部件 component' : '事件 event'}: ${c.name.en}; deadline ${c.deadline.amount} ${c.deadline.unit.replace('_', ' ')}`,
           metadata: false,
           type: 'realtime',
           keywords: [c.family, c.unitType, c.urgency].join(','),
-          group: majorClassOf(categories, c)?.name.en ?? c.family,
+          group: majorClassOf(table(), c)?.name.en ?? c.family,
         })),
       );
 
       scope.get<{ Params: { file: string } }>('/services/:file', { ...pub, schema: { summary: 'Open311: a service definition', tags: ['open311'] } }, async (request) => {
         const code = request.params.file.replace(/\.json$/, '');
-        if (!categories.categories.has(code as never)) throw new ValidationError(`unknown service_code ${code}`, [{ field: 'service_code', message: 'not in the service list' }]);
+        if (!table().categories.has(code as never)) throw new ValidationError(`unknown service_code ${code}`, [{ field: 'service_code', message: 'not in the service list' }]);
         // metadata is false for every service: no extra attributes are asked for.
         return { service_code: code, attributes: [] };
       });
@@ -184,12 +186,12 @@ export async function registerOpen311Routes(app: HttpApp, intake: IntakeApplicat
         return views
           .filter((v) => !codes || codes.includes(v.category))
           .filter((v) => !status || status.split(',').includes(open311Status(v)))
-          .map((v) => toOpen311Request(v, categories));
+          .map((v) => toOpen311Request(v, table()));
       });
 
       scope.get<{ Params: { file: string } }>('/requests/:file', { ...pub, schema: { summary: 'Open311: one service request', tags: ['open311'] } }, async (request) => {
         const id = request.params.file.replace(/\.json$/, '');
-        return [toOpen311Request(await intake.get(id), categories)];
+        return [toOpen311Request(await intake.get(id), table())];
       });
 
       function locate(addressId: string | undefined): { lat: number; lon: number } {

@@ -1,6 +1,7 @@
 import { type HttpApp } from '@yiwang/platform';
 import { type IntakeApplication } from '../../application/intake-application';
 import { type ReportView } from '../../application/projections/reports-projection';
+import { IntakeRoles } from '../../domain';
 import { callerWithRole, idempotencyKey, IntakeHttpRoles, metaFor } from './http-context';
 
 /** Citizens' reports and the 12345 hotline's: the same JSON body (schema below), two channels. */
@@ -123,5 +124,27 @@ export function registerReportRoutes(app: HttpApp, intake: IntakeApplication, op
       },
     },
     async (request) => publicStatus(await intake.byToken(request.params.token)),
+  );
+
+  app.delete<{ Params: { id: string }; Querystring: { reason?: string } }>(
+    '/v1/reports/:id/contact',
+    {
+      schema: {
+        summary: 'PIPL erasure of the reporter’s name and phone (role centre.supervision); idempotent',
+        description:
+          'Deletes the report’s personal-data key (crypto-shredding: every sealed copy of the contact in the event store, Kafka and backups becomes unreadable) and records intake.report.reporter_contact_erased.v1. Requires a bearer token with role centre.supervision (403 otherwise); 404 for an unknown report; a repeat answers 204 again and records nothing.',
+        tags: ['reports', 'privacy'],
+        security: [{ bearerAuth: [] }],
+        params: { type: 'object', required: ['id'], properties: { id: { type: 'string', minLength: 1, maxLength: 80, pattern: '^[A-Za-z0-9_-]+$' } } },
+        querystring: { type: 'object', additionalProperties: false, properties: { reason: { type: 'string', minLength: 1, maxLength: 200, description: 'why (default: the reporter’s request)' } } },
+        response: { 204: { type: 'null', description: 'the contact is erased (now or before)' } },
+      },
+    },
+    async (request, reply) => {
+      const principal = callerWithRole(request, IntakeRoles.supervisionCentre);
+      const reason = request.query.reason;
+      await intake.eraseReporterContact(request.params.id, reason !== undefined ? { reason } : {}, metaFor(request, principal));
+      return reply.code(204).send();
+    },
   );
 }
