@@ -3,8 +3,10 @@
 // dispatch services as separate processes, a seeded demo day, the ranking table, and where to look.
 //   npm start                      # everything, then keeps running until Ctrl-C
 //   npm start -- --no-seed         # just the system
-//   npm start -- --exit            # seed, print, stop (used to check the demo end to end)
-//   DEMO_REPORTS=100 npm start     # a smaller day
+//   npm start -- --seed-only       # seed, print, stop (alias --exit; used to check the demo end to end)
+//   DEMO_REPORTS=100 npm start     # a smaller day (default 250)
+// Nothing waits forever: every step has a time limit (DEMO_TIMEOUT_MINUTES for seed + summary,
+// default 20), and a failure stops the services and exits non-zero with the log to read.
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, openSync } from 'node:fs';
@@ -21,6 +23,13 @@ const stamp = new Date().toISOString().replace(/[-:T]/g, '').slice(0, 14);
 const SECRET = process.env.AUTH_JWT_SECRET ?? 'yiwang-demo-secret-not-for-production-use';
 const ports = { intakeHttp: 8081, intakeGrpc: 50051, dispatchHttp: 8082, dispatchGrpc: 50052 };
 const children = new Map();
+/** The seed or summary process while one runs (stopped with the services on Ctrl-C or failure). */
+let oneOff = null;
+const exitOnly = args.has('--exit') || args.has('--seed-only');
+for (const a of args) if (!['--exit', '--seed-only', '--no-seed'].includes(a)) {
+  console.error(`unknown option ${a}; use --no-seed, --seed-only (alias --exit)`);
+  process.exit(2);
+}
 
 function fail(message) {
   console.error(`\n✗ ${message}`);
@@ -37,8 +46,11 @@ function startService(name, env) {
 }
 
 let stopping = false;
+/** True once everything is up and seeded: Ctrl-C is then the normal way to stop (exit 0). */
+let running = false;
 async function stopAll() {
   stopping = true;
+  if (oneOff && oneOff.exitCode === null) oneOff.kill('SIGTERM');
   await Promise.all([...children.values()].map((c) => new Promise((r) => { if (c.exitCode !== null || c.signalCode !== null) return r(); c.once('exit', r); c.kill('SIGTERM'); setTimeout(() => { c.kill('SIGKILL'); r(); }, 25_000).unref(); })));
   children.clear();
 }
@@ -52,25 +64,64 @@ async function waitReady(name, url) {
   }
 }
 
+const deadline = Date.now() + Number(process.env.DEMO_TIMEOUT_MINUTES ?? 20) * 60_000;
+
+/** Runs a demo step (`node --import tsx file`), echoing its lines; rejects on failure or past the time limit. */
 function runNode(file, env) {
   return new Promise((resolveRun, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', file], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+    oneOff = child;
     let stats = null;
+    let buffered = '';
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`${file} did not finish within DEMO_TIMEOUT_MINUTES (${process.env.DEMO_TIMEOUT_MINUTES ?? 20}); see ${logs}`));
+    }, Math.max(1000, deadline - Date.now()));
     child.stdout.on('data', (b) => {
-      for (const line of b.toString().split('\n').filter(Boolean)) {
+      buffered += b.toString();
+      const lines = buffered.split('\n');
+      buffered = lines.pop() ?? '';
+      for (const line of lines.filter(Boolean)) {
         if (line.startsWith('DEMO_STATS ')) stats = JSON.parse(line.slice(11));
         else console.log(line);
       }
     });
-    child.on('exit', (code) => (code === 0 ? resolveRun(stats) : reject(new Error(`${file} exited with ${code}`))));
+    child.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      oneOff = null;
+      if (buffered) console.log(buffered);
+      if (code === 0) resolveRun(stats);
+      else reject(new Error(`${file} exited with ${signal ?? code}`));
+    });
   });
 }
 
+/** Fails early when another process (a second `npm start`?) holds a port we need. */
+async function checkPortsFree() {
+  const { createServer } = await import('node:net');
+  for (const [what, port] of Object.entries(ports)) {
+    await new Promise((ok, bad) => {
+      const probe = createServer().once('error', () => bad(new Error(`port ${port} (${what}) is in use — is another \`npm start\` running? Stop it first`)));
+      probe.listen(port, '0.0.0.0', () => probe.close(ok));
+    });
+  }
+}
+
 async function main() {
+  // Ctrl-C at any point (even while seeding) stops the services and the seed; Kafka and the database keep running.
+  for (const sig of ['SIGINT', 'SIGTERM']) {
+    process.once(sig, () => {
+      console.log(`\n${sig}: stopping intake and dispatch …`);
+      stopAll().then(() => process.exit(running ? 0 : sig === 'SIGINT' ? 130 : 143));
+    });
+  }
+  const started = Date.now();
   console.log('Yiwang (一网): starting Kafka and the MongoDB-wire server …');
   const servers = await ensureServers({ keep: true });
   const gen = spawnSync(process.execPath, [join(root, 'infra/bin/gen-proto.mjs')], { cwd: root, stdio: 'inherit' });
   if (gen.status !== 0) throw new Error('proto generation failed');
+  await checkPortsFree();
+  if (!process.env.AUTH_JWT_SECRET) console.log(`AUTH_JWT_SECRET: using the DEMO secret "${SECRET}" — for this laptop demo only, never in production`);
   const common = { KAFKA_BROKERS: servers.kafkaBrokers, MONGODB_URI: servers.mongoUri, AUTH_JWT_SECRET: SECRET, LOG_LEVEL: 'info' };
   // The demo's key for reporters' personal data (crypto-shredding): random per run, like its databases.
   const intakeEnv = { ...common, PII_MASTER_KEY: process.env.PII_MASTER_KEY ?? randomBytes(32).toString('base64'), INTAKE_DB: `yiwang_intake_demo_${stamp}`, INTAKE_HTTP_PORT: String(ports.intakeHttp), INTAKE_GRPC_PORT: String(ports.intakeGrpc) };
@@ -97,7 +148,12 @@ async function main() {
     console.log('restarting dispatch with its clock 3 days ahead, so the open cases run past their deadlines …');
     const old = children.get('dispatch');
     children.delete('dispatch');
-    await new Promise((r) => { old.once('exit', r); old.kill('SIGTERM'); });
+    // Its graceful stop can take up to its own 45 s budget after a busy day (it exits by itself then).
+    await new Promise((r, bad) => {
+      const t = setTimeout(() => { old.kill('SIGKILL'); bad(new Error('dispatch did not stop within 60 s for its restart; see ' + join(logs, 'dispatch.log'))); }, 60_000);
+      old.once('exit', () => { clearTimeout(t); r(); });
+      old.kill('SIGTERM');
+    });
     startService('dispatch', { ...dispatchEnv, CLOCK_OFFSET_MINUTES: String(3 * 24 * 60) });
     await waitReady('dispatch', `http://127.0.0.1:${ports.dispatchHttp}/readyz`);
     await runNode(join(root, 'test/demo/print-summary.ts'), { ...demoEnv, DEMO_STATS: JSON.stringify(stats) });
@@ -108,17 +164,22 @@ Where to look
            gRPC 127.0.0.1:${ports.intakeGrpc}  yiwang.intake.v1.IntakeService (reflection on)
   dispatch HTTP http://127.0.0.1:${ports.dispatchHttp}  (/v1/ranking, /v1/indicators, /v1/cases/<id>; /openapi.json; /metrics)
            gRPC 127.0.0.1:${ports.dispatchGrpc}  yiwang.dispatch.v1.DispatchService (reflection on)
-  Kafka    ${servers.kafkaBrokers}, topics ${dispatchEnv.INTAKE_TOPIC} and ${dispatchEnv.DISPATCH_TOPIC}
+  Kafka    ${servers.kafkaBrokers}, topics ${dispatchEnv.INTAKE_TOPIC} and ${dispatchEnv.DISPATCH_TOPIC} (+ .dlq)
+           read them: node test/demo/peek-topics.mjs ${servers.kafkaBrokers} ${dispatchEnv.INTAKE_TOPIC} ${dispatchEnv.DISPATCH_TOPIC}
   MongoDB  ${servers.mongoUri} databases ${intakeEnv.INTAKE_DB}, ${dispatchEnv.DISPATCH_DB}
-  logs     ${logs}/intake.log, dispatch.log
-  tokens   HS256 with the demo secret "${SECRET}", claims sub, dept, roles (e.g. dept=centre.command, roles=["centre.command"])
+  logs     ${logs}/intake.log, ${logs}/dispatch.log (JSON lines; pipe through npx pino-pretty)
+  tokens   HS256 with the DEMO secret "${SECRET}", claims sub, dept, roles; e.g.
+           TOKEN=$(AUTH_JWT_SECRET='${SECRET}' node --import tsx test/demo/token.ts centre.command centre.command)
+           curl -s -H "authorization: Bearer $TOKEN" 'http://127.0.0.1:${ports.dispatchHttp}/v1/ranking?dimension=district'
+           curl -s 'http://127.0.0.1:${ports.intakeHttp}/open311/v2/requests.json'
 `);
-  if (args.has('--exit')) {
+  console.log(`ready in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  if (exitOnly) {
     await stopAll();
     return;
   }
+  running = true;
   console.log('running; Ctrl-C stops the services (Kafka and the database keep running: npm run infra:down)');
-  for (const sig of ['SIGINT', 'SIGTERM']) process.once(sig, () => stopAll().then(() => process.exit(0)));
 }
 
 main().catch((e) => fail(e instanceof Error ? e.message : String(e)));

@@ -2,6 +2,7 @@
 // (rate, rank, change since last week) per unit and per district, and the totals.
 import { Dimension, type GetIndicatorsResponse, type GetRankingResponse, type ListCasesResponse, type RankingRow } from '@yiwang/proto/yiwang/dispatch/v1/dispatch_service';
 import { PEOPLE, dispatchAs, type DemoEndpoints } from './demo-clients';
+import { type DayStats } from './seed-day';
 
 const width = (s: string): number => [...s].reduce((n, ch) => n + (/[\u3000-\u9fff\uff00-\uffef]/.test(ch) ? 2 : 1), 0);
 const pad = (s: string, n: number): string => s + ' '.repeat(Math.max(0, n - width(s)));
@@ -17,18 +18,30 @@ function table(r: GetRankingResponse, title: string): string {
     `${pad('', 30)}   num / den   rate      rank   change`,
     ...lines,
     t ? `${pad('合计 total', 30)} ${String(t.numerator).padStart(5)} / ${String(t.denominator).padEnd(5)} ${t.rateText}` : '',
+    ...(rows.every((x) => x.change === undefined) ? ['(change: — because this fresh demo database has no previous week to compare with)'] : []),
   ].join('\n');
 }
 
 async function main(): Promise<void> {
   const ep: DemoEndpoints = { intakeGrpc: '', intakeHttp: '', dispatchGrpc: process.env.DEMO_DISPATCH_GRPC!, secret: process.env.AUTH_JWT_SECRET! };
-  const stats = JSON.parse(process.env.DEMO_STATS ?? '{}') as Record<string, number>;
+  const stats = JSON.parse(process.env.DEMO_STATS ?? '{}') as Partial<DayStats>;
   const centre = await dispatchAs(ep, PEOPLE.command);
   // Read models follow the log asynchronously (and FerretDB is slow), so wait until the indicators
   // have seen every closure the seed made, then until the deadline scan has marked the open cases.
   const closedSeen = async (): Promise<number> => {
     const r = await centre.call<GetIndicatorsResponse>('getIndicators', { dimension: Dimension.DIMENSION_DISTRICT }).catch(() => null);
     return r?.total.find((v) => v.id === 'closureRate')?.numerator ?? 0;
+  };
+  // Every open case marked overdue, over all pages of the list.
+  const overdueCount = async (): Promise<number> => {
+    let n = 0;
+    let pageToken = '';
+    do {
+      const r = await centre.call<ListCasesResponse>('listCases', { unitId: '*', overdueOnly: true, pageSize: 200, pageToken });
+      n += r.cases.length;
+      pageToken = r.nextPageToken;
+    } while (pageToken);
+    return n;
   };
   const started = Date.now();
   let closed = await closedSeen();
@@ -38,8 +51,7 @@ async function main(): Promise<void> {
   }
   let overdue = 0;
   for (let stable = 0; (stats.open ?? 0) > 0 && stable < 3 && Date.now() - started < 420_000; ) {
-    const r = await centre.call<ListCasesResponse>('listCases', { unitId: '*', overdueOnly: true, pageSize: 200 }).catch(() => null);
-    const n = r?.cases.length ?? 0;
+    const n = await overdueCount().catch(() => 0);
     stable = n > 0 && n === overdue ? stable + 1 : 0;
     overdue = n;
     if (stable < 3) await new Promise((r2) => setTimeout(r2, 2000));
@@ -47,13 +59,22 @@ async function main(): Promise<void> {
   if (closed < (stats.closed ?? 0)) console.log(`(read models still catching up: ${closed} of ${stats.closed} closures seen so far)`);
   for (const [dimension, title] of [[Dimension.DIMENSION_UNIT, '按处置单位 by unit'], [Dimension.DIMENSION_DISTRICT, '按区 by district']] as const) {
     for (const indicatorId of ['closureRate', 'onTimeClosureRate']) {
-      const r = await centre.call<GetRankingResponse>('getRanking', { indicatorId, dimension });
+      // The week the day was seeded in, not the week of dispatch's (moved-ahead) clock.
+      const r = await centre.call<GetRankingResponse>('getRanking', { indicatorId, dimension, weekOf: String(stats.seededAt ?? '') });
       console.log(`\n${table(r, title)}`);
     }
   }
-  console.log(`\nThe day: ${stats.reports} reports, ${stats.filed} filed, ${stats.merged} merged as duplicates, ${stats.rejected} not filed; ` +
-    `${stats.closed} closed (${stats.rework} after rework), ${stats.returned} returned and re-dispatched, ${stats.extended} extended, ${stats.open} left open; ` +
-    `${overdue} overdue after the clock moved on (all units).`);
+  const channels = Object.entries(stats.byChannel ?? {}).map(([k, v]) => `${k} ${v}`).join(', ');
+  const districts = Object.entries(stats.byDistrict ?? {}).map(([k, v]) => `${k} ${v}`).join(', ');
+  console.log(`
+Totals of the day
+  reports   ${stats.reports}  (${channels})
+  districts ${districts}
+  filed     ${stats.filed}; merged as duplicates ${stats.merged}; not filed ${stats.rejected}; repeated sensor alarms absorbed ${stats.sensorRepeats}
+  closed    ${stats.closed}  (rework after a failed check: ${stats.rework})
+  returned and re-dispatched ${stats.returned}; extended ${stats.extended}; left open ${stats.open}
+  overdue   ${overdue}  (open cases past their working-time deadline once dispatch's clock moved ahead)`);
+  if ((stats.open ?? 0) > 0 && overdue === 0) console.log('  (no overdue marks seen yet: the deadline scan runs every 2 s; ask again with ListCases overdue_only)');
   centre.close();
 }
 
