@@ -17,3 +17,5 @@ export * from './projections/projector';
 export * from './workers/wakeup';
 export * from './workers/leased-worker';
 export * from './privacy/personal-data-vault';
+export * from './store/mongo/log-scan';
+export * from './store/mongo/log-time-index';

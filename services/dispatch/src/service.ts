@@ -23,6 +23,7 @@ import { ReportIndicators } from './application/projections/report-indicators';
 import { caseEventCodec, intakeEventCodec } from './adapters/kafka/case-event-codec';
 import { dispatchGrpcService } from './adapters/grpc/dispatch-grpc';
 import { registerReadRoutes } from './adapters/http/read-api';
+import { eventLogGrpcService } from '@yiwang/event-log';
 import { type DispatchConfig } from './config';
 
 export const SERVICE_NAME = 'dispatch';
@@ -145,7 +146,9 @@ export async function startDispatchService(config: DispatchConfig, runtime: Disp
     stops.push(() => scheduler.stop());
 
     const auth = createTokenVerifier(config);
-    const grpc = createGrpcServer({ services: [dispatchGrpcService({ cases, queries, indicators })], auth, logger });
+    // The ordered log for analysts' replays (role analyst.replay); case events carry no personal data.
+    const eventLog = eventLogGrpcService({ store, codec: caseEventCodec() });
+    const grpc = createGrpcServer({ services: [dispatchGrpcService({ cases, queries, indicators }), eventLog], auth, logger });
     const grpcPort = await grpc.listen(`${config.host}:${config.grpcPort}`);
     stops.push(() => grpc.shutdown());
 

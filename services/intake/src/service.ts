@@ -26,6 +26,8 @@ import { CategoryCatalogue } from './application/category-catalogue';
 import { intakeGrpcService } from './adapters/grpc/intake-grpc';
 import { intakeEventCodec } from './adapters/kafka/intake-event-codec';
 import { startDispatchConsumer } from './adapters/kafka/dispatch-events-consumer';
+import { eventLogGrpcService } from '@yiwang/event-log';
+import { reporterContactPolicy } from './adapters/grpc/event-log-personal-data';
 import { type IntakeConfig } from './config';
 
 export const SERVICE_NAME = 'intake';
@@ -170,7 +172,9 @@ export async function startIntakeService(config: IntakeConfig, options: IntakeSe
     stops.push(() => http.close());
     const httpPort = (http.server.address() as { port: number }).port;
 
-    const grpc = createGrpcServer({ services: [intakeGrpcService(application)], auth, logger });
+    // The ordered log for analysts' replays (role analyst.replay), contacts redacted by default.
+    const eventLog = eventLogGrpcService({ store, codec: intakeEventCodec(), personalData: reporterContactPolicy(vault) });
+    const grpc = createGrpcServer({ services: [intakeGrpcService(application), eventLog], auth, logger });
     const grpcPort = await grpc.listen(`${config.httpHost}:${config.grpcPort}`);
     stops.push(() => grpc.shutdown());
 

@@ -1,0 +1,31 @@
+import { isSealed, type LoggedEvent, type PersonalDataVault } from '@yiwang/kernel';
+import { type PersonalDataPolicy } from '@yiwang/event-log';
+import { type ReportReceived } from '../../domain';
+
+type Received = ReportReceived['data'];
+
+const RECEIVED = 'intake.report.received.v1';
+
+/**
+ * What intake's event log hands out about reporters (PIPL). The only personal field of intake's
+ * events is `reporter` (name, phone) on `intake.report.received.v1`, sealed per report in the
+ * store. Redacted: `reporter` is null. Revealed (role `analyst.personal-data`): name and phone
+ * unsealed with the report's key — null once the reporter's contact has been erased.
+ */
+export function reporterContactPolicy(vault: PersonalDataVault): PersonalDataPolicy {
+  const open = async (reportId: string, value: string | null): Promise<string | null> => (value !== null && isSealed(value) ? vault.open(reportId, value) : value);
+  return {
+    redact: (event: LoggedEvent): LoggedEvent => {
+      if (event.type !== RECEIVED) return event;
+      const data = event.data as Received;
+      return data.reporter ? { ...event, data: { ...data, reporter: null } } : event;
+    },
+    reveal: async (event: LoggedEvent): Promise<LoggedEvent> => {
+      if (event.type !== RECEIVED) return event;
+      const data = event.data as Received;
+      if (!data.reporter) return event;
+      const reporter = { name: await open(data.reportId, data.reporter.name), phone: await open(data.reportId, data.reporter.phone) };
+      return { ...event, data: { ...data, reporter } };
+    },
+  };
+}
