@@ -1,6 +1,6 @@
 // Prints what the demo day produced, read back through dispatch's gRPC API: the ranking tables
 // (rate, rank, change since last week) per unit and per district, and the totals.
-import { Dimension, type GetIndicatorsResponse, type GetRankingResponse, type ListCasesResponse, type RankingRow } from '@yiwang/proto/yiwang/dispatch/v1/dispatch_service';
+import { Dimension, type GetRankingResponse, type ListCasesResponse, type RankingRow } from '@yiwang/proto/yiwang/dispatch/v1/dispatch_service';
 import { PEOPLE, dispatchAs, type DemoEndpoints } from './demo-clients';
 import { type DayStats } from './seed-day';
 
@@ -28,9 +28,11 @@ async function main(): Promise<void> {
   const centre = await dispatchAs(ep, PEOPLE.command);
   // Read models follow the log asynchronously (and FerretDB is slow), so wait until the indicators
   // have seen every closure the seed made, then until the deadline scan has marked the open cases.
+  // The seeded week, not the week of dispatch's (moved-ahead) clock.
+  const seededWeek = String(stats.seededAt ?? '');
   const closedSeen = async (): Promise<number> => {
-    const r = await centre.call<GetIndicatorsResponse>('getIndicators', { dimension: Dimension.DIMENSION_DISTRICT }).catch(() => null);
-    return r?.total.find((v) => v.id === 'closureRate')?.numerator ?? 0;
+    const r = await centre.call<GetRankingResponse>('getRanking', { indicatorId: 'closureRate', dimension: Dimension.DIMENSION_DISTRICT, weekOf: seededWeek }).catch(() => null);
+    return r?.total?.numerator ?? 0;
   };
   // Every open case marked overdue, over all pages of the list.
   const overdueCount = async (): Promise<number> => {
@@ -56,11 +58,10 @@ async function main(): Promise<void> {
     overdue = n;
     if (stable < 3) await new Promise((r2) => setTimeout(r2, 2000));
   }
-  if (closed < (stats.closed ?? 0)) console.log(`(read models still catching up: ${closed} of ${stats.closed} closures seen so far)`);
+  if (closed !== (stats.closed ?? 0)) console.log(`(read models disagree with the seed: ${closed} closures counted, the seed made ${stats.closed})`);
   for (const [dimension, title] of [[Dimension.DIMENSION_UNIT, '按处置单位 by unit'], [Dimension.DIMENSION_DISTRICT, '按区 by district']] as const) {
     for (const indicatorId of ['closureRate', 'onTimeClosureRate']) {
-      // The week the day was seeded in, not the week of dispatch's (moved-ahead) clock.
-      const r = await centre.call<GetRankingResponse>('getRanking', { indicatorId, dimension, weekOf: String(stats.seededAt ?? '') });
+      const r = await centre.call<GetRankingResponse>('getRanking', { indicatorId, dimension, weekOf: seededWeek });
       console.log(`\n${table(r, title)}`);
     }
   }
@@ -71,7 +72,7 @@ Totals of the day
   reports   ${stats.reports}  (${channels})
   districts ${districts}
   filed     ${stats.filed}; merged as duplicates ${stats.merged}; not filed ${stats.rejected}; repeated sensor alarms absorbed ${stats.sensorRepeats}
-  closed    ${stats.closed}  (rework after a failed check: ${stats.rework})
+  closed    ${stats.closed}  (${stats.closedLate ?? 0} of them late, after dispatch's clock moved on; rework after a failed check: ${stats.rework})
   returned and re-dispatched ${stats.returned}; extended ${stats.extended}; left open ${stats.open}
   overdue   ${overdue}  (open cases past their working-time deadline once dispatch's clock moved ahead)`);
   if ((stats.open ?? 0) > 0 && overdue === 0) console.log('  (no overdue marks seen yet: the deadline scan runs every 2 s; ask again with ListCases overdue_only)');

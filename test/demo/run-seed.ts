@@ -1,5 +1,8 @@
 // `node --import tsx test/demo/run-seed.ts` — what the start script runs; addresses come from env.
-import { seedDay } from './seed-day';
+// DEMO_PHASE=day (default) seeds the day; DEMO_PHASE=late (with DEMO_STATS from the day) has the
+// units close half of the open cases late, once dispatch's clock has moved past their deadlines.
+import { closeSomeLate, seedDay, type DayStats } from './seed-day';
+import { type DemoEndpoints } from './demo-clients';
 
 const need = (name: string): string => {
   const v = process.env[name];
@@ -7,11 +10,14 @@ const need = (name: string): string => {
   return v;
 };
 
-seedDay(
-  { intakeGrpc: need('DEMO_INTAKE_GRPC'), intakeHttp: need('DEMO_INTAKE_HTTP'), dispatchGrpc: need('DEMO_DISPATCH_GRPC'), secret: need('AUTH_JWT_SECRET') },
-  Number(process.env.DEMO_REPORTS ?? 250),
-  (line) => console.log(line),
-).then(
+async function run(): Promise<DayStats> {
+  const ep: DemoEndpoints = { intakeGrpc: need('DEMO_INTAKE_GRPC'), intakeHttp: need('DEMO_INTAKE_HTTP'), dispatchGrpc: need('DEMO_DISPATCH_GRPC'), secret: need('AUTH_JWT_SECRET') };
+  const log = (line: string): void => console.log(line);
+  if (process.env.DEMO_PHASE === 'late') return closeSomeLate(ep, JSON.parse(need('DEMO_STATS')) as DayStats, log);
+  return seedDay(ep, Number(process.env.DEMO_REPORTS ?? 250), log);
+}
+
+run().then(
   (stats) => {
     console.log(`DEMO_STATS ${JSON.stringify(stats)}`);
     process.exit(0);

@@ -74,6 +74,10 @@ export interface DayStats {
   returned: number;
   extended: number;
   open: number;
+  /** Cases left open at the end of the day (for the late handling after dispatch's clock moves on). */
+  openCases: Array<{ caseId: string; unitId: string; signed: boolean }>;
+  /** Of those, closed late the next days (see closeSomeLate). */
+  closedLate: number;
 }
 
 interface Seeded {
@@ -124,6 +128,8 @@ export async function seedDay(ep: DemoEndpoints, total: number, log: (line: stri
     returned: 0,
     extended: 0,
     open: 0,
+    openCases: [],
+    closedLate: 0,
   };
 
   // The day's reports, planned up front: channel, then a category that channel reports, then a cell.
@@ -232,12 +238,14 @@ export async function seedDay(ep: DemoEndpoints, total: number, log: (line: stri
     }
     // About 1 in 8 is still open at the end of the day (half of them not even signed for).
     if (i % 8 === 3) {
-      if (i % 16 === 3) {
+      const signed = i % 16 === 3;
+      if (signed) {
         const unit = await dispatchAs(ep, unitPrincipal(unitId));
         await unit.call('signFor', { caseId });
         unit.close();
       }
       stats.open++;
+      stats.openCases.push({ caseId, unitId, signed });
       return;
     }
     const unit = await dispatchAs(ep, unitPrincipal(unitId));
@@ -268,4 +276,35 @@ export async function seedDay(ep: DemoEndpoints, total: number, log: (line: stri
   centre.close();
   checker.close();
   return stats;
+}
+
+/**
+ * Run after dispatch's clock has moved past the deadlines: the units finally deal with half of the
+ * cases left open — signed, handled, checked and closed, but late — so on-time closure differs
+ * from closure in the tables, as it does in any real week.
+ */
+export async function closeSomeLate(ep: DemoEndpoints, stats: DayStats, log: (line: string) => void): Promise<DayStats> {
+  const centre = await dispatchAs(ep, PEOPLE.command);
+  const checker = await dispatchAs(ep, PEOPLE.inspector);
+  const late = stats.openCases.filter((_, i) => i % 2 === 0);
+  log(`  the units catch up late on ${late.length} of the ${stats.openCases.length} open cases …`);
+  await pool(late, 4, async (c) => {
+    // The deadline scan marks it overdue first (and the centre supervises it): wait for that.
+    await until(async () => {
+      const r = await centre.call<{ case?: { overdue: boolean } }>('getCase', { caseId: c.caseId });
+      return r.case?.overdue === true;
+    }, 120_000, `case ${c.caseId} marked overdue`);
+    const unit = await dispatchAs(ep, unitPrincipal(c.unitId));
+    try {
+      if (!c.signed) await unit.call('signFor', { caseId: c.caseId });
+      await unit.call('reportHandling', { caseId: c.caseId, notes: '超期后处置完毕', photoRefs: [`late/${c.caseId}.jpg`] });
+      await checker.call('verify', { caseId: c.caseId, outcome: VerificationOutcome.VERIFICATION_OUTCOME_PASSED, notes: '核查通过(超期)' });
+    } finally {
+      unit.close();
+    }
+  });
+  centre.close();
+  checker.close();
+  const closedIds = new Set(late.map((c) => c.caseId));
+  return { ...stats, closed: stats.closed + late.length, closedLate: late.length, open: stats.open - late.length, openCases: stats.openCases.filter((c) => !closedIds.has(c.caseId)) };
 }

@@ -11,4 +11,11 @@ export interface Projection {
   /** Event types it cares about; others are skipped without a read. */
   readonly handles: readonly string[];
   apply(event: LoggedEvent | RecordedEvent, models: ReadModels): Promise<void>;
+  /**
+   * Optional: the handled events of one log batch at once, in log order. A projection whose
+   * documents are fed by many streams (totals, week tables, list buckets) writes each of them once
+   * per batch instead of once per event. It must leave the same documents as `apply` on each event
+   * in turn, so a replay in batches of any size converges to the same read models.
+   */
+  applyBatch?(events: readonly LoggedEvent[], models: ReadModels): Promise<void>;
 }

@@ -128,12 +128,13 @@ export class Projector {
     const events = await this.store.readAll({ after, limit: this.batchSize });
     if (events.length === 0) return { read: 0, applied: 0 };
     const models = new ReadModels(this.db, this.projection.name, generation);
-    let applied = 0;
-    for (const e of events) {
-      if (!this.handles.has(e.type)) continue;
-      await this.projection.apply(e, models);
-      applied++;
+    const handled = events.filter((e) => this.handles.has(e.type));
+    if (this.projection.applyBatch) {
+      if (handled.length > 0) await this.projection.applyBatch(handled, models);
+    } else {
+      for (const e of handled) await this.projection.apply(e, models);
     }
+    const applied = handled.length;
     await save(events[events.length - 1]!.position);
     instruments().applied.add(applied, { projection: this.projection.name });
     return { read: events.length, applied };

@@ -1,7 +1,7 @@
 import { fold, type EventStore, type LoggedEvent, type Projection, type ReadModels, type RecordedEvent } from '@yiwang/kernel';
 import { caseCounters, caseDecider, isoDateOf, localDayIndex, type CaseEvent, type CounterRow } from '../../domain';
 import { caseEventMapping } from '../case-service';
-import { CASE_EVENT_TYPES, caseIdOfStream } from './case-lists';
+import { CASE_EVENT_TYPES } from './case-lists';
 
 /**
  * A case's counter row (`caseCounters`) with what is needed to re-evaluate the time-dependent
@@ -26,29 +26,46 @@ export const weekKey = (day: number): string => `week:${isoDateOf(day)}`;
 export const dayStartMs = (day: number): number => day * DAY_MS - OFFSET_MS;
 
 /**
- * Per-case counters for the indicators, grouped in week documents by the case's opening. Each
- * event recomputes the case's row from its stream up to that event (deterministic, so a replay
- * writes the same rows); week documents are fed by many streams and guarded by log position.
+ * Per-case counters for the indicators, grouped in week documents by the case's opening. A case's
+ * row is recomputed from its stream up to the event (deterministic, so a replay writes the same
+ * rows); week documents are fed by many streams and guarded by log position. In a batch each
+ * touched case is recomputed once, at its last event, and each week document written once: the
+ * same rows as event by event, with one write per week instead of one per event.
  */
 export function caseIndicatorsProjection(store: EventStore): Projection {
+  const rowOf = async (e: LoggedEvent): Promise<{ day: number; row: StoredCounterRow } | null> => {
+    const { events } = await store.readStream(e.streamId, { toVersion: e.streamVersion });
+    const caseEvents = events.map(caseEventMapping.fromRecorded).filter((x): x is CaseEvent => x !== null);
+    const counters = caseCounters(caseEvents, e.occurredAt.toISOString());
+    if (!counters) return null;
+    const state = fold(caseDecider, caseDecider.initialState(), caseEvents);
+    return { day: weekStartDay(Date.parse(counters.openedAt)), row: { ...counters, status: state.status, deadline: 'deadline' in state ? state.deadline : null } };
+  };
+  const applyBatch = async (batch: readonly LoggedEvent[], models: ReadModels): Promise<void> => {
+    const last = new Map<string, LoggedEvent>();
+    for (const e of batch) last.set(e.streamId, e);
+    const byWeek = new Map<number, StoredCounterRow[]>();
+    for (const e of last.values()) {
+      const r = await rowOf(e);
+      if (r) byWeek.set(r.day, [...(byWeek.get(r.day) ?? []), r.row]);
+    }
+    const position = batch[batch.length - 1]!.position;
+    for (const [day, rows] of byWeek) {
+      const ids = new Set(rows.map((r) => r.caseId));
+      await models.model<WeekDoc>(INDICATOR_MODELS.weeks).upsert(weekKey(day), { position }, (cur) => ({
+        weekStart: new Date(dayStartMs(day)).toISOString(),
+        rows: [...(cur?.rows ?? []).filter((r) => !ids.has(r.caseId)), ...rows],
+      }));
+    }
+  };
   return {
     name: 'dispatch_indicators',
     handles: CASE_EVENT_TYPES,
     async apply(e: LoggedEvent | RecordedEvent, models: ReadModels): Promise<void> {
-      if (e.position === null) return;
-      const { events } = await store.readStream(e.streamId, { toVersion: e.streamVersion });
-      const caseEvents = events.map(caseEventMapping.fromRecorded).filter((x): x is CaseEvent => x !== null);
-      const row = caseCounters(caseEvents, e.occurredAt.toISOString());
-      if (!row) return;
-      const state = fold(caseDecider, caseDecider.initialState(), caseEvents);
-      const stored: StoredCounterRow = { ...row, status: state.status, deadline: 'deadline' in state ? state.deadline : null };
-      const day = weekStartDay(Date.parse(row.openedAt));
-      const caseId = caseIdOfStream(e.streamId);
-      await models.model<WeekDoc>(INDICATOR_MODELS.weeks).upsert(weekKey(day), { position: e.position }, (cur) => ({
-        weekStart: new Date(dayStartMs(day)).toISOString(),
-        rows: [...(cur?.rows ?? []).filter((r) => r.caseId !== caseId), stored],
-      }));
+      // Inline (no log position yet) is skipped: week documents follow the log only.
+      if (e.position !== null) await applyBatch([e as LoggedEvent], models);
     },
+    applyBatch,
   };
 }
 

@@ -54,6 +54,48 @@ function nextDeadline(state: CaseState, current: DeadlineDoc | null, event: Case
   };
 }
 
+/** The case document and the deadline table for one event (both guarded by stream version). */
+async function applyToCase(e: LoggedEvent | RecordedEvent, models: ReadModels): Promise<CaseDoc | null> {
+  const caseId = caseIdOfStream(e.streamId);
+  const event = { type: e.type, data: e.data } as CaseEvent;
+  const cases = models.model<CaseDoc>(MODELS.cases);
+  await cases.upsert(caseId, e, (cur) => {
+    const state = evolveCase(cur?.state ?? initialCaseState(), event);
+    const buckets = cur?.buckets ?? [];
+    const bucket = state.status === 'none' ? null : bucketOf(summarize(state, e.streamVersion));
+    return { state, version: e.streamVersion, buckets: bucket && !buckets.includes(bucket) ? [...buckets, bucket] : buckets };
+  });
+  const doc = await cases.get(caseId);
+  if (!doc || doc.state.status === 'none') return null;
+  await models.model<DeadlineDoc>(MODELS.deadlines).upsert(caseId, e, (cur) => nextDeadline(doc.state, cur, event));
+  return doc;
+}
+
+/**
+ * Every bucket a case was ever in loses it, except its current one, which holds its summary. The
+ * buckets are guarded by log position, so only the projector's log pass writes them; a batch
+ * writes each touched bucket once.
+ */
+async function applyToBuckets(docs: ReadonlyMap<string, CaseDoc>, position: number, models: ReadModels): Promise<void> {
+  const changes = new Map<string, { remove: Set<string>; add: CaseSummary[] }>();
+  for (const [caseId, doc] of docs) {
+    const state = doc.state;
+    if (state.status === 'none') continue;
+    const summary = summarize(state, doc.version);
+    const current = bucketOf(summary);
+    for (const key of doc.buckets) {
+      const change = changes.get(key) ?? { remove: new Set<string>(), add: [] };
+      change.remove.add(caseId);
+      if (key === current) change.add.push(summary);
+      changes.set(key, change);
+    }
+  }
+  const buckets = models.model<BucketDoc>(MODELS.buckets);
+  for (const [key, { remove, add }] of changes) {
+    await buckets.upsert(key, { position }, (cur) => ({ cases: [...(cur?.cases ?? []).filter((c) => !remove.has(c.caseId)), ...add] }));
+  }
+}
+
 /**
  * Case lists by unit / status / overdue, and the durable deadline table, from the case events.
  * The case document is guarded by stream version; the buckets, fed by many streams, by log
@@ -64,28 +106,15 @@ export const caseListsProjection: Projection = {
   name: 'dispatch_cases',
   handles: CASE_EVENT_TYPES,
   async apply(e: LoggedEvent | RecordedEvent, models: ReadModels): Promise<void> {
-    const caseId = caseIdOfStream(e.streamId);
-    const event = { type: e.type, data: e.data } as CaseEvent;
-    const cases = models.model<CaseDoc>(MODELS.cases);
-    await cases.upsert(caseId, e, (cur) => {
-      const state = evolveCase(cur?.state ?? initialCaseState(), event);
-      const buckets = cur?.buckets ?? [];
-      const bucket = state.status === 'none' ? null : bucketOf(summarize(state, e.streamVersion));
-      return { state, version: e.streamVersion, buckets: bucket && !buckets.includes(bucket) ? [...buckets, bucket] : buckets };
-    });
-    const doc = await cases.get(caseId);
-    if (!doc || doc.state.status === 'none') return;
-    const state = doc.state;
-    await models.model<DeadlineDoc>(MODELS.deadlines).upsert(caseId, e, (cur) => nextDeadline(state, cur, event));
-    if (e.position === null) return;
-    const summary = summarize(state, doc.version);
-    const current = bucketOf(summary);
-    const buckets = models.model<BucketDoc>(MODELS.buckets);
-    for (const key of doc.buckets) {
-      await buckets.upsert(key, { position: e.position }, (cur) => {
-        const others = (cur?.cases ?? []).filter((c) => c.caseId !== caseId);
-        return key === current ? { cases: [...others, summary] } : { cases: others };
-      });
+    const doc = await applyToCase(e, models);
+    if (doc && e.position !== null) await applyToBuckets(new Map([[caseIdOfStream(e.streamId), doc]]), e.position, models);
+  },
+  async applyBatch(events: readonly LoggedEvent[], models: ReadModels): Promise<void> {
+    const docs = new Map<string, CaseDoc>();
+    for (const e of events) {
+      const doc = await applyToCase(e, models);
+      if (doc) docs.set(caseIdOfStream(e.streamId), doc);
     }
+    await applyToBuckets(docs, events[events.length - 1]!.position, models);
   },
 };

@@ -1,6 +1,6 @@
 // The dispatch projections replay to the same read models: a live pass, a second pass over the
 // same generation (a crash before the checkpoint), and a rebuild into a fresh generation.
-import { MongoEventStore, Projector, type ReadModels } from '@yiwang/kernel';
+import { MongoEventStore, Projector, ReadModels } from '@yiwang/kernel';
 import { testDatabase } from '@yiwang/testing';
 import { businessCalendar, shippedResponsibilityMatrix, type Actor } from '../../domain';
 import { TestClock } from '../clock';
@@ -66,4 +66,24 @@ it('replaying the log twice, and rebuilding, gives the same read models', async 
   await lists.rebuild();
   await counters.rebuild();
   expect(await merged()).toEqual(first);
+});
+
+it('applying event by event and in batches of any size gives the same read models', async () => {
+  const events = await store.readAll({ after: 0 });
+  const projections = [caseListsProjection, caseIndicatorsProjection(store)];
+  const project = async (generation: number, batchSize: number | null) => {
+    for (const p of projections) {
+      const models = new ReadModels(t.db, p.name, generation);
+      const handled = events.filter((e) => p.handles.includes(e.type));
+      if (batchSize === null) for (const e of handled) await p.apply(e, models);
+      else for (let i = 0; i < handled.length; i += batchSize) await p.applyBatch!(handled.slice(i, i + batchSize), models);
+    }
+    const [lists, counters] = projections.map((p) => new ReadModels(t.db, p.name, generation)) as [ReadModels, ReadModels];
+    const a = await snapshot(lists);
+    return { cases: a.cases, buckets: a.buckets, deadlines: a.deadlines, weeks: (await snapshot(counters)).weeks };
+  };
+  const one = await project(101, null);
+  expect(one.cases).toHaveLength(6);
+  expect(one.buckets.length).toBeGreaterThan(1);
+  for (const [generation, size] of [[102, 1], [103, 4], [104, 1000]] as const) expect(await project(generation, size)).toEqual(one);
 });
