@@ -1,0 +1,71 @@
+import { CommandHandler, uuidv7, type Actor, type EventStore, type LoggedEvent, type RecordedEvent } from '@yiwang/kernel';
+import { SYNC_EVENT_TYPES, syncDecider, syncStreamId, type CaseLink, type CentreState, type SyncCommand, type SyncEvent, type SyncState } from '../domain';
+import { type Clock } from './ports';
+
+const SYNC_TYPES = new Set<string>(Object.values(SYNC_EVENT_TYPES));
+const ACTOR: Actor = { subject: 'integration', department: 'system.integration', roles: ['system'] };
+
+/** Which cases the centre follows beyond its own work orders: category code prefixes, or `*`. */
+export class Subscriptions {
+  constructor(private readonly prefixes: readonly string[]) {}
+  covers(category: string): boolean {
+    return this.prefixes.some((p) => p === '*' || category.startsWith(p));
+  }
+}
+
+/**
+ * The per-case centre link streams (`sync-<caseId>`): every command goes through the kernel's
+ * command handler (load → pure decide → append, retried on a lost race), idempotent by command id.
+ */
+export class SyncService {
+  readonly handler: CommandHandler<SyncCommand, SyncEvent, SyncState>;
+
+  constructor(
+    store: EventStore,
+    private readonly clock: Clock,
+    private readonly subscriptions: Subscriptions,
+  ) {
+    this.handler = new CommandHandler(store, syncDecider, {
+      fromRecorded: (e: RecordedEvent) => (SYNC_TYPES.has(e.type) ? ({ type: e.type, data: e.data } as SyncEvent) : null),
+      toNew: (e) => ({ type: e.type, data: e.data }),
+    }, { maxRetries: 10 });
+  }
+
+  /** A dispatch case event from Kafka. The event id is the command id: a redelivery appends nothing. */
+  async observe(event: LoggedEvent): Promise<void> {
+    const data = (event.data ?? {}) as Record<string, unknown>;
+    const caseId = typeof data.caseId === 'string' && data.caseId !== '' ? data.caseId : event.streamId.replace(/^case-/, '');
+    const subscribed = event.type === 'dispatch.case.opened.v1' && this.subscriptions.covers(String(data.category ?? ''));
+    await this.handler.handle(
+      syncStreamId(caseId),
+      {
+        type: 'ObserveCaseEvent',
+        data: { caseId, eventId: event.id, sequence: event.streamVersion, change: { type: event.type, data }, occurredAt: event.occurredAt.toISOString(), at: this.clock.now().toISOString(), subscribed },
+      },
+      { commandId: event.id, metadata: { actor: ACTOR, correlationId: event.correlationId, causationId: event.id } },
+    );
+  }
+
+  async link(link: Omit<CaseLink, 'source' | 'linkedAt'>, correlationId?: string): Promise<void> {
+    await this.handler.handle(
+      syncStreamId(link.caseId),
+      { type: 'LinkCase', data: { ...link, linkedAt: this.clock.now().toISOString() } },
+      { commandId: `link:${link.externalId ?? link.reportId}`, metadata: { actor: ACTOR, ...(correlationId ? { correlationId } : {}) } },
+    );
+  }
+
+  async acknowledge(caseId: string, eventIds: readonly string[]): Promise<void> {
+    await this.handler.handle(syncStreamId(caseId), { type: 'AcknowledgeUpdates', data: { eventIds, at: this.clock.now().toISOString() } }, { metadata: { actor: ACTOR } });
+  }
+
+  /** Queues the latest state again as a repair; returns the repair's event id. */
+  async repair(caseId: string, reason: string, centre: { state: CentreState | null; sequence: number; unitId: string | null }): Promise<string> {
+    const eventId = uuidv7();
+    await this.handler.handle(syncStreamId(caseId), { type: 'RepairCentreCopy', data: { eventId, reason, centre, at: this.clock.now().toISOString() } }, { metadata: { actor: ACTOR } });
+    return eventId;
+  }
+
+  async state(caseId: string): Promise<{ state: SyncState; version: number }> {
+    return this.handler.load(syncStreamId(caseId));
+  }
+}

@@ -1,0 +1,173 @@
+import { readFileSync } from 'node:fs';
+import { EventConsumer, KafkajsBroker, MongoEventStore, UNLIMITED_RETENTION } from '@yiwang/kernel';
+import {
+  buildHttpApp,
+  connectMongo,
+  createGrpcServer,
+  createLogger,
+  createTokenVerifier,
+  kafkaReadiness,
+  mongoReadiness,
+  startTelemetry,
+  type Logger,
+  type Telemetry,
+} from '@yiwang/platform';
+import { shippedCodeTable, type CaseUpdate } from './domain';
+import { systemClock, type Clock } from './application/ports';
+import { Subscriptions, SyncService } from './application/sync-service';
+import { WorkOrderService } from './application/work-order-service';
+import { CentrePusher } from './application/centre-pusher';
+import { Reconciler } from './application/reconciler';
+import { IntervalRunner } from './application/interval-runner';
+import { caseLinkGrpcService, CASE_LINK_METHODS } from './adapters/grpc/case-link-grpc';
+import { GrpcCentreLink } from './adapters/grpc/centre-client';
+import { GrpcIntakeWorkOrders } from './adapters/grpc/intake-client';
+import { mtlsServerCredentials, type TlsMaterial } from './adapters/grpc/mtls';
+import { CASE_EVENT_TYPES, dispatchEventCodec } from './adapters/kafka/dispatch-event-codec';
+import { registerSyncRoutes } from './adapters/http/sync-routes';
+import { type IntegrationConfig } from './config';
+
+export const SERVICE_NAME = 'integration';
+
+export interface IntegrationRuntime {
+  readonly clock?: Clock;
+  readonly logger?: Logger;
+  readonly telemetry?: Telemetry;
+  /** The link's TLS material; read from the configured files when omitted. */
+  readonly tls?: TlsMaterial;
+  /** Each batch the centre acknowledged in full (tests, bench). */
+  readonly onPushed?: (updates: readonly CaseUpdate[]) => void;
+}
+
+export interface IntegrationService {
+  /** `host:port` of CaseLinkService (mutual TLS). */
+  readonly grpcAddress: string;
+  readonly httpAddress: string;
+  readonly store: MongoEventStore;
+  readonly sync: SyncService;
+  readonly pusher: CentrePusher;
+  readonly reconciler: Reconciler;
+  stop(): Promise<void>;
+}
+
+function tlsFromFiles(config: IntegrationConfig): TlsMaterial {
+  const { centreCaFile, tlsCertFile, tlsKeyFile } = config;
+  if (!centreCaFile || !tlsCertFile || !tlsKeyFile) throw new Error('the operations-centre link needs OPSCENTER_CA_FILE, INTEGRATION_TLS_CERT_FILE and INTEGRATION_TLS_KEY_FILE (mutual TLS)');
+  return { ca: readFileSync(centreCaFile, 'utf8'), cert: readFileSync(tlsCertFile, 'utf8'), key: readFileSync(tlsKeyFile, 'utf8') };
+}
+
+/**
+ * Starts integration in this process: store + sequencer, the consumer of dispatch's case events,
+ * the leased pusher to the centre, scheduled reconciliation, CaseLinkService (mTLS) and the HTTP
+ * side (metrics, status, reconciliation on demand). `stop()` takes it all down in reverse order.
+ */
+export async function startIntegrationService(config: IntegrationConfig, runtime: IntegrationRuntime = {}): Promise<IntegrationService> {
+  const logger = runtime.logger ?? createLogger({ service: SERVICE_NAME, level: config.logLevel });
+  const clock = runtime.clock ?? systemClock;
+  const telemetry = runtime.telemetry ?? startTelemetry({ serviceName: SERVICE_NAME, registerGlobal: false });
+  const ownTelemetry = runtime.telemetry === undefined;
+  const stops: Array<() => Promise<unknown>> = [];
+  const stop = async (): Promise<void> => {
+    for (const s of stops.reverse()) await s().catch((e: unknown) => logger.warn({ err: e }, 'error while stopping'));
+    stops.length = 0;
+  };
+  try {
+    const tls = runtime.tls ?? tlsFromFiles(config);
+    const codeTable = shippedCodeTable();
+    const mongo = await connectMongo(config.mongoUri, config.mongoDb);
+    stops.push(() => mongo.close());
+    if (ownTelemetry) stops.push(() => telemetry.shutdown());
+    const db = mongo.db;
+    const store = new MongoEventStore(db, { serviceName: SERVICE_NAME, now: () => clock.now() });
+    await store.init();
+    store.startSequencer();
+    stops.push(() => store.stopSequencer());
+
+    const sync = new SyncService(store, clock, new Subscriptions(config.subscribedCategories));
+    const centre = new GrpcCentreLink(config.centreAddress, tls, codeTable, config.callTimeoutMs);
+    stops.push(async () => centre.close());
+    const intake = new GrpcIntakeWorkOrders(config.intakeAddress, config.jwtSecret);
+    stops.push(async () => intake.close());
+    const workOrders = new WorkOrderService({ intake, sync, codeTable, clock });
+
+    const pusher = new CentrePusher({
+      store,
+      db,
+      centre,
+      sync,
+      clock,
+      batchSize: config.pushBatchSize,
+      backoff: { initialDelayMs: config.backoffInitialMs, maxDelayMs: config.backoffMaxMs, factor: 2, jitter: 0.5 },
+      breaker: { failureThreshold: config.breakerFailures, openMs: config.breakerOpenMs },
+      pollIntervalMs: config.pushPollMs,
+      leaseTtlMs: config.leaseTtlMs,
+      onError: (e) => logger.warn({ err: e }, 'push to the operations centre failed; will retry'),
+      ...(runtime.onPushed ? { onPushed: runtime.onPushed } : {}),
+    });
+    pusher.start();
+    stops.push(() => pusher.stop());
+    const unsubscribe = store.onLogAdvanced(() => pusher.wake());
+    stops.push(async () => unsubscribe());
+
+    const reconciler = new Reconciler({
+      centre,
+      sync,
+      now: () => clock.now(),
+      onReport: (r) => logger.info({ checked: r.checked, inFlight: r.inFlight, repaired: r.repaired.length, repairs: r.repaired.map((x) => `${x.caseId}: ${x.reason}`) }, 'reconciliation with the operations centre'),
+    });
+    const schedule = new IntervalRunner({ intervalMs: config.reconcileIntervalMs, run: () => reconciler.run(), onError: (e) => logger.warn({ err: e }, 'scheduled reconciliation failed') });
+    schedule.start();
+    stops.push(() => schedule.stop());
+
+    const broker = new KafkajsBroker({ brokers: config.kafkaBrokers, clientId: `yiwang-${SERVICE_NAME}` });
+    const admin = broker.admin();
+    await admin.connect();
+    try {
+      // Auto-create is off: make sure dispatch's topic exists as its relay would create it.
+      await admin.ensureTopics([{ topic: config.dispatchTopic, partitions: 6, config: UNLIMITED_RETENTION }]);
+    } finally {
+      await admin.disconnect();
+    }
+    const consumer = new EventConsumer({
+      broker,
+      db,
+      group: config.consumerGroup,
+      topics: [config.dispatchTopic],
+      types: CASE_EVENT_TYPES,
+      codec: dispatchEventCodec(),
+      handler: (event) => sync.observe(event),
+      onError: (e, m) => logger.warn({ err: e, topic: m.topic, offset: m.offset }, 'case event not recorded yet'),
+    });
+    await consumer.start();
+    stops.push(() => consumer.stop());
+
+    const grpc = createGrpcServer({
+      services: [caseLinkGrpcService({ workOrders, sync, store, codeTable, centreIdentities: config.centreIdentities, onLogAdvanced: (l) => store.onLogAdvanced(l), feedPollMs: 1_000 })],
+      // No bearer tokens on this server: every call is authenticated by mutual TLS and the peer's identity is checked per call.
+      auth: createTokenVerifier(config),
+      publicMethods: CASE_LINK_METHODS,
+      logger,
+    });
+    const grpcPort = await grpc.listen(`${config.host}:${config.grpcPort}`, mtlsServerCredentials(tls));
+    stops.push(() => grpc.shutdown());
+
+    const http = await buildHttpApp({
+      logger,
+      auth: createTokenVerifier(config),
+      readiness: [mongoReadiness(db), kafkaReadiness(config.kafkaBrokers)],
+      openapi: { title: 'Yiwang integration', version: '1', description: 'The operations-centre link: sync status and reconciliation' },
+      metrics: telemetry.prometheus,
+    });
+    registerSyncRoutes(http, { pusher, reconciler, sync });
+    await http.listen({ host: config.host, port: config.httpPort });
+    stops.push(() => http.close());
+    const httpPort = (http.server.address() as { port: number }).port;
+
+    const local = config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
+    logger.info({ grpcPort, httpPort }, 'integration service started');
+    return { grpcAddress: `${local}:${grpcPort}`, httpAddress: `http://${local}:${httpPort}`, store, sync, pusher, reconciler, stop };
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+}
