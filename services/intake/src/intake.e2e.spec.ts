@@ -166,10 +166,10 @@ it('dispatch’s CaseOpened / CaseClosed link and close the report (and its merg
   const reportId = master.report!.reportId;
   const producer = kafka.producer();
   await producer.connect();
-  const ce = (type: string, id: string, data: unknown) => ({
+  const ce = (type: string, id: string, data: unknown, version = type.endsWith('.opened.v1') ? 1 : 2) => ({
     key: 'case-C1',
     value: JSON.stringify(data),
-    headers: { ce_specversion: '1.0', ce_id: id, ce_type: type, ce_source: '/yiwang/dispatch', ce_time: new Date().toISOString(), ce_subject: 'case-C1', ce_streamversion: '1', ce_position: '1', 'content-type': 'application/json' },
+    headers: { ce_specversion: '1.0', ce_id: id, ce_type: type, ce_source: '/yiwang/dispatch', ce_time: new Date().toISOString(), ce_subject: 'case-C1', ce_streamversion: String(version), ce_position: String(version), 'content-type': 'application/json' },
   });
   await producer.send({ topic: config.dispatchTopic, messages: [ce('dispatch.case.opened.v1', 'e-open', { caseId: 'C1', reportId }), ce('dispatch.case.closed.v1', 'e-close', { caseId: 'C1', reportId })] });
   // Redelivery of the same event id: the inbox skips it.

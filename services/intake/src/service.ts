@@ -26,6 +26,9 @@ import { CategoryCatalogue } from './application/category-catalogue';
 import { intakeGrpcService } from './adapters/grpc/intake-grpc';
 import { intakeEventCodec } from './adapters/kafka/intake-event-codec';
 import { startDispatchConsumer } from './adapters/kafka/dispatch-events-consumer';
+import { startCaseProgressConsumer } from './adapters/kafka/case-progress-consumer';
+import { CaseProgressReadModel } from './application/case-progress/case-progress-read-model';
+import { shippedUnitDirectory } from './application/case-progress/unit-directory';
 import { eventLogGrpcService } from '@yiwang/event-log';
 import { reporterContactPolicy } from './adapters/grpc/event-log-personal-data';
 import { type IntakeConfig } from './config';
@@ -144,6 +147,10 @@ export async function startIntakeService(config: IntakeConfig, options: IntakeSe
 
     const consumer: EventConsumer = await startDispatchConsumer({ broker, db: mongo.db, topic: config.dispatchTopic, group: config.consumerGroup, intake: application, logger });
     stops.push(() => consumer.stop());
+    // The reporter's view of each case (unit, deadline, step), in a consumer group of its own.
+    const caseProgress = new CaseProgressReadModel(mongo.db, shippedUnitDirectory());
+    const progressConsumer = await startCaseProgressConsumer({ broker, db: mongo.db, topic: config.dispatchTopic, group: `${config.consumerGroup}.case-progress`, progress: caseProgress, logger });
+    stops.push(() => progressConsumer.stop());
 
     const auth = createTokenVerifier(config);
     const http = await buildHttpApp({
@@ -154,7 +161,7 @@ export async function startIntakeService(config: IntakeConfig, options: IntakeSe
       metrics: telemetry.prometheus,
       bodyLimit: config.publicBodyLimitBytes,
     });
-    registerReportRoutes(http, application, { publicBodyLimit: config.publicBodyLimitBytes });
+    registerReportRoutes(http, application, { publicBodyLimit: config.publicBodyLimitBytes, caseProgress });
     registerSensorRoutes(http, application);
     registerCategoryRoutes(http, categories);
     await registerOpen311Routes(http, application, {
@@ -167,6 +174,7 @@ export async function startIntakeService(config: IntakeConfig, options: IntakeSe
         return cellCentre(cell);
       },
       now: clock,
+      caseProgress,
     });
     await http.listen({ host: config.httpHost, port: config.httpPort });
     stops.push(() => http.close());

@@ -5,6 +5,8 @@ import { currentTable, type CategorySource } from '../../application/category-ca
 import { type IntakeApplication } from '../../application/intake-application';
 import { shanghaiDay } from '../../application/projections/report-index-projection';
 import { type ReportView } from '../../application/projections/reports-projection';
+import { type CaseProgress } from '../../application/case-progress/case-progress';
+import { reporterStatus } from '../../application/case-progress/reporter-status';
 import { ANONYMOUS_CITIZEN, metaFor } from './http-context';
 
 /**
@@ -24,7 +26,11 @@ export type Open311Options = Readonly<{
   /** Centre of a grid cell, for requests located by `address_id`. */
   cellCentre: (cellId: string) => { lat: number; lon: number } | null;
   now: () => Date;
+  /** The case dispatch opened for a report, as far as intake has learnt it from dispatch's events. */
+  caseProgress: CaseProgressSource;
 }>;
+
+export type CaseProgressSource = Readonly<{ forReport(reportId: string): Promise<CaseProgress | null> }>;
 
 const FORM = 'application/x-www-form-urlencoded';
 const MAX_LIST = 200;
@@ -45,24 +51,26 @@ export function parseForm(text: string): PostBody {
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined);
 
-function open311Status(v: ReportView): 'open' | 'closed' {
-  return v.status === 'awaiting_filing' || v.status === 'filed' ? 'open' : 'closed';
-}
-
-export function toOpen311Request(v: ReportView, categories: CategoryTable) {
+/**
+ * A report as a GeoReport v2 service request. Once dispatch has routed the case, the unit it went
+ * to is `agency_responsible` and its deadline `expected_datetime`; before that, the kind of unit
+ * the category goes to and no date.
+ */
+export function toOpen311Request(v: ReportView, categories: CategoryTable, progress: CaseProgress | null = null) {
   const category = categories.categories.get(v.category as never);
+  const s = reporterStatus(v, progress);
   return {
     service_request_id: v.reportId,
-    status: open311Status(v),
-    status_notes: v.statusNotes,
+    status: s.status,
+    status_notes: s.statusNotes,
     service_name: category ? `${category.name.zh} ${category.name.en}` : v.category,
     service_code: v.category,
     description: v.description,
-    agency_responsible: v.cell ? `${v.cell.district} ${v.unitType}` : v.unitType,
+    agency_responsible: s.agencyResponsible ?? (v.cell ? `${v.cell.district} ${v.unitType}` : v.unitType),
     service_notice: '',
     requested_datetime: v.receivedAt,
-    updated_datetime: v.updatedAt,
-    expected_datetime: null,
+    updated_datetime: s.updatedAt,
+    expected_datetime: s.expectedAt,
     address: v.cell ? `${v.cell.district}${v.cell.street}${v.cell.community}` : '',
     address_id: v.cell?.cellId ?? '',
     zipcode: null,
@@ -182,17 +190,22 @@ export async function registerOpen311Routes(app: HttpApp, intake: IntakeApplicat
           views = (await intake.listByDays([...new Set(days)], MAX_LIST)).filter((v) => Date.parse(v.receivedAt) >= start.getTime() && Date.parse(v.receivedAt) <= end.getTime());
         }
         const codes = str(q['service_code'])?.split(',');
-        const status = str(q['status']);
-        return views
-          .filter((v) => !codes || codes.includes(v.category))
-          .filter((v) => !status || status.split(',').includes(open311Status(v)))
-          .map((v) => toOpen311Request(v, table()));
+        const status = str(q['status'])?.split(',');
+        const selected = views.filter((v) => !codes || codes.includes(v.category));
+        const requests = await Promise.all(selected.map(async (v) => toOpen311Request(v, table(), await progressOf(v))));
+        return requests.filter((r) => !status || status.includes(r.status));
       });
 
       scope.get<{ Params: { file: string } }>('/requests/:file', { ...pub, schema: { summary: 'Open311: one service request', tags: ['open311'] } }, async (request) => {
         const id = request.params.file.replace(/\.json$/, '');
-        return [toOpen311Request(await intake.get(id), table())];
+        const view = await intake.get(id);
+        return [toOpen311Request(view, table(), await progressOf(view))];
       });
+
+      /** Merged and rejected reports have no case of their own; the others may. */
+      async function progressOf(v: ReportView): Promise<CaseProgress | null> {
+        return v.status === 'duplicate' || v.status === 'rejected' ? null : options.caseProgress.forReport(v.reportId);
+      }
 
       function locate(addressId: string | undefined): { lat: number; lon: number } {
         const centre = addressId ? options.cellCentre(addressId) : null;

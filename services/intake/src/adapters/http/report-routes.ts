@@ -1,6 +1,8 @@
 import { type HttpApp } from '@yiwang/platform';
 import { type IntakeApplication } from '../../application/intake-application';
 import { type ReportView } from '../../application/projections/reports-projection';
+import { type CaseProgress } from '../../application/case-progress/case-progress';
+import { reporterStatus } from '../../application/case-progress/reporter-status';
 import { IntakeRoles } from '../../domain';
 import { callerWithRole, idempotencyKey, IntakeHttpRoles, metaFor } from './http-context';
 
@@ -48,19 +50,45 @@ const accepted = {
   },
 } as const;
 
-/** What a reporter may see of a report: no personal data, no internal notes. */
-export const publicStatus = (v: ReportView) => ({
-  reportId: v.reportId,
-  status: v.status,
-  statusNotes: v.statusNotes,
-  category: v.category,
-  receivedAt: v.receivedAt,
-  updatedAt: v.updatedAt,
-  ...(v.masterReportId ? { mergedInto: v.masterReportId } : {}),
-  ...(v.cell ? { district: v.cell.district, street: v.cell.street } : {}),
-});
+/**
+ * What a reporter may see of a report: no personal data, no internal notes. `status` stays
+ * intake's own (awaiting_filing, filed, …); once dispatch has a case for it, `case` says where it
+ * is (`step`), which unit has it, by when, and how it ended.
+ */
+export const publicStatus = (v: ReportView, progress: CaseProgress | null = null) => {
+  const s = reporterStatus(v, progress);
+  return {
+    reportId: v.reportId,
+    status: v.status,
+    statusNotes: s.statusNotes,
+    category: v.category,
+    receivedAt: v.receivedAt,
+    updatedAt: s.updatedAt,
+    ...(v.masterReportId ? { mergedInto: v.masterReportId } : {}),
+    ...(v.cell ? { district: v.cell.district, street: v.cell.street } : {}),
+    ...(progress && v.status !== 'duplicate' && v.status !== 'rejected'
+      ? {
+          case: {
+            step: s.step,
+            open: s.status === 'open',
+            unit: progress.unit ? { id: progress.unit.id, name: progress.unit.name.zh, nameEn: progress.unit.name.en } : null,
+            deadline: s.expectedAt,
+            overdue: s.overdue,
+            closedAt: s.closedAt,
+            result: s.result,
+          },
+        }
+      : {}),
+  };
+};
 
-export function registerReportRoutes(app: HttpApp, intake: IntakeApplication, options: { publicBodyLimit: number }): void {
+export type ReportRoutesOptions = Readonly<{
+  publicBodyLimit: number;
+  /** The case dispatch opened for a report (see Open311's option of the same name). */
+  caseProgress: Readonly<{ forReport(reportId: string): Promise<CaseProgress | null> }>;
+}>;
+
+export function registerReportRoutes(app: HttpApp, intake: IntakeApplication, options: ReportRoutesOptions): void {
   const toSubmission = (b: ReportBody) => ({
     category: b.category,
     location: b.location,
@@ -123,7 +151,10 @@ export function registerReportRoutes(app: HttpApp, intake: IntakeApplication, op
         params: { type: 'object', properties: { token: { type: 'string', minLength: 8, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' } } },
       },
     },
-    async (request) => publicStatus(await intake.byToken(request.params.token)),
+    async (request) => {
+      const view = await intake.byToken(request.params.token);
+      return publicStatus(view, view.status === 'duplicate' || view.status === 'rejected' ? null : await options.caseProgress.forReport(view.reportId));
+    },
   );
 
   app.delete<{ Params: { id: string }; Querystring: { reason?: string } }>(
