@@ -6,6 +6,13 @@ type Received = ReportReceived['data'];
 
 const RECEIVED = 'intake.report.received.v1';
 
+/** The event without the reporter's contact (`reporter: null`); other events as they are. */
+export function redactReporterContact(event: LoggedEvent): LoggedEvent {
+  if (event.type !== RECEIVED) return event;
+  const data = event.data as Received;
+  return data.reporter ? { ...event, data: { ...data, reporter: null } } : event;
+}
+
 /**
  * What intake's event log hands out about reporters (PIPL). The only personal field of intake's
  * events is `reporter` (name, phone) on `intake.report.received.v1`, sealed per report in the
@@ -15,11 +22,7 @@ const RECEIVED = 'intake.report.received.v1';
 export function reporterContactPolicy(vault: PersonalDataVault): PersonalDataPolicy {
   const open = async (reportId: string, value: string | null): Promise<string | null> => (value !== null && isSealed(value) ? vault.open(reportId, value) : value);
   return {
-    redact: (event: LoggedEvent): LoggedEvent => {
-      if (event.type !== RECEIVED) return event;
-      const data = event.data as Received;
-      return data.reporter ? { ...event, data: { ...data, reporter: null } } : event;
-    },
+    redact: redactReporterContact,
     reveal: async (event: LoggedEvent): Promise<LoggedEvent> => {
       if (event.type !== RECEIVED) return event;
       const data = event.data as Received;
