@@ -30,9 +30,7 @@ export interface LinkCertificates {
   readonly centreServer: PemPair;
   /** The centre calling Yiwang, CN `opscenter-jiaozuo`. */
   readonly centreClient: PemPair;
-  /** Yiwang's integration server (CaseLinkService), CN `yiwang-integration-server`. */
-  readonly yiwangServer: PemPair;
-  /** Yiwang calling the centre, CN `yiwang-integration`. */
+  /** Yiwang's integration, CN `yiwang-integration`: its server certificate and its client certificate towards the centre. */
   readonly yiwangClient: PemPair;
   readonly stranger: PemPair;
   readonly rogue: PemPair;
@@ -97,7 +95,6 @@ export async function generateLinkCertificates(): Promise<LinkCertificates> {
     yiwangCa: yiwang.cert.toString('pem'),
     centreServer: await issue(centre, 'opscenter-server'),
     centreClient: await issue(centre, LINK_IDENTITIES.centreClient),
-    yiwangServer: await issue(yiwang, 'yiwang-integration-server'),
     yiwangClient: await issue(yiwang, LINK_IDENTITIES.yiwangClient),
     stranger: await issue(centre, LINK_IDENTITIES.stranger),
     rogue: await issue(rogueCa, LINK_IDENTITIES.centreClient),
@@ -115,7 +112,7 @@ export function writeLinkCertificates(dir: string, certs: LinkCertificates): Rec
   };
   put('centre-ca.crt', certs.centreCa);
   put('yiwang-ca.crt', certs.yiwangCa);
-  for (const name of ['centreServer', 'centreClient', 'yiwangServer', 'yiwangClient'] as const) {
+  for (const name of ['centreServer', 'centreClient', 'yiwangClient'] as const) {
     const file = name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
     put(`${file}.crt`, certs[name].cert);
     put(`${file}.key`, certs[name].key);
