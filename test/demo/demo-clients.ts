@@ -62,3 +62,34 @@ export async function pool<T>(items: readonly T[], n: number, work: (item: T, in
     }
   }));
 }
+
+type CentreClient = Awaited<ReturnType<typeof dispatchAs>>;
+
+/** Ids of every case on the overdue lists (all units, all pages). */
+export async function overdueCaseIds(centre: CentreClient): Promise<Set<string>> {
+  const ids = new Set<string>();
+  let pageToken = '';
+  do {
+    const r = await centre.call<dispatchApi.ListCasesResponse>('listCases', { unitId: '*', overdueOnly: true, pageSize: 200, pageToken });
+    for (const c of r.cases) ids.add(c.caseId);
+    pageToken = r.nextPageToken;
+  } while (pageToken);
+  return ids;
+}
+
+/**
+ * The overdue lists once the deadline scan has settled: the same non-empty answer three times in a
+ * row, 2 s apart (the scan runs every 2 s and the lists follow the log), or whatever is there after
+ * `timeoutMs`.
+ */
+export async function settledOverdueCaseIds(centre: CentreClient, timeoutMs: number): Promise<Set<string>> {
+  const end = Date.now() + timeoutMs;
+  let last = new Set<string>();
+  for (let stable = 0; stable < 3 && Date.now() < end; ) {
+    const now = await overdueCaseIds(centre).catch(() => new Set<string>());
+    stable = now.size > 0 && now.size === last.size ? stable + 1 : 0;
+    last = now;
+    if (stable < 3) await new Promise((r) => setTimeout(r, 2000));
+  }
+  return last;
+}

@@ -14,7 +14,7 @@ import { VerificationOutcome } from '@yiwang/proto/yiwang/dispatch/v1/dispatch_s
 import { signToken } from '@yiwang/platform';
 import { cellCentre, shippedUnitGrid } from '../../services/intake/src/domain';
 import { caseIdForReport } from '../../services/dispatch/src/application/case-ids';
-import { PEOPLE, dispatchAs, intakeAs, pool, unitPrincipal, until, type DemoEndpoints } from './demo-clients';
+import { PEOPLE, dispatchAs, intakeAs, pool, settledOverdueCaseIds, unitPrincipal, until, type DemoEndpoints } from './demo-clients';
 
 type Channel = 'inspector' | 'camera' | 'citizen' | 'hotline' | 'sensor';
 
@@ -286,14 +286,11 @@ export async function seedDay(ep: DemoEndpoints, total: number, log: (line: stri
 export async function closeSomeLate(ep: DemoEndpoints, stats: DayStats, log: (line: string) => void): Promise<DayStats> {
   const centre = await dispatchAs(ep, PEOPLE.command);
   const checker = await dispatchAs(ep, PEOPLE.inspector);
-  const late = stats.openCases.filter((_, i) => i % 2 === 0);
-  log(`  the units catch up late on ${late.length} of the ${stats.openCases.length} open cases …`);
+  // Only cases whose deadline has passed on dispatch's clock (a 5-working-day case may not have).
+  const overdue = await settledOverdueCaseIds(centre, 120_000);
+  const late = stats.openCases.filter((c) => overdue.has(c.caseId)).filter((_, i) => i % 2 === 0);
+  log(`  the units catch up late on ${late.length} of the ${overdue.size} overdue cases …`);
   await pool(late, 4, async (c) => {
-    // The deadline scan marks it overdue first (and the centre supervises it): wait for that.
-    await until(async () => {
-      const r = await centre.call<{ case?: { overdue: boolean } }>('getCase', { caseId: c.caseId });
-      return r.case?.overdue === true;
-    }, 120_000, `case ${c.caseId} marked overdue`);
     const unit = await dispatchAs(ep, unitPrincipal(c.unitId));
     try {
       if (!c.signed) await unit.call('signFor', { caseId: c.caseId });
