@@ -23,6 +23,7 @@ export const SOURCE_OPTIONS = {
   types: { type: 'string' },
   'stream-prefix': { type: 'string' },
   'include-personal-data': { type: 'boolean' },
+  follow: { type: 'boolean' },
 } as const satisfies ParseArgsConfig['options'];
 
 export const SOURCE_HELP = `  --service intake|dispatch   the service whose events to read
@@ -36,6 +37,7 @@ export const SOURCE_HELP = `  --service intake|dispatch   the service whose even
   --types a,b                 only these event types
   --stream-prefix p           only streams whose id starts with p (e.g. case-)
   --include-personal-data     keep names, phones, plates (log only; needs role analyst.personal-data)
+  --follow                    keep reading new events until Ctrl-C (log only)
 times: ISO 8601 (2025-03-03T08:00:00+08:00) or a Shanghai date/time (2025-03-03, 2025-03-03T08:00)`;
 
 type SourceValues = { [K in keyof typeof SOURCE_OPTIONS]?: (typeof SOURCE_OPTIONS)[K]['type'] extends 'boolean' ? boolean : string };
@@ -80,9 +82,10 @@ export function openSource(values: SourceValues, env: NodeJS.ProcessEnv, overrid
       kind,
       description: `${service.name} log at ${address}`,
       chunks: (signal) =>
-        logSource({ service, address, token: bearer, start, filter, ...(toPosition !== undefined ? { toPosition } : {}), includePersonalData: values['include-personal-data'] ?? false }, signal),
+        logSource({ service, address, token: bearer, start, filter, ...(toPosition !== undefined ? { toPosition } : {}), includePersonalData: values['include-personal-data'] ?? false, follow: values.follow ?? false }, signal),
     };
   }
+  if (values.follow) throw usage('--follow works only with the service log');
   if (values['include-personal-data']) throw usage('--include-personal-data works only with the service log (it checks your role); Kafka carries personal data sealed');
   if (after !== undefined || toPosition !== undefined) throw usage('--after and --to-position are log positions: on Kafka use --from/--to times or --resume');
   if (checkpoint && checkpoint.source !== 'kafka') throw usage(`${values.resume} is a log cursor: drop --source kafka`);

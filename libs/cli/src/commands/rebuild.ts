@@ -24,6 +24,8 @@ model is never touched. Exit 0: equal; 1: differences (or an error).
   --drop-rebuilt              drop the fresh collections after comparing (default: keep them)
   --format text|json          (default text)`;
 
+const REBUILD_MARK = '_rebuild_';
+
 type ProjectionState = { _id: string; generation: number; position: number };
 
 /** Model names of a projection generation, from the collection names (`rm_<projection>_<model>_g<n>`). */
@@ -31,7 +33,8 @@ async function modelsOf(db: Db, projection: string, generation: number): Promise
   const prefix = `rm_${projection}_`;
   const suffix = `_g${generation}`;
   const names = (await db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name);
-  return names.filter((n) => n.startsWith(prefix) && n.endsWith(suffix)).map((n) => n.slice(prefix.length, -suffix.length));
+  // Earlier rebuilds' collections (`rm_<projection>__rebuild_…`) start with the live prefix too.
+  return names.filter((n) => n.startsWith(prefix) && n.endsWith(suffix) && !n.slice(prefix.length).includes(REBUILD_MARK)).map((n) => n.slice(prefix.length, -suffix.length));
 }
 
 async function replayInto(store: MongoEventStore, projection: Projection, models: ReadModels, to: number, progress: Progress, signal: AbortSignal): Promise<number> {
@@ -74,7 +77,7 @@ export async function rebuild(argv: readonly string[], ctx: CommandContext): Pro
     const state = await mongo.db.collection<ProjectionState>('projection_state').findOne({ _id: name });
     if (!state) throw new CliError(`projection ${name} has no live state in database ${dbName} (is this ${service.name}'s database?)`);
 
-    const fresh = `${name}__rebuild_${new Date().toISOString().replace(/[-:.TZ]/g, '').slice(0, 17)}`;
+    const fresh = `${name}_${REBUILD_MARK}${new Date().toISOString().replace(/[-:.TZ]/g, '').slice(0, 17)}`;
     const progress = new Progress(`rebuild ${name}`, ctx.progress);
     const applied = await replayInto(store, projection, new ReadModels(mongo.db, fresh, 1), state.position, progress, ctx.signal);
     progress.finish();

@@ -2,10 +2,27 @@ import { type Db, type Document } from 'mongodb';
 
 export type Difference = Readonly<{ id: string; kind: 'missing_in_live' | 'missing_in_rebuilt' | 'different'; path?: string; live?: unknown; rebuilt?: unknown }>;
 
-/** JSON with object keys sorted, so key order never counts as a difference. */
+const ROW_KEYS = ['caseId', 'reportId', 'id'] as const;
+
+/** The identity key shared by every element of an array of rows, if there is one. */
+function rowKey(items: readonly unknown[]): string | null {
+  if (items.length === 0) return null;
+  return ROW_KEYS.find((k) => items.every((x) => x !== null && typeof x === 'object' && typeof (x as Record<string, unknown>)[k] === 'string')) ?? null;
+}
+
+/**
+ * JSON with object keys sorted, so key order never counts as a difference; arrays of rows keyed
+ * by an id (`caseId`, `reportId`, `id`) sorted by it. Why: a document holding many streams' rows
+ * (a week of indicator rows, a list bucket) gets them in the order the events were applied, which
+ * depends on where the projector's batches happened to end — not on what the rows say.
+ */
 function canonical(v: unknown): unknown {
   if (v instanceof Date) return v.toISOString();
-  if (Array.isArray(v)) return v.map(canonical);
+  if (Array.isArray(v)) {
+    const key = rowKey(v);
+    const items = v.map(canonical);
+    return key ? items.sort((a, b) => String((a as Record<string, unknown>)[key]).localeCompare(String((b as Record<string, unknown>)[key]))) : items;
+  }
   if (v && typeof v === 'object') return Object.fromEntries(Object.keys(v as object).sort().map((k) => [k, canonical((v as Record<string, unknown>)[k])]));
   return v;
 }

@@ -1,6 +1,6 @@
 import { status } from '@grpc/grpc-js';
 import { eventLogClient, isServiceError, readLog, recordToEvent } from '@yiwang/event-log';
-import { DataEncoding, type ReadLogRequest } from '@yiwang/proto/yiwang/eventlog/v1/event_log';
+import { DataEncoding, EndMode, type ReadLogRequest } from '@yiwang/proto/yiwang/eventlog/v1/event_log';
 import { CliError } from '../cli-error';
 import { type ServiceInfo } from '../services';
 import { type ReplayChunk, type ReplayFilter } from './source';
@@ -16,6 +16,8 @@ export interface LogSourceOptions {
   readonly toPosition?: number;
   readonly includePersonalData?: boolean;
   readonly batchSize?: number;
+  /** Keep reading new events as they reach the log (until Ctrl-C). */
+  readonly follow?: boolean;
 }
 
 function startOf(start: LogStart): ReadLogRequest['start'] {
@@ -41,6 +43,7 @@ export async function* logSource(options: LogSourceOptions, signal: AbortSignal)
     batchSize: options.batchSize ?? 1000,
     dataEncoding: DataEncoding.DATA_ENCODING_JSON,
     includePersonalData: options.includePersonalData ?? false,
+    end: options.follow ? EndMode.END_MODE_FOLLOW : EndMode.END_MODE_HEAD,
   };
   try {
     for await (const r of readLog(client, request, signal)) {
