@@ -133,6 +133,8 @@ it('while the centre is down, updates wait durably; when it returns they catch u
   try {
     expectCompleteAndOrdered(await closedAtCentre(a.caseId, LOOP.length), LOOP);
     expectCompleteAndOrdered(await closedAtCentre(b.caseId, LOOP_WITH_REWORK.length), LOOP_WITH_REWORK);
+    // The centre holds everything; Yiwang keeps resending what it did not acknowledge until it does.
+    for (const c of [a, b]) await until(async () => (await callUnary(centre.getCaseStatus.bind(centre), { caseId: c.caseId })).pendingUpdates === 0, 30_000, 'all acknowledged');
   } finally {
     link.simulator.faults.change({ outOfOrderAcks: false, dropAckRate: 0 });
   }
