@@ -56,21 +56,19 @@ export async function caseAt(argv: readonly string[], ctx: CommandContext): Prom
   const at = parseTime(values.at, 'at');
   const format = oneOf(values.format, ['text', 'json'] as const, 'format', 'text');
   const streamId = `case-${caseId}`;
-  // Events at the moment itself count: the log stops before the first event at or after at + 1 ms.
-  const source = openSource({ ...values, service: values.service ?? 'dispatch' }, ctx.env, { streamPrefix: streamId, toTime: new Date(at.getTime() + 1) });
+  // The whole stream, cut by each event's own time: the log is only NEARLY in time order (events of
+  // other cases committed a few ms apart may interleave), so stopping the log at the moment could
+  // drop an event of this case that happened just before it.
+  const source = openSource({ ...values, service: values.service ?? 'dispatch' }, ctx.env, { streamPrefix: streamId, toTime: undefined });
   if (source.service.name !== 'dispatch') throw usage('case-at reads cases, which live in dispatch');
-  const events: LoggedEvent[] = [];
-  for await (const chunk of source.chunks(ctx.signal)) for (const r of chunk.events) if (r.event.streamId === streamId) events.push(r.event);
+  const all: LoggedEvent[] = [];
+  for await (const chunk of source.chunks(ctx.signal)) for (const r of chunk.events) if (r.event.streamId === streamId) all.push(r.event);
   if (ctx.signal.aborted) return 130;
-  if (events.length === 0) {
-    // Before its first event, or not a case at all: tell which.
-    let exists = false;
-    for await (const chunk of openSource({ ...values, service: 'dispatch' }, ctx.env, { streamPrefix: streamId, toTime: undefined }).chunks(ctx.signal)) {
-      if (chunk.events.some((r) => r.event.streamId === streamId)) exists = true;
-    }
-    if (!exists) throw new CliError(`no case ${caseId} in ${source.description}`);
-  }
-  events.sort((a, b) => a.streamVersion - b.streamVersion);
+  if (all.length === 0) throw new CliError(`no case ${caseId} in ${source.description}`);
+  all.sort((a, b) => a.streamVersion - b.streamVersion);
+  // Events at the moment itself count; a stream is a sequence, so stop at its first later event.
+  const later = all.findIndex((e) => e.occurredAt.getTime() > at.getTime());
+  const events = later < 0 ? all : all.slice(0, later);
   const result = caseAtFrom(caseId, at, events);
   process.stdout.write(format === 'json' ? `${JSON.stringify(result, null, 2)}\n` : text(result));
   return 0;
