@@ -12,6 +12,10 @@ export const integrationConfigSchema = {
   kafkaBrokers: list('KAFKA_BROKERS', { default: ['127.0.0.1:19092'] }),
   dispatchTopic: str('DISPATCH_TOPIC', { default: 'yiwang.dispatch.events.v1' }),
   consumerGroup: str('INTEGRATION_CONSUMER_GROUP', { default: 'yiwang.integration.case-events' }),
+  /** How soon the group notices a dead member (Kafka's minimum is 6 s). */
+  consumerSessionTimeoutMs: int('INTEGRATION_CONSUMER_SESSION_TIMEOUT_MS', { min: 6_000, default: 30_000 }),
+  /** Partitions of dispatch's topic handled at once (per partition, still one event at a time, in order). */
+  consumerConcurrency: int('INTEGRATION_CONSUMER_CONCURRENCY', { min: 1, max: 64, default: 3 }),
   /** Intake's gRPC address (work orders become reports there). */
   intakeAddress: str('INTAKE_GRPC_ADDRESS', { default: '127.0.0.1:50051' }),
   /** The centre's OpsCentreService. */

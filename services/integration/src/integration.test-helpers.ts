@@ -47,6 +47,7 @@ export function integrationEnv(prefix: string, over: Record<string, string>): Re
     OPSCENTER_PUSH_POLL_MS: '50',
     OPSCENTER_LEASE_TTL_MS: '2000',
     OPSCENTER_RECONCILE_INTERVAL_MS: '0',
+    INTEGRATION_CONSUMER_SESSION_TIMEOUT_MS: '6000',
     AUTH_JWT_SECRET: SECRET,
     LOG_LEVEL: 'silent',
     ...over,
@@ -56,7 +57,7 @@ export function integrationEnv(prefix: string, over: Record<string, string>): Re
 /** Integration's side of the link: trusts the centre's CA, presents Yiwang's certificate. */
 export const yiwangTls = (certs: LinkCertificates) => ({ ca: certs.centreCa, cert: certs.yiwangClient.cert, key: certs.yiwangClient.key });
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer();
     srv.once('error', reject);

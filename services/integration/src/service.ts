@@ -136,6 +136,7 @@ export async function startIntegrationService(config: IntegrationConfig, runtime
       types: CASE_EVENT_TYPES,
       codec: dispatchEventCodec(),
       handler: (event) => sync.observe(event),
+      consumer: { sessionTimeoutMs: config.consumerSessionTimeoutMs, heartbeatIntervalMs: Math.min(3_000, Math.floor(config.consumerSessionTimeoutMs / 6)), partitionsConcurrently: config.consumerConcurrency },
       onError: (e, m) => logger.warn({ err: e, topic: m.topic, offset: m.offset }, 'case event not recorded yet'),
     });
     await consumer.start();
