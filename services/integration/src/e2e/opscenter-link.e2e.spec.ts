@@ -168,3 +168,30 @@ it('reconciliation finds a centre state altered behind our back and repairs it',
   expect((await link.integration.reconciler.run()).repaired).toEqual([]);
   centre.close();
 }, 120_000);
+
+it('streams the same updates to a gRPC subscriber, from a cursor', async () => {
+  const centre = linkClient(link, 'centre');
+  const received: Array<{ caseId: string; sequence: number; cursor: string }> = [];
+  const read = (cursor: string, want: number) =>
+    new Promise<void>((resolve, reject) => {
+      const stream = centre.subscribeCaseUpdates({ cursor });
+      stream.on('data', (m: { update?: { caseId: string; sequence: number }; cursor: string }) => {
+        received.push({ caseId: m.update!.caseId, sequence: m.update!.sequence, cursor: m.cursor });
+        if (received.length >= want) {
+          stream.cancel();
+          resolve();
+        }
+      });
+      stream.on('error', (e: { code?: number }) => (e.code === status.CANCELLED ? resolve() : reject(e)));
+    });
+  await read('', 5);
+  // The first test's case was alone at first: its updates come first, in sequence order.
+  const firstCase = received[0]!.caseId;
+  expect(received.map((r) => `${r.caseId}#${r.sequence}`)).toEqual([1, 2, 3, 4, 5].map((n) => `${firstCase}#${n}`));
+  // Resuming after the third update continues with the fourth.
+  const third = received[2]!;
+  received.length = 0;
+  await read(third.cursor, 1);
+  expect(received[0]).toMatchObject({ caseId: firstCase, sequence: 4 });
+  centre.close();
+});
