@@ -109,5 +109,6 @@ it('Open311 shows the routed unit and the deadline after dispatch, then closed w
 
   // The list query answers the same, and filters by the Open311 status.
   const listed = (await http(intake.httpAddress, `/open311/v2/requests.json?service_request_id=${reportId}&status=closed`)).json<Open311Request[]>();
-  expect(listed).toEqual([closed]);
+  // (updated_datetime may have moved on: intake's own closure of the report can land after the case's.)
+  expect(listed).toEqual([{ ...closed, updated_datetime: expect.any(String) }]);
 });
