@@ -84,6 +84,11 @@ export interface ConsumerOptions {
   readonly heartbeatIntervalMs?: number;
   /** Largest fetch per partition; small values keep shutdowns and rebalances short. */
   readonly maxBytesPerPartition?: number;
+  /**
+   * How many assigned partitions are handled at the same time (`eachMessage` only); within a
+   * partition messages still go one at a time, in order. Default 1.
+   */
+  readonly partitionsConcurrently?: number;
 }
 
 /**

@@ -42,11 +42,11 @@ const event = (streamId: string, streamVersion: number, data: unknown, over: Par
   return { id, type: 'test.thing.done.v1', streamId, streamVersion, position: ++position, occurredAt: now, recordedAt: now, correlationId: id, causationId: null, actor: { subject: 'u1' }, traceparent: null, commandId: null, data, ...over };
 };
 
-async function freshTopic(): Promise<string> {
+async function freshTopic(partitions = 1): Promise<string> {
   const topic = `${prefix}.t${++n}`;
   const admin = broker.admin();
   await admin.connect();
-  await admin.ensureTopics([{ topic, partitions: 1, config: UNLIMITED_RETENTION }]);
+  await admin.ensureTopics([{ topic, partitions, config: UNLIMITED_RETENTION }]);
   await admin.disconnect();
   return topic;
 }
@@ -174,6 +174,32 @@ describe('EventConsumer', () => {
     expect(span.spanContext().traceId).toBe('4bf92f3577b34da6a3ce929d0e0e4736');
     expect(span.parentSpanContext?.spanId).toBe('00f067aa0ba902b7');
     expect(span.attributes).toMatchObject({ 'messaging.system': 'kafka', 'messaging.destination.name': topic, 'yiwang.consumer.outcome': 'handled' });
+  });
+
+  it('handles partitions in parallel (a slow one does not hold up the others) and each partition in order', async () => {
+    const topic = await freshTopic(2);
+    const slow = [1, 2, 3].map((i) => event('case-slow', i, { p: 0, i }));
+    const fast = [1, 2, 3].map((i) => event('case-fast', i, { p: 1, i }));
+    await produce([
+      ...slow.map((e) => ({ ...toKafkaMessage(topic, e, { source: '/yiwang/test', codec }), partition: 0 })),
+      ...fast.map((e) => ({ ...toKafkaMessage(topic, e, { source: '/yiwang/test', codec }), partition: 1 })),
+    ]);
+    const handled: string[] = [];
+    let releaseSlow!: () => void;
+    const slowGate = new Promise<void>((r) => (releaseSlow = r));
+    const { consumer, outcomes } = consumerOn(topic, async (e) => {
+      const d = e.data as { p: number; i: number };
+      // Partition 0's first message waits until partition 1 is done: only parallel handling gets there.
+      if (d.p === 0 && d.i === 1) await slowGate;
+      handled.push(`${d.p}:${d.i}`);
+      if (d.p === 1 && d.i === 3) releaseSlow();
+    });
+    await consumer.start();
+    await until(() => outcomes.length >= 6, 30_000, '6 settled');
+    await consumer.stop();
+    expect(handled.filter((h) => h.startsWith('1:'))).toEqual(['1:1', '1:2', '1:3']);
+    expect(handled.filter((h) => h.startsWith('0:'))).toEqual(['0:1', '0:2', '0:3']);
+    expect(handled.indexOf('1:3')).toBeLessThan(handled.indexOf('0:1'));
   });
 
   it('stops gracefully: the message in flight finishes and is committed before the member leaves', async () => {

@@ -42,6 +42,7 @@ export interface EventConsumerOptions {
   readonly inboxCollection?: string;
   /** Partitions of the `<topic>.dlq` topics this consumer creates when missing. Default 1. */
   readonly dlqPartitions?: number;
+  /** Member settings; `partitionsConcurrently` defaults to {@link DEFAULT_PARTITIONS_CONCURRENTLY}. */
   readonly consumer?: Omit<ConsumerOptions, 'groupId'>;
   /** Handler failures, dead-lettered messages and infrastructure errors the consumer recovered from. */
   readonly onError?: (error: unknown, message: IncomingMessage) => void;
@@ -58,6 +59,14 @@ const instruments = lazyInstruments((meter) => ({
 class Interrupted extends Error {}
 
 /**
+ * Partitions handled at once by one member. Handlers must already cope with partitions being
+ * handled in parallel (replicas of a service split a topic's partitions between them); doing it
+ * inside one process too keeps a slow handler (a few database round trips) from serialising
+ * every partition behind it. Order within a partition, i.e. per stream, is unchanged.
+ */
+export const DEFAULT_PARTITIONS_CONCURRENTLY = 4;
+
+/**
  * A consumer group member that turns Kafka messages back into events and hands them to a handler,
  * at least once and, thanks to the inbox, with repeats skipped.
  *
@@ -65,12 +74,14 @@ class Interrupted extends Error {}
  * with exponential backoff (still failing → dead letter) → inbox record → commit offset + 1.
  * Offsets are committed only after that, so a crash or rebalance redelivers the unsettled message,
  * which the inbox then skips if it had been handled. Messages of a partition are handled one at a
- * time, in order; retries block the partition (order per stream is the point).
+ * time, in order; retries block the partition (order per stream is the point). Up to
+ * `partitionsConcurrently` partitions are handled in parallel.
  */
 export class EventConsumer {
   private readonly inbox: Inbox;
   private readonly retry: RetryPolicy;
-  private readonly sleeper = new Wakeup();
+  /** The waits between attempts in progress (one per partition at most), cut short by `stop()`. */
+  private readonly sleepers = new Set<Wakeup>();
   private consumer: MessageConsumer | null = null;
   private producer: MessageProducer | null = null;
   private stopping = false;
@@ -94,7 +105,7 @@ export class EventConsumer {
     }
     const producer = broker.producer();
     await producer.connect();
-    const consumer = broker.consumer({ ...this.options.consumer, groupId: group });
+    const consumer = broker.consumer({ partitionsConcurrently: DEFAULT_PARTITIONS_CONCURRENTLY, ...this.options.consumer, groupId: group });
     await consumer.connect();
     await consumer.subscribe(topics, { fromBeginning: this.options.fromBeginning ?? true });
     this.producer = producer;
@@ -109,7 +120,7 @@ export class EventConsumer {
   async stop(): Promise<void> {
     if (!this.consumer || this.stopping) return;
     this.stopping = true;
-    this.sleeper.wake();
+    for (const s of this.sleepers) s.wake();
     // The references stay until the member has left: the message in flight still commits (and may
     // still need the dead-letter producer) while kafkajs waits for it.
     await this.consumer.disconnect();
@@ -207,13 +218,19 @@ export class EventConsumer {
   /** Waits between attempts, heartbeating so the group does not evict us; a stop interrupts. */
   private async pause(ms: number, control: HandlerControl): Promise<void> {
     const until = Date.now() + ms;
-    for (;;) {
-      if (this.stopping || !control.isRunning()) throw new Interrupted('consumer stopping');
-      const left = until - Date.now();
-      if (left <= 0) return;
-      await this.sleeper.wait(Math.min(left, 1_000));
-      // A rebalance surfaces here as an error; kafkajs rejoins and the message is redelivered.
-      await control.heartbeat();
+    const sleeper = new Wakeup();
+    this.sleepers.add(sleeper);
+    try {
+      for (;;) {
+        if (this.stopping || !control.isRunning()) throw new Interrupted('consumer stopping');
+        const left = until - Date.now();
+        if (left <= 0) return;
+        await sleeper.wait(Math.min(left, 1_000));
+        // A rebalance surfaces here as an error; kafkajs rejoins and the message is redelivered.
+        await control.heartbeat();
+      }
+    } finally {
+      this.sleepers.delete(sleeper);
     }
   }
 

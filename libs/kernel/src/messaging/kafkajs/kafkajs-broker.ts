@@ -54,6 +54,7 @@ export class KafkajsBroker implements MessageBroker {
         // retries, dead-letters and commits itself.
         retry: { retries: 5 },
       }),
+      { partitionsConcurrently: options.partitionsConcurrently ?? 1 },
     );
   }
 

@@ -8,7 +8,10 @@ export class KafkajsConsumer implements MessageConsumer {
   private readonly inFlight = new Set<Promise<void>>();
   private readonly assignmentListeners = new Set<(assignment: Readonly<Record<string, readonly number[]>>) => void>();
 
-  constructor(private readonly consumer: Consumer) {
+  constructor(
+    private readonly consumer: Consumer,
+    private readonly options: { readonly partitionsConcurrently?: number } = {},
+  ) {
     consumer.on(consumer.events.GROUP_JOIN, (event) => {
       for (const l of this.assignmentListeners) l(event.payload.memberAssignment);
     });
@@ -29,6 +32,7 @@ export class KafkajsConsumer implements MessageConsumer {
       const handle = handlers.eachMessage;
       await this.consumer.run({
         autoCommit: false,
+        partitionsConsumedConcurrently: Math.max(1, this.options.partitionsConcurrently ?? 1),
         eachMessage: async ({ topic, partition, message, heartbeat }) => {
           if (this.stopping) return; // not handled, not committed: the next owner gets it
           const control: HandlerControl = { heartbeat, isRunning };

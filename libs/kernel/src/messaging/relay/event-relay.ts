@@ -199,7 +199,9 @@ export class EventRelay {
     const after = await this.checkpoints.get(this.topic);
     this.checkpoint = after;
     const batch = await this.options.store.readAll({ after, limit: this.batchSize });
-    this.head = Math.max(after + batch.length, await this.options.store.headPosition());
+    // A short read reached the end of the log: that is the head, without two more round trips
+    // (head hint + segment lookup) per round just for the backlog gauge.
+    this.head = batch.length < this.batchSize ? after + batch.length : Math.max(after + batch.length, await this.options.store.headPosition());
     this.oldestUnpublishedAt = batch[0]?.recordedAt ?? null;
     if (batch.length === 0) return 0;
     const messages = batch.map((e) => toKafkaMessage(this.topic, e, { source: this.source, codec: this.options.codec }));
