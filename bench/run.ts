@@ -1,17 +1,31 @@
-// `npm run bench [-- --scale N]`: provisions servers like the tests do, runs each benchmark, prints
-// markdown with ratios against a baseline measured in the same process (see docs/benchmarks.md).
+// `npm run bench [-- --scale N] [--only event-store|relay|intake-to-dispatch] [--rates 50,100,200,500]
+// [--seconds 5]`: provisions servers like the tests do, runs each benchmark, prints markdown with
+// ratios against a baseline measured in the same process (see docs/benchmarks.md).
 import { benchEventStore } from './event-store.bench';
+import { benchIntakeToDispatch } from './intake-to-dispatch.bench';
 import { benchRelay } from './relay.bench';
+import { benchReplay } from './replay.bench';
+
+const arg = (name: string): string | undefined => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1] : undefined;
+};
 
 async function main(): Promise<void> {
-  const scaleArg = process.argv.indexOf('--scale');
-  const scale = scaleArg > 0 ? Number(process.argv[scaleArg + 1]) : 1;
+  const scale = Number(arg('scale') ?? 1);
+  const only = arg('only');
+  const rates = (arg('rates') ?? '50,100,200,500').split(',').map(Number);
+  const seconds = Number(arg('seconds') ?? 5);
+  if (rates.some((r) => !(r > 0)) || !(seconds > 0)) throw new Error('--rates takes positive numbers (50,100,…), --seconds a positive number');
+  const run = (name: string) => only === undefined || only === name;
   const { ensureServers } = await import('../infra/local/servers.mjs');
   const servers = await ensureServers();
   try {
     console.log(`# Yiwang benchmarks (${new Date().toISOString()}, scale ${scale})\n`);
-    console.log(await benchEventStore(servers.mongoUri, scale));
-    console.log(await benchRelay(servers, scale));
+    if (run('event-store')) console.log(await benchEventStore(servers.mongoUri, scale));
+    if (run('relay')) console.log(await benchRelay(servers, scale));
+    if (run('intake-to-dispatch')) console.log(await benchIntakeToDispatch(servers, { rates, seconds }));
+    if (run('replay')) console.log(await benchReplay(servers, scale));
   } finally {
     await servers.stop();
   }
