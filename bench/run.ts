@@ -2,6 +2,7 @@
 // [--seconds 5]`: provisions servers like the tests do, runs each benchmark, prints markdown with
 // ratios against a baseline measured in the same process (see docs/benchmarks.md).
 import { benchEventStore } from './event-store.bench';
+import { benchOpscenterSync } from './opscenter-sync.bench';
 import { benchIntakeToDispatch } from './intake-to-dispatch.bench';
 import { benchRelay } from './relay.bench';
 import { benchReplay } from './replay.bench';
@@ -24,6 +25,7 @@ async function main(): Promise<void> {
     console.log(`# Yiwang benchmarks (${new Date().toISOString()}, scale ${scale})\n`);
     if (run('event-store')) console.log(await benchEventStore(servers.mongoUri, scale));
     if (run('relay')) console.log(await benchRelay(servers, scale));
+    if (run('opscenter-sync')) console.log(await benchOpscenterSync(servers, { cases: 50 * scale }));
     if (run('intake-to-dispatch')) console.log(await benchIntakeToDispatch(servers, { rates, seconds }));
     if (run('replay')) console.log(await benchReplay(servers, scale));
   } finally {
