@@ -61,7 +61,7 @@ async function authority(name: string): Promise<{ cert: x509.X509Certificate; ke
   return { cert, keys };
 }
 
-async function issue(ca: { cert: x509.X509Certificate; keys: CryptoKeyPair }, commonName: string): Promise<PemPair> {
+async function issue(ca: { cert: x509.X509Certificate; keys: CryptoKeyPair }, commonName: string, hostNames: readonly string[] = []): Promise<PemPair> {
   const keys = await newKeys();
   const cert = await x509.X509CertificateGenerator.create({
     serialNumber: (serial++).toString(16).padStart(2, '0'),
@@ -79,6 +79,7 @@ async function issue(ca: { cert: x509.X509Certificate; keys: CryptoKeyPair }, co
         { type: 'dns', value: 'localhost' },
         { type: 'ip', value: '127.0.0.1' },
         { type: 'dns', value: commonName },
+        ...hostNames.map((value) => ({ type: 'dns' as const, value })),
       ]),
     ],
   });
@@ -93,9 +94,9 @@ export async function generateLinkCertificates(): Promise<LinkCertificates> {
   return {
     centreCa: centre.cert.toString('pem'),
     yiwangCa: yiwang.cert.toString('pem'),
-    centreServer: await issue(centre, 'opscenter-server'),
+    centreServer: await issue(centre, 'opscenter-server', ['opscenter-simulator']),
     centreClient: await issue(centre, LINK_IDENTITIES.centreClient),
-    yiwangClient: await issue(yiwang, LINK_IDENTITIES.yiwangClient),
+    yiwangClient: await issue(yiwang, LINK_IDENTITIES.yiwangClient, ['integration']),
     stranger: await issue(centre, LINK_IDENTITIES.stranger),
     rogue: await issue(rogueCa, LINK_IDENTITIES.centreClient),
   };
