@@ -44,6 +44,10 @@ export class LogSegments {
     if (exact) return exact;
     const first = this.knownFirstAtOrBefore(position);
     if (first !== null && (this.known.get(first) ?? 0) >= position) return this.byFirst(first);
+    // Segments are contiguous: after one ending at position - 1 only a segment starting at
+    // `position` can hold it, and there is none yet. This is every idle poll of a tailing reader
+    // (relay, projectors), which then costs one lookup instead of three.
+    if (first !== null && this.known.get(first) === position - 1) return null;
     if (position > (await this.headPosition())) return null;
     // Slow path: a resume in the middle of a segment this process has not seen.
     const s = await this.segments.findOne({ first: { $lte: position }, last: { $gte: position } });
