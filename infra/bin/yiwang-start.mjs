@@ -1,6 +1,8 @@
 #!/usr/bin/env node
-// The README's start command (after `npm install`): Kafka + the MongoDB-wire server, the intake and
-// dispatch services as separate processes, a seeded demo day, the ranking table, and where to look.
+// The README's start command (after `npm install`): Kafka + the MongoDB-wire server, the intake,
+// dispatch and integration services and the operations-centre simulator as separate processes, a
+// seeded demo day (with ~20 12345 work orders from the centre), the ranking table, the centre's view
+// beside ours, and where to look.
 //   npm start                      # everything, then keeps running until Ctrl-C
 //   npm start -- --no-seed         # just the system
 //   npm start -- --seed-only       # seed, print, stop (alias --exit; used to check the demo end to end)
@@ -21,7 +23,7 @@ mkdirSync(logs, { recursive: true });
 const stamp = new Date().toISOString().replace(/[-:T]/g, '').slice(0, 14);
 // A demo secret, printed so the reader can sign tokens for the APIs. Never use it beyond a laptop.
 const SECRET = process.env.AUTH_JWT_SECRET ?? 'yiwang-demo-secret-not-for-production-use';
-const ports = { intakeHttp: 8081, intakeGrpc: 50051, dispatchHttp: 8082, dispatchGrpc: 50052 };
+const ports = { intakeHttp: 8081, intakeGrpc: 50051, dispatchHttp: 8082, dispatchGrpc: 50052, integrationHttp: 8083, integrationGrpc: 50053, centreGrpc: 50060, centreAdmin: 8090 };
 const children = new Map();
 /** The seed or summary process while one runs (stopped with the services on Ctrl-C or failure). */
 let oneOff = null;
@@ -111,7 +113,7 @@ async function main() {
   // Ctrl-C at any point (even while seeding) stops the services and the seed; Kafka and the database keep running.
   for (const sig of ['SIGINT', 'SIGTERM']) {
     process.once(sig, () => {
-      console.log(`\n${sig}: stopping intake and dispatch …`);
+      console.log(`\n${sig}: stopping the services …`);
       stopAll().then(() => process.exit(running ? 0 : sig === 'SIGINT' ? 130 : 143));
     });
   }
@@ -138,6 +140,23 @@ async function main() {
   await waitReady('intake', `http://127.0.0.1:${ports.intakeHttp}/readyz`);
   await waitReady('dispatch', `http://127.0.0.1:${ports.dispatchHttp}/readyz`);
 
+  // The operations-centre link: fresh certificates (two CAs, mutual TLS), the simulated centre and integration.
+  const certDir = join(root, '.yiwang', `link-certs-${stamp}`);
+  const certs = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'services/opscenter-simulator/src/pki/generate-certificates.ts'), certDir], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+  if (certs.status !== 0) throw new Error('could not generate the link certificates');
+  const integrationEnv = {
+    ...common, INTEGRATION_DB: `yiwang_integration_demo_${stamp}`, INTEGRATION_HTTP_PORT: String(ports.integrationHttp), INTEGRATION_GRPC_PORT: String(ports.integrationGrpc),
+    DISPATCH_TOPIC: dispatchEnv.DISPATCH_TOPIC, INTEGRATION_CONSUMER_GROUP: `yiwang.integration.demo${stamp}`, INTAKE_GRPC_ADDRESS: `127.0.0.1:${ports.intakeGrpc}`,
+    OPSCENTER_ADDRESS: `127.0.0.1:${ports.centreGrpc}`, OPSCENTER_CA_FILE: join(certDir, 'centre-ca.crt'),
+    INTEGRATION_TLS_CERT_FILE: join(certDir, 'yiwang-client.crt'), INTEGRATION_TLS_KEY_FILE: join(certDir, 'yiwang-client.key'), OPSCENTER_RECONCILE_INTERVAL_MS: '60000',
+  };
+  const centreEnv = { ...common, SIM_DB: `opscenter_simulator_demo_${stamp}`, SIM_GRPC_PORT: String(ports.centreGrpc), SIM_ADMIN_PORT: String(ports.centreAdmin), SIM_CERT_DIR: certDir, YIWANG_LINK_ADDRESS: `127.0.0.1:${ports.integrationGrpc}` };
+  console.log('starting integration and the operations-centre simulator …');
+  startService('opscenter-simulator', centreEnv);
+  startService('integration', integrationEnv);
+  await waitReady('opscenter-simulator', `http://127.0.0.1:${ports.centreAdmin}/healthz`);
+  await waitReady('integration', `http://127.0.0.1:${ports.integrationHttp}/readyz`);
+
   const demoEnv = { DEMO_INTAKE_GRPC: `127.0.0.1:${ports.intakeGrpc}`, DEMO_INTAKE_HTTP: `http://127.0.0.1:${ports.intakeHttp}`, DEMO_DISPATCH_GRPC: `127.0.0.1:${ports.dispatchGrpc}`, AUTH_JWT_SECRET: SECRET };
   if (!args.has('--no-seed')) {
     const n = Number(process.env.DEMO_REPORTS ?? 250);
@@ -159,6 +178,11 @@ async function main() {
     // Three days on, the units close half of what was left open — late, so 按期结案率 < 结案率.
     const after = await runNode(join(root, 'test/demo/run-seed.ts'), { ...demoEnv, DEMO_PHASE: 'late', DEMO_STATS: JSON.stringify(stats) });
     await runNode(join(root, 'test/demo/print-summary.ts'), { ...demoEnv, DEMO_STATS: JSON.stringify(after ?? stats) });
+    // The operations centre's part of the day (after the summary, so the seed's own counts stay its own):
+    // ~20 12345 work orders through the link, some taken through the loop, then both views side by side.
+    const centreDemo = { ...demoEnv, DEMO_SIM_ADMIN: `http://127.0.0.1:${ports.centreAdmin}`, DEMO_INTEGRATION_HTTP: `http://127.0.0.1:${ports.integrationHttp}` };
+    await runNode(join(root, 'services/integration/src/demo/centre-demo.ts'), { ...centreDemo, DEMO_PHASE: 'orders', DEMO_WORK_ORDERS: process.env.DEMO_WORK_ORDERS ?? '20' });
+    await runNode(join(root, 'services/integration/src/demo/centre-demo.ts'), { ...centreDemo, DEMO_PHASE: 'view' });
   }
   console.log(`
 Where to look
@@ -166,10 +190,14 @@ Where to look
            gRPC 127.0.0.1:${ports.intakeGrpc}  yiwang.intake.v1.IntakeService (reflection on)
   dispatch HTTP http://127.0.0.1:${ports.dispatchHttp}  (/v1/ranking, /v1/indicators, /v1/cases/<id>; /openapi.json; /metrics)
            gRPC 127.0.0.1:${ports.dispatchGrpc}  yiwang.dispatch.v1.DispatchService (reflection on)
+  integration HTTP http://127.0.0.1:${ports.integrationHttp}  (/v1/sync/status, /v1/sync/cases/<id>, POST /v1/reconciliations; /metrics)
+           gRPC 127.0.0.1:${ports.integrationGrpc}  yiwang.opscenter.v1.CaseLinkService (mutual TLS; certificates in ${certDir})
+  centre   simulator admin http://127.0.0.1:${ports.centreAdmin}  (/cases, /stats, POST /faults {"unavailableForMs":60000}, POST /work-orders {"count":5})
+           gRPC 127.0.0.1:${ports.centreGrpc}  yiwang.opscenter.v1.OpsCentreService (mutual TLS)
   Kafka    ${servers.kafkaBrokers}, topics ${dispatchEnv.INTAKE_TOPIC} and ${dispatchEnv.DISPATCH_TOPIC} (+ .dlq)
            read them: node test/demo/peek-topics.mjs ${servers.kafkaBrokers} ${dispatchEnv.INTAKE_TOPIC} ${dispatchEnv.DISPATCH_TOPIC}
-  MongoDB  ${servers.mongoUri} databases ${intakeEnv.INTAKE_DB}, ${dispatchEnv.DISPATCH_DB}
-  logs     ${logs}/intake.log, ${logs}/dispatch.log (JSON lines; pipe through npx pino-pretty)
+  MongoDB  ${servers.mongoUri} databases ${intakeEnv.INTAKE_DB}, ${dispatchEnv.DISPATCH_DB}, ${integrationEnv.INTEGRATION_DB}, ${centreEnv.SIM_DB}
+  logs     ${logs}/{intake,dispatch,integration,opscenter-simulator}.log (JSON lines; pipe through npx pino-pretty)
   tokens   HS256 with the DEMO secret "${SECRET}", claims sub, dept, roles; e.g.
            TOKEN=$(AUTH_JWT_SECRET='${SECRET}' node --import tsx test/demo/token.ts centre.command centre.command)
            curl -s -H "authorization: Bearer $TOKEN" 'http://127.0.0.1:${ports.dispatchHttp}/v1/ranking?dimension=district'
