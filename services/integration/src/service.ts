@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { EventConsumer, KafkajsBroker, MongoEventStore, UNLIMITED_RETENTION } from '@yiwang/kernel';
+import { EventConsumer, KafkajsBroker, MongoEventStore, MongoSnapshotStore, UNLIMITED_RETENTION } from '@yiwang/kernel';
 import {
   buildHttpApp,
   connectMongo,
@@ -83,7 +83,7 @@ export async function startIntegrationService(config: IntegrationConfig, runtime
     store.startSequencer();
     stops.push(() => store.stopSequencer());
 
-    const sync = new SyncService(store, clock, new Subscriptions(config.subscribedCategories));
+    const sync = new SyncService(store, clock, new Subscriptions(config.subscribedCategories), new MongoSnapshotStore(db));
     const centre = new GrpcCentreLink(config.centreAddress, tls, codeTable, config.callTimeoutMs);
     stops.push(async () => centre.close());
     const intake = new GrpcIntakeWorkOrders(config.intakeAddress, config.jwtSecret);

@@ -1,4 +1,4 @@
-import { CommandHandler, uuidv7, type Actor, type EventStore, type LoggedEvent, type RecordedEvent } from '@yiwang/kernel';
+import { CommandHandler, uuidv7, type Actor, type EventStore, type LoggedEvent, type MongoSnapshotStore, type RecordedEvent } from '@yiwang/kernel';
 import { SYNC_EVENT_TYPES, syncDecider, syncStreamId, type CaseLink, type CentreState, type SyncCommand, type SyncEvent, type SyncState } from '../domain';
 import { type Clock } from './ports';
 
@@ -24,11 +24,17 @@ export class SyncService {
     store: EventStore,
     private readonly clock: Clock,
     private readonly subscriptions: Subscriptions,
+    snapshots?: MongoSnapshotStore,
   ) {
     this.handler = new CommandHandler(store, syncDecider, {
       fromRecorded: (e: RecordedEvent) => (SYNC_TYPES.has(e.type) ? ({ type: e.type, data: e.data } as SyncEvent) : null),
       toNew: (e) => ({ type: e.type, data: e.data }),
-    }, { maxRetries: 10 });
+    }, {
+      maxRetries: 10,
+      // A case's link stream grows by two events per change (queued, acknowledged) and every command
+      // loads it; loading walks the commit chain one lookup per commit, so snapshot every few events.
+      ...(snapshots ? { snapshots: { store: snapshots, every: 4, schema: 1 } } : {}),
+    });
   }
 
   /**
