@@ -127,7 +127,7 @@ export function eventLogGrpcService(options: EventLogServiceOptions): GrpcServic
 
       while (!done && !signal.aborted) {
         const to = follow ? Math.min(endPosition, await store.headPosition()) : endPosition;
-        for await (const events of scanLog(store, { after, to, signal })) {
+        for await (const events of readAhead(scanLog(store, { after, to, signal }))) {
           for (const raw of events) {
             if (toTime !== undefined && raw.occurredAt.getTime() >= toTime) {
               done = true;
@@ -165,6 +165,30 @@ export function eventLogGrpcService(options: EventLogServiceOptions): GrpcServic
     }),
   };
   return { definition: EventLogServiceService, implementation: impl };
+}
+
+/**
+ * Pulls the next item while the caller is still busy with the current one (sending it, waiting
+ * for `drain`), so reading the database and writing to the network overlap. Holds at most ONE item
+ * ahead: flow control still bounds the server's memory.
+ */
+async function* readAhead<T>(source: AsyncGenerator<T, void, undefined>): AsyncGenerator<T, void, undefined> {
+  const pull = () => {
+    const p = source.next();
+    p.catch(() => undefined); // a read left pending when the caller stops must not go unhandled
+    return p;
+  };
+  try {
+    let next = pull();
+    for (;;) {
+      const current = await next;
+      if (current.done) return;
+      next = pull();
+      yield current.value;
+    }
+  } finally {
+    await source.return(undefined);
+  }
 }
 
 /** Resolves on `drain`; rejects when the call is cancelled or the signal aborts. */

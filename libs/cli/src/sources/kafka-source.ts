@@ -97,6 +97,9 @@ export async function* kafkaSource(options: KafkaSourceOptions, signal: AbortSig
     }
     offsets[String(batch.partition)] = range.next.toString();
     if (range.next >= range.end) todo.delete(batch.partition);
+    // The kernel's batch consumer resolves no offsets (its owners commit explicitly): without a
+    // seek the next fetch would hand over the same batch again.
+    else seek(batch.partition, range.next.toString());
     const chunk: ReplayChunk = { events, checkpoint: { version: 1, source: 'kafka', topic: options.topic, offsets: { ...offsets } }, done, total };
     await new Promise<void>((taken) => {
       state.slot = { chunk, taken };
@@ -108,6 +111,7 @@ export async function* kafkaSource(options: KafkaSourceOptions, signal: AbortSig
     }
   };
   const starts = new Map([...todo].map(([p, r]) => [p, r.next.toString()]));
+  const seek = (partition: number, offset: string): void => consumer.seek({ topic: options.topic, partition, offset });
   try {
     await consumer.connect();
     consumer.onAssignment((assignment) => {
