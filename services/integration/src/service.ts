@@ -112,6 +112,7 @@ export async function startIntegrationService(config: IntegrationConfig, runtime
     const reconciler = new Reconciler({
       centre,
       sync,
+      store,
       now: () => clock.now(),
       onReport: (r) => logger.info({ checked: r.checked, inFlight: r.inFlight, repaired: r.repaired.length, repairs: r.repaired.map((x) => `${x.caseId}: ${x.reason}`) }, 'reconciliation with the operations centre'),
     });

@@ -1,4 +1,5 @@
-import { type CentreState } from '../domain';
+import { type EventStore } from '@yiwang/kernel';
+import { SYNC_EVENT_TYPES, type CentreState } from '../domain';
 import { type CentreLink, type CentreCaseState } from './ports';
 import { type SyncService } from './sync-service';
 
@@ -30,7 +31,9 @@ export class Reconciler {
   private running: Promise<ReconciliationReport> | null = null;
   private last: ReconciliationReport | null = null;
 
-  constructor(private readonly deps: { centre: CentreLink; sync: SyncService; pageSize?: number; now?: () => Date; onReport?: (r: ReconciliationReport) => void }) {}
+  constructor(
+    private readonly deps: { centre: CentreLink; sync: SyncService; store: EventStore; pageSize?: number; now?: () => Date; onReport?: (r: ReconciliationReport) => void },
+  ) {}
 
   get lastReport(): ReconciliationReport | null {
     return this.last;
@@ -50,20 +53,41 @@ export class Reconciler {
     let inFlight = 0;
     const repaired: Repair[] = [];
     let pageToken = '';
+    const seen = new Set<string>();
     do {
       const page = await this.deps.centre.listCaseStates({ updatedSince: null, pageSize: this.deps.pageSize ?? 200, pageToken });
       for (const theirs of page.cases) {
         checked++;
+        seen.add(theirs.caseId);
         const outcome = await this.compare(theirs);
         if (outcome === 'in_flight') inFlight++;
         else if (outcome) repaired.push(outcome);
       }
       pageToken = page.nextPageToken;
     } while (pageToken !== '');
+    // Cases we linked that the centre does not list at all (lost on its side).
+    for (const caseId of await this.linkedCases()) {
+      if (seen.has(caseId)) continue;
+      checked++;
+      const outcome = await this.compare({ caseId, externalId: '', sequence: 0, state: null, unitId: null, deadline: null, lastEventId: '' });
+      if (outcome === 'in_flight') inFlight++;
+      else if (outcome) repaired.push(outcome);
+    }
     const report: ReconciliationReport = { startedAt, finishedAt: now().toISOString(), checked, inFlight, repaired };
     this.last = report;
     this.deps.onReport?.(report);
     return report;
+  }
+
+  /** Every case ever linked to the centre, from the ordered log (a scan: fine for a periodic job). */
+  private async linkedCases(): Promise<Set<string>> {
+    const ids = new Set<string>();
+    for (let after = 0; ; ) {
+      const page = await this.deps.store.readAll({ after, limit: 1_000, types: [SYNC_EVENT_TYPES.linked] });
+      if (page.length === 0) return ids;
+      for (const e of page) ids.add((e.data as { caseId: string }).caseId);
+      after = page[page.length - 1]!.position;
+    }
   }
 
   private async compare(theirs: CentreCaseState): Promise<Repair | 'in_flight' | null> {

@@ -143,7 +143,7 @@ it('while the centre is down, updates wait durably; when it returns they catch u
   centre.close();
 }, 120_000);
 
-it('reconciliation finds a centre state altered behind our back and repairs it', async () => {
+it('reconciliation finds a centre state altered behind our back, and a case the centre lost, and repairs both', async () => {
   const centre = linkClient(link, 'centre');
   const accepted = await submitAsCentre(centre, order(link, 6));
   await driveToClosure(link, accepted.caseId);
@@ -152,19 +152,28 @@ it('reconciliation finds a centre state altered behind our back and repairs it',
   // Someone at the centre edits the case by hand.
   const tampered = await fetch(`${link.simulator.adminAddress}/cases/${accepted.caseId}/tamper`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ state: 'dispatched', responsibleUnit: 'dept.unknown' }) });
   expect(tampered.status).toBe(200);
+  // And the centre loses another case entirely (restored from an old backup, say).
+  const lost = (await link.simulator.store.list(null)).find((c) => c._id !== accepted.caseId && c.externalId !== '' && c.state === CLOSED)!;
+  expect((await fetch(`${link.simulator.adminAddress}/cases/${lost._id}`, { method: 'DELETE' })).status).toBe(200);
   const res = await fetch(`${link.integration.httpAddress}/v1/reconciliations`, { method: 'POST', headers: { authorization: `Bearer ${await operatorToken()}` } });
   expect(res.status).toBe(200);
   const report = (await res.json()) as { checked: number; repaired: Array<{ caseId: string; reason: string }> };
   expect(report.checked).toBeGreaterThanOrEqual(1);
-  expect(report.repaired.map((r) => r.caseId)).toEqual([accepted.caseId]);
-  expect(report.repaired[0]!.reason).toMatch(/state dispatched ≠ closed/);
+  expect(report.repaired.map((r) => r.caseId).sort()).toEqual([accepted.caseId, lost._id].sort());
+  expect(report.repaired.find((r) => r.caseId === accepted.caseId)!.reason).toMatch(/state dispatched ≠ closed/);
+  expect(report.repaired.find((r) => r.caseId === lost._id)!.reason).toMatch(/state unknown ≠ closed/);
   const repaired = await until(async () => {
     const c = await link.simulator.store.get(accepted.caseId);
     return c?.state === CLOSED && c.history.some((h) => h.kind === 'repair') ? c : null;
   }, 20_000, 'repair applied at the centre');
   expect(repaired.responsibleUnit).not.toBe('dept.unknown');
+  const restored = await until(async () => {
+    const c = await link.simulator.store.get(lost._id);
+    return c?.state === CLOSED ? c : null;
+  }, 20_000, 'lost case restored at the centre');
+  expect(restored.sequence).toBe(lost.sequence);
   // A second pass finds nothing left to repair.
-  await until(async () => (await callUnary(centre.getCaseStatus.bind(centre), { caseId: accepted.caseId })).pendingUpdates === 0, 20_000, 'repair acknowledged');
+  for (const caseId of [accepted.caseId, lost._id]) await until(async () => (await callUnary(centre.getCaseStatus.bind(centre), { caseId })).pendingUpdates === 0, 20_000, 'repairs acknowledged');
   expect((await link.integration.reconciler.run()).repaired).toEqual([]);
   centre.close();
 }, 120_000);

@@ -50,6 +50,9 @@ export function adminApp(deps: AdminDeps): FastifyInstance {
     const ok = await deps.store.tamper(req.params.id, { ...(state !== undefined ? { state } : {}), ...(req.body?.responsibleUnit !== undefined ? { responsibleUnit: req.body.responsibleUnit } : {}) }, deps.now());
     return ok ? { tampered: req.params.id } : reply.code(404).send({ title: 'no such case at the centre' });
   });
+  app.delete<{ Params: { id: string } }>('/cases/:id', async (req, reply) =>
+    (await deps.store.forget(req.params.id)) ? { forgotten: req.params.id } : reply.code(404).send({ title: 'no such case at the centre' }),
+  );
   /** `{ count, from }` generates 12345 orders; `{ orders: [...] }` sends the given ones (proto JSON field names in camelCase). */
   app.post<{ Body: { count?: number; from?: number; orders?: SubmitWorkOrderRequest[] } }>('/work-orders', async (req) => {
     const body = req.body ?? {};

@@ -102,6 +102,11 @@ export class CentreStore {
     return res.matchedCount === 1;
   }
 
+  /** Loses a case, as a centre restored from an old backup would (another reconciliation drill). */
+  async forget(caseId: string): Promise<boolean> {
+    return (await this.cases.deleteOne({ _id: caseId })).deletedCount === 1;
+  }
+
   async get(caseId: string): Promise<CentreCaseDoc | null> {
     return this.cases.findOne({ _id: caseId });
   }
