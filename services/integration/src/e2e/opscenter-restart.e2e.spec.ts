@@ -81,6 +81,9 @@ it('SIGKILL mid-push and a restart on the same database lose nothing and keep pe
     expect(changes.map((h) => h.eventType.replace(/^dispatch\.case\.|\.v1$/g, ''))).toEqual(LOOP);
     expect(c.orderViolations).toEqual([]);
   }
+  // Backlog, lag and the breaker are metrics of the process.
+  const metrics = await (await fetch(`${second.http}/metrics`)).text();
+  for (const name of ['yiwang_opscenter_backlog', 'yiwang_opscenter_sync_lag', 'yiwang_opscenter_breaker_state', 'yiwang_opscenter_updates_pushed']) expect(metrics).toContain(name);
   second.child.kill('SIGTERM');
   await new Promise((r) => second.child.once('exit', r));
 }, 240_000);
