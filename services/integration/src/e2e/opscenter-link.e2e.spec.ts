@@ -118,14 +118,15 @@ it('refuses malformed work orders with a reason per field, and stores nothing', 
   centre.close();
 });
 
-it('while the centre is down, updates wait durably; when it returns they catch up in order, despite shuffled and dropped acknowledgements', async () => {
+it('while the centre is down, updates wait durably; when it returns they catch up in order, despite errors, delays, shuffled and dropped acknowledgements', async () => {
   const centre = linkClient(link, 'centre');
   const a = await submitAsCentre(centre, order(link, 4));
   const b = await submitAsCentre(centre, order(link, 5));
   // The opening reaches the centre first.
   await until(async () => (await link.simulator.store.get(b.caseId))?.sequence === 2 && (await link.simulator.store.get(a.caseId))?.sequence === 2, 45_000, 'both cases dispatched at the centre');
-  // Down for a while, and flaky when it comes back: acknowledgements shuffled, half of them missing.
-  link.simulator.faults.change({ unavailableForMs: 6_000, outOfOrderAcks: true, dropAckRate: 0.5 });
+  // Down for a while, and flaky when it comes back: slow, a quarter of the calls failing,
+  // acknowledgements shuffled and half of them missing.
+  link.simulator.faults.change({ unavailableForMs: 6_000, delayMs: 50, errorRate: 0.25, outOfOrderAcks: true, dropAckRate: 0.5 });
   await Promise.all([driveToClosure(link, a.caseId), driveToClosure(link, b.caseId, { failFirst: true })]);
   // Cases moved on while the centre was away: the updates wait in the store, the breaker opened.
   await until(async () => link.integration.pusher.backlog > 0 && link.integration.pusher.breakerState() !== 'closed', 10_000, 'backlog while the centre is down');
@@ -136,7 +137,7 @@ it('while the centre is down, updates wait durably; when it returns they catch u
     // The centre holds everything; Yiwang keeps resending what it did not acknowledge until it does.
     for (const c of [a, b]) await until(async () => (await callUnary(centre.getCaseStatus.bind(centre), { caseId: c.caseId })).pendingUpdates === 0, 30_000, 'all acknowledged');
   } finally {
-    link.simulator.faults.change({ outOfOrderAcks: false, dropAckRate: 0 });
+    link.simulator.faults.change({ delayMs: 0, errorRate: 0, outOfOrderAcks: false, dropAckRate: 0 });
   }
   // Unacknowledged updates were sent again: the centre saw duplicates and dropped them.
   expect((await link.simulator.store.stats()).duplicates).toBeGreaterThan(0);
