@@ -16,7 +16,7 @@ function rowKey(items: readonly unknown[]): string | null {
  * (a week of indicator rows, a list bucket) gets them in the order the events were applied, which
  * depends on where the projector's batches happened to end — not on what the rows say.
  */
-function canonical(v: unknown): unknown {
+export function canonical(v: unknown): unknown {
   if (v instanceof Date) return v.toISOString();
   if (Array.isArray(v)) {
     const key = rowKey(v);
