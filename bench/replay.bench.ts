@@ -3,7 +3,7 @@
 // log's segment collection, and a raw kafkajs consumer of the same topic.
 import { MongoClient } from 'mongodb';
 import { Kafka, logLevel } from 'kafkajs';
-import { JsonEventCodec, KafkajsBroker, MongoEventStore, scanLog, toKafkaMessage } from '@yiwang/kernel';
+import { fromKafkaMessage, JsonEventCodec, KafkajsBroker, MongoEventStore, scanLog, toKafkaMessage } from '@yiwang/kernel';
 import { createGrpcServer, createLogger, createTokenVerifier, signToken } from '@yiwang/platform';
 import { eventLogClient, eventLogGrpcService, readLog, recordToEvent } from '@yiwang/event-log';
 // eslint-disable-next-line no-restricted-imports -- the CLI is an application; its Kafka source is what is measured
@@ -102,8 +102,8 @@ export async function benchReplay(servers: Servers, scale: number): Promise<stri
   await producer.disconnect();
 
   // Group join takes seconds either way; both runs are timed from their first batch to the last message.
-  const rawConsumer = async (): Promise<Rate> => {
-    const consumer = kafka.consumer({ groupId: `bench-raw-${stamp}` });
+  const rawConsumer = async (decode: boolean): Promise<Rate> => {
+    const consumer = kafka.consumer({ groupId: `bench-raw-${decode ? 'decode' : 'plain'}-${stamp}` });
     await consumer.connect();
     await consumer.subscribe({ topic, fromBeginning: true });
     let count = 0;
@@ -113,6 +113,7 @@ export async function benchReplay(servers: Servers, scale: number): Promise<stri
         autoCommit: false,
         eachBatch: async ({ batch }) => {
           if (t0 === 0n) t0 = process.hrtime.bigint();
+          if (decode) for (const msg of batch.messages) fromKafkaMessage({ ...msg, topic, partition: batch.partition, key: msg.key ?? null, headers: msg.headers as Record<string, Buffer> }, codec);
           count += batch.messages.length;
           if (count >= m) resolve();
         },
@@ -120,7 +121,7 @@ export async function benchReplay(servers: Servers, scale: number): Promise<stri
     });
     const s = seconds(t0);
     await consumer.disconnect();
-    return { name: 'raw kafkajs consumer (eachBatch, no decoding)', events: count, seconds: s };
+    return { name: decode ? 'raw kafkajs consumer + CloudEvents decoding (eachBatch)' : 'raw kafkajs consumer (eachBatch, no decoding)', events: count, seconds: s };
   };
   const viaCli = async (): Promise<Rate> => {
     const service: ServiceInfo = { name: 'bench', grpcPort: 0, topic, codec: () => codec, redact: (e) => e };
@@ -133,10 +134,11 @@ export async function benchReplay(servers: Servers, scale: number): Promise<stri
     return { name: 'yiwang replay --source kafka (CloudEvents decoded, filtered)', events: count, seconds: seconds(t0) };
   };
   console.error('replay bench: raw kafkajs consumer …');
-  const rawKafka = await rawConsumer();
+  const rawKafka = await rawConsumer(false);
+  const rawDecoding = await rawConsumer(true);
   console.error('replay bench: yiwang Kafka source …');
   const cliKafka = await viaCli();
-  out.push(table(`Kafka topic, ${m} events, 3 partitions (timed from the first batch: group join excluded)`, rawKafka, [cliKafka]));
+  out.push(table(`Kafka topic, ${m} events, 3 partitions (timed from the first batch: group join excluded)`, rawKafka, [rawDecoding, cliKafka]));
   await client.close();
   return out.join('\n');
 }

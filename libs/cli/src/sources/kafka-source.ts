@@ -1,4 +1,4 @@
-import { fromKafkaMessage, KafkajsBroker, uuidv7, type IncomingBatch, type MessageBroker } from '@yiwang/kernel';
+import { fromKafkaMessage, KafkajsBroker, uuidv7, type IncomingMessage, type MessageBroker } from '@yiwang/kernel';
 import { CliError } from '../cli-error';
 import { type ServiceInfo } from '../services';
 import { type ReplayChunk, type ReplayedEvent, type ReplayFilter } from './source';
@@ -52,11 +52,15 @@ async function ranges(broker: MessageBroker, options: KafkaSourceOptions): Promi
 const matches = (e: ReplayedEvent['event'], f: ReplayFilter): boolean =>
   (f.types.length === 0 || f.types.includes(e.type)) && (!f.streamPrefix || e.streamId.startsWith(f.streamPrefix)) && (!f.toTime || e.occurredAt < f.toTime);
 
+/** Events buffered before the consumer waits for the writer (backpressure). */
+const HIGH_WATER = 2000;
+
 /**
  * Replays a service's topic straight from Kafka: every partition from its start offset up to the
  * end it had when the replay began, decoded (CloudEvents + the service's protobuf codec) and
- * filtered. A consumer group of its own, nothing committed. Batches are handed over one at a
- * time: the consumer fetches on only when the writer has taken the last batch.
+ * filtered. A consumer group of its own, nothing committed. Messages go into a buffer the
+ * generator empties a chunk at a time; when the buffer holds HIGH_WATER events the consumer waits,
+ * so a slow writer holds the fetching back and memory stays bounded.
  */
 export async function* kafkaSource(options: KafkaSourceOptions, signal: AbortSignal): AsyncGenerator<ReplayChunk, void, undefined> {
   const broker = options.broker ?? new KafkajsBroker({ brokers: options.brokers, clientId: 'yiwang-cli', logLevel: 'nothing' });
@@ -67,51 +71,37 @@ export async function* kafkaSource(options: KafkaSourceOptions, signal: AbortSig
   if (todo.size === 0) return;
   const codec = options.service.codec();
   const consumer = broker.consumer({ groupId: `yiwang-cli-replay-${uuidv7()}` });
-  // A hand-over slot: the consumer waits until the generator has taken the previous batch.
-  type Slot = { chunk: ReplayChunk; taken: () => void };
-  const state: { slot: Slot | null; finished: boolean; failure: unknown } = { slot: null, finished: false, failure: null };
-  let wake: (() => void) | null = null;
-  let done = 0;
-  const signalWake = (): void => {
-    const w = wake;
-    wake = null;
+  const state: { buffer: ReplayedEvent[]; done: number; finished: boolean; failure: unknown } = { buffer: [], done: 0, finished: false, failure: null };
+  let wakeReader: (() => void) | null = null;
+  let wakeConsumer: (() => void) | null = null;
+  const wake = (which: 'reader' | 'consumer'): void => {
+    const w = which === 'reader' ? wakeReader : wakeConsumer;
+    if (which === 'reader') wakeReader = null;
+    else wakeConsumer = null;
     w?.();
   };
-  const handle = async (batch: IncomingBatch): Promise<void> => {
-    const range = todo.get(batch.partition);
+  const handle = async (m: IncomingMessage): Promise<void> => {
+    const range = todo.get(m.partition);
     if (!range) return;
-    const events: ReplayedEvent[] = [];
-    for (const m of batch.messages) {
-      const offset = BigInt(m.offset);
-      if (offset < range.next || offset >= range.end) continue;
-      let event;
-      try {
-        event = fromKafkaMessage(m, codec);
-      } catch (e) {
-        throw new CliError(`topic ${options.topic} partition ${m.partition} offset ${m.offset}: ${(e as Error).message}`);
-      }
-      const redacted = options.service.redact(event);
-      if (matches(redacted, options.filter)) events.push({ event: redacted, kafka: { topic: m.topic, partition: m.partition, offset: m.offset } });
-      range.next = offset + 1n;
-      done++;
+    const offset = BigInt(m.offset);
+    if (offset < range.next || offset >= range.end) return;
+    let event;
+    try {
+      event = fromKafkaMessage(m, codec);
+    } catch (e) {
+      throw new CliError(`topic ${options.topic} partition ${m.partition} offset ${m.offset}: ${(e as Error).message}`);
     }
-    offsets[String(batch.partition)] = range.next.toString();
-    if (range.next >= range.end) todo.delete(batch.partition);
-    // The kernel's batch consumer resolves no offsets (its owners commit explicitly): without a
-    // seek the next fetch would hand over the same batch again.
-    else seek(batch.partition, range.next.toString());
-    const chunk: ReplayChunk = { events, checkpoint: { version: 1, source: 'kafka', topic: options.topic, offsets: { ...offsets } }, done, total };
-    await new Promise<void>((taken) => {
-      state.slot = { chunk, taken };
-      signalWake();
-    });
-    if (todo.size === 0) {
-      state.finished = true;
-      signalWake();
-    }
+    const redacted = options.service.redact(event);
+    if (matches(redacted, options.filter)) state.buffer.push({ event: redacted, kafka: { topic: m.topic, partition: m.partition, offset: m.offset } });
+    range.next = offset + 1n;
+    offsets[String(m.partition)] = range.next.toString();
+    state.done++;
+    if (range.next >= range.end) todo.delete(m.partition);
+    if (todo.size === 0) state.finished = true;
+    if (state.buffer.length >= HIGH_WATER || state.finished) wake('reader');
+    while (state.buffer.length >= HIGH_WATER && !signal.aborted) await new Promise<void>((r) => (wakeConsumer = r));
   };
   const starts = new Map([...todo].map(([p, r]) => [p, r.next.toString()]));
-  const seek = (partition: number, offset: string): void => consumer.seek({ topic: options.topic, partition, offset });
   try {
     await consumer.connect();
     consumer.onAssignment((assignment) => {
@@ -122,32 +112,47 @@ export async function* kafkaSource(options: KafkaSourceOptions, signal: AbortSig
     });
     await consumer.subscribe([options.topic], { fromBeginning: true });
     await consumer.run({
-      eachBatch: async (batch) => {
+      eachMessage: async (m) => {
         try {
-          await handle(batch);
+          await handle(m);
         } catch (e) {
           state.failure = e;
-          signalWake();
+          wake('reader');
         }
       },
     });
-    signal.addEventListener('abort', signalWake, { once: true });
-    for (;;) {
-      if (state.slot === null && !state.finished && state.failure === null && !signal.aborted) await new Promise<void>((r) => (wake = r));
-      if (state.failure !== null) throw state.failure;
-      if (signal.aborted) return;
-      const taking = state.slot;
-      if (taking) {
-        state.slot = null;
-        yield taking.chunk;
-        taking.taken();
-        continue;
+    const onAbort = (): void => {
+      wake('reader');
+      wake('consumer');
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    try {
+      for (;;) {
+        // Between messages the buffer fills; take what is there at least every 50 ms.
+        if (state.buffer.length === 0 && !state.finished && state.failure === null && !signal.aborted) {
+          await new Promise<void>((r) => {
+            wakeReader = r;
+            setTimeout(() => wake('reader'), 50);
+          });
+        }
+        if (state.failure !== null) throw state.failure;
+        if (signal.aborted) return;
+        if (state.buffer.length > 0) {
+          const events = state.buffer;
+          state.buffer = [];
+          const checkpoint = { version: 1 as const, source: 'kafka' as const, topic: options.topic, offsets: { ...offsets } };
+          wake('consumer');
+          yield { events, checkpoint, done: state.done, total };
+          continue;
+        }
+        if (state.finished) return;
       }
-      if (state.finished) return;
+    } finally {
+      signal.removeEventListener('abort', onAbort);
     }
   } finally {
-    signal.removeEventListener('abort', signalWake);
-    state.slot?.taken();
+    state.finished = true;
+    wake('consumer');
     await consumer.disconnect().catch(() => undefined);
   }
 }
