@@ -3,3 +3,4 @@
  * part of what services promise each other (not of any one service's domain).
  */
 export * from './case-ids';
+export * from './dispatch-case-events';

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { EventConsumer, KafkajsBroker, MongoEventStore, MongoSnapshotStore, UNLIMITED_RETENTION } from '@yiwang/kernel';
+import { dispatchCaseEventCodec, DISPATCH_CASE_EVENT_TYPES } from '@yiwang/contracts';
 import {
   buildHttpApp,
   connectMongo,
@@ -23,7 +24,6 @@ import { caseLinkGrpcService, CASE_LINK_METHODS } from './adapters/grpc/case-lin
 import { GrpcCentreLink } from './adapters/grpc/centre-client';
 import { GrpcIntakeWorkOrders } from './adapters/grpc/intake-client';
 import { mtlsServerCredentials, type TlsMaterial } from './adapters/grpc/mtls';
-import { CASE_EVENT_TYPES, dispatchEventCodec } from './adapters/kafka/dispatch-event-codec';
 import { registerSyncRoutes } from './adapters/http/sync-routes';
 import { type IntegrationConfig } from './config';
 
@@ -134,8 +134,8 @@ export async function startIntegrationService(config: IntegrationConfig, runtime
       db,
       group: config.consumerGroup,
       topics: [config.dispatchTopic],
-      types: CASE_EVENT_TYPES,
-      codec: dispatchEventCodec(),
+      types: DISPATCH_CASE_EVENT_TYPES,
+      codec: dispatchCaseEventCodec(),
       handler: (event) => sync.observe(event),
       consumer: { sessionTimeoutMs: config.consumerSessionTimeoutMs, heartbeatIntervalMs: Math.min(3_000, Math.floor(config.consumerSessionTimeoutMs / 6)), partitionsConcurrently: config.consumerConcurrency },
       onError: (e, m) => logger.warn({ err: e, topic: m.topic, offset: m.offset }, 'case event not recorded yet'),

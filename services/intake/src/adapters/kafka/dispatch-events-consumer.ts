@@ -1,33 +1,31 @@
 import { type Db } from 'mongodb';
-import {
-  ConcurrencyError,
-  EventConsumer,
-  isDomainError,
-  JsonEventCodec,
-  ProtobufEventCodec,
-  UNLIMITED_RETENTION,
-  type LoggedEvent,
-  type MessageBroker,
-} from '@yiwang/kernel';
-import { CaseClosed, CaseOpened } from '@yiwang/proto/yiwang/dispatch/v1/case_events';
+import { ConcurrencyError, EventConsumer, isDomainError, JsonEventCodec, UNLIMITED_RETENTION, type EventCodec, type LoggedEvent, type MessageBroker } from '@yiwang/kernel';
+import { dispatchCaseEventCodec, type DispatchCaseEventType } from '@yiwang/contracts';
 import { type Logger } from '@yiwang/platform';
 import { type IntakeApplication } from '../../application/intake-application';
 
-export const CASE_OPENED = 'dispatch.case.opened.v1';
-export const CASE_CLOSED = 'dispatch.case.closed.v1';
+export const CASE_OPENED = 'dispatch.case.opened.v1' satisfies DispatchCaseEventType;
+export const CASE_CLOSED = 'dispatch.case.closed.v1' satisfies DispatchCaseEventType;
 
 /**
  * Reads dispatch's case events: protobuf as dispatch publishes them (proto/yiwang/dispatch/v1),
  * JSON accepted too (tools, replays). Only the two types intake acts on are decoded.
  */
-export const dispatchEventCodec = (): ProtobufEventCodec =>
-  new ProtobufEventCodec(
-    {
-      [CASE_OPENED]: { messageType: 'yiwang.dispatch.v1.CaseOpened', encode: (d: CaseOpened) => CaseOpened.encode(d).finish(), decode: (b) => CaseOpened.decode(b) },
-      [CASE_CLOSED]: { messageType: 'yiwang.dispatch.v1.CaseClosed', encode: (d: CaseClosed) => CaseClosed.encode(d).finish(), decode: (b) => CaseClosed.decode(b) },
-    },
-    { fallback: new JsonEventCodec() },
-  );
+export const dispatchEventCodec = (): EventCodec => dispatchCaseEventCodec({ types: [CASE_OPENED, CASE_CLOSED], fallback: new JsonEventCodec() });
+
+/**
+ * Auto-creation is off: make sure dispatch's topic exists before subscribing (dispatch's relay
+ * creates it with the same settings; whoever starts first wins, the other leaves it alone).
+ */
+export async function ensureDispatchTopic(broker: MessageBroker, topic: string): Promise<void> {
+  const admin = broker.admin();
+  await admin.connect();
+  try {
+    await admin.ensureTopics([{ topic, partitions: 6, config: UNLIMITED_RETENTION }]);
+  } finally {
+    await admin.disconnect();
+  }
+}
 
 /** The report ids an event names: dispatch's `reportId`, or a `reportIds` list. */
 export function reportIdsOf(data: unknown): string[] {
@@ -53,15 +51,7 @@ export type DispatchConsumerOptions = Readonly<{
  * settled, not retried: retrying cannot change the answer.
  */
 export async function startDispatchConsumer(o: DispatchConsumerOptions): Promise<EventConsumer> {
-  // Auto-creation is off: make sure dispatch's topic exists before subscribing (dispatch's relay
-  // creates it with the same settings; whoever starts first wins, the other leaves it alone).
-  const admin = o.broker.admin();
-  await admin.connect();
-  try {
-    await admin.ensureTopics([{ topic: o.topic, partitions: 6, config: UNLIMITED_RETENTION }]);
-  } finally {
-    await admin.disconnect();
-  }
+  await ensureDispatchTopic(o.broker, o.topic);
   const consumer = new EventConsumer({
     broker: o.broker,
     db: o.db,

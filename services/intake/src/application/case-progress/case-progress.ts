@@ -1,3 +1,4 @@
+import { type DispatchCaseEventType } from '@yiwang/contracts';
 import { type UnitDirectory, type UnitRef } from './unit-directory';
 
 /**
@@ -67,7 +68,7 @@ export type CaseProgressEvent =
 
 export type CaseProgressEventType = CaseProgressEvent['type'];
 
-export const CASE_PROGRESS_EVENT_TYPES: readonly CaseProgressEventType[] = [
+export const CASE_PROGRESS_EVENT_TYPES: readonly (CaseProgressEventType & DispatchCaseEventType)[] = [
   'dispatch.case.opened.v1',
   'dispatch.case.dispatched.v1',
   'dispatch.case.signed_for.v1',

@@ -1,21 +1,21 @@
-import { ProtobufEventCodec, type ProtobufMessageCodec, type ProtobufRegistry } from '@yiwang/kernel';
+import { ProtobufEventCodec, type EventCodec, type ProtobufEventCodecOptions, type ProtobufMessageCodec } from '@yiwang/kernel';
 import * as pb from '@yiwang/proto/yiwang/dispatch/v1/case_events';
 
-type Fns = { encode(message: never): { finish(): Uint8Array }; decode(bytes: Uint8Array): unknown };
+type Fns<T> = { encode(message: T): { finish(): Uint8Array }; decode(bytes: Uint8Array): T };
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each entry has its own message type
-const entry = (name: keyof typeof pb, fns: Fns): ProtobufMessageCodec<any> => ({
-  messageType: `yiwang.dispatch.v1.${String(name)}`,
-  encode: (data: never) => fns.encode(data).finish(),
+const entry = <T>(name: string, fns: Fns<T>): ProtobufMessageCodec<any> => ({
+  messageType: `yiwang.dispatch.v1.${name}`,
+  encode: (data: T) => fns.encode(data).finish(),
   decode: (bytes: Uint8Array) => fns.decode(bytes),
 });
 
 /**
- * How integration reads `yiwang.dispatch.events.v1`: dispatch's published contract
- * (proto/yiwang/dispatch/v1/case_events.proto), decoded with the generated messages — never
- * dispatch's own code, which integration does not depend on.
+ * What `yiwang.dispatch.events.v1` carries: one protobuf message per case event type
+ * (proto/yiwang/dispatch/v1/case_events.proto). Dispatch encodes with it; intake and integration
+ * decode with it — the published contract, not dispatch's domain code.
  */
-const MESSAGES: ProtobufRegistry = {
+export const DISPATCH_CASE_EVENT_MESSAGES = {
   'dispatch.case.opened.v1': entry('CaseOpened', pb.CaseOpened),
   'dispatch.case.dispatched.v1': entry('CaseDispatched', pb.CaseDispatched),
   'dispatch.case.signed_for.v1': entry('CaseSignedFor', pb.CaseSignedFor),
@@ -36,8 +36,14 @@ const MESSAGES: ProtobufRegistry = {
   'dispatch.case.overdue_marked.v1': entry('OverdueMarked', pb.OverdueMarked),
   'dispatch.case.reopened.v1': entry('CaseReopened', pb.CaseReopened),
   'dispatch.case.evaluated.v1': entry('CaseEvaluated', pb.CaseEvaluated),
-};
+} as const;
 
-export const CASE_EVENT_TYPES: readonly string[] = Object.keys(MESSAGES);
+export type DispatchCaseEventType = keyof typeof DISPATCH_CASE_EVENT_MESSAGES;
+export const DISPATCH_CASE_EVENT_TYPES = Object.keys(DISPATCH_CASE_EVENT_MESSAGES) as readonly DispatchCaseEventType[];
 
-export const dispatchEventCodec = (): ProtobufEventCodec => new ProtobufEventCodec(MESSAGES);
+/** A codec for dispatch's topic, limited to `types` when given (others then fail to decode: a consumer filters them first). */
+export function dispatchCaseEventCodec(options: ProtobufEventCodecOptions & { types?: readonly DispatchCaseEventType[] } = {}): EventCodec {
+  const { types, ...codecOptions } = options;
+  const registry = types ? Object.fromEntries(types.map((t) => [t, DISPATCH_CASE_EVENT_MESSAGES[t]])) : DISPATCH_CASE_EVENT_MESSAGES;
+  return new ProtobufEventCodec(registry, codecOptions);
+}
