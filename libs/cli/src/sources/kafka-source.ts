@@ -1,4 +1,4 @@
-import { fromKafkaMessage, KafkajsBroker, uuidv7, type IncomingMessage, type MessageBroker } from '@yiwang/kernel';
+import { fromKafkaMessage, KafkajsBroker, uuidv7, type HandlerControl, type IncomingBatch, type IncomingMessage, type MessageBroker } from '@yiwang/kernel';
 import { CliError } from '../cli-error';
 import { type ServiceInfo } from '../services';
 import { type ReplayChunk, type ReplayedEvent, type ReplayFilter } from './source';
@@ -52,7 +52,7 @@ async function ranges(broker: MessageBroker, options: KafkaSourceOptions): Promi
 const matches = (e: ReplayedEvent['event'], f: ReplayFilter): boolean =>
   (f.types.length === 0 || f.types.includes(e.type)) && (!f.streamPrefix || e.streamId.startsWith(f.streamPrefix)) && (!f.toTime || e.occurredAt < f.toTime);
 
-/** Events buffered before the consumer waits for the writer (backpressure). */
+/** Events buffered before the consumer waits for the writer (backpressure; one batch may overshoot it). */
 const HIGH_WATER = 2000;
 
 /**
@@ -80,7 +80,8 @@ export async function* kafkaSource(options: KafkaSourceOptions, signal: AbortSig
     else wakeConsumer = null;
     w?.();
   };
-  const handle = async (m: IncomingMessage): Promise<void> => {
+  /** One message into the buffer, unless it is outside the range (before the start, after the end). */
+  const take = (m: IncomingMessage): void => {
     const range = todo.get(m.partition);
     if (!range) return;
     const offset = BigInt(m.offset);
@@ -98,6 +99,15 @@ export async function* kafkaSource(options: KafkaSourceOptions, signal: AbortSig
     state.done++;
     if (range.next >= range.end) todo.delete(m.partition);
     if (todo.size === 0) state.finished = true;
+  };
+  const handle = async (batch: IncomingBatch, control: HandlerControl): Promise<void> => {
+    for (const m of batch.messages) take(m);
+    const last = batch.messages.at(-1);
+    // Done with the batch: the next fetch starts after it (no commit — a replay commits nothing).
+    if (last) {
+      if (control.resolveOffset) control.resolveOffset(last.offset);
+      else if (todo.has(batch.partition)) consumer.seek({ topic: options.topic, partition: batch.partition, offset: offsets[String(batch.partition)]! });
+    }
     if (state.buffer.length >= HIGH_WATER || state.finished) wake('reader');
     while (state.buffer.length >= HIGH_WATER && !signal.aborted) await new Promise<void>((r) => (wakeConsumer = r));
   };
@@ -112,9 +122,9 @@ export async function* kafkaSource(options: KafkaSourceOptions, signal: AbortSig
     });
     await consumer.subscribe([options.topic], { fromBeginning: true });
     await consumer.run({
-      eachMessage: async (m) => {
+      eachBatch: async (batch, control) => {
         try {
-          await handle(m);
+          await handle(batch, control);
         } catch (e) {
           state.failure = e;
           wake('reader');

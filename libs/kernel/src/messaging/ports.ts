@@ -65,6 +65,12 @@ export interface HandlerControl {
   heartbeat(): Promise<void>;
   /** False once `stop()` was called or the partition was revoked: stop early, do not commit. */
   isRunning(): boolean;
+  /**
+   * Batch handlers only: the batch's messages up to this offset are done, so the next fetch of the
+   * partition starts after it (commits stay explicit). A batch handler that never calls it is
+   * handed the same messages again — what a handler that commits only on success wants.
+   */
+  resolveOffset?(offset: string): void;
 }
 
 export type MessageHandlers =

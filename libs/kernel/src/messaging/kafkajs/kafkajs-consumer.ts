@@ -45,9 +45,9 @@ export class KafkajsConsumer implements MessageConsumer {
     await this.consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
-      eachBatch: async ({ batch, heartbeat, isRunning: kafkaRunning, isStale }) => {
+      eachBatch: async ({ batch, heartbeat, isRunning: kafkaRunning, isStale, resolveOffset }) => {
         if (this.stopping) return;
-        const control: HandlerControl = { heartbeat, isRunning: () => isRunning() && kafkaRunning() && !isStale() };
+        const control: HandlerControl = { heartbeat, isRunning: () => isRunning() && kafkaRunning() && !isStale(), resolveOffset };
         await this.track(handle(
           { topic: batch.topic, partition: batch.partition, highWatermark: batch.highWatermark, messages: batch.messages.map((m) => toIncoming(batch.topic, batch.partition, m)) },
           control,
