@@ -119,7 +119,7 @@ it('replays the demo day to NDJSON from both logs with the store’s counts per 
   }
 });
 
-it('replays from Kafka (from the beginning, and from a time via offsets) with the same counts, and writes CSV', async () => {
+it('replays from Kafka (from the beginning, and from a time via offsets) with the same counts, republishes to a replay topic, and writes CSV', async () => {
   const stored = await storeEvents(dispatch.store);
   const fromKafka = await until(async () => {
     const run = await yiwang(['replay', '--service', 'dispatch', '--source', 'kafka', '--topic', env.config.dispatchTopic]);
@@ -129,6 +129,13 @@ it('replays from Kafka (from the beginning, and from a time via offsets) with th
   expect(fromKafka.every((r) => typeof (r['kafka'] as { offset: string }).offset === 'string')).toBe(true);
   const late = await yiwang(['replay', '--service', 'dispatch', '--source', 'kafka', '--topic', env.config.dispatchTopic, '--from', new Date(Date.now() + 3_600_000).toISOString()]);
   expect(late).toMatchObject({ code: 0, stdout: '' });
+
+  // Republished to a replay topic: the same events, readable as the service's own topic is.
+  const replayTopic = `${env.prefix}.replay.dispatch`;
+  const republished = await yiwang(['replay', '--service', 'dispatch', '--republish', replayTopic, '--to-position', String(stored.length)]);
+  expect(republished).toMatchObject({ code: 0, stdout: '' });
+  const back = await yiwang(['replay', '--service', 'dispatch', '--source', 'kafka', '--topic', replayTopic]);
+  expect(lines(back.stdout).map((r) => r['eventId']).sort()).toEqual(stored.map((e) => e.id).sort());
 
   const csv = await yiwang(['replay', '--service', 'dispatch', '--format', 'csv', '--types', 'dispatch.case.closed.v1']);
   const [header, ...rows] = csv.stdout.trim().split('\n');
