@@ -1,13 +1,13 @@
 import { type Projector } from '@yiwang/kernel';
 import { findDuplicateMaster, type DuplicateMatch, type DuplicatePolicy, type DuplicateProbe, type OpenReport } from '../domain';
-import { indexModels, toOpenReport } from './projections/report-index-projection';
+import { DUPLICATE_SEARCH_RADIUS_METERS, indexModels, openKeysAround, toOpenReport } from './projections/report-index-projection';
 
 /** How long a report filed here is remembered in memory, to bridge the projector's lag. */
 const RECENT_MS = 120_000;
 
 /**
- * Finds the open report a new one duplicates. Candidates come from the `open_by_category` index
- * (one `_id` lookup) plus the reports this process filed in the last two minutes, which the
+ * Finds the open report a new one duplicates. Candidates come from the `open_by_tile` index
+ * (nine `_id` lookups: the report's tile and its neighbours, same category) plus the reports this process filed in the last two minutes, which the
  * projector may not have reached yet. Searches of one category run one at a time in this process
  * (`exclusive`), so two identical reports arriving together cannot both become masters.
  * Across several intake instances that last guarantee holds only after the projector's lag
@@ -20,11 +20,17 @@ export class DuplicateFinder {
   constructor(
     private readonly index: Projector,
     private readonly policy: DuplicatePolicy,
-  ) {}
+  ) {
+    const widest = Math.max(policy.maxDistanceMeters, ...Object.values(policy.byChannel ?? {}).map((c) => c?.maxDistanceMeters ?? 0));
+    if (widest > DUPLICATE_SEARCH_RADIUS_METERS) {
+      throw new Error(`duplicate distance ${widest} m is beyond the ${DUPLICATE_SEARCH_RADIUS_METERS} m the open-report tiles can search`);
+    }
+  }
 
   async find(probe: DuplicateProbe): Promise<DuplicateMatch | null> {
-    const doc = await indexModels(await this.index.models()).open.get(probe.category);
-    const fromIndex = (doc?.open ?? []).map((e) => toOpenReport(probe.category, e));
+    const open = indexModels(await this.index.models()).open;
+    const docs = await Promise.all(openKeysAround(probe.category, probe.location).map((k) => open.get(k)));
+    const fromIndex = docs.flatMap((doc) => (doc?.open ?? []).map((e) => toOpenReport(probe.category, e)));
     const now = Date.now();
     const local = (this.recent.get(probe.category) ?? []).filter((x) => x.until > now).map((x) => x.entry);
     const seen = new Set(fromIndex.map((c) => c.reportId));

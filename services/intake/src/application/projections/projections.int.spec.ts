@@ -1,8 +1,8 @@
 import { MongoEventStore, Projector } from '@yiwang/kernel';
 import { testDatabase } from '@yiwang/testing';
-import { closedEvent, filed, received, REPORT_ID } from '../../domain/report/report-fixtures';
+import { closedEvent, filed, location, received, REPORT_ID } from '../../domain/report/report-fixtures';
 import { reportStreamId } from '../../domain';
-import { indexModels, reportIndexProjection } from './report-index-projection';
+import { indexModels, openKeysAround, REPORT_INDEX_PROJECTION, reportIndexProjection } from './report-index-projection';
 import { reportModels, reportsProjection } from './reports-projection';
 
 let t: Awaited<ReturnType<typeof testDatabase>>;
@@ -33,17 +33,18 @@ it('reports: replaying the log twice (and a rebuild) gives the same documents', 
   expect(await reportModels(await p.models()).byId.get(REPORT_ID)).toEqual(first);
 });
 
-it('report index: open reports per category (closed ones leave), ids per day; idempotent on replay', async () => {
+it('report index: open reports per category and tile (closed ones leave), ids per day; idempotent on replay', async () => {
   const p = new Projector(t.db, store, reportIndexProjection(72));
   await p.catchUp();
   const snapshot = async () => {
     const m = indexModels(await p.models());
-    return { open: await m.open.get('event.01.02'), day: await m.byDay.get('2025-03-03') };
+    const around = await Promise.all(openKeysAround('event.01.02', location).map((k) => m.open.get(k)));
+    return { open: around.flatMap((d) => d?.open ?? []), day: await m.byDay.get('2025-03-03') };
   };
   const first = await snapshot();
-  expect(first.open?.open.map((e) => e.r)).toEqual(['other']);
+  expect(first.open.map((e) => e.r)).toEqual(['other']);
   expect(first.day?.reports).toEqual([REPORT_ID, 'other']);
-  await t.db.collection('projection_state').updateOne({ _id: 'report_index' as never }, { $set: { position: 0 } });
+  await t.db.collection('projection_state').updateOne({ _id: REPORT_INDEX_PROJECTION as never }, { $set: { position: 0 } });
   await p.catchUp();
   expect(await snapshot()).toEqual(first);
 });

@@ -6,20 +6,40 @@ import { reportEventMapping } from '../report-mapping';
  * Indexes over many reports, written only by the projector (one writer, holding a lease) with
  * log-position guards — never inline, because FerretDB's read-then-replace on a shared document
  * is not atomic:
- * - `open_by_category`: per category code, the compact list of open (filed, not closed) reports
- *   of the recent window, for duplicate search by one `_id` lookup;
- * - `membership`: report id → category, so a closure finds the list to remove it from;
+ * - `open_by_tile`: per category code and map tile (~550 × 450 m), the compact list of open (filed,
+ *   not closed) reports of the recent window, for duplicate search by nine `_id` lookups (the
+ *   tile and its neighbours). Tiles, not one document per category: a document rewritten on every
+ *   filing must not grow with the city's open caseload;
+ * - `membership`: report id → category and tile, so a closure finds the list to remove it from;
  * - `by_day`: received report ids per day (Asia/Shanghai), for Open311 listings without a scan.
  */
-export const REPORT_INDEX_PROJECTION = 'report_index';
+// v2: open reports by category and tile (v1 kept one document per category); a new name makes the
+// projector build it from the start of the log instead of continuing v1's checkpoint.
+export const REPORT_INDEX_PROJECTION = 'report_index_v2';
 
 export type OpenEntry = { r: string; c: string | null; lat: number; lon: number; t: string };
-export type OpenByCategory = { category: string; open: OpenEntry[] };
-export type Membership = { category: string };
+export type OpenInTile = { category: string; tile: string; open: OpenEntry[] };
+export type Membership = { category: string; tile: string };
 export type DayIndex = { day: string; reports: string[] };
 
+/** Tile edge in degrees: 0.005° is ~556 m north–south and ≥ 330 m east–west anywhere in China (≤ 53.5° N). */
+const TILE_DEGREES = 0.005;
+/** The tile and its eight neighbours reach at least this far from any point inside the tile. */
+export const DUPLICATE_SEARCH_RADIUS_METERS = 330;
+
+export const tileOf = (location: { lat: number; lon: number }): string => `${Math.floor(location.lat / TILE_DEGREES)}:${Math.floor(location.lon / TILE_DEGREES)}`;
+const openKey = (category: string, tile: string): string => `${category}@${tile}`;
+
+/** The `open_by_tile` keys to read for a report of `category` at `location`: its tile and the eight around it. */
+export function openKeysAround(category: string, location: { lat: number; lon: number }): string[] {
+  const [y, x] = tileOf(location).split(':').map(Number) as [number, number];
+  const keys: string[] = [];
+  for (const dy of [-1, 0, 1]) for (const dx of [-1, 0, 1]) keys.push(openKey(category, `${y + dy}:${x + dx}`));
+  return keys;
+}
+
 export const indexModels = (m: ReadModels) => ({
-  open: m.model<OpenByCategory>('open_by_category'),
+  open: m.model<OpenInTile>('open_by_tile'),
   membership: m.model<Membership>('membership'),
   byDay: m.model<DayIndex>('by_day'),
 });
@@ -56,9 +76,11 @@ export function reportIndexProjection(keepHours: number): Projection {
         case 'intake.report.filed.v1': {
           const d = event.data;
           const cutoff = Date.parse(d.filedAt) - keepMs;
-          await membership.upsert(d.reportId, guard, () => ({ category: d.category.code }));
-          await open.upsert(d.category.code, guard, (doc) => ({
+          const tile = tileOf(d.location);
+          await membership.upsert(d.reportId, guard, () => ({ category: d.category.code, tile }));
+          await open.upsert(openKey(d.category.code, tile), guard, (doc) => ({
             category: d.category.code,
+            tile,
             open: [...(doc?.open ?? []).filter((x) => x.r !== d.reportId && Date.parse(x.t) >= cutoff), { r: d.reportId, c: null, lat: d.location.lat, lon: d.location.lon, t: d.filedAt }],
           }));
           return;
@@ -70,8 +92,9 @@ export function reportIndexProjection(keepHours: number): Projection {
           if (!m) return; // never filed (a merged duplicate closing): not in any list
           const caseId = event.data.caseId;
           const closing = event.type === 'intake.report.closed.v1';
-          await open.upsert(m.category, guard, (doc) => ({
+          await open.upsert(openKey(m.category, m.tile), guard, (doc) => ({
             category: m.category,
+            tile: m.tile,
             open: (doc?.open ?? []).flatMap((x) => (x.r !== reportId ? [x] : closing ? [] : [{ ...x, c: caseId }])),
           }));
           return;
