@@ -18,10 +18,11 @@ them with the live generation document by document and prints the differences. T
 model is never touched. Exit 0: equal; 1: differences (or an error).
 
   --service intake|dispatch
-  --projection name           e.g. dispatch_indicators, dispatch_cases, intake_reports (list: omit it)
+  --projection name           dispatch: dispatch_cases, dispatch_indicators; intake: reports, report_index_v2
   --mongo uri                 the service's MongoDB (default MONGODB_URI or mongodb://127.0.0.1:27017)
   --db name                   its database (default yiwang_<service>)
   --drop-rebuilt              drop the fresh collections after comparing (default: keep them)
+  --duplicate-window-hours n  intake's duplicate window, for report_index_v2 (default 72, as INTAKE_DUPLICATE_WINDOW_HOURS)
   --format text|json          (default text)`;
 
 const REBUILD_MARK = '_rebuild_';
@@ -69,7 +70,9 @@ export async function rebuild(argv: readonly string[], ctx: CommandContext): Pro
   }
   try {
     const store = new MongoEventStore(mongo.db, { serviceName: service.name });
-    const projections = projectionsOf(service.name, store, { duplicateWindowHours: Number(values['duplicate-window-hours'] ?? 72) });
+    const hours = Number(values['duplicate-window-hours'] ?? 72);
+    if (!Number.isInteger(hours) || hours < 1) throw usage(`bad value for --duplicate-window-hours: "${values['duplicate-window-hours']}" (whole hours ≥ 1)`);
+    const projections = projectionsOf(service.name, store, { duplicateWindowHours: hours });
     const name = values.projection;
     if (!name) throw usage(`--projection is required (${service.name}: ${[...projections.keys()].join(', ')})`);
     const projection = projections.get(name);
