@@ -1,4 +1,4 @@
-import { type EventCodec } from '@yiwang/kernel';
+import { JsonEventCodec, type EventCodec } from '@yiwang/kernel';
 import { caseEventCodec } from '../../../services/dispatch/src/adapters/kafka/case-event-codec';
 import { intakeEventCodec } from '../../../services/intake/src/adapters/kafka/intake-event-codec';
 import { redactReporterContact } from '../../../services/intake/src/adapters/grpc/event-log-personal-data';
@@ -9,7 +9,8 @@ import { CliError, usage } from './cli-error';
 export interface ServiceInfo {
   readonly name: string;
   readonly grpcPort: number;
-  readonly topic: string;
+  /** Its Kafka topic; null for a service whose events are not published (integration's are its outbound queue). */
+  readonly topic: string | null;
   readonly codec: () => EventCodec;
   /** Personal fields removed, for events read from Kafka (the log server redacts its own). */
   readonly redact: (event: LoggedEvent) => LoggedEvent;
@@ -18,10 +19,12 @@ export interface ServiceInfo {
 export const SERVICES: Readonly<Record<string, ServiceInfo>> = {
   intake: { name: 'intake', grpcPort: 50051, topic: 'yiwang.intake.events.v1', codec: intakeEventCodec, redact: redactReporterContact },
   dispatch: { name: 'dispatch', grpcPort: 50052, topic: 'yiwang.dispatch.events.v1', codec: caseEventCodec, redact: (e) => e },
+  // Its log is on its internal port (bearer tokens), not on the centre's mutual-TLS port 50053.
+  integration: { name: 'integration', grpcPort: 50054, topic: null, codec: () => new JsonEventCodec(), redact: (e) => e },
 };
 
 export function serviceInfo(name: string | undefined): ServiceInfo {
-  if (name === undefined) throw usage('--service is required (intake or dispatch)');
+  if (name === undefined) throw usage(`--service is required (${Object.keys(SERVICES).join(', ')})`);
   const info = SERVICES[name];
   if (!info) throw new CliError(`unknown service "${name}" (known: ${Object.keys(SERVICES).join(', ')})`, 2);
   return info;

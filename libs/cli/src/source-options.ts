@@ -26,11 +26,11 @@ export const SOURCE_OPTIONS = {
   follow: { type: 'boolean' },
 } as const satisfies ParseArgsConfig['options'];
 
-export const SOURCE_HELP = `  --service intake|dispatch   the service whose events to read
+export const SOURCE_HELP = `  --service intake|dispatch|integration   the service whose events to read
   --source log|kafka          its gRPC log (default) or its Kafka topic
   --address host:port         the service's gRPC address (default YIWANG_<SERVICE>_GRPC or 127.0.0.1:5005x)
   --token jwt                 bearer token with role analyst.replay (default YIWANG_TOKEN)
-  --kafka brokers             Kafka brokers, comma-separated (default KAFKA_BROKERS or 127.0.0.1:9092)
+  --kafka brokers             Kafka brokers, comma-separated (default KAFKA_BROKERS or 127.0.0.1:19092, the local one)
   --topic name                the topic (default yiwang.<service>.events.v1)
   --from time | --after position | --resume cursor-file    where to start (default: the beginning)
   --to time | --to-position position                       where to stop (default: the end as it is now)
@@ -51,7 +51,7 @@ export interface OpenedSource {
 }
 
 export function kafkaBrokers(flag: string | undefined, env: NodeJS.ProcessEnv): string[] {
-  return parseList(flag ?? env['KAFKA_BROKERS'] ?? '127.0.0.1:9092');
+  return parseList(flag ?? env['KAFKA_BROKERS'] ?? '127.0.0.1:19092');
 }
 
 /** Validates the source flags (all of them, before anything is read) and opens the source lazily. */
@@ -91,6 +91,7 @@ export function openSource(values: SourceValues, env: NodeJS.ProcessEnv, overrid
   if (checkpoint && checkpoint.source !== 'kafka') throw usage(`${values.resume} is a log cursor: drop --source kafka`);
   const brokers = kafkaBrokers(values.kafka, env);
   const topic = values.topic ?? service.topic;
+  if (topic === null) throw usage(`${service.name} publishes no topic (its events are its own queue): read its log`);
   const start: KafkaStart = fromTime ? { fromTime } : checkpoint?.source === 'kafka' ? { offsets: checkpoint.offsets } : {};
   return { service, kind, description: `topic ${topic}`, chunks: (signal) => kafkaSource({ brokers, topic, service, start, filter }, signal) };
 }

@@ -5,6 +5,8 @@ export const integrationConfigSchema = {
   host: str('BIND_HOST', { default: '0.0.0.0' }),
   /** CaseLinkService for the centre (mutual TLS). */
   grpcPort: port('INTEGRATION_GRPC_PORT', { default: 50053, allowZero: true }),
+  /** Yiwang's own callers (analysts' event log), bearer JWT like every other service: not on the centre's mTLS port. */
+  internalGrpcPort: port('INTEGRATION_INTERNAL_GRPC_PORT', { default: 50054, allowZero: true }),
   /** Metrics, health, sync status and on-demand reconciliation (bearer JWT). */
   httpPort: port('INTEGRATION_HTTP_PORT', { default: 8083, allowZero: true }),
   mongoUri: url('MONGODB_URI', { default: 'mongodb://127.0.0.1:27018/', protocols: ['mongodb:', 'mongodb+srv:'] }),

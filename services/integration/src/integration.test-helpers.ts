@@ -32,6 +32,7 @@ export function integrationEnv(prefix: string, over: Record<string, string>): Re
   return {
     BIND_HOST: '127.0.0.1',
     INTEGRATION_GRPC_PORT: '0',
+    INTEGRATION_INTERNAL_GRPC_PORT: '0',
     INTEGRATION_HTTP_PORT: '0',
     MONGODB_URI: servers.mongoUri,
     INTEGRATION_DB: `${prefix}_integration`,

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { EventConsumer, KafkajsBroker, MongoEventStore, MongoSnapshotStore, UNLIMITED_RETENTION } from '@yiwang/kernel';
+import { EventConsumer, JsonEventCodec, KafkajsBroker, MongoEventStore, MongoSnapshotStore, UNLIMITED_RETENTION } from '@yiwang/kernel';
+import { eventLogGrpcService } from '@yiwang/event-log';
 import { dispatchCaseEventCodec, DISPATCH_CASE_EVENT_TYPES } from '@yiwang/contracts';
 import {
   buildHttpApp,
@@ -42,6 +43,8 @@ export interface IntegrationRuntime {
 export interface IntegrationService {
   /** `host:port` of CaseLinkService (mutual TLS). */
   readonly grpcAddress: string;
+  /** The event log for analysts (bearer JWT, role analyst.replay). */
+  readonly internalGrpcAddress: string;
   readonly httpAddress: string;
   readonly store: MongoEventStore;
   readonly sync: SyncService;
@@ -153,6 +156,11 @@ export async function startIntegrationService(config: IntegrationConfig, runtime
     const grpcPort = await grpc.listen(`${config.host}:${config.grpcPort}`, mtlsServerCredentials(tls));
     stops.push(() => grpc.shutdown());
 
+    // Integration's own events are not published to Kafka (they are its outbound queue), hence JSON data.
+    const internal = createGrpcServer({ services: [eventLogGrpcService({ store, codec: new JsonEventCodec() })], auth: createTokenVerifier(config), logger });
+    const internalGrpcPort = await internal.listen(`${config.host}:${config.internalGrpcPort}`);
+    stops.push(() => internal.shutdown());
+
     const http = await buildHttpApp({
       logger,
       auth: createTokenVerifier(config),
@@ -166,8 +174,8 @@ export async function startIntegrationService(config: IntegrationConfig, runtime
     const httpPort = (http.server.address() as { port: number }).port;
 
     const local = config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
-    logger.info({ grpcPort, httpPort }, 'integration service started');
-    return { grpcAddress: `${local}:${grpcPort}`, httpAddress: `http://${local}:${httpPort}`, store, sync, pusher, reconciler, stop };
+    logger.info({ grpcPort, internalGrpcPort, httpPort }, 'integration service started');
+    return { grpcAddress: `${local}:${grpcPort}`, internalGrpcAddress: `${local}:${internalGrpcPort}`, httpAddress: `http://${local}:${httpPort}`, store, sync, pusher, reconciler, stop };
   } catch (e) {
     await stop();
     throw e;

@@ -3,6 +3,7 @@
 // outage lasts seconds here (configurable; the demo and the bench use longer ones).
 import { status } from '@grpc/grpc-js';
 import { callUnary, signToken } from '@yiwang/platform';
+import { eventLogClient, readLog } from '@yiwang/event-log';
 import { type Link, centreCommand, driveToClosure, grpcFailure, linkClient, order, SECRET, startLink, submitAsCentre, until } from '../integration.test-helpers';
 import { type CentreCaseDoc } from '../../../opscenter-simulator/src/store/centre-store';
 
@@ -204,4 +205,23 @@ it('streams the same updates to a gRPC subscriber, from a cursor', async () => {
   await read(third.cursor, 1);
   expect(received[0]).toMatchObject({ caseId: firstCase, sequence: 4 });
   centre.close();
+});
+
+it("analysts read integration's own log over its internal gRPC port (bearer token, not the centre's mTLS port)", async () => {
+  const analyst = await signToken({ subject: 'analyst.wu', department: 'centre.supervision', roles: ['analyst.replay'] }, { secret: SECRET });
+  const client = eventLogClient(link.integration.internalGrpcAddress, analyst);
+  const types = new Map<string, number>();
+  for await (const batch of readLog(client, { types: [] })) for (const r of batch.records) types.set(r.type, (types.get(r.type) ?? 0) + 1);
+  client.close();
+  // Every update queued for the centre is in integration's log, with the centre's acknowledgements.
+  const head = await link.integration.store.headPosition();
+  expect([...types.values()].reduce((a, b) => a + b, 0)).toBe(head);
+  expect(types.get('integration.sync.update_queued.v1')).toBeGreaterThan(0);
+  const anonymous = eventLogClient(link.integration.internalGrpcAddress, '');
+  await expect(
+    (async () => {
+      for await (const _ of readLog(anonymous, {})) void _;
+    })(),
+  ).rejects.toMatchObject({ code: status.UNAUTHENTICATED });
+  anonymous.close();
 });
