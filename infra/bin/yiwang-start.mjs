@@ -11,8 +11,8 @@
 // default 20), and a failure stops the services and exits non-zero with the log to read.
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, openSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { mkdirSync, openSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureServers } from '../local/servers.mjs';
 
@@ -23,7 +23,7 @@ mkdirSync(logs, { recursive: true });
 const stamp = new Date().toISOString().replace(/[-:T]/g, '').slice(0, 14);
 // A demo secret, printed so the reader can sign tokens for the APIs. Never use it beyond a laptop.
 const SECRET = process.env.AUTH_JWT_SECRET ?? 'yiwang-demo-secret-not-for-production-use';
-const ports = { intakeHttp: 8081, intakeGrpc: 50051, dispatchHttp: 8082, dispatchGrpc: 50052, integrationHttp: 8083, integrationGrpc: 50053, centreGrpc: 50060, centreAdmin: 8090 };
+const ports = { intakeHttp: 8081, intakeGrpc: 50051, dispatchHttp: 8082, dispatchGrpc: 50052, integrationHttp: 8083, integrationGrpc: 50053, integrationInternalGrpc: 50054, centreGrpc: 50060, centreAdmin: 8090 };
 const children = new Map();
 /** The seed or summary process while one runs (stopped with the services on Ctrl-C or failure). */
 let oneOff = null;
@@ -145,7 +145,7 @@ async function main() {
   const certs = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'services/opscenter-simulator/src/pki/generate-certificates.ts'), certDir], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
   if (certs.status !== 0) throw new Error('could not generate the link certificates');
   const integrationEnv = {
-    ...common, INTEGRATION_DB: `yiwang_integration_demo_${stamp}`, INTEGRATION_HTTP_PORT: String(ports.integrationHttp), INTEGRATION_GRPC_PORT: String(ports.integrationGrpc),
+    ...common, INTEGRATION_DB: `yiwang_integration_demo_${stamp}`, INTEGRATION_HTTP_PORT: String(ports.integrationHttp), INTEGRATION_GRPC_PORT: String(ports.integrationGrpc), INTEGRATION_INTERNAL_GRPC_PORT: String(ports.integrationInternalGrpc),
     DISPATCH_TOPIC: dispatchEnv.DISPATCH_TOPIC, INTEGRATION_CONSUMER_GROUP: `yiwang.integration.demo${stamp}`, INTAKE_GRPC_ADDRESS: `127.0.0.1:${ports.intakeGrpc}`,
     OPSCENTER_ADDRESS: `127.0.0.1:${ports.centreGrpc}`, OPSCENTER_CA_FILE: join(certDir, 'centre-ca.crt'),
     INTEGRATION_TLS_CERT_FILE: join(certDir, 'yiwang-client.crt'), INTEGRATION_TLS_KEY_FILE: join(certDir, 'yiwang-client.key'), OPSCENTER_RECONCILE_INTERVAL_MS: '60000',
@@ -178,12 +178,37 @@ async function main() {
     // Three days on, the units close half of what was left open — late, so 按期结案率 < 结案率.
     const after = await runNode(join(root, 'test/demo/run-seed.ts'), { ...demoEnv, DEMO_PHASE: 'late', DEMO_STATS: JSON.stringify(stats) });
     await runNode(join(root, 'test/demo/print-summary.ts'), { ...demoEnv, DEMO_STATS: JSON.stringify(after ?? stats) });
+    // Before the centre's orders, so the table recomputed from the replay must equal the live one above.
+    await analystsDemo();
     // The operations centre's part of the day (after the summary, so the seed's own counts stay its own):
     // ~20 12345 work orders through the link, some taken through the loop, then both views side by side.
     const centreDemo = { ...demoEnv, DEMO_SIM_ADMIN: `http://127.0.0.1:${ports.centreAdmin}`, DEMO_INTEGRATION_HTTP: `http://127.0.0.1:${ports.integrationHttp}` };
     await runNode(join(root, 'services/integration/src/demo/centre-demo.ts'), { ...centreDemo, DEMO_PHASE: 'orders', DEMO_WORK_ORDERS: process.env.DEMO_WORK_ORDERS ?? '20' });
     await runNode(join(root, 'services/integration/src/demo/centre-demo.ts'), { ...centreDemo, DEMO_PHASE: 'view' });
   }
+  // What an analyst does with the day: the analysts' CLI (npx yiwang), as a separate process.
+  async function analystsDemo() {
+    const signed = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'test/demo/token.ts'), 'centre.supervision', 'analyst.replay'], { cwd: root, encoding: 'utf8', env: { ...process.env, AUTH_JWT_SECRET: SECRET } });
+    if (signed.status !== 0) throw new Error(`could not sign an analyst token: ${signed.stderr.trim()}`);
+    const token = signed.stdout.trim();
+    const cli = (...a) => spawnSync(process.execPath, [join(root, 'libs/cli/bin/yiwang.mjs'), ...a, '--quiet'], { cwd: root, encoding: 'utf8', env: { ...process.env, YIWANG_TOKEN: token } });
+    const file = join(root, '.yiwang', 'replays', `dispatch-${stamp}.ndjson`);
+    mkdirSync(dirname(file), { recursive: true });
+    console.log(`\nanalysts: npx yiwang replay --service dispatch → ${file}`);
+    const replay = cli('replay', '--service', 'dispatch', '--address', `127.0.0.1:${ports.dispatchGrpc}`, '--out', file);
+    if (replay.status !== 0) throw new Error(`yiwang replay failed: ${replay.stderr.trim()}`);
+    const counts = new Map();
+    for (const line of readFileSync(file, 'utf8').split('\n').filter(Boolean)) { const t = JSON.parse(line).type; counts.set(t, (counts.get(t) ?? 0) + 1); }
+    console.log([...counts].sort((a, b) => b[1] - a[1]).map(([t, n]) => `  ${String(n).padStart(5)}  ${t}`).join('\n'));
+    // The same ranking as the live table above, recomputed from the replayed events alone (as of dispatch's clock).
+    const asOf = new Date(Date.now() + 3 * 86_400_000).toISOString();
+    console.log('\nanalysts: npx yiwang indicators --dimension district --ranking onTimeClosureRate — from a replay of both logs; equals the live table above');
+    const ranking = cli('indicators', '--dimension', 'district', '--ranking', 'onTimeClosureRate', '--week-of', new Date().toISOString(), '--as-of', asOf,
+      '--dispatch-address', `127.0.0.1:${ports.dispatchGrpc}`, '--intake-address', `127.0.0.1:${ports.intakeGrpc}`);
+    if (ranking.status !== 0) throw new Error(`yiwang indicators failed: ${ranking.stderr.trim()}`);
+    console.log(ranking.stdout.trimEnd());
+  }
+
   console.log(`
 Where to look
   intake   HTTP http://127.0.0.1:${ports.intakeHttp}  (Open311: /open311/v2/services.json, /open311/v2/requests.json; /openapi.json; /metrics)
@@ -202,6 +227,12 @@ Where to look
            TOKEN=$(AUTH_JWT_SECRET='${SECRET}' node --import tsx test/demo/token.ts centre.command centre.command)
            curl -s -H "authorization: Bearer $TOKEN" 'http://127.0.0.1:${ports.dispatchHttp}/v1/ranking?dimension=district'
            curl -s 'http://127.0.0.1:${ports.intakeHttp}/open311/v2/requests.json'
+  analysts export YIWANG_TOKEN=$(AUTH_JWT_SECRET='${SECRET}' node --import tsx test/demo/token.ts centre.supervision analyst.replay)
+           npx yiwang replay --service dispatch --format csv --out cases.csv      (intake :${ports.intakeGrpc}, integration :${ports.integrationInternalGrpc})
+           npx yiwang replay --service intake --source kafka --topic ${dispatchEnv.INTAKE_TOPIC}
+           npx yiwang case-at <caseId> --at 2026-11-23T15:00      npx yiwang indicators --dimension unit
+           npx yiwang rebuild --service dispatch --projection dispatch_cases --mongo ${servers.mongoUri} --db ${dispatchEnv.DISPATCH_DB}
+           (formats: docs/replay-formats.md)
 `);
   console.log(`ready in ${((Date.now() - started) / 1000).toFixed(0)} s`);
   if (exitOnly) {
