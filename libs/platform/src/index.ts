@@ -22,3 +22,4 @@ export { type HttpApp } from './http/http-app-type';
 export { principalOf } from './http/auth-hook';
 export * from './http/problem';
 export * from './lifecycle/shutdown';
+export * from './lifecycle/service-process';
