@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { EventConsumer, JsonEventCodec, KafkajsBroker, MongoEventStore, MongoSnapshotStore, UNLIMITED_RETENTION } from '@yiwang/kernel';
+import { EventConsumer, JsonEventCodec, KafkajsBroker, MongoEventStore, MongoLease, MongoSnapshotStore, UNLIMITED_RETENTION, uuidv7 } from '@yiwang/kernel';
 import { eventLogGrpcService } from '@yiwang/event-log';
 import { dispatchCaseEventCodec, DISPATCH_CASE_EVENT_TYPES } from '@yiwang/contracts';
 import {
@@ -119,7 +119,9 @@ export async function startIntegrationService(config: IntegrationConfig, runtime
       now: () => clock.now(),
       onReport: (r) => logger.info({ checked: r.checked, inFlight: r.inFlight, repaired: r.repaired.length, repairs: r.repaired.map((x) => `${x.caseId}: ${x.reason}`) }, 'reconciliation with the operations centre'),
     });
-    const schedule = new IntervalRunner({ intervalMs: config.reconcileIntervalMs, run: () => reconciler.run(), onError: (e) => logger.warn({ err: e }, 'scheduled reconciliation failed') });
+    // One scheduled reconciliation per interval across replicas: the holder of this lease runs it.
+    const reconcileLease = new MongoLease(db, 'opscenter-reconciler', `reconciler-${uuidv7()}`, { ttlMs: Math.max(2 * config.reconcileIntervalMs, 60_000) });
+    const schedule = new IntervalRunner({ intervalMs: config.reconcileIntervalMs, run: () => reconciler.run(), lease: reconcileLease, onError: (e) => logger.warn({ err: e }, 'scheduled reconciliation failed') });
     schedule.start();
     stops.push(() => schedule.stop());
 
