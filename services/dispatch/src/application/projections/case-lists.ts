@@ -1,29 +1,10 @@
 import { type LoggedEvent, type Projection, type ReadModels, type RecordedEvent } from '@yiwang/kernel';
+import { DISPATCH_CASE_EVENT_TYPES } from '@yiwang/contracts';
 import { evolveCase, initialCaseState, type CaseEvent, type CaseState } from '../../domain';
 import { bucketOf, summarize, type CaseSummary } from './case-summary';
 
-export const CASE_EVENT_TYPES = [
-  'dispatch.case.opened.v1',
-  'dispatch.case.dispatched.v1',
-  'dispatch.case.signed_for.v1',
-  'dispatch.case.return_requested.v1',
-  'dispatch.case.return_approved.v1',
-  'dispatch.case.return_rejected.v1',
-  'dispatch.case.extension_requested.v1',
-  'dispatch.case.extension_approved.v1',
-  'dispatch.case.extension_rejected.v1',
-  'dispatch.case.suspension_requested.v1',
-  'dispatch.case.suspension_approved.v1',
-  'dispatch.case.suspension_rejected.v1',
-  'dispatch.case.handling_reported.v1',
-  'dispatch.case.verified.v1',
-  'dispatch.case.closed.v1',
-  'dispatch.case.rework_ordered.v1',
-  'dispatch.case.supervised.v1',
-  'dispatch.case.overdue_marked.v1',
-  'dispatch.case.reopened.v1',
-  'dispatch.case.evaluated.v1',
-] as const satisfies readonly CaseEvent['type'][];
+/** Every case event type (dispatch's published contract names exactly the domain's types; see case-event-codec). */
+export const CASE_EVENT_TYPES: readonly CaseEvent['type'][] = DISPATCH_CASE_EVENT_TYPES;
 
 /** Per case: its state (the aggregate's own fold) and every list bucket it has been in. */
 export type CaseDoc = { state: CaseState; version: number; buckets: string[] };

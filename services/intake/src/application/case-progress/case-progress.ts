@@ -1,4 +1,4 @@
-import { type DispatchCaseEventType } from '@yiwang/contracts';
+import { DISPATCH_CASE_EVENT_TYPES, type DispatchCaseEventType } from '@yiwang/contracts';
 import { type UnitDirectory, type UnitRef } from './unit-directory';
 
 /**
@@ -68,25 +68,15 @@ export type CaseProgressEvent =
 
 export type CaseProgressEventType = CaseProgressEvent['type'];
 
-export const CASE_PROGRESS_EVENT_TYPES: readonly (CaseProgressEventType & DispatchCaseEventType)[] = [
-  'dispatch.case.opened.v1',
-  'dispatch.case.dispatched.v1',
-  'dispatch.case.signed_for.v1',
-  'dispatch.case.return_requested.v1',
-  'dispatch.case.return_approved.v1',
-  'dispatch.case.return_rejected.v1',
-  'dispatch.case.extension_requested.v1',
-  'dispatch.case.extension_approved.v1',
-  'dispatch.case.extension_rejected.v1',
-  'dispatch.case.suspension_requested.v1',
-  'dispatch.case.suspension_approved.v1',
-  'dispatch.case.suspension_rejected.v1',
-  'dispatch.case.handling_reported.v1',
-  'dispatch.case.rework_ordered.v1',
-  'dispatch.case.overdue_marked.v1',
-  'dispatch.case.closed.v1',
-  'dispatch.case.reopened.v1',
-];
+/** Dispatch's case events the reporter's view does not follow: internal matters. */
+type NotFollowed = 'dispatch.case.verified.v1' | 'dispatch.case.supervised.v1' | 'dispatch.case.evaluated.v1';
+const NOT_FOLLOWED: ReadonlySet<string> = new Set<NotFollowed>(['dispatch.case.verified.v1', 'dispatch.case.supervised.v1', 'dispatch.case.evaluated.v1']);
+// The view folds every other type of dispatch's contract, and only those: checked here at compile time.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const followsTheRest: Same<Exclude<DispatchCaseEventType, NotFollowed>, CaseProgressEventType> = true;
+void followsTheRest;
+
+export const CASE_PROGRESS_EVENT_TYPES = DISPATCH_CASE_EVENT_TYPES.filter((t): t is CaseProgressEventType & DispatchCaseEventType => !NOT_FOLLOWED.has(t));
 
 /** Back to handling after a refused request: where the case was before the unit asked. */
 const handling = (v: CaseProgress): CaseStep => (v.signed ? 'in_progress' : 'dispatched');
