@@ -225,3 +225,15 @@ it("analysts read integration's own log over its internal gRPC port (bearer toke
   ).rejects.toMatchObject({ code: status.UNAUTHENTICATED });
   anonymous.close();
 });
+
+it("the operators' routes refuse callers without a token or without an operator role, and run nothing", async () => {
+  const before = link.integration.reconciler.lastReport;
+  const unit = await signToken({ subject: 'handler@dept.sanitation.jiefang', department: 'dept.sanitation.jiefang', roles: [] }, { secret: SECRET });
+  const post = (token: string | null) => fetch(`${link.integration.httpAddress}/v1/reconciliations`, { method: 'POST', headers: token ? { authorization: `Bearer ${token}` } : {} });
+  expect((await post(null)).status).toBe(401);
+  const forbidden = await post(unit);
+  expect(forbidden.status).toBe(403);
+  expect(forbidden.headers.get('content-type')).toMatch(/application\/problem\+json/);
+  expect((await fetch(`${link.integration.httpAddress}/v1/sync/status`, { headers: { authorization: `Bearer ${unit}` } })).status).toBe(403);
+  expect(link.integration.reconciler.lastReport).toBe(before);
+});
