@@ -7,6 +7,7 @@ import { DispatchServiceClient, ReportHandlingRequest, SignForRequest, Verificat
 import { loadDispatchConfig } from '../../dispatch/src/config';
 import { startDispatchService, type DispatchService } from '../../dispatch/src/service';
 import { caseIdForReport } from '../../dispatch/src/application/case-ids';
+import { CaseStep } from '@yiwang/proto/yiwang/intake/v1/intake_service';
 import { cellCentre, shippedUnitGrid } from './domain';
 import { shippedUnitDirectory } from './application/case-progress/unit-directory';
 import { startIntakeService, type RunningIntake } from './service';
@@ -82,6 +83,12 @@ it('Open311 shows the routed unit and the deadline after dispatch, then closed w
   expect(dispatched.status_notes).toContain(`已派遣至${unit.name.zh}`);
   expect(Date.parse(dispatched.updated_datetime)).toBeGreaterThanOrEqual(Date.parse(before.updated_datetime));
 
+  // Staff see the same through gRPC GetReport.
+  const viewer = grpcClient(intake.grpcAddress, await tokenFor('chen.jie', ['centre.supervision']));
+  const got = (await rpc(viewer, viewer.getReport, { reportId })).report!;
+  expect(got.caseProgress).toMatchObject({ caseId: theCase.caseId, step: CaseStep.CASE_STEP_DISPATCHED, unitId: theCase.unitId, unitName: unit.name.zh, overdue: false, closedAt: undefined });
+  expect(got.caseProgress!.deadline!.getTime()).toBe(Date.parse(theCase.deadline));
+
   const followup = (await http(intake.httpAddress, `/v1/reports/${token}`)).json<Followup>();
   expect(followup.case).toMatchObject({ step: 'dispatched', open: true, unit: { id: theCase.unitId, name: unit.name.zh }, closedAt: null, result: null });
   expect(Date.parse(followup.case!.deadline!)).toBe(Date.parse(theCase.deadline));
@@ -102,6 +109,11 @@ it('Open311 shows the routed unit and the deadline after dispatch, then closed w
   }, 45_000, 'Open311 status closed with the result');
   expect(closed).toMatchObject({ agency_responsible: `${unit.name.zh} ${unit.name.en}`, expected_datetime: dispatched.expected_datetime });
   expect(Date.parse(closed.updated_datetime)).toBeGreaterThan(Date.parse(dispatched.updated_datetime));
+
+  const closedView = (await rpc(viewer, viewer.getReport, { reportId })).report!;
+  viewer.close();
+  expect(closedView.caseProgress).toMatchObject({ step: CaseStep.CASE_STEP_CLOSED, handlingNotes: '已清运', closedOnTime: true });
+  expect(closedView.caseProgress!.closedAt).toBeInstanceOf(Date);
 
   const after = (await http(intake.httpAddress, `/v1/reports/${token}`)).json<Followup>();
   expect(after.case).toMatchObject({ step: 'closed', open: false, result: '已清运' });

@@ -182,7 +182,7 @@ export async function startIntakeService(config: IntakeConfig, options: IntakeSe
 
     // The ordered log for analysts' replays (role analyst.replay), contacts redacted by default.
     const eventLog = eventLogGrpcService({ store, codec: intakeEventCodec(), personalData: reporterContactPolicy(vault) });
-    const grpc = createGrpcServer({ services: [intakeGrpcService(application), eventLog], auth, logger });
+    const grpc = createGrpcServer({ services: [intakeGrpcService(application, caseProgress), eventLog], auth, logger });
     const grpcPort = await grpc.listen(`${config.httpHost}:${config.grpcPort}`);
     stops.push(() => grpc.shutdown());
 

@@ -2,6 +2,7 @@ import { type Metadata } from '@grpc/grpc-js';
 import { authed, requireRole, type GrpcServiceRegistration, type Principal } from '@yiwang/platform';
 import { IntakeServiceService, type IntakeServiceServer } from '@yiwang/proto/yiwang/intake/v1/intake_service';
 import { type CallMeta, type IntakeApplication } from '../../application/intake-application';
+import { type CaseProgress } from '../../application/case-progress/case-progress';
 import { crsFromProto, locationFromProto, reasonFromProto, reportToProto } from './proto-mapping';
 
 /** Roles of the gRPC callers; the centre's decisions are checked by the domain itself. */
@@ -16,8 +17,8 @@ function meta(principal: Principal, metadata: Metadata): CallMeta {
   return { actor: principal, ...(typeof traceparent === 'string' ? { traceparent } : {}) };
 }
 
-/** `yiwang.intake.v1.IntakeService` on the application. */
-export function intakeGrpcService(intake: IntakeApplication): GrpcServiceRegistration {
+/** `yiwang.intake.v1.IntakeService` on the application (and the reporter's view of each case, for GetReport). */
+export function intakeGrpcService(intake: IntakeApplication, caseProgress: Readonly<{ forReport(reportId: string): Promise<CaseProgress | null> }>): GrpcServiceRegistration {
   const impl: IntakeServiceServer = {
     submitReport: authed(async (req, principal, call) => {
       requireRole(principal, IntakeGrpcRoles.inspector, IntakeGrpcRoles.cameraOperator);
@@ -38,7 +39,10 @@ export function intakeGrpcService(intake: IntakeApplication): GrpcServiceRegistr
       return { report: reportToProto(result.report) };
     }),
 
-    getReport: authed(async (req) => ({ report: reportToProto(await intake.get(req.reportId)) })),
+    getReport: authed(async (req) => {
+      const view = await intake.get(req.reportId);
+      return { report: reportToProto(view, await caseProgress.forReport(view.reportId)) };
+    }),
 
     fileReport: authed(async (req, principal, call) => ({
       report: reportToProto(await intake.file(req.reportId, { ...(req.cellId ? { cellId: req.cellId } : {}), note: req.note }, meta(principal, call.metadata))),

@@ -1,8 +1,9 @@
 import { ValidationError } from '@yiwang/kernel';
 import { type GeoPoint } from '@yiwang/proto/yiwang/common/v1/common';
-import { Channel, Crs, RejectionReason, ReportStatus, type Report } from '@yiwang/proto/yiwang/intake/v1/intake_service';
+import { CaseStep, Channel, Crs, RejectionReason, ReportStatus, type CaseProgress as CaseProgressMessage, type Report } from '@yiwang/proto/yiwang/intake/v1/intake_service';
 import { REJECTION_REASONS, type Channel as DomainChannel, type Crs as DomainCrs, type RejectionReason as DomainReason } from '../../domain';
 import { type ReportView } from '../../application/projections/reports-projection';
+import { type CaseProgress, type CaseStep as DomainCaseStep } from '../../application/case-progress/case-progress';
 
 /** Conversions between the gRPC API's messages and the application's types, in one place. */
 
@@ -47,8 +48,39 @@ export function locationFromProto(p: GeoPoint | undefined): { lat: number; lon: 
   return { lat: p.latitude, lon: p.longitude };
 }
 
-export function reportToProto(v: ReportView): Report {
+const STEPS: Readonly<Record<DomainCaseStep, CaseStep>> = {
+  awaiting_dispatch: CaseStep.CASE_STEP_AWAITING_DISPATCH,
+  dispatched: CaseStep.CASE_STEP_DISPATCHED,
+  in_progress: CaseStep.CASE_STEP_IN_PROGRESS,
+  return_requested: CaseStep.CASE_STEP_RETURN_REQUESTED,
+  returned: CaseStep.CASE_STEP_RETURNED,
+  extension_requested: CaseStep.CASE_STEP_EXTENSION_REQUESTED,
+  suspension_requested: CaseStep.CASE_STEP_SUSPENSION_REQUESTED,
+  suspended: CaseStep.CASE_STEP_SUSPENDED,
+  awaiting_verification: CaseStep.CASE_STEP_AWAITING_VERIFICATION,
+  rework: CaseStep.CASE_STEP_REWORK,
+  closed: CaseStep.CASE_STEP_CLOSED,
+};
+
+export function caseProgressToProto(p: CaseProgress): CaseProgressMessage {
   return {
+    caseId: p.caseId,
+    step: STEPS[p.step],
+    unitId: p.unit?.id ?? '',
+    unitName: p.unit?.name.zh ?? '',
+    deadline: p.deadline ? new Date(p.deadline) : undefined,
+    overdue: p.overdue,
+    handlingNotes: p.handlingNotes ?? '',
+    closedAt: p.closedAt ? new Date(p.closedAt) : undefined,
+    closedOnTime: p.closedOnTime ?? false,
+    updatedAt: new Date(p.updatedAt),
+  };
+}
+
+/** The report, with its case's progress when intake has heard of it (only for filed reports). */
+export function reportToProto(v: ReportView, progress: CaseProgress | null = null): Report {
+  return {
+    caseProgress: progress && v.status !== 'duplicate' && v.status !== 'rejected' ? caseProgressToProto(progress) : undefined,
     reportId: v.reportId,
     status: STATUSES[v.status],
     channel: CHANNELS[v.channel],
