@@ -3,6 +3,7 @@
 // `dispatch.case.*` on Kafka), on Open311 and on the token follow-up; after verification it shows
 // `closed` with the unit's result.
 import { callUnary, createGrpcClient, signToken, type Principal } from '@yiwang/platform';
+import { dlqTopic, headerString, KafkajsBroker, type IncomingMessage } from '@yiwang/kernel';
 import { DispatchServiceClient, ReportHandlingRequest, SignForRequest, VerificationOutcome, VerifyRequest, GetCaseRequest, type CaseCommandResponse, type GetCaseResponse } from '@yiwang/proto/yiwang/dispatch/v1/dispatch_service';
 import { loadDispatchConfig } from '../../dispatch/src/config';
 import { startDispatchService, type DispatchService } from '../../dispatch/src/service';
@@ -53,6 +54,43 @@ async function dispatchCall<Req, Res>(who: Principal, method: keyof DispatchServ
 }
 
 const open311 = async (reportId: string): Promise<Open311Request> => (await http(intake.httpAddress, `/open311/v2/requests/${reportId}.json`)).json<Open311Request[]>()[0]!;
+
+it("a poison message on dispatch's topic goes to the dead-letter topic with the error; the consumers keep going (next test)", async () => {
+  const broker = new KafkajsBroker({ brokers: config.kafkaBrokers, clientId: 'poison-test', logLevel: 'nothing' });
+  const producer = broker.producer();
+  await producer.connect();
+  // A case event whose protobuf data is garbage: the CloudEvents headers are fine, decoding is not.
+  await producer.send([
+    {
+      topic: config.dispatchTopic,
+      key: 'case-C-poison-1',
+      value: Buffer.from([0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]),
+      headers: {
+        ce_specversion: '1.0',
+        ce_id: 'poison-1',
+        ce_type: 'dispatch.case.dispatched.v1',
+        ce_source: '/yiwang/dispatch',
+        ce_time: new Date().toISOString(),
+        ce_subject: 'case-C-poison-1',
+        ce_streamversion: '2',
+        ce_position: '1',
+        'content-type': 'application/protobuf; messageType=yiwang.dispatch.v1.CaseDispatched',
+      },
+    },
+  ]);
+  await producer.disconnect();
+  // The consumer creates the dead-letter topic when it starts; read it from the beginning.
+  const seen: IncomingMessage[] = [];
+  const reader = broker.consumer({ groupId: `poison-reader-${Date.now()}` });
+  await reader.connect();
+  await reader.subscribe([dlqTopic(config.dispatchTopic)], { fromBeginning: true });
+  await reader.run({ eachMessage: async (m) => void seen.push(m) });
+  const dead = await until(async () => seen.find((m) => m.key?.toString() === 'case-C-poison-1') ?? null, 45_000, 'the poison message on the dead-letter topic').finally(() => reader.disconnect());
+  expect(headerString(dead.headers, 'dlq_error')).toBeTruthy();
+  expect(headerString(dead.headers, 'ce_id')).toBe('poison-1');
+  // Nothing was made of it: no case progress for the report behind that case.
+  expect(await intake.caseProgress.forReport('poison-1')).toBeNull();
+});
 
 it('Open311 shows the routed unit and the deadline after dispatch, then closed with the result', async () => {
   const cell = [...shippedUnitGrid().cells.values()][0]!;

@@ -53,6 +53,8 @@ export type RunningIntake = Readonly<{
   application: IntakeApplication;
   /** Reporters' contacts, sealed per report (subject id = report id). */
   vault: PersonalDataVault;
+  /** The reporter's view of each case, fed by dispatch's events. */
+  caseProgress: CaseProgressReadModel;
   stop(): Promise<void>;
 }>;
 
@@ -188,7 +190,7 @@ export async function startIntakeService(config: IntakeConfig, options: IntakeSe
 
     const host = config.httpHost === '0.0.0.0' ? '127.0.0.1' : config.httpHost;
     logger.info({ http: httpPort, grpc: grpcPort }, 'intake service started');
-    return { httpAddress: `http://${host}:${httpPort}`, grpcAddress: `${host}:${grpcPort}`, store, application, vault, stop };
+    return { httpAddress: `http://${host}:${httpPort}`, grpcAddress: `${host}:${grpcPort}`, store, application, vault, caseProgress, stop };
   } catch (e) {
     await stop();
     throw e;
