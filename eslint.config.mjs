@@ -4,7 +4,8 @@ import tseslint from 'typescript-eslint';
 import importX from 'eslint-plugin-import-x';
 
 const ioPackages = ['kafkajs', 'mongodb', '@grpc/*', 'fastify', '@fastify/*', '@opentelemetry/*', 'node:*', 'pino', '@platformatic/*',
-  'fs', 'net', 'http', 'http2', 'child_process', '@yiwang/platform', '@yiwang/proto', '@yiwang/proto/*'];
+  'fs', 'net', 'http', 'http2', 'child_process', '@yiwang/platform', '@yiwang/proto', '@yiwang/proto/*',
+  '@yiwang/kernel-mongodb', '@yiwang/kernel-kafka', '@yiwang/kernel-core/telemetry', '@yiwang/event-log', '@yiwang/testing'];
 
 export default tseslint.config(
   { ignores: ['**/node_modules/**', 'libs/proto/src/gen/**', '**/dist/**', '.yiwang/**', '.nx/**', '**/*.mjs', '**/*.js'] },
@@ -23,7 +24,8 @@ export default tseslint.config(
     },
   },
   {
-    files: ['services/*/src/domain/**/*.ts', 'libs/kernel/src/decider/**/*.ts'],
+    files: ['services/*/src/domain/**/*.ts', 'libs/kernel-core/src/**/*.ts', 'libs/working-time/src/**/*.ts'],
+    ignores: ['**/observability/**', '**/telemetry.ts', '**/*.spec.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [{ group: ioPackages, message: 'domain code is pure: no I/O packages (do I/O in application/ or adapters/)' }] }],
     },

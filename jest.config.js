@@ -4,6 +4,7 @@
 const swc = ['@swc/jest', { jsc: { parser: { syntax: 'typescript', decorators: false }, target: 'es2022' }, module: { type: 'commonjs' } }];
 const moduleNameMapper = {
   '^@yiwang/proto/(.*)$': '<rootDir>/libs/proto/src/gen/$1',
+  '^@yiwang/kernel-core/telemetry$': '<rootDir>/libs/kernel-core/src/telemetry.ts',
   '^@yiwang/([a-z-]+)$': '<rootDir>/libs/$1/src/index.ts',
 };
 const common = {

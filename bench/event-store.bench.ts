@@ -1,7 +1,7 @@
 // Event store against the raw driver on the same server, in the same process:
 // appends vs. insertOne of the same documents, and reading the ordered log vs. a raw cursor.
 import { MongoClient } from 'mongodb';
-import { MongoEventStore } from '@yiwang/kernel';
+import { MongoEventStore } from '@yiwang/kernel-mongodb';
 import { report, timed } from './stats';
 
 export async function benchEventStore(mongoUri: string, scale: number): Promise<string> {

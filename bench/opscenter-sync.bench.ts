@@ -9,7 +9,8 @@
 // raw ReceiveCaseUpdates batches of the same size — the centre's own intake rate.
 import { randomBytes } from 'node:crypto';
 import { credentials } from '@grpc/grpc-js';
-import { KafkajsBroker, ProtobufEventCodec, toKafkaMessage, uuidv7, type LoggedEvent } from '@yiwang/kernel';
+import { uuidv7, type LoggedEvent } from '@yiwang/kernel-core';
+import { KafkajsBroker, ProtobufEventCodec, toKafkaMessage } from '@yiwang/kernel-kafka';
 import { callUnary } from '@yiwang/platform';
 import * as pb from '@yiwang/proto/yiwang/dispatch/v1/case_events';
 import { CaseState, CaseUpdate, UpdateKind } from '@yiwang/proto/yiwang/opscenter/v1/case_update';

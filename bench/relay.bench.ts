@@ -2,7 +2,8 @@
 // and the raw kafkajs producer against @platformatic/kafka, all idempotent with acks=all, same data.
 import { MongoClient } from 'mongodb';
 import { Kafka, logLevel } from 'kafkajs';
-import { EventRelay, JsonEventCodec, KafkajsBroker, MongoEventStore } from '@yiwang/kernel';
+import { EventRelay, JsonEventCodec, KafkajsBroker } from '@yiwang/kernel-kafka';
+import { MongoEventStore, mongoRelayStorage } from '@yiwang/kernel-mongodb';
 import type { Servers } from '../infra/local/servers.mjs';
 import { report, type Run } from './stats';
 
@@ -65,7 +66,7 @@ export async function benchRelay(servers: Servers, scale: number): Promise<strin
   for (let i = 0; i < events; i += 50) await store.append(`s-${i / 50}`, 'no_stream', Array.from({ length: 50 }, () => ({ type: 'bench.thing.v1', data: JSON.parse(payload) as unknown })));
   await store.sequenceOnce();
   const broker = new KafkajsBroker({ brokers, clientId: 'bench-relay' });
-  const relay = new EventRelay({ store, db, broker, serviceName: `benchrelay${stamp}`, codec: new JsonEventCodec(), batchSize: 500, pollIntervalMs: 10 });
+  const relay = new EventRelay({ store, ...mongoRelayStorage(db), broker, serviceName: `benchrelay${stamp}`, codec: new JsonEventCodec(), batchSize: 500, pollIntervalMs: 10 });
   const t0 = process.hrtime.bigint();
   await relay.start();
   const checkpoints = db.collection<{ _id: string; position: number }>('relay_checkpoints');

@@ -3,7 +3,8 @@
 // log's segment collection, and a raw kafkajs consumer of the same topic.
 import { MongoClient } from 'mongodb';
 import { Kafka, logLevel } from 'kafkajs';
-import { fromKafkaMessage, JsonEventCodec, KafkajsBroker, MongoEventStore, scanLog, toKafkaMessage } from '@yiwang/kernel';
+import { fromKafkaMessage, JsonEventCodec, KafkajsBroker, toKafkaMessage } from '@yiwang/kernel-kafka';
+import { MongoEventStore, scanLog } from '@yiwang/kernel-mongodb';
 import { createGrpcServer, createLogger, createTokenVerifier, signToken } from '@yiwang/platform';
 import { eventLogClient, eventLogGrpcService, readLog, recordToEvent } from '@yiwang/event-log';
 // eslint-disable-next-line no-restricted-imports -- the CLI is an application; its Kafka source is what is measured

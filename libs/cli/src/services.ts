@@ -1,8 +1,8 @@
-import { JsonEventCodec, type EventCodec } from '@yiwang/kernel';
+import type { LoggedEvent } from '@yiwang/kernel-core';
+import { JsonEventCodec, type EventCodec } from '@yiwang/kernel-kafka';
 import { caseEventCodec } from '../../../services/dispatch/src/adapters/kafka/case-event-codec';
 import { intakeEventCodec } from '../../../services/intake/src/adapters/kafka/intake-event-codec';
 import { redactReporterContact } from '../../../services/intake/src/adapters/grpc/event-log-personal-data';
-import { type LoggedEvent } from '@yiwang/kernel';
 import { CliError, usage } from './cli-error';
 
 /** What the CLI knows about each service: where its log is by default, its topic, its codec. */

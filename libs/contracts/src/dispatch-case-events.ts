@@ -1,4 +1,4 @@
-import { ProtobufEventCodec, type EventCodec, type ProtobufEventCodecOptions, type ProtobufMessageCodec } from '@yiwang/kernel';
+import { ProtobufEventCodec, type EventCodec, type ProtobufEventCodecOptions, type ProtobufMessageCodec } from '@yiwang/kernel-kafka';
 import * as pb from '@yiwang/proto/yiwang/dispatch/v1/case_events';
 
 type Fns<T> = { encode(message: T): { finish(): Uint8Array }; decode(bytes: Uint8Array): T };

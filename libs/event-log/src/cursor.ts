@@ -1,4 +1,4 @@
-import { ValidationError } from '@yiwang/kernel';
+import { ValidationError } from '@yiwang/kernel-core';
 
 /**
  * Resume tokens of the event log: `log1.<position>` — everything up to and including that position

@@ -1,5 +1,6 @@
 import { type ServiceError } from '@grpc/grpc-js';
-import { JsonEventCodec, mediaType, type EventCodec, type LoggedEvent } from '@yiwang/kernel';
+import type { LoggedEvent } from '@yiwang/kernel-core';
+import { JsonEventCodec, mediaType, type EventCodec } from '@yiwang/kernel-kafka';
 import { createGrpcClient } from '@yiwang/platform';
 import { EventLogServiceClient, ReadLogRequest, type LogRecord, type ReadLogResponse } from '@yiwang/proto/yiwang/eventlog/v1/event_log';
 

@@ -1,5 +1,7 @@
 import { type ServerWritableStream, status } from '@grpc/grpc-js';
-import { JsonEventCodec, LogTimeIndex, scanLog, UnauthenticatedError, ValidationError, type EventCodec, type LoggedEvent, type MongoEventStore } from '@yiwang/kernel';
+import { UnauthenticatedError, ValidationError, type LoggedEvent } from '@yiwang/kernel-core';
+import { JsonEventCodec, type EventCodec } from '@yiwang/kernel-kafka';
+import { LogTimeIndex, scanLog, type MongoEventStore } from '@yiwang/kernel-mongodb';
 import { authed, callContext, requireRole, type GrpcServiceRegistration } from '@yiwang/platform';
 import {
   DataEncoding,

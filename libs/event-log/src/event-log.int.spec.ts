@@ -1,7 +1,9 @@
 // The event log over gRPC against the real database: positions, times, filters, resume, access
 // rules, personal data, follow mode, and a slow reader that must hold the server back.
 import { status, type ServiceError } from '@grpc/grpc-js';
-import { JsonEventCodec, MongoEventStore, type LoggedEvent, type NewEvent } from '@yiwang/kernel';
+import type { LoggedEvent, NewEvent } from '@yiwang/kernel-core';
+import { JsonEventCodec } from '@yiwang/kernel-kafka';
+import { MongoEventStore } from '@yiwang/kernel-mongodb';
 import { createGrpcServer, createLogger, createTokenVerifier, signToken, type GrpcServer, type Principal } from '@yiwang/platform';
 import { DataEncoding, EndMode, type EventLogServiceClient, type ReadLogRequest, type ReadLogResponse } from '@yiwang/proto/yiwang/eventlog/v1/event_log';
 import { testDatabase } from '@yiwang/testing';

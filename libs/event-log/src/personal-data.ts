@@ -1,4 +1,4 @@
-import type { LoggedEvent } from '@yiwang/kernel';
+import type { LoggedEvent } from '@yiwang/kernel-core';
 
 /**
  * What a service's log may hand out about people (PIPL: names, phone numbers, plates). Each service

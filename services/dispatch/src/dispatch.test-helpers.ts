@@ -1,5 +1,6 @@
 // Helpers for the dispatch service's int/e2e tests (not used by production code).
-import { KafkajsBroker, ProtobufEventCodec, fromKafkaMessage, toKafkaMessage, uuidv7, type LoggedEvent, type MessageBroker } from '@yiwang/kernel';
+import { uuidv7, type LoggedEvent } from '@yiwang/kernel-core';
+import { KafkajsBroker, ProtobufEventCodec, fromKafkaMessage, toKafkaMessage, type MessageBroker } from '@yiwang/kernel-kafka';
 import { callUnary, createGrpcClient, signToken, type Principal } from '@yiwang/platform';
 import * as api from '@yiwang/proto/yiwang/dispatch/v1/dispatch_service';
 import { DispatchServiceClient } from '@yiwang/proto/yiwang/dispatch/v1/dispatch_service';

@@ -1,4 +1,5 @@
-import { EventConsumer, EventRelay, KafkajsBroker, MongoEventStore, Projector, UNLIMITED_RETENTION } from '@yiwang/kernel';
+import { EventConsumer, EventRelay, KafkajsBroker, UNLIMITED_RETENTION } from '@yiwang/kernel-kafka';
+import { MongoEventStore, Projector, mongoRelayStorage, MongoInbox } from '@yiwang/kernel-mongodb';
 import {
   buildHttpApp,
   connectMongo,
@@ -89,7 +90,7 @@ export async function startDispatchService(config: DispatchConfig, runtime: Disp
       reportRows: (days) => reportCounters.rowsOfWeeks(days),
     });
     const broker = new KafkajsBroker({ brokers: config.kafkaBrokers, clientId: `yiwang-${SERVICE_NAME}` });
-    const relay = new EventRelay({ store, db, broker, serviceName: SERVICE_NAME, codec: caseEventCodec(), topic: config.dispatchTopic, onError: (e) => logger.warn({ err: e }, 'relay error') });
+    const relay = new EventRelay({ store, ...mongoRelayStorage(db), broker, serviceName: SERVICE_NAME, codec: caseEventCodec(), topic: config.dispatchTopic, onError: (e) => logger.warn({ err: e }, 'relay error') });
     const scheduler = new DeadlineScheduler({ db, cases, models: () => lists.models(), intervalMs: config.deadlineScanIntervalMs, onError: (e) => logger.warn({ err: e }, 'deadline scan error') });
 
     lists.start();
@@ -116,7 +117,7 @@ export async function startDispatchService(config: DispatchConfig, runtime: Disp
     const route = filedReportHandler(cases);
     const consumer = new EventConsumer({
       broker,
-      db,
+      inbox: new MongoInbox(db),
       group: config.consumerGroup,
       topics: [config.intakeTopic],
       types: [REPORT_FILED],
@@ -131,7 +132,7 @@ export async function startDispatchService(config: DispatchConfig, runtime: Disp
     // The filing rate's counters, in a group of their own: counting never waits for routing.
     const reportConsumer = new EventConsumer({
       broker,
-      db,
+      inbox: new MongoInbox(db),
       group: `${config.consumerGroup}.report-counters`,
       topics: [config.intakeTopic],
       types: INTAKE_REPORT_EVENT_TYPES,

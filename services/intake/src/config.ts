@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { parseMasterKey } from '@yiwang/kernel';
+import { parseMasterKey } from '@yiwang/kernel-mongodb';
 import {
   authConfigVars,
   bool,

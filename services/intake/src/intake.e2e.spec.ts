@@ -1,5 +1,5 @@
 import { Kafka, logLevel, type Consumer, type KafkaMessage } from 'kafkajs';
-import { isSealed } from '@yiwang/kernel';
+import { isSealed } from '@yiwang/kernel-mongodb';
 import { testServers } from '@yiwang/testing';
 import { ReportReceived } from '@yiwang/proto/yiwang/intake/v1/events';
 import { ReportStatus, type IntakeServiceClient } from '@yiwang/proto/yiwang/intake/v1/intake_service';

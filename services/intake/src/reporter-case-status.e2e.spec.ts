@@ -3,7 +3,7 @@
 // `dispatch.case.*` on Kafka), on Open311 and on the token follow-up; after verification it shows
 // `closed` with the unit's result.
 import { callUnary, createGrpcClient, signToken, type Principal } from '@yiwang/platform';
-import { dlqTopic, headerString, KafkajsBroker, type IncomingMessage } from '@yiwang/kernel';
+import { dlqTopic, headerString, KafkajsBroker, type IncomingMessage } from '@yiwang/kernel-kafka';
 import { DispatchServiceClient, ReportHandlingRequest, SignForRequest, VerificationOutcome, VerifyRequest, GetCaseRequest, type CaseCommandResponse, type GetCaseResponse } from '@yiwang/proto/yiwang/dispatch/v1/dispatch_service';
 import { loadDispatchConfig } from '../../dispatch/src/config';
 import { startDispatchService, type DispatchService } from '../../dispatch/src/service';

@@ -1,4 +1,6 @@
-import { KafkajsBroker, MongoEventStore, PersonalDataVault, Projector, ValidationError, EventRelay, mongoVaultKeys, type EventConsumer } from '@yiwang/kernel';
+import { ValidationError } from '@yiwang/kernel-core';
+import { KafkajsBroker, EventRelay, type EventConsumer } from '@yiwang/kernel-kafka';
+import { MongoEventStore, PersonalDataVault, Projector, mongoVaultKeys, mongoRelayStorage } from '@yiwang/kernel-mongodb';
 import {
   buildHttpApp,
   connectMongo,
@@ -131,7 +133,7 @@ export async function startIntakeService(config: IntakeConfig, options: IntakeSe
     const broker = new KafkajsBroker({ brokers: config.kafkaBrokers, clientId: `yiwang-${SERVICE_NAME}` });
     const relay = new EventRelay({
       store,
-      db: mongo.db,
+      ...mongoRelayStorage(mongo.db),
       broker,
       serviceName: SERVICE_NAME,
       codec: intakeEventCodec(),

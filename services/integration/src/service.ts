@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { EventConsumer, JsonEventCodec, KafkajsBroker, MongoEventStore, MongoLease, MongoSnapshotStore, UNLIMITED_RETENTION, uuidv7 } from '@yiwang/kernel';
+import { uuidv7 } from '@yiwang/kernel-core';
+import { EventConsumer, JsonEventCodec, KafkajsBroker, UNLIMITED_RETENTION } from '@yiwang/kernel-kafka';
+import { MongoEventStore, MongoLease, MongoSnapshotStore, MongoInbox } from '@yiwang/kernel-mongodb';
 import { eventLogGrpcService } from '@yiwang/event-log';
 import { dispatchCaseEventCodec, DISPATCH_CASE_EVENT_TYPES } from '@yiwang/contracts';
 import {
@@ -136,7 +138,7 @@ export async function startIntegrationService(config: IntegrationConfig, runtime
     }
     const consumer = new EventConsumer({
       broker,
-      db,
+      inbox: new MongoInbox(db),
       group: config.consumerGroup,
       topics: [config.dispatchTopic],
       types: DISPATCH_CASE_EVENT_TYPES,

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { fold, type LoggedEvent } from '@yiwang/kernel';
+import { fold, type LoggedEvent } from '@yiwang/kernel-core';
 import { caseDecider, type CaseEvent, type CaseState } from '../../../../services/dispatch/src/domain';
 import { caseEventMapping } from '../../../../services/dispatch/src/application/case-service';
 import { CliError, usage } from '../cli-error';

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { type EventStore, type ReadModels } from '@yiwang/kernel';
+import type { EventStore, ReadModels } from '@yiwang/kernel-core';
 import { GetIndicatorsResponse, GetRankingResponse } from '@yiwang/proto/yiwang/dispatch/v1/dispatch_service';
 import { INTAKE_REPORT_EVENT_TYPES, shippedIndicatorConfig, shippedResponsibilityMatrix, formatRate } from '../../../../services/dispatch/src/domain';
 import { DispatchQueries, type Dimension } from '../../../../services/dispatch/src/application/queries';

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { type Db } from 'mongodb';
-import { collectionName, MongoEventStore, ReadModels, scanLog, type LoggedEvent, type Projection } from '@yiwang/kernel';
+import { type ReadModels, type LoggedEvent, type Projection } from '@yiwang/kernel-core';
+import { collectionName, MongoEventStore, scanLog, MongoReadModels } from '@yiwang/kernel-mongodb';
 import { connectMongo } from '@yiwang/platform';
 import { CliError, usage } from '../cli-error';
 import { Progress } from '../progress';
@@ -82,7 +83,7 @@ export async function rebuild(argv: readonly string[], ctx: CommandContext): Pro
 
     const fresh = `${name}_${REBUILD_MARK}${new Date().toISOString().replace(/[-:.TZ]/g, '').slice(0, 17)}`;
     const progress = new Progress(`rebuild ${name}`, ctx.progress);
-    const applied = await replayInto(store, projection, new ReadModels(mongo.db, fresh, 1), state.position, progress, ctx.signal);
+    const applied = await replayInto(store, projection, new MongoReadModels(mongo.db, fresh, 1), state.position, progress, ctx.signal);
     progress.finish();
     if (ctx.signal.aborted) return 130;
     const after = await mongo.db.collection<ProjectionState>('projection_state').findOne({ _id: name });

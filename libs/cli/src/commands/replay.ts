@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { KafkajsBroker, toKafkaMessage, UNLIMITED_RETENTION, type MessageProducer } from '@yiwang/kernel';
+import { KafkajsBroker, toKafkaMessage, UNLIMITED_RETENTION, type MessageProducer } from '@yiwang/kernel-kafka';
 import { writeCheckpoint, type Checkpoint } from '../checkpoint';
 import { csvHeader, csvLine, exportRow } from '../export-format';
 import { TextOutput } from '../output';

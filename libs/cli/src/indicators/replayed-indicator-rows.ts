@@ -1,4 +1,4 @@
-import { fold, type LoggedEvent } from '@yiwang/kernel';
+import { fold, type LoggedEvent } from '@yiwang/kernel-core';
 import { applyReportEvent, caseCounters, caseDecider, type CaseEvent, type ReportCounterRow } from '../../../../services/dispatch/src/domain';
 import { caseEventMapping } from '../../../../services/dispatch/src/application/case-service';
 import { weekKey, weekStartDay, type StoredCounterRow, type WeekDoc } from '../../../../services/dispatch/src/application/projections/case-indicators';

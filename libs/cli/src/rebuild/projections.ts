@@ -1,4 +1,4 @@
-import { type EventStore, type Projection } from '@yiwang/kernel';
+import type { EventStore, Projection } from '@yiwang/kernel-core';
 import { caseListsProjection } from '../../../../services/dispatch/src/application/projections/case-lists';
 import { caseIndicatorsProjection } from '../../../../services/dispatch/src/application/projections/case-indicators';
 import { reportsProjection } from '../../../../services/intake/src/application/projections/reports-projection';

@@ -1,4 +1,5 @@
-import { fromKafkaMessage, KafkajsBroker, uuidv7, type HandlerControl, type IncomingBatch, type IncomingMessage, type MessageBroker } from '@yiwang/kernel';
+import { uuidv7 } from '@yiwang/kernel-core';
+import { fromKafkaMessage, KafkajsBroker, type HandlerControl, type IncomingBatch, type IncomingMessage, type MessageBroker } from '@yiwang/kernel-kafka';
 import { CliError } from '../cli-error';
 import { type ServiceInfo } from '../services';
 import { type ReplayChunk, type ReplayedEvent, type ReplayFilter } from './source';

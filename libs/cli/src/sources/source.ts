@@ -1,4 +1,4 @@
-import { type LoggedEvent } from '@yiwang/kernel';
+import type { LoggedEvent } from '@yiwang/kernel-core';
 import { type Checkpoint } from '../checkpoint';
 
 /** Where a replayed event came from on Kafka (absent for the service's log). */

@@ -1,6 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { SignJWT } from 'jose';
-import { ForbiddenError, UnauthenticatedError } from '@yiwang/kernel';
+import { ForbiddenError, UnauthenticatedError } from '@yiwang/kernel-core';
 import { bearerToken, createTokenVerifier, signToken } from './jwt';
 import { requireDepartment, requireRole, type Principal } from './principal';
 

@@ -1,6 +1,6 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { errors as joseErrors, jwtVerify, SignJWT, type JWTPayload, type JWTVerifyGetKey } from 'jose';
-import { UnauthenticatedError } from '@yiwang/kernel';
+import { UnauthenticatedError } from '@yiwang/kernel-core';
 import { optional, str } from '../config/schema';
 import { DEPARTMENT_PATTERN, type Principal } from './principal';
 

@@ -1,4 +1,4 @@
-import { ForbiddenError } from '@yiwang/kernel';
+import { ForbiddenError } from '@yiwang/kernel-core';
 
 /**
  * Who is calling, as a verified token says: the subject (a user or a system), the department it

@@ -7,7 +7,7 @@ import {
   type ServerUnaryCall,
   type ServerWritableStream,
 } from '@grpc/grpc-js';
-import { UnauthenticatedError } from '@yiwang/kernel';
+import { UnauthenticatedError } from '@yiwang/kernel-core';
 import { type Logger } from '../logging/logger';
 import { type Principal } from '../auth/principal';
 

@@ -1,5 +1,5 @@
 import { Metadata, status, type ServiceError, type StatusObject } from '@grpc/grpc-js';
-import { isDomainError, ValidationError, type DomainErrorCode } from '@yiwang/kernel';
+import { isDomainError, ValidationError, type DomainErrorCode } from '@yiwang/kernel-core';
 
 /** The one mapping from domain error codes to gRPC status codes. */
 export const GRPC_STATUS_BY_DOMAIN_CODE: Readonly<Record<DomainErrorCode, status>> = {

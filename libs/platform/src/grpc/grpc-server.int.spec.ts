@@ -3,13 +3,7 @@ import { type Client, credentials, loadPackageDefinition, Metadata, type Service
 import { loadSync } from '@grpc/proto-loader';
 import { protoPath as healthProtoPath } from 'grpc-health-check';
 import { context, trace } from '@opentelemetry/api';
-import {
-  ConcurrencyError,
-  IllegalStateError,
-  NotFoundError,
-  UnavailableError,
-  ValidationError,
-} from '@yiwang/kernel';
+import { ConcurrencyError, IllegalStateError, NotFoundError, UnavailableError, ValidationError } from '@yiwang/kernel-core';
 import { ProbeServiceClient, ProbeServiceService, type ProbeServiceServer } from '@yiwang/proto/yiwang/testing/v1/probe';
 import { createLogger } from '../logging/logger';
 import { createTokenVerifier, signToken } from '../auth/jwt';

@@ -1,5 +1,5 @@
 import { type FastifyRequest } from 'fastify';
-import { UnauthenticatedError } from '@yiwang/kernel';
+import { UnauthenticatedError } from '@yiwang/kernel-core';
 import { bearerToken, type TokenVerifier } from '../auth/jwt';
 import { type Principal } from '../auth/principal';
 import { type HttpApp } from './http-app-type';

@@ -1,4 +1,4 @@
-import { IllegalStateError, NotFoundError } from '@yiwang/kernel';
+import { IllegalStateError, NotFoundError } from '@yiwang/kernel-core';
 import { testDatabase, testServers } from '@yiwang/testing';
 import { createTokenVerifier, signToken } from '../auth/jwt';
 import { requireDepartment } from '../auth/principal';

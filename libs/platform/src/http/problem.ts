@@ -1,5 +1,5 @@
 import { STATUS_CODES } from 'node:http';
-import { isDomainError, ValidationError, type DomainErrorCode } from '@yiwang/kernel';
+import { isDomainError, ValidationError, type DomainErrorCode } from '@yiwang/kernel-core';
 
 /** RFC 9457 problem details, with Yiwang's extension members. */
 export interface ProblemDetails {

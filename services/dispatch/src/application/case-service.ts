@@ -1,4 +1,4 @@
-import { CommandHandler, uuidv7, ValidationError, type EventStore, type HandleResult, type RecordedEvent } from '@yiwang/kernel';
+import { CommandHandler, uuidv7, ValidationError, type EventStore, type HandleResult, type RecordedEvent } from '@yiwang/kernel-core';
 import {
   addWorkingTime,
   caseDecider,

@@ -1,4 +1,5 @@
-import { IllegalStateError, LeasedWorker, MongoLease, NotFoundError, uuidv7, type ReadModels } from '@yiwang/kernel';
+import { IllegalStateError, LeasedWorker, NotFoundError, uuidv7, type ReadModels } from '@yiwang/kernel-core';
+import { MongoLease } from '@yiwang/kernel-mongodb';
 import type { Db } from 'mongodb';
 import { type Actor } from '../domain';
 import { type CaseService } from './case-service';

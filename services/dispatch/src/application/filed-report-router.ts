@@ -1,4 +1,4 @@
-import { IllegalStateError, ValidationError, type LoggedEvent } from '@yiwang/kernel';
+import { IllegalStateError, ValidationError, type LoggedEvent } from '@yiwang/kernel-core';
 import {
   addWorkingTime,
   caseStreamId,

@@ -1,4 +1,4 @@
-import { fold, ForbiddenError, NotFoundError, ValidationError, type EventStore, type ReadModels } from '@yiwang/kernel';
+import { fold, ForbiddenError, NotFoundError, ValidationError, type EventStore, type ReadModels } from '@yiwang/kernel-core';
 import {
   aggregateCounters,
   buildRankingTable,

@@ -1,4 +1,4 @@
-import { CommandHandler, ConcurrencyError, fold, ValidationError, type EventMapping, type EventStore, type RecordedEvent } from '@yiwang/kernel';
+import { CommandHandler, ConcurrencyError, fold, ValidationError, type EventMapping, type EventStore, type RecordedEvent } from '@yiwang/kernel-core';
 import {
   CATEGORY_TABLE_STREAM,
   categoryTableDecider,

@@ -1,4 +1,4 @@
-import { ValidationError } from '@yiwang/kernel';
+import { ValidationError } from '@yiwang/kernel-core';
 import { parseCategoryTable, shippedCategoryTable } from '../domain';
 import { applyPatch, currentTable, fixedCategories, tableToJson } from './category-catalogue';
 

@@ -1,4 +1,4 @@
-import { type Projector } from '@yiwang/kernel';
+import type { Projector } from '@yiwang/kernel-mongodb';
 import { findDuplicateMaster, type DuplicateMatch, type DuplicatePolicy, type DuplicateProbe, type OpenReport } from '../domain';
 import { DUPLICATE_SEARCH_RADIUS_METERS, indexModels, openKeysAround, toOpenReport } from './projections/report-index-projection';
 

@@ -1,6 +1,6 @@
 import { booleanPointInPolygon } from '@turf/boolean-point-in-polygon';
 import { point, polygon } from '@turf/helpers';
-import { ValidationError } from '@yiwang/kernel';
+import { ValidationError } from '@yiwang/kernel-core';
 import { type CellRef, type GeoJsonPolygon, type LatLon, type UnitGrid } from '../domain';
 
 type Box = readonly [minLon: number, minLat: number, maxLon: number, maxLat: number];

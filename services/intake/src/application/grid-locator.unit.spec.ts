@@ -1,4 +1,4 @@
-import { ValidationError } from '@yiwang/kernel';
+import { ValidationError } from '@yiwang/kernel-core';
 import { cellCentre, shippedUnitGrid, wgs84ToGcj02, gcj02ToWgs84 } from '../domain';
 import { parseForm } from '../adapters/http/open311-routes';
 import { GridLocator } from './grid-locator';

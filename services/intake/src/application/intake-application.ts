@@ -1,16 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import {
-  CommandHandler,
-  IllegalStateError,
-  NotFoundError,
-  ValidationError,
-  uuidv7,
-  type EventMetadata,
-  type EventStore,
-  type PersonalDataVault,
-  type Projector,
-  type RecordedEvent,
-} from '@yiwang/kernel';
+import { CommandHandler, IllegalStateError, NotFoundError, ValidationError, uuidv7, type EventMetadata, type EventStore, type RecordedEvent } from '@yiwang/kernel-core';
+import type { PersonalDataVault, Projector } from '@yiwang/kernel-mongodb';
 import {
   lookupCategory,
   reportDecider,

@@ -1,4 +1,4 @@
-import { type EventMapping, type RecordedEvent } from '@yiwang/kernel';
+import type { EventMapping, RecordedEvent } from '@yiwang/kernel-core';
 import { type ReportEvent } from '../domain';
 
 const REPORT_EVENT_TYPES: ReadonlySet<string> = new Set<ReportEvent['type']>([

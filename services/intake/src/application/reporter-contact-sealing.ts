@@ -1,4 +1,5 @@
-import { isSealed, type EventStore, type NewEvent, type PersonalDataVault } from '@yiwang/kernel';
+import type { EventStore, NewEvent } from '@yiwang/kernel-core';
+import { isSealed, type PersonalDataVault } from '@yiwang/kernel-mongodb';
 import { type ReporterContact, type ReportReceived } from '../domain';
 
 /**

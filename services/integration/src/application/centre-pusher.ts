@@ -1,5 +1,8 @@
 import { type Db } from 'mongodb';
-import { backoffDelay, LeasedWorker, MongoLease, RelayCheckpoints, uuidv7, type EventStore, type LoggedEvent, type RetryPolicy } from '@yiwang/kernel';
+import { LeasedWorker, uuidv7, type EventStore, type LoggedEvent } from '@yiwang/kernel-core';
+import { MongoRelayCheckpoints } from '@yiwang/kernel-mongodb';
+import { backoffDelay, type RetryPolicy } from '@yiwang/kernel-kafka';
+import { MongoLease } from '@yiwang/kernel-mongodb';
 import { CircuitBreaker, OUTBOUND_TYPES, type BreakerPolicy, type BreakerState, type CaseUpdate } from '../domain';
 import { type Clock, type CentreLink } from './ports';
 import { type SyncService } from './sync-service';
@@ -36,7 +39,7 @@ const SCAN_LIMIT = 1_000;
  */
 export class CentrePusher {
   private readonly worker: LeasedWorker;
-  private readonly checkpoints: RelayCheckpoints;
+  private readonly checkpoints: MongoRelayCheckpoints;
   private readonly breaker: CircuitBreaker;
   private readonly owner = `pusher-${uuidv7()}`;
   private failures = 0;
@@ -46,7 +49,7 @@ export class CentrePusher {
   private unobserve: (() => void) | null = null;
 
   constructor(private readonly options: CentrePusherOptions) {
-    this.checkpoints = new RelayCheckpoints(options.db);
+    this.checkpoints = new MongoRelayCheckpoints(options.db);
     this.breaker = new CircuitBreaker(options.breaker);
     this.worker = new LeasedWorker({
       lease: new MongoLease(options.db, 'opscenter-pusher', this.owner, { ttlMs: options.leaseTtlMs }),

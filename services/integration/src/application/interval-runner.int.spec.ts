@@ -1,5 +1,5 @@
 // Scheduled work under a shared lease: two replicas tick, only the holder runs.
-import { MongoLease } from '@yiwang/kernel';
+import { MongoLease } from '@yiwang/kernel-mongodb';
 import { testDatabase } from '@yiwang/testing';
 import { IntervalRunner } from './interval-runner';
 

@@ -1,4 +1,4 @@
-import { Wakeup } from '@yiwang/kernel';
+import { Wakeup } from '@yiwang/kernel-core';
 
 /** Who may run this tick (a lease shared by the replicas); `tryAcquire` takes or renews it. */
 export interface TickLease {

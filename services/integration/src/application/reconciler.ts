@@ -1,4 +1,4 @@
-import { type EventStore } from '@yiwang/kernel';
+import type { EventStore } from '@yiwang/kernel-core';
 import { SYNC_EVENT_TYPES, type CentreState } from '../domain';
 import { type CentreLink, type CentreCaseState } from './ports';
 import { type SyncService } from './sync-service';

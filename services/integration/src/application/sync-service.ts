@@ -1,4 +1,5 @@
-import { CommandHandler, uuidv7, type Actor, type EventStore, type LoggedEvent, type MongoSnapshotStore, type RecordedEvent } from '@yiwang/kernel';
+import { CommandHandler, uuidv7, type Actor, type EventStore, type LoggedEvent, type RecordedEvent } from '@yiwang/kernel-core';
+import type { MongoSnapshotStore } from '@yiwang/kernel-mongodb';
 import { SYNC_EVENT_TYPES, syncDecider, syncStreamId, type CaseLink, type CentreState, type SyncCommand, type SyncEvent, type SyncState } from '../domain';
 import { type Clock } from './ports';
 

@@ -1,4 +1,4 @@
-import { ValidationError, type EventStore } from '@yiwang/kernel';
+import { ValidationError, type EventStore } from '@yiwang/kernel-core';
 import { OUTBOUND_TYPES, type CaseUpdate } from '../domain';
 
 /** Cursor of the subscription stream: the log position, opaque to the centre. */

@@ -1,5 +1,5 @@
 import { caseIdForReport } from '@yiwang/contracts';
-import { IllegalStateError } from '@yiwang/kernel';
+import { IllegalStateError } from '@yiwang/kernel-core';
 import { validateWorkOrder, type CategoryCodeTable, type WorkOrderInput } from '../domain';
 import { type Clock, type IntakeWorkOrders } from './ports';
 import { type SyncService } from './sync-service';

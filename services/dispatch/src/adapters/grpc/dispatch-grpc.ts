@@ -1,5 +1,5 @@
 import { authed, type Principal } from '@yiwang/platform';
-import { ValidationError } from '@yiwang/kernel';
+import { ValidationError } from '@yiwang/kernel-core';
 import { DispatchServiceService, type CaseCommandResponse, type DispatchServiceServer } from '@yiwang/proto/yiwang/dispatch/v1/dispatch_service';
 import { type Actor, type CaseCommand, type ReturnReason, type Instant } from '../../domain';
 import { type CaseService, type CommandContext } from '../../application/case-service';

@@ -1,4 +1,4 @@
-import { type HandleResult } from '@yiwang/kernel';
+import type { HandleResult } from '@yiwang/kernel-core';
 import * as api from '@yiwang/proto/yiwang/dispatch/v1/dispatch_service';
 import { formatRate, type CaseState, type IndicatorConfig, type IndicatorValue, type RankingRow, type RankingTable } from '../../domain';
 import { type Dimension, type HistoryEntry, type IndicatorRow } from '../../application/queries';

@@ -1,5 +1,5 @@
 import { principalOf, type HttpApp } from '@yiwang/platform';
-import { ValidationError } from '@yiwang/kernel';
+import { ValidationError } from '@yiwang/kernel-core';
 import { formatRate } from '../../domain';
 import { type DispatchQueries, type Dimension } from '../../application/queries';
 

@@ -1,4 +1,4 @@
-import { JsonEventCodec, ProtobufEventCodec, type EventCodec, type ProtobufMessageCodec } from '@yiwang/kernel';
+import { JsonEventCodec, ProtobufEventCodec, type EventCodec, type ProtobufMessageCodec } from '@yiwang/kernel-kafka';
 import { dispatchCaseEventCodec, type DispatchCaseEventType } from '@yiwang/contracts';
 import { ReportFiled, ReportMarkedDuplicate, ReportReceived, ReportRejected } from '@yiwang/proto/yiwang/intake/v1/events';
 import { type CaseEvent } from '../../domain';

@@ -1,4 +1,4 @@
-import { fold, type EventStore, type LoggedEvent, type Projection, type ReadModels, type RecordedEvent } from '@yiwang/kernel';
+import { fold, type EventStore, type LoggedEvent, type Projection, type ReadModels, type RecordedEvent } from '@yiwang/kernel-core';
 import { caseCounters, caseDecider, isoDateOf, localDayIndex, type CaseEvent, type CounterRow } from '../../domain';
 import { caseEventMapping } from '../case-service';
 import { CASE_EVENT_TYPES } from './case-lists';

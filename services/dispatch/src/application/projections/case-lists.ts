@@ -1,4 +1,4 @@
-import { type LoggedEvent, type Projection, type ReadModels, type RecordedEvent } from '@yiwang/kernel';
+import type { LoggedEvent, Projection, ReadModels, RecordedEvent } from '@yiwang/kernel-core';
 import { DISPATCH_CASE_EVENT_TYPES } from '@yiwang/contracts';
 import { evolveCase, initialCaseState, type CaseEvent, type CaseState } from '../../domain';
 import { bucketOf, summarize, type CaseSummary } from './case-summary';

@@ -1,6 +1,7 @@
 // The dispatch projections replay to the same read models: a live pass, a second pass over the
 // same generation (a crash before the checkpoint), and a rebuild into a fresh generation.
-import { MongoEventStore, Projector, ReadModels } from '@yiwang/kernel';
+import type { ReadModels } from '@yiwang/kernel-core';
+import { MongoEventStore, Projector, MongoReadModels } from '@yiwang/kernel-mongodb';
 import { testDatabase } from '@yiwang/testing';
 import { businessCalendar, shippedResponsibilityMatrix, type Actor } from '../../domain';
 import { TestClock } from '../clock';
@@ -73,12 +74,12 @@ it('applying event by event and in batches of any size gives the same read model
   const projections = [caseListsProjection, caseIndicatorsProjection(store)];
   const project = async (generation: number, batchSize: number | null) => {
     for (const p of projections) {
-      const models = new ReadModels(t.db, p.name, generation);
+      const models = new MongoReadModels(t.db, p.name, generation);
       const handled = events.filter((e) => p.handles.includes(e.type));
       if (batchSize === null) for (const e of handled) await p.apply(e, models);
       else for (let i = 0; i < handled.length; i += batchSize) await p.applyBatch!(handled.slice(i, i + batchSize), models);
     }
-    const [lists, counters] = projections.map((p) => new ReadModels(t.db, p.name, generation)) as [ReadModels, ReadModels];
+    const [lists, counters] = projections.map((p) => new MongoReadModels(t.db, p.name, generation)) as [MongoReadModels, MongoReadModels];
     const a = await snapshot(lists);
     return { cases: a.cases, buckets: a.buckets, deadlines: a.deadlines, weeks: (await snapshot(counters)).weeks };
   };

@@ -1,4 +1,6 @@
-import { ReadModels, type EventContext, type LoggedEvent } from '@yiwang/kernel';
+import type { LoggedEvent } from '@yiwang/kernel-core';
+import { MongoReadModels } from '@yiwang/kernel-mongodb';
+import type { EventContext } from '@yiwang/kernel-kafka';
 import { type Db, type ObjectId } from 'mongodb';
 import { applyReportEvent, receivedAtOf, type ReportCounterRow } from '../../domain';
 import { dayStartMs, weekKey, weekStartDay, type StoredCounterRow } from './case-indicators';
@@ -26,13 +28,13 @@ export const REPORT_INDICATOR_PROJECTION = 'dispatch_report_indicators';
  * documents by `_id`. Each row keeps the report stream's version, so redeliveries change nothing.
  */
 export class ReportIndicators {
-  private readonly models: ReadModels;
+  private readonly models: MongoReadModels;
 
   constructor(
     db: Db,
     private readonly partitions: () => number,
   ) {
-    this.models = new ReadModels(db, REPORT_INDICATOR_PROJECTION, 1);
+    this.models = new MongoReadModels(db, REPORT_INDICATOR_PROJECTION, 1);
   }
 
   /** The consumer's handler for the intake report events. */

@@ -1,4 +1,4 @@
-import { ValidationError } from '@yiwang/kernel';
+import { ValidationError } from '@yiwang/kernel-core';
 import {
   type CalendarYear,
   DEFAULT_WORKING_HOURS,

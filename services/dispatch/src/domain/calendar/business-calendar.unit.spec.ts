@@ -1,4 +1,4 @@
-import { ValidationError } from '@yiwang/kernel';
+import { ValidationError } from '@yiwang/kernel-core';
 import { addWorkingTime, businessCalendar, isWorkingTime, workingDayLengthMs, workingTimeBetween, type WorkingDuration } from './business-calendar';
 import { parseCalendarYear, parseWorkingHours } from './calendar-data';
 import { toShanghaiIso } from './shanghai-time';

@@ -1,4 +1,4 @@
-import { ValidationError } from '@yiwang/kernel';
+import { ValidationError } from '@yiwang/kernel-core';
 import { dayOfIsoDate, isoDateOf } from './shanghai-time';
 import year2025 from '../../../data/calendar/2025.json';
 import year2026 from '../../../data/calendar/2026.json';

@@ -1,4 +1,4 @@
-import { deciderSpec, ForbiddenError, IllegalStateError, ValidationError } from '@yiwang/kernel';
+import { deciderSpec, ForbiddenError, IllegalStateError, ValidationError } from '@yiwang/kernel-core';
 import { caseDecider } from './case-decider';
 import { type OpenCase } from './case-commands';
 import { type Instant } from '../shared/values';

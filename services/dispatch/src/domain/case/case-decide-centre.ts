@@ -1,4 +1,4 @@
-import { IllegalStateError, ValidationError } from '@yiwang/kernel';
+import { IllegalStateError, ValidationError } from '@yiwang/kernel-core';
 import { Roles, requireRole } from '../shared/actor';
 import { CaseId, CategoryCode, Instant, ReportId, UnitId, nonEmptyText, photoRefs, toMillis } from '../shared/values';
 import { EVALUATION_RATINGS, type CaseEvent } from './case-events';

@@ -1,4 +1,4 @@
-import { ValidationError } from '@yiwang/kernel';
+import { ValidationError } from '@yiwang/kernel-core';
 import { requireUnit } from '../shared/actor';
 import { Instant, nonEmptyText, photoRefs, toMillis } from '../shared/values';
 import { RETURN_REASONS, type CaseEvent } from './case-events';

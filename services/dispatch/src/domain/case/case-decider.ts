@@ -1,4 +1,4 @@
-import { assertNever, type Decider } from '@yiwang/kernel';
+import { assertNever, type Decider } from '@yiwang/kernel-core';
 import { type CaseCommand } from './case-commands';
 import { decideExtension, decideReturn, decideSuspension, evaluate, markOverdue, openCase, redispatch, reopen, supervise, verify } from './case-decide-centre';
 import { applyForExtension, applyForReturn, applyForSuspension, reportHandling, signFor } from './case-decide-unit';

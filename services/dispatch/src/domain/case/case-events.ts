@@ -1,4 +1,4 @@
-import { type DomainEvent } from '@yiwang/kernel';
+import type { DomainEvent } from '@yiwang/kernel-core';
 import { type CaseId, type CategoryCode, type Instant, type ReportId, type UnitId } from '../shared/values';
 
 /**

@@ -1,4 +1,4 @@
-import { deciderSpec, ForbiddenError, NotFoundError, ValidationError } from '@yiwang/kernel';
+import { deciderSpec, ForbiddenError, NotFoundError, ValidationError } from '@yiwang/kernel-core';
 import { caseDecider } from './case-decider';
 import {
   CASE_ID,

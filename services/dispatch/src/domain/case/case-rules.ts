@@ -1,4 +1,4 @@
-import { IllegalStateError, NotFoundError, ValidationError } from '@yiwang/kernel';
+import { IllegalStateError, NotFoundError, ValidationError } from '@yiwang/kernel-core';
 import { type Instant, Instant as instant, toMillis } from '../shared/values';
 import { type CaseState, type CaseStatus, type ExistingCase } from './case-state';
 

@@ -1,4 +1,4 @@
-import { assertNever } from '@yiwang/kernel';
+import { assertNever } from '@yiwang/kernel-core';
 import { type CaseId, type CategoryCode, type Instant, type ReportId, type UnitId } from '../shared/values';
 import { type CaseEvent, type EvaluationRating, type ReturnReason } from './case-events';
 

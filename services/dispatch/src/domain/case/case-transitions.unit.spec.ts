@@ -1,4 +1,4 @@
-import { deciderSpec, fold, ForbiddenError, IllegalStateError, NotFoundError } from '@yiwang/kernel';
+import { deciderSpec, fold, ForbiddenError, IllegalStateError, NotFoundError } from '@yiwang/kernel-core';
 import { caseDecider } from './case-decider';
 import { type CaseCommand } from './case-commands';
 import { type CaseEvent } from './case-events';

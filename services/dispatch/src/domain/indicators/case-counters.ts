@@ -1,4 +1,4 @@
-import { fold } from '@yiwang/kernel';
+import { fold } from '@yiwang/kernel-core';
 import { caseDecider } from '../case/case-decider';
 import { type CaseEvent } from '../case/case-events';
 

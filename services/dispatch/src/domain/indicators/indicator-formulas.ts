@@ -1,4 +1,4 @@
-import { ValidationError } from '@yiwang/kernel';
+import { ValidationError } from '@yiwang/kernel-core';
 import { KNOWN_COUNTERS, type Counters } from './case-counters';
 import shipped from '../../../data/indicators.json';
 

@@ -1,4 +1,4 @@
-import { ValidationError } from '@yiwang/kernel';
+import { ValidationError } from '@yiwang/kernel-core';
 import { type CaseEvent } from '../case/case-events';
 import {
   CASE_ID,

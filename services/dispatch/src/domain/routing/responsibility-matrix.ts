@@ -1,4 +1,4 @@
-import { NotFoundError, ValidationError } from '@yiwang/kernel';
+import { NotFoundError, ValidationError } from '@yiwang/kernel-core';
 import { CategoryCode, UnitId } from '../shared/values';
 import shipped from '../../../data/responsibility-matrix.json';
 

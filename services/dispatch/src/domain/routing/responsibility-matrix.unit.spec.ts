@@ -1,4 +1,4 @@
-import { NotFoundError, ValidationError } from '@yiwang/kernel';
+import { NotFoundError, ValidationError } from '@yiwang/kernel-core';
 import { parseResponsibilityMatrix, route, shippedResponsibilityMatrix } from './responsibility-matrix';
 import shipped from '../../../data/responsibility-matrix.json';
 

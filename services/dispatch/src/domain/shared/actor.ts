@@ -1,4 +1,4 @@
-import { ForbiddenError } from '@yiwang/kernel';
+import { ForbiddenError } from '@yiwang/kernel-core';
 
 /**
  * Who sends a command, as the verified token says (the same shape as the platform's Principal;

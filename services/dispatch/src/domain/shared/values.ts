@@ -1,4 +1,4 @@
-import { ValidationError } from '@yiwang/kernel';
+import { ValidationError } from '@yiwang/kernel-core';
 
 /**
  * Value types shared by the dispatch aggregates. Each branded type has a validating factory of

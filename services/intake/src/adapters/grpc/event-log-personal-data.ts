@@ -1,4 +1,5 @@
-import { isSealed, type LoggedEvent, type PersonalDataVault } from '@yiwang/kernel';
+import type { LoggedEvent } from '@yiwang/kernel-core';
+import { isSealed, type PersonalDataVault } from '@yiwang/kernel-mongodb';
 import { type PersonalDataPolicy } from '@yiwang/event-log';
 import { type ReportReceived } from '../../domain';
 

@@ -1,4 +1,4 @@
-import { ValidationError } from '@yiwang/kernel';
+import { ValidationError } from '@yiwang/kernel-core';
 import { type GeoPoint } from '@yiwang/proto/yiwang/common/v1/common';
 import { CaseStep, Channel, Crs, RejectionReason, ReportStatus, type CaseProgress as CaseProgressMessage, type Report } from '@yiwang/proto/yiwang/intake/v1/intake_service';
 import { REJECTION_REASONS, type Channel as DomainChannel, type Crs as DomainCrs, type RejectionReason as DomainReason } from '../../domain';

@@ -1,4 +1,4 @@
-import { ForbiddenError, ValidationError } from '@yiwang/kernel';
+import { ForbiddenError, ValidationError } from '@yiwang/kernel-core';
 import { problemFromError, type HttpApp } from '@yiwang/platform';
 import { majorClassOf, type CategoryTable, type Channel } from '../../domain';
 import { currentTable, type CategorySource } from '../../application/category-catalogue';

@@ -1,4 +1,4 @@
-import { isDomainError, ValidationError } from '@yiwang/kernel';
+import { isDomainError, ValidationError } from '@yiwang/kernel-core';
 import { type HttpApp } from '@yiwang/platform';
 import { type IntakeApplication } from '../../application/intake-application';
 import { callerWithRole, IntakeHttpRoles, metaFor } from './http-context';

@@ -1,5 +1,6 @@
 import { type Db } from 'mongodb';
-import { EventConsumer, JsonEventCodec, type EventCodec, type MessageBroker } from '@yiwang/kernel';
+import { EventConsumer, JsonEventCodec, type EventCodec, type MessageBroker } from '@yiwang/kernel-kafka';
+import { MongoInbox } from '@yiwang/kernel-mongodb';
 import { dispatchCaseEventCodec } from '@yiwang/contracts';
 import { ensureDispatchTopic } from './dispatch-events-consumer';
 import { type Logger } from '@yiwang/platform';
@@ -30,7 +31,7 @@ export async function startCaseProgressConsumer(o: CaseProgressConsumerOptions):
   await ensureDispatchTopic(o.broker, o.topic);
   const consumer = new EventConsumer({
     broker: o.broker,
-    db: o.db,
+    inbox: new MongoInbox(o.db),
     group: o.group,
     topics: [o.topic],
     codec: caseProgressCodec(),

@@ -1,5 +1,7 @@
 import { type Db } from 'mongodb';
-import { ConcurrencyError, EventConsumer, isDomainError, JsonEventCodec, UNLIMITED_RETENTION, type EventCodec, type LoggedEvent, type MessageBroker } from '@yiwang/kernel';
+import { ConcurrencyError, isDomainError, type LoggedEvent } from '@yiwang/kernel-core';
+import { EventConsumer, JsonEventCodec, UNLIMITED_RETENTION, type EventCodec, type MessageBroker } from '@yiwang/kernel-kafka';
+import { MongoInbox } from '@yiwang/kernel-mongodb';
 import { dispatchCaseEventCodec, type DispatchCaseEventType } from '@yiwang/contracts';
 import { type Logger } from '@yiwang/platform';
 import { type IntakeApplication } from '../../application/intake-application';
@@ -54,7 +56,7 @@ export async function startDispatchConsumer(o: DispatchConsumerOptions): Promise
   await ensureDispatchTopic(o.broker, o.topic);
   const consumer = new EventConsumer({
     broker: o.broker,
-    db: o.db,
+    inbox: new MongoInbox(o.db),
     group: o.group,
     topics: [o.topic],
     codec: dispatchEventCodec(),

@@ -1,4 +1,4 @@
-import { ProtobufEventCodec, type ProtobufMessageCodec, type ProtobufRegistry } from '@yiwang/kernel';
+import { ProtobufEventCodec, type ProtobufMessageCodec, type ProtobufRegistry } from '@yiwang/kernel-kafka';
 import * as pb from '@yiwang/proto/yiwang/intake/v1/events';
 import { type CategorySnapshot, type CellRef, type ReportEvent } from '../../domain';
 import { type CategoryTableEvent } from '../../domain/categories';

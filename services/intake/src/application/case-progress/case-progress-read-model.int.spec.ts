@@ -1,6 +1,6 @@
 // The reporter's case view against the real MongoDB-wire server: replaying the same events gives the
 // same documents, a stale or repeated event changes nothing, an event of an unknown case is refused.
-import { uuidv7, type LoggedEvent } from '@yiwang/kernel';
+import { uuidv7, type LoggedEvent } from '@yiwang/kernel-core';
 import { testDatabase } from '@yiwang/testing';
 import { CaseProgressReadModel, UnknownCaseError } from './case-progress-read-model';
 import { shippedUnitDirectory } from './unit-directory';

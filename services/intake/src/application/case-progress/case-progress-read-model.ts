@@ -1,5 +1,6 @@
 import { type Db } from 'mongodb';
-import { ReadModels, ValidationError, type LoggedEvent } from '@yiwang/kernel';
+import { ValidationError, type LoggedEvent } from '@yiwang/kernel-core';
+import { MongoReadModels } from '@yiwang/kernel-mongodb';
 import { CASE_PROGRESS_EVENT_TYPES, evolveCaseProgress, type CaseProgress, type CaseProgressEvent } from './case-progress';
 import { type UnitDirectory } from './unit-directory';
 
@@ -48,7 +49,7 @@ export class CaseProgressReadModel {
     db: Db,
     private readonly units: UnitDirectory,
   ) {
-    const models = new ReadModels(db, CASE_PROGRESS_READ_MODEL, 1);
+    const models = new MongoReadModels(db, CASE_PROGRESS_READ_MODEL, 1);
     this.byReport = models.model<CaseProgress>('by_report');
     this.byCase = models.model<CaseLink>('by_case');
   }

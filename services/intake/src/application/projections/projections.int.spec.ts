@@ -1,4 +1,4 @@
-import { MongoEventStore, Projector } from '@yiwang/kernel';
+import { MongoEventStore, Projector } from '@yiwang/kernel-mongodb';
 import { testDatabase } from '@yiwang/testing';
 import { closedEvent, filed, location, received, REPORT_ID } from '../../domain/report/report-fixtures';
 import { reportStreamId } from '../../domain';

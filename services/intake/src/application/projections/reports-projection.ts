@@ -1,4 +1,4 @@
-import { type LoggedEvent, type Projection, type ReadModels, type RecordedEvent } from '@yiwang/kernel';
+import type { LoggedEvent, Projection, ReadModels, RecordedEvent } from '@yiwang/kernel-core';
 import { type CellRef, type Channel, type LatLon, type ReportEvent, type ReportStatus } from '../../domain';
 import { reportEventMapping } from '../report-mapping';
 

@@ -1,4 +1,4 @@
-import { assertNever, type Decider, type DomainEvent } from '@yiwang/kernel';
+import { assertNever, type Decider, type DomainEvent } from '@yiwang/kernel-core';
 import { type Actor, type Instant, Instant as instant, IntakeRoles, requireRole, text } from '../shared/values';
 import { type Category, type MajorClass, parseCategoryTable } from './category';
 

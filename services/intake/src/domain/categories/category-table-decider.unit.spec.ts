@@ -1,4 +1,4 @@
-import { deciderSpec, fold, ForbiddenError, ValidationError } from '@yiwang/kernel';
+import { deciderSpec, fold, ForbiddenError, ValidationError } from '@yiwang/kernel-core';
 import { categoryTableDecider, type CategoryTableEvent, type ReviseCategoryTable } from './category-table-decider';
 import { type Category } from './category';
 import shipped from '../../../data/categories.json';

@@ -1,4 +1,4 @@
-import { ValidationError } from '@yiwang/kernel';
+import { ValidationError } from '@yiwang/kernel-core';
 import { violation } from '../shared/values';
 import shipped from '../../../data/categories.json';
 

@@ -1,4 +1,4 @@
-import { ValidationError } from '@yiwang/kernel';
+import { ValidationError } from '@yiwang/kernel-core';
 import { CategoryCode, categoryCode, lookupCategory, majorClassOf, parseCategoryTable, shippedCategoryTable } from './category';
 import shipped from '../../../data/categories.json';
 

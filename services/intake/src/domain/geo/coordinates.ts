@@ -1,4 +1,4 @@
-import { ValidationError } from '@yiwang/kernel';
+import { ValidationError } from '@yiwang/kernel-core';
 
 /**
  * Coordinates. Everything stored is WGS84 (GPS, what Open311 and the grid use). Chinese map apps

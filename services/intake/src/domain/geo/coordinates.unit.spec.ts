@@ -1,4 +1,4 @@
-import { ValidationError } from '@yiwang/kernel';
+import { ValidationError } from '@yiwang/kernel-core';
 import { gcj02ToWgs84, haversineMeters, outsideChina, toWgs84, validateLatLon, wgs84ToGcj02 } from './coordinates';
 
 // Published reference pairs (wgs lat, wgs lon, gcj lat, gcj lon), as used by the eviltransform ports.

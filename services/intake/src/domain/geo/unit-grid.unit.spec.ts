@@ -1,4 +1,4 @@
-import { ValidationError } from '@yiwang/kernel';
+import { ValidationError } from '@yiwang/kernel-core';
 import { haversineMeters } from './coordinates';
 import { cellCentre, cellRef, parseUnitGrid, shippedUnitGrid, type GeoJsonPolygon } from './unit-grid';
 import shipped from '../../../data/grid.json';

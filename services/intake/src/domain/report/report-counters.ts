@@ -1,4 +1,4 @@
-import { assertNever } from '@yiwang/kernel';
+import { assertNever } from '@yiwang/kernel-core';
 import { type ReportEvent } from './report-events';
 
 /**

@@ -1,4 +1,4 @@
-import { assertNever, IllegalStateError, NotFoundError, type Decider } from '@yiwang/kernel';
+import { assertNever, IllegalStateError, NotFoundError, type Decider } from '@yiwang/kernel-core';
 import { Instant, IntakeRoles, ReportId, oneOf, requireRole, text, violation } from '../shared/values';
 import { type ReportCommand } from './report-commands';
 import { REJECTION_REASONS, type ReportEvent } from './report-events';

@@ -1,4 +1,4 @@
-import { deciderSpec, fold, ForbiddenError, IllegalStateError, NotFoundError, ValidationError } from '@yiwang/kernel';
+import { deciderSpec, fold, ForbiddenError, IllegalStateError, NotFoundError, ValidationError } from '@yiwang/kernel-core';
 import { reportDecider } from './report-decide';
 import { type ReportCommand } from './report-commands';
 import { type ReportStatus } from './report-state';

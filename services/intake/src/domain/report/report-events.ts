@@ -1,4 +1,4 @@
-import { type DomainEvent } from '@yiwang/kernel';
+import type { DomainEvent } from '@yiwang/kernel-core';
 import { type Category } from '../categories/category';
 import { type CellRef } from '../geo/unit-grid';
 import { type LatLon } from '../geo/coordinates';

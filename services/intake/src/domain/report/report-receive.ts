@@ -1,4 +1,4 @@
-import { IllegalStateError } from '@yiwang/kernel';
+import { IllegalStateError } from '@yiwang/kernel-core';
 import { CategoryCode, URGENCIES, UNIT_TYPES } from '../categories/category';
 import { validateLatLon } from '../geo/coordinates';
 import { type CellRef } from '../geo/unit-grid';

@@ -1,4 +1,4 @@
-import { assertNever } from '@yiwang/kernel';
+import { assertNever } from '@yiwang/kernel-core';
 import { type CellRef } from '../geo/unit-grid';
 import { type LatLon } from '../geo/coordinates';
 import { type Instant, type ReportId } from '../shared/values';

@@ -1,4 +1,4 @@
-import { ForbiddenError, ValidationError } from '@yiwang/kernel';
+import { ForbiddenError, ValidationError } from '@yiwang/kernel-core';
 
 /**
  * Value types of the intake domain, each branded and built by a validating factory of the same

@@ -1,5 +1,5 @@
 import { type ServerWritableStream } from '@grpc/grpc-js';
-import { NotFoundError, Wakeup, type EventStore } from '@yiwang/kernel';
+import { NotFoundError, Wakeup, type EventStore } from '@yiwang/kernel-core';
 import { unary, type GrpcServiceRegistration } from '@yiwang/platform';
 import { CaseLinkServiceService, type CaseLinkServiceServer, type SubscribeCaseUpdatesRequest, type SubscribeCaseUpdatesResponse } from '@yiwang/proto/yiwang/opscenter/v1/case_link_service';
 import { type CategoryCodeTable } from '../../domain';

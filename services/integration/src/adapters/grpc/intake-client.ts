@@ -1,5 +1,5 @@
 import { status, type ServiceError } from '@grpc/grpc-js';
-import { UnavailableError, ValidationError } from '@yiwang/kernel';
+import { UnavailableError, ValidationError } from '@yiwang/kernel-core';
 import { callUnary, createGrpcClient, signToken, violationsOf, type Principal } from '@yiwang/platform';
 import { Crs, IntakeServiceClient, ReportStatus } from '@yiwang/proto/yiwang/intake/v1/intake_service';
 import { type WorkOrder } from '../../domain';

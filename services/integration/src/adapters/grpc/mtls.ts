@@ -1,6 +1,6 @@
 import { type PeerCertificate } from 'node:tls';
 import { credentials, ServerCredentials, type ChannelCredentials } from '@grpc/grpc-js';
-import { ForbiddenError, UnauthenticatedError } from '@yiwang/kernel';
+import { ForbiddenError, UnauthenticatedError } from '@yiwang/kernel-core';
 
 /** What grpc-js's `getAuthContext()` returns (not exported by its index). */
 interface AuthContext {

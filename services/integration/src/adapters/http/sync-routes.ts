@@ -1,4 +1,4 @@
-import { NotFoundError } from '@yiwang/kernel';
+import { NotFoundError } from '@yiwang/kernel-core';
 import { principalOf, requireRole, type HttpApp } from '@yiwang/platform';
 import { type CentrePusher } from '../../application/centre-pusher';
 import { type Reconciler } from '../../application/reconciler';

@@ -1,4 +1,4 @@
-import { assertNever, IllegalStateError, type Decider } from '@yiwang/kernel';
+import { assertNever, IllegalStateError, type Decider } from '@yiwang/kernel-core';
 import { applyCaseChange, type CaseChange, type CaseView, type CentreState } from '../case-view/case-view';
 import { SYNC_EVENT_TYPES, type CaseLink, type CaseUpdate, type SyncEvent } from './sync-events';
 

@@ -1,4 +1,4 @@
-import { deciderSpec, IllegalStateError } from '@yiwang/kernel';
+import { deciderSpec, IllegalStateError } from '@yiwang/kernel-core';
 import { syncDecider, type SyncCommand } from './sync-decider';
 import { SYNC_EVENT_TYPES, type CaseUpdate, type SyncEvent } from './sync-events';
 

@@ -1,4 +1,4 @@
-import { type DomainEvent } from '@yiwang/kernel';
+import type { DomainEvent } from '@yiwang/kernel-core';
 import { type CentreState } from '../case-view/case-view';
 
 /**

@@ -1,4 +1,4 @@
-import { ValidationError } from '@yiwang/kernel';
+import { ValidationError } from '@yiwang/kernel-core';
 import { type CategoryCodeTable } from './category-code-table';
 
 export const WORK_ORDER_SOURCES = ['hotline_12345', 'city_app', 'leader_mailbox', 'centre_patrol', 'other_department'] as const;

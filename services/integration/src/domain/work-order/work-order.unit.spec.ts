@@ -1,4 +1,4 @@
-import { ValidationError } from '@yiwang/kernel';
+import { ValidationError } from '@yiwang/kernel-core';
 import { shippedCodeTable, CategoryCodeTable } from './category-code-table';
 import { validateWorkOrder, type WorkOrderInput } from './work-order';
 

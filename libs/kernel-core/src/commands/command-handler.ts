@@ -1,0 +1,126 @@
+import type { Decider } from '../decider/decider';
+import type { EventMetadata, RecordedEvent } from '../events/envelope';
+import type { EventStore } from '../store/event-store';
+import { ConcurrencyError } from '../errors/domain-errors';
+import type { SnapshotStore } from '../ports/snapshots';
+
+/** The decider's view of events: what the store gives back is mapped to these before `evolve`. */
+export interface EventMapping<Event> {
+  /** Turns a stored event into the decider's event, or null for types it does not know (skipped). */
+  readonly fromRecorded: (event: RecordedEvent) => Event | null;
+  /** Turns a decided event into the store's {type, data}. */
+  readonly toNew: (event: Event) => { readonly type: string; readonly data: unknown };
+}
+
+export interface CommandHandlerOptions<State> {
+  /** Retries after a lost race (someone appended between our load and our append). */
+  readonly maxRetries?: number;
+  readonly snapshots?: { readonly store: SnapshotStore; readonly every: number; readonly schema: number };
+  /** Called with the new state after a successful append (inline projections, read-your-writes). */
+  readonly afterAppend?: (streamId: string, state: State, events: readonly RecordedEvent[]) => Promise<void>;
+  readonly _stateType?: State;
+}
+
+export interface HandleOptions {
+  /** Idempotency key: a retried command with the same key returns the first result, appends nothing. */
+  readonly commandId?: string;
+  readonly metadata?: Omit<EventMetadata, 'commandId'>;
+  /** Reject unless the stream is at this version (a client's optimistic check). */
+  readonly expectedVersion?: number;
+}
+
+export interface HandleResult<State> {
+  readonly streamId: string;
+  readonly version: number;
+  readonly state: State;
+  readonly events: readonly RecordedEvent[];
+  /** True when the command had been handled before and this is its first result again. */
+  readonly replayed: boolean;
+}
+
+/**
+ * load (snapshot + events) → pure decide → append, with a bounded retry on concurrency conflicts.
+ * The only place where a decider meets the store; services wire one per aggregate.
+ */
+export class CommandHandler<Command, Event, State> {
+  private readonly maxRetries: number;
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly decider: Decider<Command, Event, State>,
+    private readonly mapping: EventMapping<Event>,
+    private readonly options: CommandHandlerOptions<State> = {},
+  ) {
+    this.maxRetries = options.maxRetries ?? 5;
+  }
+
+  /** The aggregate's current state and version (version 0: the stream does not exist). */
+  async load(streamId: string): Promise<{ state: State; version: number }> {
+    const { state, version } = await this.loadWithEvents(streamId);
+    return { state, version };
+  }
+
+  private async loadWithEvents(streamId: string): Promise<{ state: State; version: number; events: readonly RecordedEvent[] }> {
+    const snap = this.options.snapshots ? await this.options.snapshots.store.load<State>(streamId, this.options.snapshots.schema) : null;
+    const { version, events } = await this.store.readStream(streamId, { fromVersion: (snap?.version ?? 0) + 1, fromIsCommitBoundary: snap !== null });
+    let state = snap?.state ?? this.decider.initialState();
+    for (const e of events) {
+      const mapped = this.mapping.fromRecorded(e);
+      if (mapped !== null) state = this.decider.evolve(state, mapped);
+    }
+    return { state, version: Math.max(version, snap?.version ?? 0), events };
+  }
+
+  async handle(streamId: string, command: Command, options: HandleOptions = {}): Promise<HandleResult<State>> {
+    if (options.commandId) {
+      const earlier = await this.previousResult(streamId, options.commandId);
+      if (earlier) return earlier;
+    }
+    for (let attempt = 0; ; attempt++) {
+      const { state, version, events: recent } = await this.loadWithEvents(streamId);
+      if (options.commandId) {
+        // The command's record is written just after its commit; a racing retry may see the events first.
+        const mine = recent.filter((e) => e.commandId === options.commandId);
+        if (mine.length > 0) return { streamId, version: mine[mine.length - 1]!.streamVersion, state, events: mine, replayed: true };
+      }
+      if (options.expectedVersion !== undefined && options.expectedVersion !== version) {
+        throw new ConcurrencyError(streamId, String(options.expectedVersion), version);
+      }
+      const decided = this.decider.decide(command, state);
+      if (decided.length === 0) return { streamId, version, state, events: [], replayed: false };
+      const metadata: EventMetadata = { ...options.metadata, ...(options.commandId ? { commandId: options.commandId } : {}) };
+      try {
+        const result = await this.store.append(
+          streamId,
+          version === 0 ? 'no_stream' : version,
+          decided.map((e) => ({ ...this.mapping.toNew(e), metadata })),
+        );
+        const newState = decided.reduce(this.decider.evolve, state);
+        await this.maybeSnapshot(streamId, version, result.nextExpectedVersion, newState);
+        await this.options.afterAppend?.(streamId, newState, result.events);
+        return { streamId, version: result.nextExpectedVersion, state: newState, events: result.events, replayed: false };
+      } catch (e) {
+        if (!(e instanceof ConcurrencyError)) throw e;
+        // The winner of the race may have been this very command, resent by an impatient client.
+        if (options.commandId) {
+          const earlier = await this.previousResult(streamId, options.commandId);
+          if (earlier) return earlier;
+        }
+        if (options.expectedVersion !== undefined || attempt >= this.maxRetries) throw e;
+      }
+    }
+  }
+
+  private async previousResult(streamId: string, commandId: string): Promise<HandleResult<State> | null> {
+    const events = await this.store.findByCommandId(streamId, commandId);
+    if (events.length === 0) return null;
+    const { state } = await this.load(streamId);
+    return { streamId, version: events[events.length - 1]!.streamVersion, state, events, replayed: true };
+  }
+
+  private async maybeSnapshot(streamId: string, before: number, after: number, state: State): Promise<void> {
+    const s = this.options.snapshots;
+    if (!s || Math.floor(after / s.every) === Math.floor(before / s.every)) return;
+    await s.store.save(streamId, s.schema, after, state).catch(() => undefined); // a cache: never fail the command for it
+  }
+}

@@ -1,0 +1,11 @@
+import type { LoggedEvent } from '../events/envelope';
+
+/**
+ * A consumer group's memory of the events it already handled: Kafka delivers at least once, the
+ * inbox turns every repeat into a skip.
+ */
+export interface Inbox {
+  has(group: string, eventId: string): Promise<boolean>;
+  /** Records the event as handled; false when it already was (a concurrent duplicate got there first). */
+  record(group: string, event: LoggedEvent, handledAt?: Date): Promise<boolean>;
+}

@@ -1,0 +1,5 @@
+export * from './lease';
+export * from './inbox';
+export * from './relay-checkpoints';
+export * from './snapshots';
+export * from './read-models';

@@ -1,0 +1,20 @@
+/**
+ * A named, expiring claim so that exactly one replica runs a singleton job (sequencer, relay,
+ * projector, deadline scan, reconciliation). Terms increase on every take-over, so a writer can be
+ * fenced by the term it holds.
+ */
+export interface Lease {
+  readonly name: string;
+  readonly owner: string;
+  /** Takes or renews the lease; true when this owner holds it afterwards. */
+  tryAcquire(): Promise<boolean>;
+  /** Ends our term early so a stand-by takes over without waiting for the expiry. */
+  release(): Promise<void>;
+  /** The term this process holds, for fencing writes (null when not holding). */
+  readonly term: number | null;
+  /** Time to live of one claim or renewal, in ms. */
+  readonly ttl: number;
+}
+
+/** Makes leases in one storage; adapters (relay, projector) take one so they stay storage-agnostic. */
+export type LeaseFactory = (name: string, owner: string, options?: { readonly ttlMs?: number }) => Lease;

@@ -1,0 +1,153 @@
+import type { Collection, Db } from 'mongodb';
+import { lazyInstruments } from '@yiwang/kernel-core/telemetry';
+import { type EventStore, type RecordedEvent, LeasedWorker, uuidv7 } from '@yiwang/kernel-core';
+import { MongoLease } from '../leases/mongo-lease';
+import type { Projection } from '@yiwang/kernel-core';
+import { MongoReadModels } from './read-model';
+
+interface ProjectionStateDoc {
+  _id: string;
+  generation: number;
+  position: number;
+  rebuiltAt?: Date;
+}
+
+export interface ProjectorOptions {
+  readonly batchSize?: number;
+  readonly pollIntervalMs?: number;
+  readonly leaseTtlMs?: number;
+  readonly owner?: string;
+}
+
+const instruments = lazyInstruments((meter) => ({
+  applied: meter.createCounter('yiwang.projection.applied', { description: 'events applied by projections' }),
+}));
+
+/**
+ * Keeps one projection's read models up to date from the ordered log, with a checkpoint, and can
+ * rebuild them from position 0 into a fresh generation that is swapped in when it has caught up.
+ * One active projector per projection (a lease); readers get models via `models()`.
+ */
+export class Projector {
+  private readonly state: Collection<ProjectionStateDoc>;
+  private readonly lease: MongoLease;
+  private readonly batchSize: number;
+  private readonly pollIntervalMs: number;
+  private readonly worker: LeasedWorker;
+  private running = false;
+  private readonly handles: ReadonlySet<string>;
+
+  constructor(
+    private readonly db: Db,
+    private readonly store: EventStore,
+    readonly projection: Projection,
+    options: ProjectorOptions = {},
+  ) {
+    this.state = db.collection<ProjectionStateDoc>('projection_state');
+    this.batchSize = options.batchSize ?? 500;
+    this.pollIntervalMs = options.pollIntervalMs ?? 100;
+    this.lease = new MongoLease(db, `projection:${projection.name}`, options.owner ?? `projector-${uuidv7()}`, { ttlMs: options.leaseTtlMs ?? 5000 });
+    this.handles = new Set(projection.handles);
+    this.worker = new LeasedWorker({ lease: this.lease, pollIntervalMs: this.pollIntervalMs, step: async () => (await this.catchUp()) > 0 });
+  }
+
+  /** The read models as they are now (current generation). */
+  async models(): Promise<MongoReadModels> {
+    const s = await this.current();
+    return new MongoReadModels(this.db, this.projection.name, s.generation);
+  }
+
+  async checkpoint(): Promise<number> {
+    return (await this.current()).position;
+  }
+
+  /** Applies events after the checkpoint until the log is exhausted; returns how many were applied. */
+  async catchUp(): Promise<number> {
+    let applied = 0;
+    for (;;) {
+      const s = await this.current();
+      const n = await this.applyBatch(s.generation, s.position, async (position) => {
+        await this.state.updateOne({ _id: this.projection.name, generation: s.generation }, { $set: { position } });
+      });
+      if (n.read === 0) return applied;
+      applied += n.applied;
+    }
+  }
+
+  /** Applies events inline, right after a command appended them (read-your-writes). */
+  async applyInline(events: readonly RecordedEvent[]): Promise<void> {
+    const s = await this.current();
+    const models = new MongoReadModels(this.db, this.projection.name, s.generation);
+    for (const e of events) if (this.handles.has(e.type)) await this.projection.apply(e, models);
+  }
+
+  /**
+   * Replays the whole log into generation g+1 while readers keep using g, then switches.
+   * Runs with the live loop paused so no event is applied to the old generation after the switch.
+   */
+  async rebuild(): Promise<{ generation: number; position: number; applied: number }> {
+    const wasRunning = this.running;
+    if (wasRunning) await this.stop();
+    this.running = false;
+    const before = await this.current();
+    const generation = before.generation + 1;
+    for (const name of await this.collectionsOf(generation)) await this.db.collection(name).drop().catch(() => undefined);
+    let position = 0;
+    let applied = 0;
+    for (;;) {
+      const n = await this.applyBatch(generation, position, async (p) => {
+        position = p;
+      });
+      applied += n.applied;
+      if (n.read === 0) break;
+    }
+    await this.state.updateOne({ _id: this.projection.name }, { $set: { generation, position, rebuiltAt: new Date() } });
+    for (const name of await this.collectionsOf(before.generation)) await this.db.collection(name).drop().catch(() => undefined);
+    if (wasRunning) this.start();
+    return { generation, position, applied };
+  }
+
+  start(): void {
+    this.running = true;
+    this.worker.start();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    await this.worker.stop();
+  }
+
+  wake(): void {
+    this.worker.wake();
+  }
+
+  private async applyBatch(generation: number, after: number, save: (position: number) => Promise<void>): Promise<{ read: number; applied: number }> {
+    const events = await this.store.readAll({ after, limit: this.batchSize });
+    if (events.length === 0) return { read: 0, applied: 0 };
+    const models = new MongoReadModels(this.db, this.projection.name, generation);
+    const handled = events.filter((e) => this.handles.has(e.type));
+    if (this.projection.applyBatch) {
+      if (handled.length > 0) await this.projection.applyBatch(handled, models);
+    } else {
+      for (const e of handled) await this.projection.apply(e, models);
+    }
+    const applied = handled.length;
+    await save(events[events.length - 1]!.position);
+    instruments().applied.add(applied, { projection: this.projection.name });
+    return { read: events.length, applied };
+  }
+
+  private async current(): Promise<ProjectionStateDoc> {
+    const s = await this.state.findOne({ _id: this.projection.name });
+    if (s) return s;
+    await this.state.insertOne({ _id: this.projection.name, generation: 1, position: 0 }).catch(() => undefined);
+    return (await this.state.findOne({ _id: this.projection.name }))!;
+  }
+
+  private async collectionsOf(generation: number): Promise<string[]> {
+    const prefix = `rm_${this.projection.name}_`;
+    const suffix = `_g${generation}`;
+    const all = await this.db.listCollections({}, { nameOnly: true }).toArray();
+    return all.map((c) => c.name).filter((n) => n.startsWith(prefix) && n.endsWith(suffix));
+  }
+}
