@@ -3,7 +3,7 @@
 // GetIndicators, GetRanking and the HTTP read API, with the formula of data/indicators.json.
 import { type GetIndicatorsResponse, type GetRankingResponse } from '@yiwang/proto/yiwang/dispatch/v1/dispatch_service';
 import { signToken } from '@yiwang/platform';
-import { TestClock } from './application/clock';
+import { TestClock } from '@yiwang/kernel-core';
 import { startDispatchService, type DispatchService } from './service';
 import { call, client, people, publishReportStream, SECRET, testEnvironment, until } from './dispatch.test-helpers';
 

@@ -2,7 +2,7 @@
 // case on Kafka; the loop over gRPC with signed tokens; return and re-dispatch; refusals.
 import { status } from '@grpc/grpc-js';
 import { type DispatchServiceClient, type CaseCommandResponse, type GetCaseResponse, type GetIndicatorsResponse, type ListCasesResponse, type GetRankingResponse, VerificationOutcome } from '@yiwang/proto/yiwang/dispatch/v1/dispatch_service';
-import { TestClock } from './application/clock';
+import { TestClock } from '@yiwang/kernel-core';
 import { caseIdForReport } from './application/case-ids';
 import { startDispatchService, type DispatchService } from './service';
 import { signToken } from '@yiwang/platform';

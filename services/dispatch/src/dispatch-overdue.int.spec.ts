@@ -1,7 +1,7 @@
 // Durable deadlines: a case whose deadline passes while the service is down is marked overdue and
 // supervised after the restart, from the deadline read model alone (no in-memory timer).
 import { type CaseCommandResponse, type GetCaseResponse, type ListCasesResponse } from '@yiwang/proto/yiwang/dispatch/v1/dispatch_service';
-import { TestClock } from './application/clock';
+import { TestClock } from '@yiwang/kernel-core';
 import { caseIdForReport } from './application/case-ids';
 import { startDispatchService, type DispatchService } from './service';
 import { call, client, people, publishFiledReport, testEnvironment, until } from './dispatch.test-helpers';

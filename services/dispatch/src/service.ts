@@ -13,7 +13,7 @@ import {
   type Telemetry,
 } from '@yiwang/platform';
 import { businessCalendar, INTAKE_REPORT_EVENT_TYPES, shippedIndicatorConfig, shippedResponsibilityMatrix } from './domain';
-import { systemClock, type Clock } from './application/clock';
+import { systemClock, type Clock } from '@yiwang/kernel-core';
 import { CaseService } from './application/case-service';
 import { filedReportHandler, REPORT_FILED } from './application/filed-report-router';
 import { DeadlineScheduler } from './application/deadline-scheduler';

@@ -17,7 +17,7 @@ import {
   type Telemetry,
 } from '@yiwang/platform';
 import { shippedCodeTable, type CaseUpdate } from './domain';
-import { systemClock, type Clock } from './application/ports';
+import { systemClock, type Clock } from '@yiwang/kernel-core';
 import { Subscriptions, SyncService } from './application/sync-service';
 import { WorkOrderService } from './application/work-order-service';
 import { CentrePusher } from './application/centre-pusher';

@@ -14,7 +14,7 @@ import {
   type Instant,
   type ResponsibilityMatrix,
 } from '../domain';
-import { type Clock } from './clock';
+import { type Clock } from '@yiwang/kernel-core';
 
 export type CaseHandler = CommandHandler<CaseCommand, CaseEvent, CaseState>;
 

@@ -1,4 +1,5 @@
-import { IllegalStateError, LeasedWorker, NotFoundError, uuidv7, type ReadModels } from '@yiwang/kernel-core';
+import { IllegalStateError, NotFoundError, uuidv7, type ReadModels } from '@yiwang/kernel-core';
+import { DeadlineScan, type DueOutcome } from '@yiwang/working-time';
 import { MongoLease } from '@yiwang/kernel-mongodb';
 import type { Db } from 'mongodb';
 import { type Actor } from '../domain';
@@ -29,58 +30,53 @@ export interface DeadlineSchedulerOptions {
  * supervision by a command id derived from case and deadline.
  */
 export class DeadlineScheduler {
-  private readonly worker: LeasedWorker;
+  private readonly scan: DeadlineScan<DeadlineDoc>;
 
   constructor(private readonly options: DeadlineSchedulerOptions) {
-    const lease = new MongoLease(options.db, 'dispatch:deadline-scheduler', `deadlines-${uuidv7()}`, { ttlMs: options.leaseTtlMs ?? 10_000 });
-    // A scan that acted still waits for the next interval: deadlines are minutes apart, not milliseconds.
-    this.worker = new LeasedWorker({
-      lease,
-      pollIntervalMs: options.intervalMs ?? 5_000,
-      step: async () => {
-        await this.scanOnce();
-        return false;
-      },
+    const { cases } = options;
+    this.scan = new DeadlineScan<DeadlineDoc>({
+      lease: new MongoLease(options.db, 'dispatch:deadline-scheduler', `deadlines-${uuidv7()}`, { ttlMs: options.leaseTtlMs ?? 10_000 }),
+      clock: cases.clock,
+      intervalMs: options.intervalMs ?? 5_000,
+      due: async (nowMs) => (await this.options.models()).model<DeadlineDoc>(MODELS.deadlines).find({ dueMs: { $lte: nowMs } }),
+      act: (d) => this.act(d),
       onError: (e) => this.options.onError?.(e),
     });
   }
 
   start(): void {
-    this.worker.start();
+    this.scan.start();
   }
 
   async stop(): Promise<void> {
-    await this.worker.stop();
+    await this.scan.stop();
   }
 
   wake(): void {
-    this.worker.wake();
+    this.scan.wake();
   }
 
   /** One scan: every case past its deadline gets its overdue mark and supervision. Returns how many were acted on. */
-  async scanOnce(): Promise<number> {
+  scanOnce(): Promise<number> {
+    return this.scan.scanOnce();
+  }
+
+  private async act(d: DeadlineDoc): Promise<DueOutcome> {
+    if (d.markedFor === d.deadline && d.supervisedFor === d.deadline) return 'skipped';
     const { cases } = this.options;
-    const nowMs = cases.clock.now().getTime();
-    const models = await this.options.models();
-    const due = await models.model<DeadlineDoc>(MODELS.deadlines).find({ dueMs: { $lte: nowMs } });
-    let acted = 0;
-    for (const d of due) {
-      if (d.markedFor === d.deadline && d.supervisedFor === d.deadline) continue;
-      try {
-        const options = { actor: DEADLINE_ACTOR, correlationId: `overdue:${d.caseId}:${d.deadline}` };
-        await cases.execute(d.caseId, ({ at }) => ({ type: 'MarkOverdue', actor: DEADLINE_ACTOR, data: { at } }), options);
-        await cases.execute(
-          d.caseId,
-          ({ at }) => ({ type: 'Supervise', actor: DEADLINE_ACTOR, data: { note: `超期督办: 处置时限 ${d.deadline} 已过`, at } }),
-          { ...options, commandId: `overdue-supervise:${d.caseId}:${d.deadline}` },
-        );
-        acted++;
-      } catch (e) {
-        // The case moved on since the read model saw it (handled, extended, returned): nothing to do.
-        if (e instanceof IllegalStateError || e instanceof NotFoundError) continue;
-        this.options.onError?.(e);
-      }
+    try {
+      const options = { actor: DEADLINE_ACTOR, correlationId: `overdue:${d.caseId}:${d.deadline}` };
+      await cases.execute(d.caseId, ({ at }) => ({ type: 'MarkOverdue', actor: DEADLINE_ACTOR, data: { at } }), options);
+      await cases.execute(
+        d.caseId,
+        ({ at }) => ({ type: 'Supervise', actor: DEADLINE_ACTOR, data: { note: `超期督办: 处置时限 ${d.deadline} 已过`, at } }),
+        { ...options, commandId: `overdue-supervise:${d.caseId}:${d.deadline}` },
+      );
+      return 'acted';
+    } catch (e) {
+      // The case moved on since the read model saw it (handled, extended, returned): nothing to do.
+      if (e instanceof IllegalStateError || e instanceof NotFoundError) return 'skipped';
+      throw e;
     }
-    return acted;
   }
 }

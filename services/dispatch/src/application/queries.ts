@@ -15,7 +15,7 @@ import {
   type RankingTable,
   type ResponsibilityMatrix,
 } from '../domain';
-import { type Clock } from './clock';
+import { type Clock } from '@yiwang/kernel-core';
 import { caseEventMapping } from './case-service';
 import { MODELS, type BucketDoc } from './projections/case-lists';
 import { CENTRE, shanghaiMonth, summarize, type CaseSummary } from './projections/case-summary';

@@ -4,7 +4,8 @@ import { MongoRelayCheckpoints } from '@yiwang/kernel-mongodb';
 import { backoffDelay, type RetryPolicy } from '@yiwang/kernel-kafka';
 import { MongoLease } from '@yiwang/kernel-mongodb';
 import { CircuitBreaker, OUTBOUND_TYPES, type BreakerPolicy, type BreakerState, type CaseUpdate } from '../domain';
-import { type Clock, type CentreLink } from './ports';
+import type { Clock } from '@yiwang/kernel-core';
+import type { CentreLink } from './ports';
 import { type SyncService } from './sync-service';
 import { countPushed, countPushFailure, observeSync } from './sync-metrics';
 

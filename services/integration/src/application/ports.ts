@@ -23,9 +23,3 @@ export interface CentreLink {
   /** One page of the centre's case states. */
   listCaseStates(request: { updatedSince: Date | null; pageSize: number; pageToken: string }): Promise<{ cases: readonly CentreCaseState[]; nextPageToken: string }>;
 }
-
-export interface Clock {
-  now(): Date;
-}
-
-export const systemClock: Clock = { now: () => new Date() };

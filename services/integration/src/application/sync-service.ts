@@ -1,7 +1,7 @@
 import { CommandHandler, uuidv7, type Actor, type EventStore, type LoggedEvent, type RecordedEvent } from '@yiwang/kernel-core';
 import type { MongoSnapshotStore } from '@yiwang/kernel-mongodb';
 import { SYNC_EVENT_TYPES, syncDecider, syncStreamId, type CaseLink, type CentreState, type SyncCommand, type SyncEvent, type SyncState } from '../domain';
-import { type Clock } from './ports';
+import type { Clock } from '@yiwang/kernel-core';
 
 const SYNC_TYPES = new Set<string>(Object.values(SYNC_EVENT_TYPES));
 const ACTOR: Actor = { subject: 'integration', department: 'system.integration', roles: ['system'] };

@@ -1,7 +1,8 @@
 import { caseIdForReport } from '@yiwang/contracts';
 import { IllegalStateError } from '@yiwang/kernel-core';
 import { validateWorkOrder, type CategoryCodeTable, type WorkOrderInput } from '../domain';
-import { type Clock, type IntakeWorkOrders } from './ports';
+import type { Clock } from '@yiwang/kernel-core';
+import type { IntakeWorkOrders } from './ports';
 import { type SyncService } from './sync-service';
 
 export interface AcceptedWorkOrder {

@@ -4,7 +4,7 @@ import type { ReadModels } from '@yiwang/kernel-core';
 import { MongoEventStore, Projector, MongoReadModels } from '@yiwang/kernel-mongodb';
 import { testDatabase } from '@yiwang/testing';
 import { businessCalendar, shippedResponsibilityMatrix, type Actor } from '../../domain';
-import { TestClock } from '../clock';
+import { TestClock } from '@yiwang/kernel-core';
 import { CaseService } from '../case-service';
 import { filedReportHandler } from '../filed-report-router';
 import { caseListsProjection, MODELS, type BucketDoc } from './case-lists';

@@ -1,7 +1,7 @@
 import { ValidationError } from '@yiwang/kernel-core';
 import { dayOfIsoDate, isoDateOf } from './shanghai-time';
-import year2025 from '../../../data/calendar/2025.json';
-import year2026 from '../../../data/calendar/2026.json';
+import year2025 from '../../data/calendar/2025.json';
+import year2026 from '../../data/calendar/2026.json';
 
 /**
  * A year of the official holiday schedule (放假安排) as published by the State Council each

@@ -1,0 +1,72 @@
+import { LeasedWorker, type Clock, type Lease } from '@yiwang/kernel-core';
+
+/** One running deadline as a read model keeps it: what it is for and when it falls due. */
+export interface DueItem {
+  readonly dueMs: number;
+}
+
+/** What a scan did with one due item; `skipped` when it had already been acted on or moved on. */
+export type DueOutcome = 'acted' | 'skipped';
+
+export interface DeadlineScanOptions<D extends DueItem> {
+  /** The singleton claim: one replica scans. */
+  readonly lease: Lease;
+  readonly clock: Clock;
+  /** The running deadlines due at or before `nowMs` (a read model, never a replay). */
+  readonly due: (nowMs: number) => Promise<readonly D[]>;
+  /** Acts on one due item. Must be idempotent (a command id derived from subject and deadline). */
+  readonly act: (item: D, nowMs: number) => Promise<DueOutcome>;
+  /** Deadlines are minutes apart: a scan every few seconds is plenty. */
+  readonly intervalMs?: number;
+  readonly onError?: (error: unknown, item?: D) => void;
+}
+
+/**
+ * Durable deadlines, written once for every service with limits (dispatch's 处置时限, enforcement's
+ * statutory periods, parking's notices, heating's measuring window): the deadlines live in a read
+ * model, and whichever replica holds the lease scans it on the service's clock. Nothing is kept
+ * only in memory, so a restart, a second replica or a clock that jumped still finds every missed
+ * deadline. An item whose action fails is reported and retried on the next scan.
+ */
+export class DeadlineScan<D extends DueItem> {
+  private readonly worker: LeasedWorker;
+
+  constructor(private readonly options: DeadlineScanOptions<D>) {
+    this.worker = new LeasedWorker({
+      lease: options.lease,
+      pollIntervalMs: options.intervalMs ?? 5_000,
+      step: async () => {
+        await this.scanOnce();
+        return false; // a scan that acted still waits for the next interval
+      },
+      onError: (e) => options.onError?.(e),
+    });
+  }
+
+  start(): void {
+    this.worker.start();
+  }
+
+  async stop(): Promise<void> {
+    await this.worker.stop();
+  }
+
+  /** Cuts the wait short, e.g. after the clock was moved. */
+  wake(): void {
+    this.worker.wake();
+  }
+
+  /** One scan; returns how many items were acted on. */
+  async scanOnce(): Promise<number> {
+    const nowMs = this.options.clock.now().getTime();
+    let acted = 0;
+    for (const item of await this.options.due(nowMs)) {
+      try {
+        if ((await this.options.act(item, nowMs)) === 'acted') acted++;
+      } catch (e) {
+        this.options.onError?.(e, item);
+      }
+    }
+    return acted;
+  }
+}
