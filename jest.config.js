@@ -5,6 +5,8 @@ const swc = ['@swc/jest', { jsc: { parser: { syntax: 'typescript', decorators: f
 const moduleNameMapper = {
   '^@yiwang/proto/(.*)$': '<rootDir>/libs/proto/src/gen/$1',
   '^@yiwang/kernel-core/telemetry$': '<rootDir>/libs/kernel-core/src/telemetry.ts',
+  // Services are entered by their public module (side-effect free), never by main.ts.
+  '^@yiwang/(intake|dispatch|integration|opscenter-simulator|enforcement|parking|heating|sanitation)$': '<rootDir>/services/$1/src/index.ts',
   '^@yiwang/([a-z-]+)$': '<rootDir>/libs/$1/src/index.ts',
 };
 const common = {
