@@ -8,9 +8,9 @@ import { MongoEventStore, scanLog } from '@yiwang/kernel-mongodb';
 import { createGrpcServer, createLogger, createTokenVerifier, signToken } from '@yiwang/platform';
 import { eventLogClient, eventLogGrpcService, readLog, recordToEvent } from '@yiwang/event-log';
 // eslint-disable-next-line no-restricted-imports -- the CLI is an application; its Kafka source is what is measured
-import { kafkaSource } from '../libs/cli/src/sources/kafka-source';
+import { kafkaSource } from '../apps/cli/src/sources/kafka-source';
 // eslint-disable-next-line no-restricted-imports -- as above
-import { type ServiceInfo } from '../libs/cli/src/services';
+import { type ServiceInfo } from '../apps/cli/src/services';
 import type { Servers } from '../infra/local/servers.mjs';
 
 const SECRET = 'bench-replay-secret-at-least-32-characters';
@@ -125,7 +125,7 @@ export async function benchReplay(servers: Servers, scale: number): Promise<stri
     return { name: decode ? 'raw kafkajs consumer + CloudEvents decoding (eachBatch)' : 'raw kafkajs consumer (eachBatch, no decoding)', events: count, seconds: s };
   };
   const viaCli = async (): Promise<Rate> => {
-    const service: ServiceInfo = { name: 'bench', grpcPort: 0, topic, codec: () => codec, redact: (e) => e };
+    const service: ServiceInfo = { name: 'bench', logPort: 0, topic, database: 'bench', codec: () => codec, redact: (e) => e, projections: () => [] };
     let count = 0;
     let t0 = 0n;
     for await (const chunk of kafkaSource({ brokers, topic, service, start: {}, filter: { types: [], streamPrefix: '' }, broker: new KafkajsBroker({ brokers, clientId: 'bench-cli', logLevel: 'nothing' }) }, new AbortController().signal)) {

@@ -1,4 +1,4 @@
-// `npm run bench [-- --scale N] [--only event-store|relay|intake-to-dispatch] [--rates 50,100,200,500]
+// `npm run bench [-- --scale N] [--only event-store|relay|intake-to-dispatch|idle] [--idle-seconds 60] [--rates 50,100,200,500]
 // [--seconds 5]`: provisions servers like the tests do, runs each benchmark, prints markdown with
 // ratios against a baseline measured in the same process (see docs/benchmarks.md).
 import { benchEventStore } from './event-store.bench';
@@ -6,6 +6,7 @@ import { benchOpscenterSync } from './opscenter-sync.bench';
 import { benchIntakeToDispatch } from './intake-to-dispatch.bench';
 import { benchRelay } from './relay.bench';
 import { benchReplay } from './replay.bench';
+import { benchIdle } from './idle.bench';
 
 const arg = (name: string): string | undefined => {
   const i = process.argv.indexOf(`--${name}`);
@@ -28,6 +29,7 @@ async function main(): Promise<void> {
     if (run('opscenter-sync')) console.log(await benchOpscenterSync(servers, { cases: 50 * scale }));
     if (run('intake-to-dispatch')) console.log(await benchIntakeToDispatch(servers, { rates, seconds }));
     if (run('replay')) console.log(await benchReplay(servers, scale));
+    if (run('idle')) console.log(await benchIdle(servers, { seconds: Number(arg('idle-seconds') ?? 60), events: 50 * scale }));
   } finally {
     await servers.stop();
   }
