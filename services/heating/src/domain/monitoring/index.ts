@@ -1,0 +1,2 @@
+export * from './point-track';
+export * from './point-decider';

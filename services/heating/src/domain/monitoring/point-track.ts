@@ -1,0 +1,67 @@
+import { type MonitoringRule } from '../config';
+
+/** One reading of a monitoring point: when (epoch ms) and the temperature in tenths of a degree. */
+export type Reading = Readonly<{ atMs: number; deci: number }>;
+
+/**
+ * What the rule remembers about a point between batches — a few numbers, stored as one small
+ * document per point (measurements are not events; only the findings are).
+ */
+export type PointTrack = Readonly<{
+  lastMs: number | null;
+  belowSinceMs: number | null;
+  lowestDeci: number | null;
+  aboveSinceMs: number | null;
+  findingOpen: boolean;
+}>;
+
+export const newTrack = (): PointTrack => ({ lastMs: null, belowSinceMs: null, lowestDeci: null, aboveSinceMs: null, findingOpen: false });
+
+export type Signal =
+  | Readonly<{ kind: 'raise'; sinceMs: number; atMs: number; lowestDeci: number }>
+  | Readonly<{ kind: 'recover'; sinceMs: number; atMs: number }>;
+
+const HOUR_MS = 3_600_000;
+
+/**
+ * The monitoring rule over a batch, in time order: below the standard for ≥ `belowHours` (in
+ * season) raises one finding; at/above it for ≥ `recoverHours` closes it. A gap longer than
+ * `maxGapMinutes` breaks a run (no finding from readings that did not arrive). Readings not newer
+ * than the last one seen are skipped, so a batch sent twice raises nothing twice.
+ */
+export function trackReadings(
+  track: PointTrack,
+  readings: readonly Reading[],
+  rule: MonitoringRule,
+  standardDeci: number,
+  inSeason: (ms: number) => boolean,
+): { track: PointTrack; signals: Signal[] } {
+  let t = track;
+  const signals: Signal[] = [];
+  for (const r of [...readings].sort((a, b) => a.atMs - b.atMs)) {
+    if (t.lastMs !== null && r.atMs <= t.lastMs) continue;
+    if (t.lastMs !== null && r.atMs - t.lastMs > rule.maxGapMinutes * 60_000) t = { ...t, belowSinceMs: null, lowestDeci: null, aboveSinceMs: null };
+    t = { ...t, lastMs: r.atMs };
+    if (!inSeason(r.atMs)) {
+      t = { ...t, belowSinceMs: null, lowestDeci: null, aboveSinceMs: null };
+      continue;
+    }
+    if (r.deci < standardDeci) {
+      const since = t.belowSinceMs ?? r.atMs;
+      const lowest = Math.min(t.lowestDeci ?? r.deci, r.deci);
+      t = { ...t, belowSinceMs: since, lowestDeci: lowest, aboveSinceMs: null };
+      if (!t.findingOpen && r.atMs - since >= rule.belowHours * HOUR_MS) {
+        signals.push({ kind: 'raise', sinceMs: since, atMs: r.atMs, lowestDeci: lowest });
+        t = { ...t, findingOpen: true };
+      }
+    } else {
+      const since = t.aboveSinceMs ?? r.atMs;
+      t = { ...t, belowSinceMs: null, lowestDeci: null, aboveSinceMs: since };
+      if (t.findingOpen && r.atMs - since >= rule.recoverHours * HOUR_MS) {
+        signals.push({ kind: 'recover', sinceMs: since, atMs: r.atMs });
+        t = { ...t, findingOpen: false };
+      }
+    }
+  }
+  return { track: t, signals };
+}
