@@ -1,0 +1,7 @@
+export * from './events';
+export * from './commands';
+export * from './state';
+export * from './party-and-penalty';
+export * from './deadlines';
+export * from './decider';
+export { hearingRight, legalReviewReasons } from './decide-notice';

@@ -1,0 +1,5 @@
+// The enforcement domain: pure (kernel-core and working-time only).
+export * from './shared/values';
+export * from './shared/actor';
+export * from './policy/policy';
+export * from './case';
