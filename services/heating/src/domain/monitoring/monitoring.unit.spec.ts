@@ -1,0 +1,64 @@
+import { deciderSpec, ForbiddenError, IllegalStateError } from '@yiwang/kernel-core';
+import { newTrack, trackReadings, type Reading } from './point-track';
+import { pointDecider, type PointEvent } from './point-decider';
+import { type Actor } from '../shared/actor';
+
+const RULE = { belowHours: 3, recoverHours: 1, offlineHours: 2, maxGapMinutes: 60 };
+const T0 = Date.parse('2025-12-01T00:00:00+08:00');
+const MIN = 60_000;
+const always = () => true;
+/** Readings every 10 minutes from `startMin`, one per temperature (tenths). */
+const every10 = (startMin: number, decis: readonly number[]): Reading[] => decis.map((deci, i) => ({ atMs: T0 + (startMin + i * 10) * MIN, deci }));
+const repeat = (deci: number, n: number) => Array.from({ length: n }, () => deci);
+
+describe('the monitoring rule (室温监测): below 18 ℃ for ≥ 3 h in season', () => {
+  it('raises one finding after 3 h below — not at 2 h 50', () => {
+    const almost = trackReadings(newTrack(), every10(0, repeat(175, 18)), RULE, 180, always); // 0:00 … 2:50
+    expect(almost.signals).toEqual([]);
+    const raised = trackReadings(almost.track, every10(180, [172]), RULE, 180, always); // 3:00
+    expect(raised.signals).toEqual([{ kind: 'raise', sinceMs: T0, atMs: T0 + 180 * MIN, lowestDeci: 172 }]);
+  });
+  it('18.0 ℃ is not below; one reading at 18.0 breaks the run', () => {
+    expect(trackReadings(newTrack(), every10(0, repeat(180, 30)), RULE, 180, always).signals).toEqual([]);
+    const broken = [...repeat(175, 10), 180, ...repeat(175, 10)];
+    expect(trackReadings(newTrack(), every10(0, broken), RULE, 180, always).signals).toEqual([]);
+  });
+  it('no alarm storm: a point staying cold raises once; back above for 1 h closes it', () => {
+    const cold = trackReadings(newTrack(), every10(0, repeat(170, 60)), RULE, 180, always);
+    expect(cold.signals.map((s) => s.kind)).toEqual(['raise']);
+    const warm = trackReadings(cold.track, every10(600, repeat(185, 7)), RULE, 180, always);
+    expect(warm.signals).toEqual([{ kind: 'recover', sinceMs: T0 + 600 * MIN, atMs: T0 + 660 * MIN }]);
+  });
+  it('a batch sent twice raises nothing twice (readings not newer than the last are skipped)', () => {
+    const batch = every10(0, repeat(170, 19));
+    const first = trackReadings(newTrack(), batch, RULE, 180, always);
+    expect(first.signals).toHaveLength(1);
+    expect(trackReadings(first.track, batch, RULE, 180, always)).toEqual({ track: first.track, signals: [] });
+  });
+  it('a gap longer than an hour breaks the run; out of season nothing is raised', () => {
+    const gapped = [...every10(0, repeat(170, 10)), ...every10(200, repeat(170, 10))];
+    expect(trackReadings(newTrack(), gapped, RULE, 180, always).signals).toEqual([]);
+    expect(trackReadings(newTrack(), every10(0, repeat(150, 40)), RULE, 180, () => false).signals).toEqual([]);
+  });
+});
+
+describe('the monitoring point aggregate: one finding at a time', () => {
+  const spec = deciderSpec(pointDecider);
+  const system: Actor = { subject: 'monitoring-rules', department: 'system.heating', roles: ['system'] };
+  const raise = { type: 'RaiseFinding' as const, actor: system, data: { pointId: 'jz-hongxing-mp7', householdId: 'jz-hongxing:mp-1-7', companyId: 'dept.heating.zhongzhou', belowSince: '2025-12-01T00:00:00.000Z', lowestDeci: 172, at: '2025-12-01T03:00:00.000Z' } };
+  const raised: PointEvent = {
+    type: 'heating.point.finding_raised.v1',
+    data: { pointId: 'jz-hongxing-mp7', findingId: 'jz-hongxing-mp7-1', complaintId: 'MON-jz-hongxing-mp7-1', householdId: 'jz-hongxing:mp-1-7', companyId: 'dept.heating.zhongzhou', belowSince: '2025-12-01T00:00:00.000Z' as never, lowestDeci: 172, raisedAt: '2025-12-01T03:00:00.000Z' as never },
+  };
+  const close = { type: 'CloseFinding' as const, actor: system, data: { aboveSince: '2025-12-01T08:00:00.000Z', at: '2025-12-01T09:00:00.000Z' } };
+  const closed: PointEvent = { type: 'heating.point.finding_closed.v1', data: { pointId: 'jz-hongxing-mp7', findingId: 'jz-hongxing-mp7-1', aboveSince: '2025-12-01T08:00:00.000Z' as never, closedAt: '2025-12-01T09:00:00.000Z' as never } };
+
+  it('raises a finding that names the complaint it opens', () => spec.given([]).when(raise).then([raised]));
+  it('a second finding while one is open is refused', () => spec.given([raised]).when(raise).thenThrows(IllegalStateError));
+  it('closes the open finding; the next one is numbered on', () => {
+    spec.given([raised]).when(close).then([closed]);
+    spec.given([raised, closed]).when(raise).then([{ ...raised, data: { ...raised.data, findingId: 'jz-hongxing-mp7-2', complaintId: 'MON-jz-hongxing-mp7-2' } } as PointEvent]);
+    spec.given([raised, closed]).when(close).thenThrows(IllegalStateError);
+  });
+  it('only the system raises findings', () => spec.given([]).when({ ...raise, actor: { ...system, roles: ['heating.gateway'] } }).thenThrows(ForbiddenError));
+});
