@@ -57,7 +57,9 @@ export function warnDriver(c: WarnDriver, state: ViolationState): readonly Viola
 /** 违停告知单: driver absent, or refused and obstructs. The come-forward deadline is in working days. */
 export function issueNotice(c: IssueNotice, state: ViolationState, ctx: ViolationContext): readonly ViolationEvent[] {
   const s = inStatus(recorded(state, 'IssueNotice'), 'IssueNotice', 'recorded', 'refused');
-  officerOfSquad(c.actor, 'IssueNotice', s, Roles.camera);
+  // The camera ingest serves postal notices of its own records for every squad.
+  const cameraServes = s.source === 'camera' && c.actor.roles.includes(Roles.camera);
+  if (!cameraServes) officerOfSquad(c.actor, 'IssueNotice', s);
   const at = Instant(c.data.at);
   const comeForwardBy = instantFromMillis(deadlineAfter(ctx.calendar, new Date(at), ctx.rules.comeForwardWithin).getTime());
   return [
