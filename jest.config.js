@@ -5,6 +5,8 @@ const swc = ['@swc/jest', { jsc: { parser: { syntax: 'typescript', decorators: f
 const moduleNameMapper = {
   '^@yiwang/proto/(.*)$': '<rootDir>/libs/proto/src/gen/$1',
   '^@yiwang/kernel-core/telemetry$': '<rootDir>/libs/kernel-core/src/telemetry.ts',
+  '^@yiwang/cli$': '<rootDir>/apps/cli/src/index.ts',
+  '^@yiwang/(intake|dispatch)/testing$': '<rootDir>/services/$1/src/testing.ts',
   // Services are entered by their public module (side-effect free), never by main.ts.
   '^@yiwang/(intake|dispatch|integration|opscenter-simulator|enforcement|parking|heating|sanitation)$': '<rootDir>/services/$1/src/index.ts',
   '^@yiwang/([a-z-]+)$': '<rootDir>/libs/$1/src/index.ts',
@@ -14,7 +16,7 @@ const common = {
   transform: { '^.+\\.ts$': swc },
   moduleNameMapper,
   testEnvironment: 'node',
-  roots: ['<rootDir>/libs', '<rootDir>/services', '<rootDir>/test'],
+  roots: ['<rootDir>/libs', '<rootDir>/apps', '<rootDir>/services', '<rootDir>/test'],
 };
 module.exports = {
   // Per-project timeouts are not honoured by jest; int/e2e tests talk to real servers on 2 cores.

@@ -15,8 +15,8 @@ import { join } from 'node:path';
 import { Kafka, logLevel, type Consumer, type Producer } from 'kafkajs';
 import { MongoClient } from 'mongodb';
 import type { Servers } from '../infra/local/servers.mjs';
-import { cellCentre, shippedCategoryTable, shippedUnitGrid } from '../services/intake/src/domain';
-import { caseIdForReport } from '../services/dispatch/src/application/case-ids';
+import { cellCentre, shippedCategoryTable, shippedUnitGrid } from '@yiwang/intake';
+import { caseIdForReport } from '@yiwang/dispatch';
 import { ms, openLoop, percentile, waitFor, type Sample } from './open-loop';
 import { freePort, startService, waitReady, type ServiceProcess } from './service-processes';
 

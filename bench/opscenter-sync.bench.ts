@@ -16,11 +16,8 @@ import * as pb from '@yiwang/proto/yiwang/dispatch/v1/case_events';
 import { CaseState, CaseUpdate, UpdateKind } from '@yiwang/proto/yiwang/opscenter/v1/case_update';
 import { OpsCentreServiceClient } from '@yiwang/proto/yiwang/opscenter/v1/centre_service';
 import type { Servers } from '../infra/local/servers.mjs';
-import { generateLinkCertificates } from '../services/opscenter-simulator/src/pki/link-certificates';
-import { loadSimulatorConfig } from '../services/opscenter-simulator/src/config';
-import { startSimulator } from '../services/opscenter-simulator/src/service';
-import { loadIntegrationConfig } from '../services/integration/src/config';
-import { startIntegrationService } from '../services/integration/src/service';
+import { generateLinkCertificates, loadSimulatorConfig, startSimulator } from '@yiwang/opscenter-simulator';
+import { loadIntegrationConfig, startIntegrationService } from '@yiwang/integration';
 import { report, type Run } from './stats';
 
 const STEPS = [

@@ -7,9 +7,9 @@ import { fromKafkaMessage, JsonEventCodec, KafkajsBroker, toKafkaMessage } from 
 import { MongoEventStore, scanLog } from '@yiwang/kernel-mongodb';
 import { createGrpcServer, createLogger, createTokenVerifier, signToken } from '@yiwang/platform';
 import { eventLogClient, eventLogGrpcService, readLog, recordToEvent } from '@yiwang/event-log';
-// eslint-disable-next-line no-restricted-imports -- the CLI is an application; its Kafka source is what is measured
+// eslint-disable-next-line no-restricted-imports, import-x/no-relative-packages -- the CLI is an application; its Kafka source is what is measured
 import { kafkaSource } from '../apps/cli/src/sources/kafka-source';
-// eslint-disable-next-line no-restricted-imports -- as above
+// eslint-disable-next-line no-restricted-imports, import-x/no-relative-packages -- as above
 import { type ServiceInfo } from '../apps/cli/src/services';
 import type { Servers } from '../infra/local/servers.mjs';
 

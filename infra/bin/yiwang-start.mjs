@@ -183,15 +183,15 @@ async function main() {
     // The operations centre's part of the day (after the summary, so the seed's own counts stay its own):
     // ~20 12345 work orders through the link, some taken through the loop, then both views side by side.
     const centreDemo = { ...demoEnv, DEMO_SIM_ADMIN: `http://127.0.0.1:${ports.centreAdmin}`, DEMO_INTEGRATION_HTTP: `http://127.0.0.1:${ports.integrationHttp}` };
-    await runNode(join(root, 'services/integration/src/demo/centre-demo.ts'), { ...centreDemo, DEMO_PHASE: 'orders', DEMO_WORK_ORDERS: process.env.DEMO_WORK_ORDERS ?? '20' });
-    await runNode(join(root, 'services/integration/src/demo/centre-demo.ts'), { ...centreDemo, DEMO_PHASE: 'view' });
+    await runNode(join(root, 'test/demo/centre-demo.ts'), { ...centreDemo, DEMO_PHASE: 'orders', DEMO_WORK_ORDERS: process.env.DEMO_WORK_ORDERS ?? '20' });
+    await runNode(join(root, 'test/demo/centre-demo.ts'), { ...centreDemo, DEMO_PHASE: 'view' });
   }
   // What an analyst does with the day: the analysts' CLI (npx yiwang), as a separate process.
   async function analystsDemo() {
     const signed = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'test/demo/token.ts'), 'centre.supervision', 'analyst.replay'], { cwd: root, encoding: 'utf8', env: { ...process.env, AUTH_JWT_SECRET: SECRET } });
     if (signed.status !== 0) throw new Error(`could not sign an analyst token: ${signed.stderr.trim()}`);
     const token = signed.stdout.trim();
-    const cli = (...a) => spawnSync(process.execPath, [join(root, 'libs/cli/bin/yiwang.mjs'), ...a, '--quiet'], { cwd: root, encoding: 'utf8', env: { ...process.env, YIWANG_TOKEN: token } });
+    const cli = (...a) => spawnSync(process.execPath, [join(root, 'apps/cli/bin/yiwang.mjs'), ...a, '--quiet'], { cwd: root, encoding: 'utf8', env: { ...process.env, YIWANG_TOKEN: token } });
     const file = join(root, '.yiwang', 'replays', `dispatch-${stamp}.ndjson`);
     mkdirSync(dirname(file), { recursive: true });
     console.log(`\nanalysts: npx yiwang replay --service dispatch → ${file}`);

@@ -12,8 +12,8 @@
 import { ReportStatus, RejectionReason } from '@yiwang/proto/yiwang/intake/v1/intake_service';
 import { VerificationOutcome } from '@yiwang/proto/yiwang/dispatch/v1/dispatch_service';
 import { signToken } from '@yiwang/platform';
-import { cellCentre, shippedUnitGrid } from '../../services/intake/src/domain';
-import { caseIdForReport } from '../../services/dispatch/src/application/case-ids';
+import { cellCentre, shippedUnitGrid } from '@yiwang/intake';
+import { caseIdForReport } from '@yiwang/dispatch';
 import { PEOPLE, dispatchAs, intakeAs, pool, settledOverdueCaseIds, unitPrincipal, until, type DemoEndpoints } from './demo-clients';
 
 type Channel = 'inspector' | 'camera' | 'citizen' | 'hotline' | 'sensor';

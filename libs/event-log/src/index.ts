@@ -8,3 +8,4 @@ export * from './roles';
 export * from './personal-data';
 export * from './event-log-server';
 export * from './event-log-client';
+export * from './service-analytics';

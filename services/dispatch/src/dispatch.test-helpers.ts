@@ -1,3 +1,5 @@
+import { until } from '@yiwang/testing';
+export { until };
 // Helpers for the dispatch service's int/e2e tests (not used by production code).
 import { uuidv7, type LoggedEvent } from '@yiwang/kernel-core';
 import { KafkajsBroker, ProtobufEventCodec, fromKafkaMessage, toKafkaMessage, type MessageBroker } from '@yiwang/kernel-kafka';
@@ -102,19 +104,6 @@ export async function publishFiledReport(broker: MessageBroker, topic: string, r
   return event;
 }
 
-export async function until<T>(check: () => Promise<T | null | undefined | false>, timeoutMs = 30_000, what = 'condition'): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      const v = await check();
-      if (v) return v;
-    } catch {
-      // not yet
-    }
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 150));
-  }
-}
 
 /** Every event on a dispatch topic so far, decoded (for CloudEvents header checks). */
 export async function readDispatchTopic(broker: MessageBroker, topic: string, minimum: number): Promise<Array<{ event: LoggedEvent; headers: Record<string, string> }>> {

@@ -2,7 +2,7 @@ import { CATEGORY_TABLE_STREAM, cellCentre, shippedCategoryTable, shippedUnitGri
 import { CategoryCatalogue } from './application/category-catalogue';
 import { systemClock } from './application/clock';
 import { startIntakeService, type RunningIntake } from './service';
-import { http, quietLogger, testConfig, tokenFor, until } from './test-support';
+import { http, quietLogger, testConfig, tokenFor, until } from './intake.test-helpers';
 
 // Issue 4: the category table is editable per city, and each revision is recorded (real FerretDB + Kafka).
 const config = testConfig(__filename);

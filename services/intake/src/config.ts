@@ -17,6 +17,7 @@ import {
   type Env,
   type EnvVar,
 } from '@yiwang/platform';
+import { INTAKE_DEFAULTS } from './public-defaults';
 
 /** A 32-byte key as base64 (or base64url); never shown in error messages. */
 function masterKey(name: string): EnvVar<Buffer> {
@@ -39,18 +40,18 @@ function masterKey(name: string): EnvVar<Buffer> {
 /** Every setting of the intake service, read once from the environment (main.ts passes process.env). */
 export const intakeConfigSchema = {
   mongodbUri: url('MONGODB_URI', { protocols: ['mongodb:', 'mongodb+srv:'] }),
-  database: str('INTAKE_DB', { default: 'yiwang_intake', pattern: /^[A-Za-z0-9_-]{1,60}$/, describe: 'a database name' }),
+  database: str('INTAKE_DB', { default: INTAKE_DEFAULTS.database, pattern: /^[A-Za-z0-9_-]{1,60}$/, describe: 'a database name' }),
   kafkaBrokers: list('KAFKA_BROKERS'),
-  httpPort: port('INTAKE_HTTP_PORT', { default: 8081, allowZero: true }),
-  grpcPort: port('INTAKE_GRPC_PORT', { default: 50051, allowZero: true }),
+  httpPort: port('INTAKE_HTTP_PORT', { default: INTAKE_DEFAULTS.httpPort, allowZero: true }),
+  grpcPort: port('INTAKE_GRPC_PORT', { default: INTAKE_DEFAULTS.grpcPort, allowZero: true }),
   httpHost: str('INTAKE_HOST', { default: '0.0.0.0' }),
   /** Where intake publishes and where dispatch's events come from (overridable for tests). */
-  eventsTopic: str('INTAKE_EVENTS_TOPIC', { default: 'yiwang.intake.events.v1' }),
+  eventsTopic: str('INTAKE_EVENTS_TOPIC', { default: INTAKE_DEFAULTS.topic }),
   dispatchTopic: str('DISPATCH_EVENTS_TOPIC', { default: 'yiwang.dispatch.events.v1' }),
   consumerGroup: str('INTAKE_CONSUMER_GROUP', { default: 'yiwang.intake.dispatch-events' }),
   /** Duplicate merging: same category, within this distance and window (FixMyStreet uses 250 m). */
   duplicateDistanceMeters: int('INTAKE_DUPLICATE_DISTANCE_M', { min: 1, max: 5000, default: 50 }),
-  duplicateWindowHours: int('INTAKE_DUPLICATE_WINDOW_HOURS', { min: 1, max: 24 * 30, default: 72 }),
+  duplicateWindowHours: int('INTAKE_DUPLICATE_WINDOW_HOURS', { min: 1, max: 24 * 30, default: INTAKE_DEFAULTS.duplicateWindowHours }),
   /** Camera reports carry the camera's position, hence a wider radius. */
   cameraDuplicateDistanceMeters: int('INTAKE_CAMERA_DUPLICATE_DISTANCE_M', { min: 1, max: 5000, default: 100 }),
   publicBodyLimitBytes: int('INTAKE_PUBLIC_BODY_LIMIT', { min: 1024, max: 10 * 1024 * 1024, default: 64 * 1024 }),

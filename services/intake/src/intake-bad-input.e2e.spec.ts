@@ -1,6 +1,6 @@
 import { cellCentre, shippedUnitGrid } from './domain';
 import { startIntakeService, type RunningIntake } from './service';
-import { grpcClient, http, quietLogger, rpc, testConfig, tokenFor } from './test-support';
+import { grpcClient, http, quietLogger, rpc, testConfig, tokenFor } from './intake.test-helpers';
 
 // Every refusal is a clear error, and NOTHING is stored: no commit, no read-model document.
 const config = testConfig(__filename, { INTAKE_PUBLIC_BODY_LIMIT: '4096' });

@@ -5,7 +5,7 @@ import { ReportReceived } from '@yiwang/proto/yiwang/intake/v1/events';
 import { ReportStatus, type IntakeServiceClient } from '@yiwang/proto/yiwang/intake/v1/intake_service';
 import { cellCentre, shippedUnitGrid } from './domain';
 import { startIntakeService, type RunningIntake } from './service';
-import { grpcClient, http, quietLogger, rpc, testConfig, tokenFor, until } from './test-support';
+import { grpcClient, http, quietLogger, rpc, testConfig, tokenFor, until } from './intake.test-helpers';
 
 // One running intake (real FerretDB + Kafka), driven through HTTP, Open311, gRPC and Kafka.
 const config = testConfig(__filename);

@@ -5,7 +5,7 @@ import { testServers } from '@yiwang/testing';
 import { ReportReceived } from '@yiwang/proto/yiwang/intake/v1/events';
 import { cellCentre, shippedUnitGrid } from './domain';
 import { startIntakeService, type RunningIntake } from './service';
-import { http, quietLogger, testConfig, tokenFor, until } from './test-support';
+import { http, quietLogger, testConfig, tokenFor, until } from './intake.test-helpers';
 
 // PIPL erasure by crypto-shredding: the reporter's contact is stored and published only sealed,
 // and DELETE /v1/reports/:id/contact destroys its key (real FerretDB + Kafka).

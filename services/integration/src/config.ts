@@ -1,16 +1,17 @@
 import { authConfigVars, int, list, loadConfig, loggingConfigVars, optional, port, str, telemetryConfigVars, url, type ConfigOf, type Env } from '@yiwang/platform';
+import { INTEGRATION_DEFAULTS } from './public-defaults';
 
 /** The integration service's configuration; only main.ts passes `process.env`. */
 export const integrationConfigSchema = {
   host: str('BIND_HOST', { default: '0.0.0.0' }),
   /** CaseLinkService for the centre (mutual TLS). */
-  grpcPort: port('INTEGRATION_GRPC_PORT', { default: 50053, allowZero: true }),
+  grpcPort: port('INTEGRATION_GRPC_PORT', { default: INTEGRATION_DEFAULTS.grpcPort, allowZero: true }),
   /** Yiwang's own callers (analysts' event log), bearer JWT like every other service: not on the centre's mTLS port. */
-  internalGrpcPort: port('INTEGRATION_INTERNAL_GRPC_PORT', { default: 50054, allowZero: true }),
+  internalGrpcPort: port('INTEGRATION_INTERNAL_GRPC_PORT', { default: INTEGRATION_DEFAULTS.internalGrpcPort, allowZero: true }),
   /** Metrics, health, sync status and on-demand reconciliation (bearer JWT). */
-  httpPort: port('INTEGRATION_HTTP_PORT', { default: 8083, allowZero: true }),
+  httpPort: port('INTEGRATION_HTTP_PORT', { default: INTEGRATION_DEFAULTS.httpPort, allowZero: true }),
   mongoUri: url('MONGODB_URI', { default: 'mongodb://127.0.0.1:27018/', protocols: ['mongodb:', 'mongodb+srv:'] }),
-  mongoDb: str('INTEGRATION_DB', { default: 'yiwang_integration', pattern: /^[A-Za-z0-9_-]{1,60}$/, describe: 'a database name' }),
+  mongoDb: str('INTEGRATION_DB', { default: INTEGRATION_DEFAULTS.database, pattern: /^[A-Za-z0-9_-]{1,60}$/, describe: 'a database name' }),
   kafkaBrokers: list('KAFKA_BROKERS', { default: ['127.0.0.1:19092'] }),
   dispatchTopic: str('DISPATCH_TOPIC', { default: 'yiwang.dispatch.events.v1' }),
   consumerGroup: str('INTEGRATION_CONSUMER_GROUP', { default: 'yiwang.integration.case-events' }),

@@ -1,4 +1,5 @@
 import { bool, int, list, loadConfig, loggingConfigVars, port, str, url, type ConfigOf, type Env, type EnvVar } from '@yiwang/platform';
+import { SIMULATOR_DEFAULTS } from './public-defaults';
 
 /** A share between 0 and 1. */
 function fraction(name: string): EnvVar<number> {
@@ -16,10 +17,10 @@ function fraction(name: string): EnvVar<number> {
 /** The simulator's configuration (env); fault knobs set the starting behaviour, the admin API changes it later. */
 export const simulatorConfigSchema = {
   host: str('SIM_BIND_HOST', { default: '127.0.0.1' }),
-  grpcPort: port('SIM_GRPC_PORT', { default: 50060, allowZero: true }),
-  adminPort: port('SIM_ADMIN_PORT', { default: 8090, allowZero: true }),
+  grpcPort: port('SIM_GRPC_PORT', { default: SIMULATOR_DEFAULTS.grpcPort, allowZero: true }),
+  adminPort: port('SIM_ADMIN_PORT', { default: SIMULATOR_DEFAULTS.adminPort, allowZero: true }),
   mongoUri: url('MONGODB_URI', { default: 'mongodb://127.0.0.1:27018/', protocols: ['mongodb:', 'mongodb+srv:'] }),
-  mongoDb: str('SIM_DB', { default: 'opscenter_simulator' }),
+  mongoDb: str('SIM_DB', { default: SIMULATOR_DEFAULTS.database }),
   /** Yiwang's CaseLinkService (integration). */
   yiwangAddress: str('YIWANG_LINK_ADDRESS', { default: '127.0.0.1:50053' }),
   /** Subject CNs of Yiwang's client certificates the centre accepts. */

@@ -1,36 +1,18 @@
 import { fold, ForbiddenError, NotFoundError, ValidationError, type EventStore, type ReadModels } from '@yiwang/kernel-core';
-import {
-  aggregateCounters,
-  buildRankingTable,
-  caseStreamId,
-  CaseId,
-  evaluateIndicators,
-  caseDecider,
-  Instant,
-  openedWithin,
-  type Actor,
-  type CaseEvent,
-  type IndicatorConfig,
-  type IndicatorValue,
-  type RankingTable,
-  type ResponsibilityMatrix,
-} from '../domain';
-import { type Clock } from '@yiwang/kernel-core';
+import { caseStreamId, CaseId, caseDecider, type Actor, type CaseEvent, type IndicatorConfig, type ResponsibilityMatrix } from '../domain';
+import type { Clock } from '@yiwang/kernel-core';
 import { caseEventMapping } from './case-service';
+import { IndicatorQueries, type Dimension } from './indicator-queries';
 import { MODELS, type BucketDoc } from './projections/case-lists';
 import { CENTRE, shanghaiMonth, summarize, type CaseSummary } from './projections/case-summary';
-import { countersAsOf, dayStartMs, INDICATOR_MODELS, weekKey, weekStartDay, type StoredCounterRow, type WeekDoc } from './projections/case-indicators';
+import { INDICATOR_MODELS, type StoredCounterRow, type WeekDoc } from './projections/case-indicators';
 
-export type Dimension = 'unit' | 'district' | 'category';
 export type HistoryEntry = Readonly<{ version: number; type: string; occurredAt: string; actor: { subject: string; department?: string }; data: unknown }>;
-export type IndicatorRow = Readonly<{ key: string; name: string; indicators: Record<string, IndicatorValue> }>;
 
 /** Who sees everything: the centres, their inspectors and the system. */
 const CENTRE_ROLES = ['centre.command', 'centre.supervision', 'inspector', 'system'];
 export const isCentre = (actor: Actor): boolean => actor.roles.some((r) => CENTRE_ROLES.includes(r));
 
-const WEEK_MS = 7 * 86_400_000;
-const MAX_WEEKS = 60;
 
 export interface QueryDeps {
   readonly store: EventStore;
@@ -45,7 +27,17 @@ export interface QueryDeps {
 
 /** The read side: a case from its stream, lists from buckets, indicators and rankings from week rows. */
 export class DispatchQueries {
-  constructor(private readonly deps: QueryDeps) {}
+  private readonly indicatorQueries: IndicatorQueries;
+
+  constructor(private readonly deps: QueryDeps) {
+    this.indicatorQueries = new IndicatorQueries({
+      clock: deps.clock,
+      matrix: deps.matrix,
+      indicators: deps.indicators,
+      weeks: async () => (await deps.indicatorModels()).model<WeekDoc>(INDICATOR_MODELS.weeks),
+      ...(deps.reportRows ? { reportRows: deps.reportRows } : {}),
+    });
+  }
 
   /** The case and its full history, straight from its event stream (always current). */
   async getCase(rawCaseId: string, actor: Actor): Promise<{ summary: CaseSummary; history: HistoryEntry[] }> {
@@ -93,69 +85,13 @@ export class DispatchQueries {
   }
 
   /** Indicators per unit / district / category over cases opened in [from, to) (default: this week). */
-  async indicators(dimension: Dimension, fromRaw?: string, toRaw?: string): Promise<{ from: string; to: string; rows: IndicatorRow[]; total: Record<string, IndicatorValue> }> {
-    const nowMs = this.deps.clock.now().getTime();
-    const fromMs = fromRaw ? Date.parse(Instant(fromRaw, 'from')) : dayStartMs(weekStartDay(nowMs));
-    const toMs = toRaw ? Date.parse(Instant(toRaw, 'to')) : fromMs + WEEK_MS;
-    if (toMs <= fromMs) throw new ValidationError('to must be after from', [{ field: 'to', message: 'not after from' }]);
-    if (toMs - fromMs > MAX_WEEKS * WEEK_MS) throw new ValidationError(`a period of at most ${MAX_WEEKS} weeks`, [{ field: 'to', message: 'period too long' }]);
-    const from = new Date(fromMs).toISOString();
-    const to = new Date(toMs).toISOString();
-    const rows = (await this.rowsBetween(fromMs, toMs)).map((r) => countersAsOf(r, Math.min(nowMs, toMs)));
-    const groups = aggregateCounters(rows, (r) => this.keyOf(dimension, r), openedWithin(from, to));
-    const { indicators } = this.deps;
-    const result = [...groups].map(([key, counters]) => ({ key, name: this.nameOf(dimension, key), indicators: evaluateIndicators(indicators, counters) }));
-    result.sort((a, b) => a.key.localeCompare(b.key));
-    const all = aggregateCounters(rows, () => 'total', openedWithin(from, to)).get('total') ?? {};
-    return { from, to, rows: result, total: evaluateIndicators(indicators, all) };
+  indicators(dimension: Dimension, fromRaw?: string, toRaw?: string): ReturnType<IndicatorQueries['indicators']> {
+    return this.indicatorQueries.indicators(dimension, fromRaw, toRaw);
   }
 
   /** The ranking table of one indicator for the week of `weekOf`, with the change since the week before. */
-  async ranking(indicatorId: string, dimension: Exclude<Dimension, 'category'>, weekOf?: string): Promise<{ weekStart: string; table: RankingTable }> {
-    const def = this.deps.indicators.get(indicatorId);
-    if (!def) throw new ValidationError(`unknown indicator ${indicatorId}`, [{ field: 'indicatorId', message: `one of ${[...this.deps.indicators.keys()].join(', ')}` }]);
-    const nowMs = this.deps.clock.now().getTime();
-    const day = weekStartDay(weekOf ? Date.parse(Instant(weekOf, 'weekOf')) : nowMs);
-    const models = await this.deps.indicatorModels();
-    const weeks = models.model<WeekDoc>(INDICATOR_MODELS.weeks);
-    const [current, previous, currentReports, previousReports] = await Promise.all([
-      weeks.get(weekKey(day)),
-      weeks.get(weekKey(day - 7)),
-      this.reportRows([day]),
-      this.reportRows([day - 7]),
-    ]);
-    const inputs = (doc: WeekDoc | null, reports: StoredCounterRow[], endMs: number) => {
-      const rows = [...(doc?.rows ?? []), ...reports];
-      const groups = aggregateCounters(rows.map((r) => countersAsOf(r, Math.min(nowMs, endMs))), (r) => this.keyOf(dimension, r));
-      const keys = dimension === 'unit' ? [...this.deps.matrix.units.keys()] : [...this.deps.matrix.districts];
-      for (const k of groups.keys()) if (!keys.includes(k)) keys.push(k);
-      return keys.map((key) => ({ key, name: this.nameOf(dimension, key), counters: groups.get(key) ?? {} }));
-    };
-    const start = dayStartMs(day);
-    const table = buildRankingTable(def, inputs(current, currentReports, start + WEEK_MS), inputs(previous, previousReports, start));
-    return { weekStart: new Date(start).toISOString(), table };
-  }
-
-  private keyOf(dimension: Dimension, row: StoredCounterRow): string | null {
-    const key = dimension === 'unit' ? row.unitId : dimension === 'district' ? row.district : row.category;
-    return key === '' ? null : key; // an off-grid report not filed has no district
-  }
-
-  private reportRows(days: readonly number[]): Promise<StoredCounterRow[]> {
-    return this.deps.reportRows ? this.deps.reportRows(days) : Promise.resolve([]);
-  }
-
-  private nameOf(dimension: Dimension, key: string): string {
-    return dimension === 'unit' ? (this.deps.matrix.units.get(key)?.name.zh ?? key) : key;
-  }
-
-  private async rowsBetween(fromMs: number, toMs: number): Promise<StoredCounterRow[]> {
-    const models = await this.deps.indicatorModels();
-    const weeks = models.model<WeekDoc>(INDICATOR_MODELS.weeks);
-    const days: number[] = [];
-    for (let d = weekStartDay(fromMs); dayStartMs(d) < toMs; d += 7) days.push(d);
-    const [docs, reports] = await Promise.all([Promise.all(days.map((d) => weeks.get(weekKey(d)))), this.reportRows(days)]);
-    return [...docs.flatMap((d) => d?.rows ?? []), ...reports];
+  ranking(indicatorId: string, dimension: Exclude<Dimension, 'category'>, weekOf?: string): ReturnType<IndicatorQueries['ranking']> {
+    return this.indicatorQueries.ranking(indicatorId, dimension, weekOf);
   }
 
   private lastMonths(n: number): string[] {

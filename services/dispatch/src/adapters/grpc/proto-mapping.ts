@@ -1,7 +1,8 @@
 import type { HandleResult } from '@yiwang/kernel-core';
 import * as api from '@yiwang/proto/yiwang/dispatch/v1/dispatch_service';
 import { formatRate, type CaseState, type IndicatorConfig, type IndicatorValue, type RankingRow, type RankingTable } from '../../domain';
-import { type Dimension, type HistoryEntry, type IndicatorRow } from '../../application/queries';
+import { type HistoryEntry } from '../../application/queries';
+import { type Dimension, type IndicatorRow } from '../../application/indicator-queries';
 import { type CaseSummary } from '../../application/projections/case-summary';
 
 /** Conversions between the generated protobuf types and the application's types, one per shape. */

@@ -1,7 +1,8 @@
 import { principalOf, type HttpApp } from '@yiwang/platform';
 import { ValidationError } from '@yiwang/kernel-core';
 import { formatRate } from '../../domain';
-import { type DispatchQueries, type Dimension } from '../../application/queries';
+import { type DispatchQueries } from '../../application/queries';
+import { type Dimension } from '../../application/indicator-queries';
 
 const DIMENSIONS = ['unit', 'district', 'category'] as const;
 

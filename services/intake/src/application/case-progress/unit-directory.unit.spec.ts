@@ -1,15 +1,16 @@
 // The unit names intake shows must be the ones dispatch routes to: every unit of dispatch's shipped
 // responsibility matrix is in intake's directory under the same id and name (a drift guard; the
 // services share no code, only the unit ids their events carry).
-import matrix from '../../../../dispatch/data/responsibility-matrix.json';
+import { shippedResponsibilityMatrix } from '@yiwang/dispatch';
 import { shippedUnitDirectory, UnitDirectory } from './unit-directory';
 
 describe('UnitDirectory', () => {
   it('names every unit of dispatch’s shipped responsibility matrix as dispatch does', () => {
     const directory = shippedUnitDirectory();
-    expect(matrix.units.length).toBeGreaterThan(0);
-    for (const u of matrix.units) expect(directory.unit(u.id)).toEqual({ id: u.id, name: u.name });
-    expect(directory.size).toBe(matrix.units.length);
+    const units = [...shippedResponsibilityMatrix().units.values()];
+    expect(units.length).toBeGreaterThan(0);
+    for (const u of units) expect(directory.unit(u.id)).toEqual({ id: u.id, name: u.name });
+    expect(directory.size).toBe(units.length);
   });
 
   it('shows an unknown unit by its id, and refuses an entry without a name', () => {

@@ -12,12 +12,11 @@ import type { LoggedEvent } from '@yiwang/kernel-core';
 import type { MongoEventStore } from '@yiwang/kernel-mongodb';
 import { callUnary, connectMongo, createGrpcClient, signToken, type Principal } from '@yiwang/platform';
 import { Dimension, DispatchServiceClient, GetIndicatorsResponse, GetRankingResponse } from '@yiwang/proto/yiwang/dispatch/v1/dispatch_service';
-import { loadIntakeConfig } from '../../../services/intake/src/config';
-import { startIntakeService } from '../../../services/intake/src/service';
-import { startDispatchService, type DispatchService } from '../../../services/dispatch/src/service';
-import { SECRET, testEnvironment, until } from '../../../services/dispatch/src/dispatch.test-helpers';
-import { seedDay } from '../../../test/demo/seed-day';
-import { canonical } from './rebuild/compare';
+import { loadIntakeConfig, startIntakeService } from '@yiwang/intake';
+import { startDispatchService, type DispatchService } from '@yiwang/dispatch';
+import { SECRET, testEnvironment, until } from '@yiwang/dispatch/testing';
+import { seedDay } from '../demo/seed-day';
+import { canonical } from '@yiwang/cli';
 
 const ROOT = resolve(__dirname, '..', '..', '..');
 const BIN = join(ROOT, 'libs', 'cli', 'bin', 'yiwang.mjs');

@@ -6,8 +6,8 @@
 import { callUnary, createGrpcClient, signToken, type Principal } from '@yiwang/platform';
 import * as api from '@yiwang/proto/yiwang/dispatch/v1/dispatch_service';
 import { DispatchServiceClient, VerificationOutcome } from '@yiwang/proto/yiwang/dispatch/v1/dispatch_service';
-import { cellCentre, shippedUnitGrid } from '../../../intake/src/domain';
-import { hotlineOrder } from '../../../opscenter-simulator/src/work-orders/hotline-orders';
+import { cellCentre, shippedUnitGrid } from '@yiwang/intake';
+import { hotlineOrder } from '@yiwang/opscenter-simulator';
 
 const env = (name: string): string => {
   const v = process.env[name];

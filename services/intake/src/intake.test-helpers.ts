@@ -1,3 +1,5 @@
+import { until } from '@yiwang/testing';
+export { until };
 // Helpers for the intake's int/e2e specs (not used by the service itself).
 import { randomBytes } from 'node:crypto';
 import { createLogger, createGrpcClient, signToken, callUnary, type UnaryMethod } from '@yiwang/platform';
@@ -41,15 +43,6 @@ export function rpc<Req, Res>(client: IntakeServiceClient, method: UnaryMethod<R
   return callUnary(method.bind(client) as UnaryMethod<Req, Res>, request);
 }
 
-export async function until<T>(check: () => Promise<T | null | undefined | false>, timeoutMs = 20_000, what = 'condition'): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check().catch(() => null);
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 export type Answer = { status: number; headers: Headers; text: string; json: <T = unknown>() => T };
 

@@ -6,7 +6,7 @@ import { connectMongo } from '@yiwang/platform';
 import { CliError, usage } from '../cli-error';
 import { Progress } from '../progress';
 import { compareCollections, type Difference } from '../rebuild/compare';
-import { DEFAULT_DATABASES, projectionsOf } from '../rebuild/projections';
+import { projectionsOf } from '../rebuild/projections';
 import { serviceInfo } from '../services';
 import { oneOf } from '../values';
 import { type CommandContext } from './command';
@@ -62,7 +62,7 @@ export async function rebuild(argv: readonly string[], ctx: CommandContext): Pro
   const service = serviceInfo(values.service);
   const format = oneOf(values.format, ['text', 'json'] as const, 'format', 'text');
   const uri = values.mongo ?? ctx.env['MONGODB_URI'] ?? 'mongodb://127.0.0.1:27017';
-  const dbName = values.db ?? DEFAULT_DATABASES[service.name]!;
+  const dbName = values.db ?? service.database;
   let mongo;
   try {
     mongo = await connectMongo(uri, dbName);
@@ -73,7 +73,7 @@ export async function rebuild(argv: readonly string[], ctx: CommandContext): Pro
     const store = new MongoEventStore(mongo.db, { serviceName: service.name });
     const hours = Number(values['duplicate-window-hours'] ?? 72);
     if (!Number.isInteger(hours) || hours < 1) throw usage(`bad value for --duplicate-window-hours: "${values['duplicate-window-hours']}" (whole hours ≥ 1)`);
-    const projections = projectionsOf(service.name, store, { duplicateWindowHours: hours });
+    const projections = projectionsOf(service, store, { duplicateWindowHours: hours });
     const name = values.projection;
     if (!name) throw usage(`--projection is required (${service.name}: ${[...projections.keys()].join(', ')})`);
     const projection = projections.get(name);

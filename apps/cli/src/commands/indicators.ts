@@ -1,10 +1,7 @@
 import { parseArgs } from 'node:util';
-import type { EventStore, ReadModels } from '@yiwang/kernel-core';
 import { GetIndicatorsResponse, GetRankingResponse } from '@yiwang/proto/yiwang/dispatch/v1/dispatch_service';
-import { INTAKE_REPORT_EVENT_TYPES, shippedIndicatorConfig, shippedResponsibilityMatrix, formatRate } from '../../../../services/dispatch/src/domain';
-import { DispatchQueries, type Dimension } from '../../../../services/dispatch/src/application/queries';
-import { CASE_EVENT_TYPES } from '../../../../services/dispatch/src/application/projections/case-lists';
-import { toIndicatorRow, toIndicatorValues, toRankingResponse } from '../../../../services/dispatch/src/adapters/grpc/proto-mapping';
+import { INTAKE_REPORT_EVENT_TYPES, shippedIndicatorConfig, shippedResponsibilityMatrix, formatRate, IndicatorQueries, type Dimension, CASE_EVENT_TYPES, toIndicatorRow, toIndicatorValues, toRankingResponse, weekStartDay } from '@yiwang/dispatch';
+import { dayStartMs } from '@yiwang/working-time';
 import { usage } from '../cli-error';
 import { ReplayedIndicatorRows } from '../indicators/replayed-indicator-rows';
 import { Progress } from '../progress';
@@ -31,18 +28,14 @@ read models answer (GetIndicators / GetRanking) for the same period.
 
 const WEEK_MS = 7 * 86_400_000;
 
-/** The replayed rows behind the query code dispatch itself runs (an in-memory read-model port). */
-function replayedQueries(rows: ReplayedIndicatorRows, asOf: Date): DispatchQueries {
+/** The replayed rows behind the query code dispatch itself runs, over an in-memory week source. */
+function replayedQueries(rows: ReplayedIndicatorRows, asOf: Date): IndicatorQueries {
   const weeks = rows.caseWeeks();
-  const models = { model: () => ({ get: async (id: string) => weeks.get(id) ?? null }) } as unknown as ReadModels;
-  const noStore = new Proxy({}, { get: () => () => Promise.reject(new Error('not available in a replay')) }) as EventStore;
-  return new DispatchQueries({
-    store: noStore,
+  return new IndicatorQueries({
     clock: { now: () => asOf },
     matrix: shippedResponsibilityMatrix(),
     indicators: shippedIndicatorConfig(),
-    caseModels: () => Promise.reject(new Error('case lists are not replayed')),
-    indicatorModels: async () => models,
+    weeks: async () => ({ get: async (id: string) => weeks.get(id) ?? null }),
     reportRows: async (days) => rows.reportRowsOfWeeks(days),
   });
 }
@@ -59,11 +52,7 @@ function period(values: { from?: string; to?: string; 'week-of'?: string; month?
   }
   if (values['week-of'] !== undefined) {
     const at = parseTime(values['week-of'], 'week-of');
-    // Monday 00:00 Shanghai of that week, as dispatch counts weeks.
-    const shanghai = at.getTime() + 8 * 3_600_000;
-    const day = Math.floor(shanghai / 86_400_000);
-    const monday = day - ((day + 3) % 7);
-    const from = monday * 86_400_000 - 8 * 3_600_000;
+    const from = dayStartMs(weekStartDay(at.getTime()));
     return { from: new Date(from).toISOString(), to: new Date(from + WEEK_MS).toISOString() };
   }
   const from = values.from !== undefined ? parseTime(values.from, 'from').toISOString() : undefined;

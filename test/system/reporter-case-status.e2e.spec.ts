@@ -5,14 +5,10 @@
 import { callUnary, createGrpcClient, signToken, type Principal } from '@yiwang/platform';
 import { dlqTopic, headerString, KafkajsBroker, type IncomingMessage } from '@yiwang/kernel-kafka';
 import { DispatchServiceClient, ReportHandlingRequest, SignForRequest, VerificationOutcome, VerifyRequest, GetCaseRequest, type CaseCommandResponse, type GetCaseResponse } from '@yiwang/proto/yiwang/dispatch/v1/dispatch_service';
-import { loadDispatchConfig } from '../../dispatch/src/config';
-import { startDispatchService, type DispatchService } from '../../dispatch/src/service';
-import { caseIdForReport } from '../../dispatch/src/application/case-ids';
+import { loadDispatchConfig, startDispatchService, type DispatchService, caseIdForReport } from '@yiwang/dispatch';
 import { CaseStep } from '@yiwang/proto/yiwang/intake/v1/intake_service';
-import { cellCentre, shippedUnitGrid } from './domain';
-import { shippedUnitDirectory } from './application/case-progress/unit-directory';
-import { startIntakeService, type RunningIntake } from './service';
-import { grpcClient, http, quietLogger, rpc, SECRET, testConfig, tokenFor, until } from './test-support';
+import { cellCentre, shippedUnitGrid, shippedUnitDirectory, startIntakeService, type RunningIntake } from '@yiwang/intake';
+import { grpcClient, http, quietLogger, rpc, SECRET, testConfig, tokenFor, until } from '@yiwang/intake/testing';
 
 type Open311Request = { service_request_id: string; status: string; status_notes: string; agency_responsible: string; expected_datetime: string | null; updated_datetime: string };
 type Followup = { status: string; statusNotes: string; case?: { step: string; open: boolean; unit: { id: string; name: string } | null; deadline: string | null; closedAt: string | null; result: string | null } };

@@ -7,12 +7,9 @@ import { callUnary, signToken } from '@yiwang/platform';
 import { IntakeServiceClient } from '@yiwang/proto/yiwang/intake/v1/intake_service';
 import { VerificationOutcome, type CaseCommandResponse, type GetIndicatorsResponse } from '@yiwang/proto/yiwang/dispatch/v1/dispatch_service';
 import { createGrpcClient } from '@yiwang/platform';
-import { loadIntakeConfig } from '../../../intake/src/config';
-import { startIntakeService } from '../../../intake/src/service';
-import { cellCentre, shippedUnitGrid } from '../../../intake/src/domain';
-import { caseIdForReport } from '../application/case-ids';
-import { startDispatchService, type DispatchService } from '../service';
-import { call, client, people, readDispatchTopic, SECRET, testEnvironment, until } from '../dispatch.test-helpers';
+import { loadIntakeConfig, startIntakeService, cellCentre, shippedUnitGrid } from '@yiwang/intake';
+import { caseIdForReport, startDispatchService, type DispatchService } from '@yiwang/dispatch';
+import { call, client, people, readDispatchTopic, SECRET, testEnvironment, until } from '@yiwang/dispatch/testing';
 
 let env: Awaited<ReturnType<typeof testEnvironment>>;
 let dispatch: DispatchService;

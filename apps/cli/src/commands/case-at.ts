@@ -1,7 +1,6 @@
 import { parseArgs } from 'node:util';
 import { fold, type LoggedEvent } from '@yiwang/kernel-core';
-import { caseDecider, type CaseEvent, type CaseState } from '../../../../services/dispatch/src/domain';
-import { caseEventMapping } from '../../../../services/dispatch/src/application/case-service';
+import { caseDecider, type CaseEvent, type CaseState, caseEventMapping } from '@yiwang/dispatch';
 import { CliError, usage } from '../cli-error';
 import { exportRow } from '../export-format';
 import { openSource, SOURCE_HELP, SOURCE_OPTIONS } from '../source-options';

@@ -1,24 +1,18 @@
+import { freePort, until } from '@yiwang/testing';
+export { freePort, until };
 // Helpers for integration's e2e tests: the whole link in one process against the real broker and
 // database — intake, dispatch, integration and the operations-centre simulator (not production code).
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import { credentials, type ChannelCredentials } from '@grpc/grpc-js';
 import { callUnary, createGrpcClient, signToken, type Principal } from '@yiwang/platform';
 import { CaseLinkServiceClient, type SubmitWorkOrderRequest } from '@yiwang/proto/yiwang/opscenter/v1/case_link_service';
 import { DispatchServiceClient, VerificationOutcome, type GetCaseResponse } from '@yiwang/proto/yiwang/dispatch/v1/dispatch_service';
 import * as dispatchApi from '@yiwang/proto/yiwang/dispatch/v1/dispatch_service';
 import { testDatabase, testServers, uniqueName } from '@yiwang/testing';
-import { loadIntakeConfig } from '../../intake/src/config';
-import { startIntakeService } from '../../intake/src/service';
-import { cellCentre, shippedUnitGrid } from '../../intake/src/domain';
-import { loadDispatchConfig } from '../../dispatch/src/config';
-import { startDispatchService, type DispatchService } from '../../dispatch/src/service';
-import { generateLinkCertificates, LINK_IDENTITIES, type LinkCertificates } from '../../opscenter-simulator/src/pki/link-certificates';
-import { loadSimulatorConfig } from '../../opscenter-simulator/src/config';
-import { startSimulator, type RunningSimulator } from '../../opscenter-simulator/src/service';
-import { hotlineOrder } from '../../opscenter-simulator/src/work-orders/hotline-orders';
-import { loadIntegrationConfig, type IntegrationConfig } from './config';
-import { startIntegrationService, type IntegrationService } from './service';
+import { loadIntakeConfig, startIntakeService, cellCentre, shippedUnitGrid } from '@yiwang/intake';
+import { loadDispatchConfig, startDispatchService, type DispatchService } from '@yiwang/dispatch';
+import { generateLinkCertificates, LINK_IDENTITIES, type LinkCertificates, loadSimulatorConfig, startSimulator, type RunningSimulator, hotlineOrder } from '@yiwang/opscenter-simulator';
+import { loadIntegrationConfig, type IntegrationConfig, startIntegrationService, type IntegrationService } from '@yiwang/integration';
 
 export const SECRET = 'integration-e2e-secret-at-least-32-chars';
 
@@ -58,16 +52,6 @@ export function integrationEnv(prefix: string, over: Record<string, string>): Re
 /** Integration's side of the link: trusts the centre's CA, presents Yiwang's certificate. */
 export const yiwangTls = (certs: LinkCertificates) => ({ ca: certs.centreCa, cert: certs.yiwangClient.cert, key: certs.yiwangClient.key });
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 export interface Link {
   readonly prefix: string;
@@ -186,20 +170,6 @@ function call<Res>(c: DispatchServiceClient, method: string, request: object): P
   return callUnary(fn as never, fns ? fns.fromPartial(request) : request) as Promise<Res>;
 }
 
-export async function until<T>(check: () => Promise<T | null | undefined | false>, timeoutMs = 45_000, what = 'condition'): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await check();
-      if (v) return v;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, 150));
-  }
-}
 
 /** The unit the case was dispatched to, once dispatch has it. */
 export async function dispatchedUnit(link: Link, caseId: string): Promise<string> {

@@ -4,8 +4,8 @@
 import { status } from '@grpc/grpc-js';
 import { callUnary, signToken } from '@yiwang/platform';
 import { eventLogClient, readLog } from '@yiwang/event-log';
-import { type Link, centreCommand, driveToClosure, grpcFailure, linkClient, order, SECRET, startLink, submitAsCentre, until } from '../integration.test-helpers';
-import { type CentreCaseDoc } from '../../../opscenter-simulator/src/store/centre-store';
+import { type Link, centreCommand, driveToClosure, grpcFailure, linkClient, order, SECRET, startLink, submitAsCentre, until } from './opscenter-link.test-helpers';
+import type { CentreCaseDoc } from '@yiwang/opscenter-simulator';
 
 let link: Link;
 

@@ -4,8 +4,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, openSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Link, driveToClosure, freePort, integrationEnv, order, startLink, until } from '../integration.test-helpers';
-import { writeLinkCertificates } from '../../../opscenter-simulator/src/pki/link-certificates';
+import { type Link, driveToClosure, freePort, integrationEnv, order, startLink, until } from './opscenter-link.test-helpers';
+import { writeLinkCertificates } from '@yiwang/opscenter-simulator';
 
 let link: Link;
 const children: ChildProcess[] = [];

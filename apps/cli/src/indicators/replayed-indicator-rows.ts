@@ -1,7 +1,5 @@
 import { fold, type LoggedEvent } from '@yiwang/kernel-core';
-import { applyReportEvent, caseCounters, caseDecider, type CaseEvent, type ReportCounterRow } from '../../../../services/dispatch/src/domain';
-import { caseEventMapping } from '../../../../services/dispatch/src/application/case-service';
-import { weekKey, weekStartDay, type StoredCounterRow, type WeekDoc } from '../../../../services/dispatch/src/application/projections/case-indicators';
+import { applyReportEvent, caseCounters, caseDecider, type CaseEvent, type ReportCounterRow, caseEventMapping, weekKey, weekStartDay, type StoredCounterRow, type WeekDoc } from '@yiwang/dispatch';
 
 /**
  * The indicator rows the dispatch read models hold, rebuilt in memory from replayed events with
