@@ -38,9 +38,23 @@ function fail(message) {
   stopAll().then(() => process.exit(1));
 }
 
+// Services run compiled (`npm run build`, cached by Nx: only changed packages rebuild), as in the
+// image; YIWANG_FROM_SOURCE=1 runs their TypeScript through tsx instead (no build step).
+const fromSource = process.env.YIWANG_FROM_SOURCE === '1';
+const serviceEntry = (name) => (fromSource ? ['--import', 'tsx', join(root, 'services', name, 'src', 'main.ts')] : ['--enable-source-maps', join(root, 'services', name, 'dist', 'main.js')]);
+function buildAll() {
+  if (fromSource) return;
+  console.log('building the packages (cached: only what changed) …');
+  const r = spawnSync(join(root, 'node_modules', '.bin', 'nx'), ['run-many', '-t', 'build', '--outputStyle=static'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+  if (r.status !== 0) {
+    console.error('✗ the build failed; `npm run build` shows why');
+    process.exit(1);
+  }
+}
+
 function startService(name, env) {
   const out = openSync(join(logs, `${name}.log`), 'a');
-  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'services', name, 'src', 'main.ts')], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', out, out] });
+  const child = spawn(process.execPath, serviceEntry(name), { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', out, out] });
   child.on('exit', (code, signal) => {
     if (children.get(name) === child && !stopping) fail(`${name} exited (${signal ?? code}); see ${join(logs, `${name}.log`)}`);
   });
@@ -122,6 +136,7 @@ async function main() {
   const servers = await ensureServers({ keep: true });
   const gen = spawnSync(process.execPath, [join(root, 'infra/bin/gen-proto.mjs')], { cwd: root, stdio: 'inherit' });
   if (gen.status !== 0) throw new Error('proto generation failed');
+  buildAll();
   await checkPortsFree();
   if (!process.env.AUTH_JWT_SECRET) console.log(`AUTH_JWT_SECRET: using the DEMO secret "${SECRET}" — for this laptop demo only, never in production`);
   const common = { KAFKA_BROKERS: servers.kafkaBrokers, MONGODB_URI: servers.mongoUri, AUTH_JWT_SECRET: SECRET, LOG_LEVEL: 'info' };
@@ -142,7 +157,7 @@ async function main() {
 
   // The operations-centre link: fresh certificates (two CAs, mutual TLS), the simulated centre and integration.
   const certDir = join(root, '.yiwang', `link-certs-${stamp}`);
-  const certs = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'services/opscenter-simulator/src/pki/generate-certificates.ts'), certDir], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+  const certs = spawnSync(process.execPath, fromSource ? ['--import', 'tsx', join(root, 'services/opscenter-simulator/src/pki/generate-certificates.ts'), certDir] : [join(root, 'services/opscenter-simulator/dist/pki/generate-certificates.js'), certDir], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
   if (certs.status !== 0) throw new Error('could not generate the link certificates');
   const integrationEnv = {
     ...common, INTEGRATION_DB: `yiwang_integration_demo_${stamp}`, INTEGRATION_HTTP_PORT: String(ports.integrationHttp), INTEGRATION_GRPC_PORT: String(ports.integrationGrpc), INTEGRATION_INTERNAL_GRPC_PORT: String(ports.integrationInternalGrpc),

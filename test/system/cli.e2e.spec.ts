@@ -18,8 +18,8 @@ import { SECRET, testEnvironment, until } from '@yiwang/dispatch/testing';
 import { seedDay } from '../demo/seed-day';
 import { canonical } from '@yiwang/cli';
 
-const ROOT = resolve(__dirname, '..', '..', '..');
-const BIN = join(ROOT, 'libs', 'cli', 'bin', 'yiwang.mjs');
+const ROOT = resolve(__dirname, '..', '..');
+const BIN = join(ROOT, 'apps', 'cli', 'bin', 'yiwang.mjs');
 const analyst: Principal = { subject: 'an.alyst', department: 'centre.supervision', roles: ['analyst.replay'] };
 const analystPii: Principal = { subject: 'pii.alyst', department: 'centre.supervision', roles: ['analyst.replay', 'analyst.personal-data'] };
 

@@ -18,7 +18,7 @@ afterAll(async () => {
   await link?.close();
 });
 
-const ROOT = join(__dirname, '..', '..', '..', '..');
+const ROOT = join(__dirname, '..', '..');
 
 /** Integration as its own process (main.ts), reading the link certificates from files. */
 async function startChild(certDir: string, log: string): Promise<{ child: ChildProcess; http: string }> {
