@@ -2,7 +2,7 @@ import { deadlineAfter, businessCalendar } from '@yiwang/working-time';
 import { shippedCityConfig, termsFor, seasonStartMs, type ComplaintTerms } from '../config';
 import { type Actor } from '../shared/actor';
 import { type CompanyId, type ComplaintId, type HouseholdId, type Instant } from '../shared/values';
-import { type ComplaintEvent } from './complaint-events';
+import { type ComplaintReceived } from './complaint-events';
 import { type RecordMeasurement } from './complaint-commands';
 
 /** Shared fixtures of the complaint specs: Jiaozuo's terms (Beijing rule), actors, ready-made histories. */
@@ -26,7 +26,7 @@ export const hotline: Actor = { subject: 'integration', department: 'system.inte
 export const lab: Actor = { subject: 'qian.lab', department: 'lab.henan-metrology', roles: ['heating.lab'] };
 export const system: Actor = { subject: 'deadline-checker', department: 'system.heating', roles: ['system'] };
 
-export const received: ComplaintEvent = {
+export const received: ComplaintReceived = {
   type: 'heating.complaint.received.v1',
   data: {
     complaintId: ID,

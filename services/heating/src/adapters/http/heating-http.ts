@@ -1,0 +1,36 @@
+import { principalOf, type HttpApp } from '@yiwang/platform';
+import { HeatingRoles, requireRole } from '../../domain';
+import { type ReadingsIngest } from '../../application/readings-ingest';
+import { type HeatingQueries } from '../../application/queries';
+
+/**
+ * Heating's HTTP side: the batch ingest of monitoring readings for gateways (role
+ * `heating.gateway`), and a company's season for dashboards. Every route needs a bearer token.
+ */
+export function registerHeatingRoutes(app: HttpApp, deps: { ingest: ReadingsIngest; queries: HeatingQueries }): void {
+  app.post<{ Body: { readings: unknown } }>(
+    '/v1/readings',
+    {
+      bodyLimit: 2 * 1024 * 1024,
+      schema: {
+        description:
+          'A batch of indoor temperature readings from monitoring points (室温监测): [{pointId, at (ISO-8601), celsius}]. Checked whole (unknown devices, −40…60 ℃, no future readings) before anything is stored; idempotent by device + time.',
+        body: { type: 'object', properties: { readings: { type: 'array', maxItems: 10000 } }, required: ['readings'] },
+      },
+    },
+    async (request) => {
+      const p = principalOf(request);
+      requireRole({ subject: p.subject, department: p.department, roles: p.roles }, 'IngestReadings', HeatingRoles.gateway);
+      return deps.ingest.ingest(request.body.readings);
+    },
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/v1/companies/:id/season',
+    { schema: { description: 'A heating company’s season: complaints, measured on time, sub-standard days, refunds per household', params: { type: 'object', properties: { id: { type: 'string', maxLength: 100 } }, required: ['id'] } } },
+    async (request) => {
+      const p = principalOf(request);
+      return deps.queries.companySeason(request.params.id, { subject: p.subject, department: p.department, roles: p.roles });
+    },
+  );
+}

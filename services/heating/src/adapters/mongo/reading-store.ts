@@ -1,0 +1,61 @@
+import { type Db } from 'mongodb';
+import { localDayIndex, toShanghaiIso } from '@yiwang/working-time';
+import { type PointTrack } from '../../domain';
+import { type ReadingStore, type ValidReading } from '../../application/readings-ingest';
+
+type HourDoc = { _id: string; pointId: string; hour: string; v: Record<string, number> };
+type TrackDoc = { _id: string; track: PointTrack };
+
+/**
+ * Readings stored compactly: one document per point and local hour (`<point>|2025-12-01T08`) whose
+ * `v` maps the minute-and-second (`m0810`) to tenths of a degree — six readings an hour in one
+ * document instead of six events. Keys are set, never pushed, so a batch sent twice writes the same
+ * values (idempotent by device + time). One bulk write per batch.
+ */
+export class MongoReadingStore implements ReadingStore {
+  constructor(private readonly db: Db) {}
+
+  private get hours() {
+    return this.db.collection<HourDoc>('readings_hourly');
+  }
+  private get tracks() {
+    return this.db.collection<TrackDoc>('point_tracks');
+  }
+
+  async write(readings: readonly ValidReading[]): Promise<void> {
+    const byDoc = new Map<string, { pointId: string; hour: string; set: Record<string, number> }>();
+    for (const r of readings) {
+      const iso = toShanghaiIso(r.atMs); // 2025-12-01T08:10:00+08:00
+      const hour = iso.slice(0, 13);
+      const id = `${r.pointId}|${hour}`;
+      const doc = byDoc.get(id) ?? { pointId: r.pointId, hour, set: {} };
+      doc.set[`v.m${iso.slice(14, 16)}${iso.slice(17, 19)}`] = r.deci;
+      byDoc.set(id, doc);
+    }
+    if (byDoc.size === 0) return;
+    await this.hours.bulkWrite(
+      [...byDoc].map(([_id, d]) => ({ updateOne: { filter: { _id }, update: { $set: { pointId: d.pointId, hour: d.hour, ...d.set } }, upsert: true } })),
+      { ordered: false },
+    );
+  }
+
+  /** One point's readings of one local hour, in time order (for queries and tests). */
+  async hour(pointId: string, hour: string): Promise<Array<{ minute: string; deci: number }>> {
+    const doc = await this.hours.findOne({ _id: `${pointId}|${hour}` });
+    return Object.entries(doc?.v ?? {})
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([k, deci]) => ({ minute: k.slice(1), deci }));
+  }
+
+  async tracksOf(pointIds: readonly string[]): Promise<Map<string, PointTrack>> {
+    const docs = await this.tracks.find({ _id: { $in: [...pointIds] } }).toArray();
+    return new Map(docs.map((d) => [d._id, d.track]));
+  }
+
+  async saveTracks(tracks: ReadonlyMap<string, PointTrack>): Promise<void> {
+    if (tracks.size === 0) return;
+    await this.tracks.bulkWrite([...tracks].map(([_id, track]) => ({ replaceOne: { filter: { _id }, replacement: { _id, track }, upsert: true } })), { ordered: false });
+  }
+}
+
+export const dayOf = localDayIndex;
