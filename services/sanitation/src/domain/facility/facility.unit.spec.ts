@@ -12,7 +12,7 @@ const road = {
   facilityId: '4108020399000001', kind: 'road', name: '人民路', district: '解放区', contractor: 'contractor.huanjie',
   location: { type: 'LineString', coordinates: [[113.2, 35.23], [113.21, 35.23]] }, cells: ['410802001001001'], lengthM: 1200, areaM2: 36000, grade: '1',
 };
-const registered: FacilityEvent = { type: 'sanitation.facility.registered.v1', data: { ...(road as never), registeredAt: AT } };
+const registered: FacilityEvent = { type: 'sanitation.facility.registered.v1', data: { ...road, registeredAt: AT } as never };
 const register = (details: Record<string, unknown>, actor = admin) => spec.given([]).when({ type: 'RegisterFacility', actor, data: { details, standards, at: AT } });
 
 describe('component ids 部件编码 (division 6 + major 2 + minor 2 + serial 6)', () => {
@@ -40,7 +40,7 @@ describe('RegisterFacility', () => {
   it('grid cells have 15 digits', () => register({ ...road, cells: ['4108'] }).thenThrows(ValidationError, (e) => expect(e.violations[0]?.field).toBe('cells[0]')));
   it('registers a toilet with class, siting and hours', () => {
     const toilet = { facilityId: '4108020301000007', kind: 'toilet', name: '人民公园公厕', district: '解放区', contractor: 'contractor.huanjie', location: { type: 'Point', coordinates: [113.2, 35.23] }, cells: [], toiletClass: '2', siting: 'standalone', opensAt: '06:00', closesAt: '22:00' };
-    register(toilet).then([{ type: 'sanitation.facility.registered.v1', data: { ...(toilet as never), registeredAt: AT } }]);
+    register(toilet).then([{ type: 'sanitation.facility.registered.v1', data: { ...toilet, registeredAt: AT } as never }]);
     register({ ...toilet, closesAt: '05:00' }).thenThrows(ValidationError);
     register({ ...toilet, siting: 'floating' }).thenThrows(ValidationError);
     register({ ...toilet, toiletClass: '9' }).thenThrows(ValidationError);
@@ -48,7 +48,7 @@ describe('RegisterFacility', () => {
   it('a transfer station needs its capacity', () => {
     const station = { facilityId: '4108020302000001', kind: 'transfer_station', name: '焦北中转站', district: '解放区', contractor: 'contractor.huanjie', location: { type: 'Point', coordinates: [113.2, 35.23] } };
     register(station).thenThrows(ValidationError, (e) => expect(e.violations[0]?.field).toBe('capacityTonnesPerDay'));
-    register({ ...station, capacityTonnesPerDay: 150 }).then([{ type: 'sanitation.facility.registered.v1', data: { ...(station as never), cells: [], capacityTonnesPerDay: 150, registeredAt: AT } }]);
+    register({ ...station, capacityTonnesPerDay: 150 }).then([{ type: 'sanitation.facility.registered.v1', data: { ...station, cells: [], capacityTonnesPerDay: 150, registeredAt: AT } as never }]);
   });
   it('only the register keepers may register', () => register(road, contractor).thenThrows(ForbiddenError));
   it('the same details again change nothing (a re-import); different ones must be an update', () => {
@@ -60,7 +60,7 @@ describe('RegisterFacility', () => {
 describe('UpdateFacility and RetireFacility', () => {
   it('an update records the new details', () =>
     spec.given([registered]).when({ type: 'UpdateFacility', actor: admin, data: { details: { ...road, grade: '2' }, standards, at: AT } })
-      .then([{ type: 'sanitation.facility.updated.v1', data: { ...(road as never), grade: '2', updatedAt: AT } }]));
+      .then([{ type: 'sanitation.facility.updated.v1', data: { ...road, grade: '2', updatedAt: AT } as never }]));
   it('an unchanged update records nothing', () => spec.given([registered]).when({ type: 'UpdateFacility', actor: admin, data: { details: road, standards, at: AT } }).then([]));
   it('a facility cannot change kind', () =>
     spec.given([registered]).when({ type: 'UpdateFacility', actor: admin, data: { details: { ...road, facilityId: '4108020303000001', kind: 'litter_bin', location: { type: 'Point', coordinates: [113.2, 35.23] } }, standards, at: AT } }).thenThrows(IllegalStateError));

@@ -1,0 +1,106 @@
+import { ValidationError } from '@yiwang/kernel-core';
+import {
+  facilityDecider, facilityStreamId, importCsv, importGeoJson, shanghaiDay, taskDecider, taskIdOf, taskStreamId,
+  type Actor, type FacilityDetails, type TaskCommand, type ImportResult, type RejectedRow, type WorkRecordInput,
+} from '../domain';
+import { type SanitationService } from './sanitation-service';
+import { type SanitationQueries } from './queries';
+
+export type ImportSummary = Readonly<{ registered: number; updated: number; unchanged: number; rejected: readonly RejectedRow[] }>;
+
+/**
+ * Use cases that span many streams: a facility import (each accepted row registered or updated
+ * on its own stream; a row refused by the decider joins the rejected list), a gateway's batch of
+ * work records (one command per facility and day), and closing a day's road sheets.
+ */
+export class SanitationCommands {
+  constructor(
+    private readonly service: SanitationService,
+    private readonly queries: SanitationQueries,
+  ) {}
+
+  async importFacilities(format: string, content: string, actor: Actor): Promise<ImportSummary> {
+    if (typeof content !== 'string' || content.length > 20_000_000) throw new ValidationError('content must be the file as text (at most 20 MB)', [{ field: 'content', message: 'missing or too large' }]);
+    let parsed: ImportResult;
+    if (format === 'csv') parsed = importCsv(content, this.service.standards);
+    else if (format === 'geojson') parsed = importGeoJson(content, this.service.standards);
+    else throw new ValidationError('format must be csv or geojson', [{ field: 'format', message: JSON.stringify(format) }]);
+    let registered = 0;
+    let updated = 0;
+    let unchanged = 0;
+    const rejected: RejectedRow[] = [...parsed.rejected];
+    for (const details of parsed.accepted) {
+      try {
+        const outcome = await this.upsertFacility(details, actor);
+        if (outcome === 'registered') registered++;
+        else if (outcome === 'updated') updated++;
+        else unchanged++;
+      } catch (e) {
+        rejected.push({ row: 0, facilityId: details.facilityId, errors: [e instanceof Error ? e.message : String(e)] });
+      }
+    }
+    return { registered, updated, unchanged, rejected };
+  }
+
+  private async upsertFacility(details: FacilityDetails, actor: Actor): Promise<'registered' | 'updated' | 'unchanged'> {
+    const exists = (await this.service.facility(details.facilityId)) !== null;
+    const type = exists ? 'UpdateFacility' : 'RegisterFacility';
+    const result = await this.service.execute(facilityDecider, facilityStreamId(details.facilityId), { type, actor, data: { details, standards: this.service.standards, at: this.service.now() } }, { actor });
+    if (result.events.length === 0) return 'unchanged';
+    return exists ? 'updated' : 'registered';
+  }
+
+  async recordWork(records: readonly (WorkRecordInput & { facilityId?: unknown })[], actor: Actor): Promise<{ accepted: number; duplicates: number; taskIds: string[] }> {
+    if (!Array.isArray(records) || records.length === 0 || records.length > 5000) throw new ValidationError('a batch holds 1 to 5000 records', [{ field: 'records', message: 'empty or too large' }]);
+    const groups = new Map<string, { facilityId: string; day: string; records: WorkRecordInput[] }>();
+    records.forEach((r, i) => {
+      const facilityId = typeof r.facilityId === 'string' ? r.facilityId : '';
+      const started = typeof r.startedAt === 'string' && !Number.isNaN(Date.parse(r.startedAt)) ? r.startedAt : null;
+      if (!facilityId || !started) throw new ValidationError(`records[${i}] needs a facilityId and a startedAt instant`, [{ field: `records[${i}]`, message: 'facilityId or startedAt missing' }]);
+      const day = shanghaiDay(started);
+      const key = taskIdOf(facilityId, day);
+      const g = groups.get(key) ?? { facilityId, day, records: [] as WorkRecordInput[] };
+      g.records.push(r);
+      groups.set(key, g);
+    });
+    // Everything is checked before anything is stored: a batch with an unknown facility or device stores nothing.
+    const devices = await this.service.devices(records.map((r) => String(r.deviceId ?? '')));
+    const prepared: Array<{ taskId: string; command: TaskCommand }> = [];
+    for (const [taskId, g] of groups) {
+      const facility = await this.service.taskFacility(g.facilityId);
+      const command: TaskCommand = { type: 'RecordWork', actor, data: { facility, day: g.day, devices, records: g.records, at: this.service.now() } };
+      const { state } = await this.load(taskId);
+      taskDecider.decide(command, state);
+      prepared.push({ taskId, command });
+    }
+    let accepted = 0;
+    for (const { taskId, command } of prepared) {
+      const result = await this.service.execute(taskDecider, taskStreamId(taskId), command, { actor });
+      for (const e of result.events) accepted += (e.data as { records: unknown[] }).records.length;
+    }
+    return { accepted, duplicates: records.length - accepted, taskIds: prepared.map((p) => p.taskId) };
+  }
+
+  private async load(taskId: string) {
+    const { events } = await this.service.store.readStream(taskStreamId(taskId));
+    const state = events.reduce((s, e) => taskDecider.evolve(s, { type: e.type, data: e.data } as never), taskDecider.initialState());
+    return { state };
+  }
+
+  /** Closes the day's sheet of every active road: runs done against the grade's standard. */
+  async closeDay(day: string, actor: Actor): Promise<{ closed: number; missingRuns: number }> {
+    let closed = 0;
+    let missingRuns = 0;
+    for (const id of await this.queries.facilityIds('road')) {
+      const facility = await this.service.taskFacility(id);
+      if (!facility) continue;
+      const standard = this.service.standards.grades.get(facility.grade) ?? null;
+      const result = await this.service.execute(taskDecider, taskStreamId(taskIdOf(id, day)), { type: 'CloseDay', actor, data: { facility, day, standard, at: this.service.now() } }, { actor });
+      for (const e of result.events) {
+        closed++;
+        missingRuns += (e.data as { missingRuns: number }).missingRuns;
+      }
+    }
+    return { closed, missingRuns };
+  }
+}

@@ -1,0 +1,110 @@
+import { EventRelay, KafkajsBroker } from '@yiwang/kernel-kafka';
+import { MongoEventStore, Projector, mongoRelayStorage } from '@yiwang/kernel-mongodb';
+import { buildHttpApp, connectMongo, createGrpcServer, createLogger, createTokenVerifier, kafkaReadiness, mongoReadiness, startTelemetry, type Logger, type Telemetry } from '@yiwang/platform';
+import { systemClock, type Clock } from '@yiwang/kernel-core';
+import { businessCalendar } from '@yiwang/working-time';
+import { eventLogGrpcService } from '@yiwang/event-log';
+import { shippedAssessmentConfig, shippedStandards } from './domain';
+import { SanitationService } from './application/sanitation-service';
+import { SanitationCommands } from './application/commands';
+import { SanitationQueries } from './application/queries';
+import { RectificationScheduler } from './application/rectification-scheduler';
+import { registerProjection } from './application/projections/register';
+import { assessmentProjection } from './application/projections/assessment';
+import { sanitationEventCodec } from './adapters/kafka/sanitation-event-codec';
+import { sanitationGrpcService } from './adapters/grpc/sanitation-grpc';
+import { registerRoutes } from './adapters/http/routes';
+import { SERVICE_NAME } from './defaults';
+import { type SanitationConfig } from './config';
+
+export interface SanitationRuntime {
+  readonly clock?: Clock;
+  readonly logger?: Logger;
+  readonly telemetry?: Telemetry;
+}
+
+export interface RunningSanitationService {
+  readonly grpcAddress: string;
+  readonly httpAddress: string;
+  readonly store: MongoEventStore;
+  readonly queries: SanitationQueries;
+  readonly scheduler: RectificationScheduler;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the sanitation service in this process: store + sequencer, the register and assessment
+ * projections, the relay to `yiwang.sanitation.events.v1`, the leased rectification-deadline scan,
+ * gRPC (with the event log) and HTTP. `stop()` takes it all down in reverse order.
+ */
+export async function startSanitationService(config: SanitationConfig, runtime: SanitationRuntime = {}): Promise<RunningSanitationService> {
+  const logger = runtime.logger ?? createLogger({ service: SERVICE_NAME, level: config.logLevel });
+  const clock = runtime.clock ?? systemClock;
+  const telemetry = runtime.telemetry ?? startTelemetry({ serviceName: SERVICE_NAME, registerGlobal: false });
+  const stops: Array<() => Promise<unknown>> = [];
+  const stop = async () => {
+    for (const s of stops.reverse()) await s().catch((e: unknown) => logger.warn({ err: e }, 'error while stopping'));
+    stops.length = 0;
+  };
+  try {
+    const mongo = await connectMongo(config.mongoUri, config.mongoDb);
+    stops.push(() => mongo.close());
+    if (runtime.telemetry === undefined) stops.push(() => telemetry.shutdown());
+    const db = mongo.db;
+    const store = new MongoEventStore(db, { serviceName: SERVICE_NAME });
+    await store.init();
+    store.startSequencer();
+    stops.push(() => store.stopSequencer());
+
+    const register = new Projector(db, store, registerProjection, { pollIntervalMs: 200 });
+    const assessment = new Projector(db, store, assessmentProjection, { pollIntervalMs: 300 });
+    const standards = shippedStandards();
+    const service = new SanitationService(store, clock, businessCalendar(), standards, () => register.models());
+    const queries = new SanitationQueries({ registerModels: () => register.models(), assessmentModels: () => assessment.models(), config: shippedAssessmentConfig() });
+    const commands = new SanitationCommands(service, queries);
+    const codec = sanitationEventCodec();
+    const broker = new KafkajsBroker({ brokers: config.kafkaBrokers, clientId: `yiwang-${SERVICE_NAME}` });
+    const relay = new EventRelay({ store, ...mongoRelayStorage(db), broker, serviceName: SERVICE_NAME, codec, topic: config.topic, onError: (e) => logger.warn({ err: e }, 'relay error') });
+    const scheduler = new RectificationScheduler({ db, service, models: () => assessment.models(), intervalMs: config.deadlineScanIntervalMs, onError: (e) => logger.warn({ err: e }, 'rectification scan error') });
+
+    register.start();
+    assessment.start();
+    stops.push(() => register.stop(), () => assessment.stop());
+    await relay.start();
+    stops.push(() => relay.stop());
+    const unsubscribe = store.onLogAdvanced(() => {
+      relay.wake();
+      register.wake();
+      assessment.wake();
+    });
+    stops.push(async () => unsubscribe());
+    scheduler.start();
+    stops.push(() => scheduler.stop());
+
+    const auth = createTokenVerifier(config);
+    // Sanitation events carry no personal data (facilities, devices, inspector subjects only).
+    const eventLog = eventLogGrpcService({ store, codec });
+    const grpc = createGrpcServer({ services: [sanitationGrpcService({ service, commands, queries }), eventLog], auth, logger });
+    const grpcPort = await grpc.listen(`${config.host}:${config.grpcPort}`);
+    stops.push(() => grpc.shutdown());
+
+    const http = await buildHttpApp({
+      logger,
+      auth,
+      readiness: [mongoReadiness(db), kafkaReadiness(config.kafkaBrokers)],
+      openapi: { title: 'Yiwang sanitation', version: '1', description: 'Facility import, facilities and the three-assessment ranking' },
+      metrics: telemetry.prometheus,
+    });
+    registerRoutes(http, commands, queries);
+    await http.listen({ host: config.host, port: config.httpPort });
+    stops.push(() => http.close());
+    const httpPort = (http.server.address() as { port: number }).port;
+
+    const local = config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
+    logger.info({ grpcPort, httpPort }, 'sanitation service started');
+    return { grpcAddress: `${local}:${grpcPort}`, httpAddress: `http://${local}:${httpPort}`, store, queries, scheduler, stop };
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+}
