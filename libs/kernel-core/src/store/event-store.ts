@@ -43,4 +43,15 @@ export interface EventStore {
   readAll(options: ReadAllOptions): Promise<readonly LoggedEvent[]>;
   /** The highest position in the ordered log (0 when empty). */
   headPosition(): Promise<number>;
+  /**
+   * Optional: calls `listener` whenever this process placed new events in the log, so tailing
+   * readers (relay, projectors) wait on it instead of polling. Returns the unsubscription.
+   */
+  onLogAdvanced?(listener: () => void): () => void;
+  /**
+   * Optional: the log's last position when this process knows it for certain (it writes the log
+   * itself right now), else null. A tailing reader at that position has nothing to read, without
+   * asking the database.
+   */
+  logTail?(): number | null;
 }

@@ -4,28 +4,29 @@
  * nudge that arrives while the loop is busy is not lost.
  */
 export class Wakeup {
-  private pending: (() => void) | null = null;
+  private pending: ((woken: boolean) => void) | null = null;
   private woken = false;
 
-  wait(ms: number): Promise<void> {
+  /** Resolves with true when a `wake()` ended the wait, false when the time ran out. */
+  wait(ms: number): Promise<boolean> {
     if (this.woken) {
       this.woken = false;
-      return Promise.resolve();
+      return Promise.resolve(true);
     }
-    return new Promise<void>((resolve) => {
-      const done = (): void => {
+    return new Promise<boolean>((resolve) => {
+      const done = (woken: boolean): void => {
         clearTimeout(timer);
         if (this.pending === done) this.pending = null;
-        resolve();
+        resolve(woken);
       };
-      const timer = setTimeout(done, ms);
+      const timer = setTimeout(() => done(false), ms);
       this.pending = done;
     });
   }
 
   wake(): void {
     const p = this.pending;
-    if (p) p();
+    if (p) p(true);
     else this.woken = true;
   }
 }

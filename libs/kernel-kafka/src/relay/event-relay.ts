@@ -23,9 +23,11 @@ export interface EventRelayOptions {
   readonly replicationFactor?: number;
   /** Events per read and per produce request. Default 500. */
   readonly batchSize?: number;
-  /** Poll interval while idle; `wake()` cuts it short. Default 250 ms. */
+  /** Poll interval while idle; it doubles while nothing comes, up to `maxPollIntervalMs`; `wake()` cuts it short. Default 250 ms. */
   readonly pollIntervalMs?: number;
-  /** Lease lifetime; a crashed relay is replaced after at most this long. Default 10 s. */
+  /** Longest idle wait. New events of this process wake the relay at once. Default 2 s. */
+  readonly maxPollIntervalMs?: number;
+  /** Lease lifetime; a crashed relay is replaced after at most this long. Default 15 s (a renewal every 5 s). */
   readonly leaseTtlMs?: number;
   /** Lease owner name; unique per instance by default. */
   readonly owner?: string;
@@ -47,7 +49,10 @@ export interface EventRelayOptions {
  * and publishes only while it holds it. The checkpoint moves only after the broker acknowledged a
  * batch, so a crash re-publishes at most the unacknowledged tail (consumers dedupe by event id).
  *
- * Wire `store.onLogAdvanced(() => relay.wake())` (MongoEventStore) to publish without poll delay.
+ * A store that announces new events (`onLogAdvanced`, as MongoEventStore does) wakes the relay
+ * itself; while idle it reads nothing when the store knows its log's end (`logTail`), else one
+ * `_id` lookup per wait, and the wait grows to `maxPollIntervalMs`. The checkpoint is read once
+ * per lease term: only the holder moves it.
  */
 export class EventRelay {
   readonly topic: string;
@@ -57,7 +62,12 @@ export class EventRelay {
   private readonly source: string;
   private readonly batchSize: number;
   private readonly pollMs: number;
+  private readonly maxPollMs: number;
   private readonly ttlMs: number;
+  /** Bumped each time this instance (re)gains the lease; the checkpoint is re-read once per term. */
+  private term = 0;
+  private checkpointTerm = -1;
+  private unsubscribe: (() => void) | null = null;
   private readonly wakeup = new Wakeup();
   private readonly keeperWakeup = new Wakeup();
   private running = false;
@@ -76,7 +86,8 @@ export class EventRelay {
     this.source = options.source ?? serviceSource(options.serviceName);
     this.batchSize = options.batchSize ?? 500;
     this.pollMs = options.pollIntervalMs ?? 250;
-    this.ttlMs = options.leaseTtlMs ?? 10_000;
+    this.maxPollMs = Math.max(this.pollMs, options.maxPollIntervalMs ?? 2_000);
+    this.ttlMs = options.leaseTtlMs ?? 15_000;
     this.lease = options.leases(`relay:${this.topic}`, this.owner, { ttlMs: this.ttlMs });
     this.checkpoints = options.checkpoints;
   }
@@ -88,6 +99,7 @@ export class EventRelay {
     this.running = true;
     this.aborted = false;
     this.unobserve = observeRelay({ topic: this.topic, gauges: () => this.gauges() });
+    this.unsubscribe = this.options.store.onLogAdvanced?.(() => this.wake()) ?? null;
     this.loops = [this.keepLease(), this.publishLoop()];
   }
 
@@ -98,6 +110,8 @@ export class EventRelay {
     this.wakeup.wake();
     this.keeperWakeup.wake();
     await Promise.all(this.loops);
+    this.unsubscribe?.();
+    this.unsubscribe = null;
     this.unobserve?.();
     this.leaseValidUntil = 0;
     if (!this.aborted) await this.lease.release().catch((e: unknown) => this.report(e));
@@ -144,6 +158,7 @@ export class EventRelay {
       try {
         const held = await this.lease.tryAcquire();
         if (!this.running) break;
+        if (held && Date.now() >= this.leaseValidUntil) this.term++; // (re)gained: re-read the checkpoint
         this.leaseValidUntil = held ? asked + this.ttlMs * 0.75 : 0;
         if (held) this.wakeup.wake();
       } catch (e) {
@@ -157,6 +172,7 @@ export class EventRelay {
   private async publishLoop(): Promise<void> {
     let producer: MessageProducer | null = null;
     let failures = 0;
+    let idleWait = this.pollMs;
     try {
       while (this.running) {
         if (!this.isActive) {
@@ -173,7 +189,11 @@ export class EventRelay {
           }
           const published = await this.publishBatch(producer);
           failures = 0;
-          if (published < this.batchSize) await this.wakeup.wait(this.pollMs);
+          if (published > 0) idleWait = this.pollMs;
+          if (published < this.batchSize) {
+            const woken = await this.wakeup.wait(idleWait);
+            idleWait = woken ? this.pollMs : Math.min(this.maxPollMs, idleWait * 2);
+          }
         } catch (e) {
           if (this.aborted) break;
           this.report(e);
@@ -192,8 +212,12 @@ export class EventRelay {
 
   /** One read-publish-checkpoint round; returns how many events went out. */
   private async publishBatch(producer: MessageProducer): Promise<number> {
-    const after = await this.checkpoints.get(this.topic);
-    this.checkpoint = after;
+    if (this.checkpointTerm !== this.term) {
+      const term = this.term;
+      this.checkpoint = await this.checkpoints.get(this.topic);
+      this.checkpointTerm = term;
+    }
+    const after = this.checkpoint;
     const batch = await this.options.store.readAll({ after, limit: this.batchSize });
     // A short read reached the end of the log: that is the head, without two more round trips
     // (head hint + segment lookup) per round just for the backlog gauge.

@@ -3,7 +3,7 @@ import { lazyInstruments } from '@yiwang/kernel-core/telemetry';
 import { type EventStore, type RecordedEvent, LeasedWorker, uuidv7 } from '@yiwang/kernel-core';
 import { MongoLease } from '../leases/mongo-lease';
 import type { Projection } from '@yiwang/kernel-core';
-import { MongoReadModels } from './read-model';
+import { BatchReadModels, MongoReadModels } from './read-model';
 
 interface ProjectionStateDoc {
   _id: string;
@@ -14,7 +14,11 @@ interface ProjectionStateDoc {
 
 export interface ProjectorOptions {
   readonly batchSize?: number;
+  /** Wait after a pass that found nothing; it doubles while idle, up to `maxPollIntervalMs`. */
   readonly pollIntervalMs?: number;
+  /** Longest idle wait (new events of this process wake it at once). Default 2 s. */
+  readonly maxPollIntervalMs?: number;
+  /** Default 15 s: a renewal every 5 s is a projector's only write at rest. */
   readonly leaseTtlMs?: number;
   readonly owner?: string;
 }
@@ -36,6 +40,9 @@ export class Projector {
   private readonly worker: LeasedWorker;
   private running = false;
   private readonly handles: ReadonlySet<string>;
+  /** The state while this process holds the lease (only the holder moves it), else null. */
+  private held: ProjectionStateDoc | null = null;
+  private unsubscribe: (() => void) | null = null;
 
   constructor(
     private readonly db: Db,
@@ -46,14 +53,25 @@ export class Projector {
     this.state = db.collection<ProjectionStateDoc>('projection_state');
     this.batchSize = options.batchSize ?? 500;
     this.pollIntervalMs = options.pollIntervalMs ?? 100;
-    this.lease = new MongoLease(db, `projection:${projection.name}`, options.owner ?? `projector-${uuidv7()}`, { ttlMs: options.leaseTtlMs ?? 5000 });
+    this.lease = new MongoLease(db, `projection:${projection.name}`, options.owner ?? `projector-${uuidv7()}`, { ttlMs: options.leaseTtlMs ?? 15_000 });
     this.handles = new Set(projection.handles);
-    this.worker = new LeasedWorker({ lease: this.lease, pollIntervalMs: this.pollIntervalMs, step: async () => (await this.catchUp()) > 0 });
+    this.worker = new LeasedWorker({
+      lease: this.lease,
+      pollIntervalMs: this.pollIntervalMs,
+      maxPollIntervalMs: Math.max(this.pollIntervalMs, options.maxPollIntervalMs ?? 2_000),
+      step: async () => (await this.catchUpHeld()) > 0,
+      onLeaseGained: () => {
+        this.held = null; // another holder may have moved it
+      },
+      onError: () => {
+        this.held = null;
+      },
+    });
   }
 
   /** The read models as they are now (current generation). */
   async models(): Promise<MongoReadModels> {
-    const s = await this.current();
+    const s = this.worker.isSurelyHolding && this.held ? this.held : await this.current();
     return new MongoReadModels(this.db, this.projection.name, s.generation);
   }
 
@@ -68,6 +86,21 @@ export class Projector {
       const s = await this.current();
       const n = await this.applyBatch(s.generation, s.position, async (position) => {
         await this.state.updateOne({ _id: this.projection.name, generation: s.generation }, { $set: { position } });
+      });
+      if (n.read === 0) return applied;
+      applied += n.applied;
+    }
+  }
+
+  /** The loop's pass: the checkpoint from memory while holding (this process alone moves it). */
+  private async catchUpHeld(): Promise<number> {
+    let applied = 0;
+    for (;;) {
+      const s = this.held ?? (await this.current());
+      this.held = s;
+      const n = await this.applyBatch(s.generation, s.position, async (position) => {
+        await this.state.updateOne({ _id: this.projection.name, generation: s.generation }, { $set: { position } });
+        this.held = { ...s, position };
       });
       if (n.read === 0) return applied;
       applied += n.applied;
@@ -109,12 +142,17 @@ export class Projector {
 
   start(): void {
     this.running = true;
+    // New events of this process wake the loop at once (no need to poll for them).
+    this.unsubscribe ??= this.store.onLogAdvanced?.(() => this.worker.wake()) ?? null;
     this.worker.start();
   }
 
   async stop(): Promise<void> {
     this.running = false;
+    this.unsubscribe?.();
+    this.unsubscribe = null;
     await this.worker.stop();
+    this.held = null;
   }
 
   wake(): void {
@@ -124,13 +162,15 @@ export class Projector {
   private async applyBatch(generation: number, after: number, save: (position: number) => Promise<void>): Promise<{ read: number; applied: number }> {
     const events = await this.store.readAll({ after, limit: this.batchSize });
     if (events.length === 0) return { read: 0, applied: 0 };
-    const models = new MongoReadModels(this.db, this.projection.name, generation);
+    // Each document is read and written at most once per batch, however many events touch it.
+    const models = new BatchReadModels(this.db, this.projection.name, generation);
     const handled = events.filter((e) => this.handles.has(e.type));
     if (this.projection.applyBatch) {
       if (handled.length > 0) await this.projection.applyBatch(handled, models);
     } else {
       for (const e of handled) await this.projection.apply(e, models);
     }
+    await models.flush();
     const applied = handled.length;
     await save(events[events.length - 1]!.position);
     instruments().applied.add(applied, { projection: this.projection.name });

@@ -1,4 +1,4 @@
-import type { Collection } from 'mongodb';
+import { BSON, type Collection } from 'mongodb';
 import { COLLECTIONS, segmentId, type LogHeadDocument, type SegmentDocument } from './documents';
 import type { Db } from 'mongodb';
 
@@ -15,6 +15,14 @@ export class LogSegments {
   private readonly known = new Map<number, number>();
   private knownFirsts: number[] = [];
   private knownDirty = false;
+  /**
+   * Segments this process just wrote, by first position: the relay and projectors of the same
+   * process read them from here instead of asking the database for what the sequencer just sent.
+   * Copies made through BSON, so a reader gets exactly what a database read would give.
+   */
+  private readonly recent = new Map<number, Uint8Array>();
+  private recentBytes = 0;
+  private static readonly RECENT_BYTES = 16 * 1024 * 1024;
 
   constructor(db: Db) {
     this.segments = db.collection<SegmentDocument>(COLLECTIONS.log);
@@ -32,7 +40,23 @@ export class LogSegments {
     }
   }
 
+  /** Keeps a segment this process wrote for readers in this process (oldest dropped first). */
+  keepWritten(segment: SegmentDocument): void {
+    const bytes = BSON.serialize(segment);
+    this.recent.set(segment.first, bytes);
+    this.recentBytes += bytes.length;
+    this.remember(segment.first, segment.last);
+    for (const [first, b] of this.recent) {
+      if (this.recentBytes <= LogSegments.RECENT_BYTES || first === segment.first) break;
+      this.recent.delete(first);
+      this.recentBytes -= b.length;
+    }
+  }
+
   async byFirst(first: number): Promise<SegmentDocument | null> {
+    // Each reader gets its own copy, decoded as the driver would decode the database's answer.
+    const cached = this.recent.get(first);
+    if (cached) return BSON.deserialize(cached) as SegmentDocument;
     const s = await this.segments.findOne({ _id: segmentId(first) });
     if (s) this.remember(s.first, s.last);
     return s;

@@ -152,12 +152,26 @@ export class MongoEventStore implements EventStore {
       throw e;
     }
     this.rememberHead(streamId, last);
+    // Hand the commit to this process's sequencer if it writes the log; otherwise tell whoever does.
+    if (this.sequencer.isSurelyHolding) this.sequencer.offer({ _id: id, streamId, prev, last, committedAt: now, events: stored, commandIds });
+    else await this.ringDoorbell();
     if (commandIds.length > 0) {
       // Best effort: lets a retry find its first result even after snapshots hide the events.
       await this.commands.insertMany(commandIds.map((c) => ({ _id: commandRecordId(streamId, c), commitId: id })), { ordered: false }).catch(() => undefined);
     }
     this.sequencer.wake();
     return { streamId, nextExpectedVersion: last, events: stored.map((ev) => this.toRecorded(ev, null)) };
+  }
+
+  /** The commit is durable whatever happens here; a bell that never rang delays it until the next scan. */
+  private async ringDoorbell(): Promise<void> {
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      try {
+        return await this.sequencer.ringDoorbell();
+      } catch {
+        await new Promise((r) => setTimeout(r, 20 * attempt));
+      }
+    }
   }
 
   private toStored(streamId: string, prev: number, events: readonly NewEvent[]): StoredEvent[] {
@@ -245,6 +259,9 @@ export class MongoEventStore implements EventStore {
     const prefix = options.streamPrefix;
     const types = options.types && options.types.length > 0 ? new Set(options.types) : null;
     const out: LoggedEvent[] = [];
+    // A tailing reader at the end of a log this process writes: nothing to read, nothing to ask.
+    const tail = this.sequencer.knownTail();
+    if (tail !== null && options.after >= tail) return out;
     let position = options.after + 1;
     let segment = await this.log.containing(position);
     while (segment && out.length < limit) {
@@ -262,7 +279,12 @@ export class MongoEventStore implements EventStore {
   }
 
   async headPosition(): Promise<number> {
-    return this.log.headPosition();
+    return this.sequencer.knownTail() ?? this.log.headPosition();
+  }
+
+  /** The log's end while this process's sequencer writes it (no database read), else null. */
+  logTail(): number | null {
+    return this.sequencer.knownTail();
   }
 
   /** Appended events the sequencer has not yet placed in the log (those whose marker is still waiting). */

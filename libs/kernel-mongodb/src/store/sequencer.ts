@@ -2,7 +2,7 @@ import type { Collection, Db } from 'mongodb';
 import { lazyInstruments } from '@yiwang/kernel-core/telemetry';
 import { MongoLease } from '../leases/mongo-lease';
 import { LeasedWorker, uuidv7 } from '@yiwang/kernel-core';
-import { segmentId, type CommitDocument, type PendingDocument, type SegmentDocument } from './documents';
+import { COLLECTIONS, segmentId, type CommitDocument, type PendingDocument, type SegmentDocument } from './documents';
 import type { LogSegments } from './log-segments';
 import { isDuplicateKeyError } from './mongo-errors';
 
@@ -11,21 +11,38 @@ export interface SequencerOptions {
   readonly now?: () => Date;
   /** Most events placed in one segment. */
   readonly batchSize?: number;
-  /** How often an idle sequencer looks for work appended by other processes. */
+  /** Wait after a step that found nothing; it doubles while idle, up to `maxPollIntervalMs`. */
   readonly pollIntervalMs?: number;
+  /** Longest idle wait between two looks at the doorbell (appends of other processes). Default 2 s. */
+  readonly maxPollIntervalMs?: number;
+  /** Default 15 s: a renewal every 5 s is the sequencer's only write at rest. */
   readonly leaseTtlMs?: number;
   /** A marker whose commit has not appeared after this long belongs to a dead or losing writer. */
   readonly orphanAfterMs?: number;
-  /** How often to sweep commits for any that lost their marker (a writer stalled past orphanAfterMs). */
+  /**
+   * How often to sweep all commits for any that lost their marker. Default: only when the lease is
+   * taken over; a dropped marker is re-checked by `_id` instead, so nothing scans on a timer.
+   */
   readonly sweepIntervalMs?: number;
+  /** Placed markers are deleted, and the head hint written, at most this often (batched). Default 1 s. */
+  readonly flushIntervalMs?: number;
   /** Identity in the lease; unique per process by default. */
   readonly owner?: string;
+}
+
+/** `es_log_head` document `appended`: rung (rewritten) by writers in processes that do not sequence. */
+interface DoorbellDocument {
+  _id: string;
+  token: string;
+  at: Date;
 }
 
 const instruments = lazyInstruments((meter) => ({
   sequenced: meter.createCounter('yiwang.events.sequenced', { description: 'events placed in the ordered log' }),
 }));
 const MAX_SEGMENT_BYTES = 4 * 1024 * 1024;
+const MAX_OFFERED = 10_000;
+const BELL_ID = 'appended';
 
 /**
  * Gives committed events their place in the service-wide ordered log.
@@ -35,19 +52,39 @@ const MAX_SEGMENT_BYTES = 4 * 1024 * 1024;
  * writes the log, and each segment claims `_id` = pad(previous last + 1) by insert: the log is
  * contiguous at every instant, and a stale holder that keeps writing hits a duplicate key, reads
  * what the other wrote, and drops those commits from its batch instead of writing them twice.
+ *
+ * What it reads: appends of its own process are handed over in memory (`offer`), so it neither
+ * scans the markers nor reads those commits back. Writers in other processes ring a doorbell (one
+ * small document) after their commit; the idle loop reads that one document by `_id`, with a
+ * growing wait, and scans the markers only when it changed, at takeover, or when a handed-over
+ * commit follows one it has not placed itself.
  */
 export class Sequencer {
   private readonly lease: MongoLease;
   private readonly worker: LeasedWorker;
+  private readonly doorbell: Collection<DoorbellDocument>;
   private readonly batchSize: number;
-  private readonly pollIntervalMs: number;
   private readonly orphanAfterMs: number;
-  private readonly sweepIntervalMs: number;
+  private readonly sweepIntervalMs: number | undefined;
+  private readonly flushIntervalMs: number;
   private readonly now: () => Date;
   private tail: number | null = null;
   private lastSweep = 0;
   /** Commits known to be in the log (recent ones), so a batch never repeats them. */
   private readonly placed = new Set<string>();
+  /** Last version placed per stream, so a handed-over commit is known to follow a placed one. */
+  private readonly streamTails = new Map<string, number>();
+  /** Commits appended in this process and handed over, in commit order. */
+  private readonly offered = new Map<string, CommitDocument>();
+  private scanNeeded = true;
+  private bellSeen: string | null | undefined = undefined;
+  private bellReadAt = 0;
+  private readonly toDelete = new Set<string>();
+  private hintDirty = false;
+  private lastFlush = 0;
+  /** Markers dropped as orphans, re-checked by `_id` in case their commit lands late. */
+  private readonly orphans = new Map<string, { streamId: string; prev: number; droppedAt: number }>();
+  private lastOrphanCheck = 0;
   private readonly listeners = new Set<() => void>();
 
   constructor(
@@ -58,15 +95,18 @@ export class Sequencer {
     private readonly options: SequencerOptions,
   ) {
     this.batchSize = options.batchSize ?? 500;
-    this.pollIntervalMs = options.pollIntervalMs ?? 50;
     this.orphanAfterMs = options.orphanAfterMs ?? 30_000;
-    this.sweepIntervalMs = options.sweepIntervalMs ?? 600_000;
+    this.sweepIntervalMs = options.sweepIntervalMs;
+    this.flushIntervalMs = options.flushIntervalMs ?? 1_000;
     this.now = options.now ?? (() => new Date());
-    this.lease = new MongoLease(db, `sequencer:${options.serviceName}`, options.owner ?? `sequencer-${uuidv7()}`, { ttlMs: options.leaseTtlMs ?? 5000 });
+    this.doorbell = db.collection<DoorbellDocument>(COLLECTIONS.logHead);
+    this.lease = new MongoLease(db, `sequencer:${options.serviceName}`, options.owner ?? `sequencer-${uuidv7()}`, { ttlMs: options.leaseTtlMs ?? 15_000 });
+    const pollIntervalMs = options.pollIntervalMs ?? 50;
     this.worker = new LeasedWorker({
       lease: this.lease,
-      pollIntervalMs: this.pollIntervalMs,
-      step: async () => (await this.step()).progressed,
+      pollIntervalMs,
+      maxPollIntervalMs: Math.max(pollIntervalMs, options.maxPollIntervalMs ?? 2_000),
+      step: () => this.poll(),
       onLeaseGained: () => this.forget(), // another holder may have advanced the log meanwhile
       onError: () => this.forget(),
     });
@@ -81,12 +121,47 @@ export class Sequencer {
     this.worker.wake();
   }
 
+  /** True while this process's sequencer writes the log (with half a lease to spare). */
+  get isSurelyHolding(): boolean {
+    return this.worker.isSurelyHolding;
+  }
+
+  /** The log's last position while this process writes the log, else null. */
+  knownTail(): number | null {
+    return this.worker.isSurelyHolding ? this.tail : null;
+  }
+
+  /**
+   * Hands over a commit this process just wrote (its marker is in place): placed without reading it
+   * back. Only while holding; otherwise the writer rings the doorbell.
+   */
+  offer(commit: CommitDocument): void {
+    if (this.offered.size >= MAX_OFFERED) {
+      this.offered.clear();
+      this.scanNeeded = true;
+    }
+    this.offered.set(commit._id, commit);
+    this.worker.wake();
+  }
+
+  /** Tells whichever process sequences that a commit is waiting (one `_id` write). */
+  async ringDoorbell(): Promise<void> {
+    const update = { $set: { token: uuidv7(), at: this.now() } };
+    try {
+      await this.doorbell.updateOne({ _id: BELL_ID }, update, { upsert: true });
+    } catch (e) {
+      if (!isDuplicateKeyError(e)) throw e;
+      await this.doorbell.updateOne({ _id: BELL_ID }, update);
+    }
+  }
+
   start(): void {
     this.worker.start();
   }
 
   async stop(): Promise<void> {
     await this.worker.stop();
+    await this.flush(true).catch(() => undefined);
   }
 
   /** Sequences until nothing is left; returns how many events were placed. Needs no lease (tests, tools). */
@@ -95,40 +170,95 @@ export class Sequencer {
     for (;;) {
       const { placed, progressed } = await this.step();
       total += placed;
-      if (!progressed) return total;
+      if (!progressed) {
+        await this.flush(true);
+        return total;
+      }
     }
   }
 
   private forget(): void {
     this.tail = null;
     this.placed.clear();
+    this.streamTails.clear();
+    this.offered.clear();
+    this.orphans.clear();
+    this.scanNeeded = true;
     this.lastSweep = 0;
   }
 
-  /** One pass: place the waiting commits, oldest first and in stream order, as one log segment. */
+  /** One pass over every waiting marker (a scan): what a takeover, a tool or a test runs. */
   async step(): Promise<{ placed: number; progressed: boolean }> {
     await this.ensureTail();
     await this.maybeSweep();
-    const markers = await this.pending.find({}).toArray();
-    if (markers.length === 0) return { placed: 0, progressed: false };
-    const byId = new Map<string, CommitDocument>();
-    for (let i = 0; i < markers.length; i += 8) {
-      const found = await Promise.all(markers.slice(i, i + 8).map((m) => this.commits.findOne({ _id: m._id })));
+    return this.place(true);
+  }
+
+  /** The loop's step: handed-over commits without reads; the doorbell (one `_id` read) otherwise. */
+  private async poll(): Promise<boolean> {
+    await this.ensureTail();
+    await this.maybeSweep();
+    await this.recheckOrphans();
+    const nowMs = Date.now();
+    if (!this.scanNeeded && (this.offered.size === 0 || nowMs - this.bellReadAt > 200)) {
+      // Read before any scan: a ring after this read is seen next time; one before it is already in the scan.
+      this.bellReadAt = nowMs;
+      const bell = (await this.doorbell.findOne({ _id: BELL_ID }))?.token ?? null;
+      if (bell !== this.bellSeen) {
+        this.bellSeen = bell;
+        this.scanNeeded = true;
+      }
+    }
+    if (!this.scanNeeded && !this.offeredFollowPlaced()) this.scanNeeded = true;
+    const scan = this.scanNeeded;
+    this.scanNeeded = false;
+    const r = scan || this.offered.size > 0 ? await this.place(scan) : { placed: 0, progressed: false };
+    await this.flush(false);
+    return r.progressed;
+  }
+
+  /** Every handed-over commit follows one this sequencer placed, or another handed-over one. */
+  private offeredFollowPlaced(): boolean {
+    const ends = new Set<string>();
+    for (const c of this.offered.values()) ends.add(`${c.streamId}:${c.last}`);
+    for (const c of this.offered.values()) {
+      if (c.prev === 0 || this.streamTails.get(c.streamId) === c.prev || ends.has(`${c.streamId}:${c.prev}`)) continue;
+      return false;
+    }
+    return true;
+  }
+
+  /** Places waiting commits, oldest first and in stream order, as one log segment. */
+  private async place(scan: boolean): Promise<{ placed: number; progressed: boolean }> {
+    const byId = new Map<string, CommitDocument>(this.offered);
+    const markers = new Map<string, PendingDocument>();
+    if (scan) for (const m of await this.pending.find({}).toArray()) markers.set(m._id, m);
+    for (const c of this.offered.values()) if (!markers.has(c._id)) markers.set(c._id, { _id: c._id, streamId: c.streamId, prev: c.prev, at: c.committedAt });
+    if (markers.size === 0) return { placed: 0, progressed: false };
+    const unknown = [...markers.values()].filter((m) => !byId.has(m._id) && !this.placed.has(m._id) && !this.toDelete.has(m._id));
+    for (let i = 0; i < unknown.length; i += 8) {
+      const found = await Promise.all(unknown.slice(i, i + 8).map((m) => this.commits.findOne({ _id: m._id })));
       for (const c of found) if (c) byId.set(c._id, c);
     }
-    const { batch, done } = this.chooseBatch(markers, byId);
+    const { batch, done } = this.chooseBatch([...markers.values()], byId);
     let placedEvents = 0;
     if (batch.length > 0) {
       const written = await this.writeSegment(batch);
       placedEvents = written.events;
       done.push(...written.commitIds);
     }
-    if (done.length > 0) await this.pending.deleteMany({ _id: { $in: done } });
+    // Progress is something new settled, not a marker already settled and waiting for its delete.
+    let settled = 0;
+    for (const id of done) {
+      if (!this.toDelete.has(id)) settled++;
+      this.toDelete.add(id);
+      this.offered.delete(id);
+    }
     if (placedEvents > 0) {
       instruments().sequenced.add(placedEvents, { service: this.options.serviceName });
       this.listeners.forEach((l) => l());
     }
-    return { placed: placedEvents, progressed: done.length > 0 };
+    return { placed: placedEvents, progressed: settled > 0 };
   }
 
   /**
@@ -138,7 +268,11 @@ export class Sequencer {
    */
   private chooseBatch(markers: readonly PendingDocument[], byId: ReadonlyMap<string, CommitDocument>): { batch: CommitDocument[]; done: string[] } {
     const inStreamOrder = new Map<string, PendingDocument[]>();
-    for (const m of markers) inStreamOrder.set(m.streamId, [...(inStreamOrder.get(m.streamId) ?? []), m]);
+    for (const m of markers) {
+      const list = inStreamOrder.get(m.streamId);
+      if (list) list.push(m);
+      else inStreamOrder.set(m.streamId, [m]);
+    }
     for (const list of inStreamOrder.values()) list.sort((a, b) => a.prev - b.prev);
     const taken = new Map<string, number>();
     const blocked = new Set<string>();
@@ -151,14 +285,17 @@ export class Sequencer {
       const k = taken.get(m.streamId) ?? 0;
       taken.set(m.streamId, k + 1);
       const next = inStreamOrder.get(m.streamId)![k]!;
-      const c = byId.get(next._id);
-      if (!c) {
-        if (now - next.at.getTime() > this.orphanAfterMs) done.push(next._id); // its writer died or lost
-        blocked.add(m.streamId);
+      if (this.placed.has(next._id) || this.toDelete.has(next._id)) {
+        done.push(next._id);
         continue;
       }
-      if (this.placed.has(c._id)) {
-        done.push(c._id);
+      const c = byId.get(next._id);
+      if (!c) {
+        if (now - next.at.getTime() > this.orphanAfterMs) {
+          done.push(next._id); // its writer died or lost; re-checked by `_id` for a while
+          this.orphans.set(next._id, { streamId: next.streamId, prev: next.prev, droppedAt: Date.now() });
+        }
+        blocked.add(m.streamId);
         continue;
       }
       if (blocked.has(m.streamId)) continue;
@@ -198,13 +335,37 @@ export class Sequencer {
         await this.catchUp();
         continue;
       }
-      this.log.remember(segment.first, segment.last);
+      // Readers in this process take it from memory instead of reading it back.
+      this.log.keepWritten(segment);
       this.tail = segment.last;
+      this.hintDirty = true;
       // The segment itself records which commits it holds; commits are never updated (updates
       // are the slowest thing FerretDB does, and not atomic there anyway).
-      for (const c of todo) this.remember(c._id);
-      await this.log.setHeadHint(segment.last);
+      for (const c of todo) {
+        this.remember(c._id);
+        if ((this.streamTails.get(c.streamId) ?? 0) < c.last) this.streamTails.set(c.streamId, c.last);
+      }
+      if (this.streamTails.size > 100_000) this.streamTails.clear();
       return { events: events.length, commitIds: batch.map((c) => c._id) };
+    }
+  }
+
+  /**
+   * Deletes placed markers and writes the head hint, at most once per `flushIntervalMs` (or when
+   * many wait): both only save later readers work, so a burst pays them once.
+   */
+  private async flush(force: boolean): Promise<void> {
+    if (this.toDelete.size === 0 && !this.hintDirty) return;
+    if (!force && this.toDelete.size < this.batchSize && Date.now() - this.lastFlush < this.flushIntervalMs) return;
+    this.lastFlush = Date.now();
+    if (this.toDelete.size > 0) {
+      const ids = [...this.toDelete];
+      await this.pending.deleteMany({ _id: { $in: ids } });
+      for (const id of ids) this.toDelete.delete(id);
+    }
+    if (this.hintDirty && this.tail !== null) {
+      this.hintDirty = false;
+      await this.log.setHeadHint(this.tail);
     }
   }
 
@@ -233,12 +394,30 @@ export class Sequencer {
   }
 
   /**
+   * A marker dropped as an orphan may belong to a writer that stalled past the orphan time and
+   * commits later: look for that commit by `_id` for a while, and mark it again if it landed.
+   */
+  private async recheckOrphans(): Promise<void> {
+    if (this.orphans.size === 0 || Date.now() - this.lastOrphanCheck < Math.min(5_000, this.orphanAfterMs)) return;
+    this.lastOrphanCheck = Date.now();
+    for (const [id, o] of [...this.orphans].slice(0, 50)) {
+      if (this.toDelete.has(id)) continue; // its old marker is not deleted yet
+      const c = await this.commits.findOne({ _id: id }, { projection: { _id: 1, committedAt: 1 } });
+      if (c) {
+        await this.pending.insertOne({ _id: id, streamId: o.streamId, prev: o.prev, at: c.committedAt }).catch(() => undefined);
+        this.scanNeeded = true;
+        this.orphans.delete(id);
+      } else if (Date.now() - o.droppedAt > 20 * this.orphanAfterMs) this.orphans.delete(id);
+    }
+  }
+
+  /**
    * Re-marks commits that are in no segment and have no marker (their writer stalled past the
-   * orphan time, so the marker was dropped before the commit landed). Two scans, so it runs at
-   * takeover and then rarely.
+   * orphan time, so the marker was dropped before the commit landed, in a process that has since
+   * lost the lease). Two scans, so it runs at takeover (and every `sweepIntervalMs` if set).
    */
   private async maybeSweep(): Promise<void> {
-    if (Date.now() - this.lastSweep < this.sweepIntervalMs) return;
+    if (this.lastSweep !== 0 && (this.sweepIntervalMs === undefined || Date.now() - this.lastSweep < this.sweepIntervalMs)) return;
     this.lastSweep = Date.now();
     const inLog = new Set<string>();
     for await (const s of this.log.segments.find({}, { projection: { commitIds: 1 } })) for (const c of s.commitIds) inLog.add(c);
