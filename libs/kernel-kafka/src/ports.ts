@@ -91,8 +91,8 @@ export interface ConsumerOptions {
   /** Largest fetch per partition; small values keep shutdowns and rebalances short. */
   readonly maxBytesPerPartition?: number;
   /**
-   * How many assigned partitions are handled at the same time (`eachMessage` only); within a
-   * partition messages still go one at a time, in order. Default 1.
+   * How many assigned partitions are handled at the same time (one message or one batch each);
+   * within a partition messages still go one at a time, in order. Default 1.
    */
   readonly partitionsConcurrently?: number;
 }

@@ -1,6 +1,6 @@
 import { SpanStatusCode } from '@opentelemetry/api';
 import { type Inbox, type LoggedEvent, Wakeup } from '@yiwang/kernel-core';
-import { UNLIMITED_RETENTION, headerString, type ConsumerOptions, type HandlerControl, type IncomingMessage, type MessageBroker, type MessageConsumer, type MessageProducer } from '../ports';
+import { UNLIMITED_RETENTION, headerString, type ConsumerOptions, type HandlerControl, type IncomingBatch, type IncomingMessage, type MessageBroker, type MessageConsumer, type MessageProducer } from '../ports';
 import type { EventCodec } from '../cloudevents/event-codec';
 import { CE_HEADERS, fromKafkaMessage } from '../cloudevents/kafka-binding';
 import { dlqTopic } from '../topics';
@@ -67,11 +67,15 @@ export const DEFAULT_PARTITIONS_CONCURRENTLY = 4;
  * at least once and, thanks to the inbox, with repeats skipped.
  *
  * Per message: decode (undecodable → dead letter) → inbox check (seen → skip) → handler, retried
- * with exponential backoff (still failing → dead letter) → inbox record → commit offset + 1.
- * Offsets are committed only after that, so a crash or rebalance redelivers the unsettled message,
- * which the inbox then skips if it had been handled. Messages of a partition are handled one at a
- * time, in order; retries block the partition (order per stream is the point). Up to
- * `partitionsConcurrently` partitions are handled in parallel.
+ * with exponential backoff (still failing → dead letter). Per fetched batch of a partition: the
+ * inbox lookups of all its events at once (before handling), one inbox `insertMany` of the handled
+ * ones and one offset commit after the last settled message, instead of a lookup, a record and a
+ * commit per message. Before a retry waits, what is settled so far is recorded and committed, so
+ * a stop or a crash during a long retry redelivers only the message being retried. Offsets are
+ * committed only after handling, so a crash or rebalance redelivers the unsettled tail (at most
+ * the batch in flight), which the inbox skips where it was recorded. Messages of a partition are
+ * handled one at a time, in order; retries block the partition (order per stream is the point).
+ * Up to `partitionsConcurrently` partitions are handled in parallel.
  */
 export class EventConsumer {
   private readonly inbox: Inbox;
@@ -106,7 +110,7 @@ export class EventConsumer {
     await consumer.subscribe(topics, { fromBeginning: this.options.fromBeginning ?? true });
     this.producer = producer;
     this.consumer = consumer;
-    await consumer.run({ eachMessage: (m, control) => this.settle(m, control) });
+    await consumer.run({ eachBatch: (batch, control) => this.settleBatch(batch, control) });
   }
 
   /**
@@ -125,57 +129,121 @@ export class EventConsumer {
     this.producer = null;
   }
 
-  /** Handles one message to the end (handled, skipped or dead-lettered) and commits it. */
-  private async settle(message: IncomingMessage, control: HandlerControl): Promise<void> {
-    let outcome: ConsumerOutcome;
-    try {
-      outcome = await withConsumerSpan(message, this.options.group, async (span) => {
-        const result = await this.process(message, control);
-        span.setAttribute('yiwang.consumer.outcome', result);
-        if (result === 'dead_lettered') span.setStatus({ code: SpanStatusCode.ERROR, message: 'dead-lettered' });
-        return result;
-      });
-    } catch (e) {
-      if (e instanceof Interrupted) return; // stopping: leave it uncommitted
-      throw e;
+  /**
+   * Handles a partition's batch in order: every message to the end (handled, skipped or
+   * dead-lettered), then one inbox write and one commit for all of them.
+   */
+  private async settleBatch(batch: IncomingBatch, control: HandlerControl): Promise<void> {
+    const { group } = this.options;
+    const decoded = batch.messages.map((m) => this.decode(m));
+    const ids = decoded.flatMap((d) => (d.event ? [d.event.id] : []));
+    const seen = ids.length > 0 && batch.messages[0] ? await this.durably(() => this.seen(ids), batch.messages[0], control) : new Set<string>();
+    const settled: Array<{ message: IncomingMessage; outcome: ConsumerOutcome }> = [];
+    const handled: LoggedEvent[] = [];
+    const inBatch = new Set<string>();
+    let beat = Date.now();
+    const flush = async (): Promise<void> => {
+      const last = settled[settled.length - 1];
+      if (!last) return;
+      if (handled.length > 0) {
+        const events = handled.splice(0);
+        await this.durably(() => this.record(events), last.message, control);
+      }
+      await this.commit(last.message);
+      control.resolveOffset?.(last.message.offset);
+      for (const s of settled.splice(0)) {
+        instruments().settled.add(1, { group, topic: s.message.topic, outcome: s.outcome });
+        this.options.onSettled?.(s.outcome, s.message);
+      }
+    };
+    for (const [i, message] of batch.messages.entries()) {
+      if (this.stopping || !control.isRunning()) break;
+      const d = decoded[i]!;
+      let outcome: ConsumerOutcome;
+      try {
+        outcome = await withConsumerSpan(message, group, async (span) => {
+          const result = await this.process(message, d, seen, inBatch, control, flush);
+          span.setAttribute('yiwang.consumer.outcome', result);
+          if (result === 'dead_lettered') span.setStatus({ code: SpanStatusCode.ERROR, message: 'dead-lettered' });
+          return result;
+        });
+      } catch (e) {
+        if (e instanceof Interrupted) break; // stopping: leave it uncommitted
+        await flush().catch(() => undefined);
+        throw e;
+      }
+      settled.push({ message, outcome });
+      if (outcome === 'handled' && d.event) {
+        handled.push(d.event);
+        inBatch.add(d.event.id);
+      }
+      if (Date.now() - beat > 1_000) {
+        beat = Date.now();
+        await control.heartbeat().catch((e: unknown) => this.report(e, message)); // a long batch keeps the membership
+      }
     }
-    await this.commit(message);
-    instruments().settled.add(1, { group: this.options.group, topic: message.topic, outcome });
-    this.options.onSettled?.(outcome, message);
+    await flush();
   }
 
-  private async process(message: IncomingMessage, control: HandlerControl): Promise<ConsumerOutcome> {
+  private decode(message: IncomingMessage): { ignored: boolean; event?: LoggedEvent; error?: unknown } {
     const type = headerString(message.headers, CE_HEADERS.type);
-    if (this.options.types && type !== undefined && !this.options.types.includes(type)) return 'ignored';
-    let event: LoggedEvent;
+    if (this.options.types && type !== undefined && !this.options.types.includes(type)) return { ignored: true };
     try {
-      event = fromKafkaMessage(message, this.options.codec);
+      return { ignored: false, event: fromKafkaMessage(message, this.options.codec) };
     } catch (e) {
+      return { ignored: false, error: e };
+    }
+  }
+
+  private async seen(ids: readonly string[]): Promise<ReadonlySet<string>> {
+    const { group } = this.options;
+    if (this.inbox.hasMany) return this.inbox.hasMany(group, ids);
+    const found = await Promise.all(ids.map(async (id) => ((await this.inbox.has(group, id)) ? id : null)));
+    return new Set(found.filter((id): id is string => id !== null));
+  }
+
+  private async record(events: readonly LoggedEvent[]): Promise<void> {
+    const { group } = this.options;
+    if (this.inbox.recordMany) await this.inbox.recordMany(group, events);
+    else for (const e of events) await this.inbox.record(group, e);
+  }
+
+  private async process(
+    message: IncomingMessage,
+    decoded: { ignored: boolean; event?: LoggedEvent; error?: unknown },
+    seen: ReadonlySet<string>,
+    inBatch: ReadonlySet<string>,
+    control: HandlerControl,
+    beforeWait: () => Promise<void>,
+  ): Promise<ConsumerOutcome> {
+    if (decoded.ignored) return 'ignored';
+    const event = decoded.event;
+    if (!event) {
       // Poison: no retry can make these bytes decodable.
-      this.report(e, message);
-      await this.deadLetter(message, e, control);
+      this.report(decoded.error, message);
+      await this.deadLetter(message, decoded.error, control);
       return 'dead_lettered';
     }
     const { group } = this.options;
-    if (await this.durably(() => this.inbox.has(group, event.id), message, control)) return 'duplicate';
+    if (seen.has(event.id) || inBatch.has(event.id)) return 'duplicate';
 
     for (let attempt = 1; ; attempt++) {
       const started = performance.now();
       try {
         await this.options.handler(event, { group, topic: message.topic, partition: message.partition, offset: message.offset, attempt });
         instruments().handlerDuration.record(performance.now() - started, { group, type: event.type });
-        break;
+        return 'handled';
       } catch (e) {
         this.report(e, message);
         if (attempt >= this.retry.attempts) {
           await this.deadLetter(message, e, control);
           return 'dead_lettered';
         }
+        // What is settled before this message should not wait for (or be lost with) its retries.
+        await beforeWait();
         await this.pause(backoffDelay(attempt, this.retry), control);
       }
     }
-    await this.durably(() => this.inbox.record(group, event), message, control);
-    return 'handled';
   }
 
   private async deadLetter(message: IncomingMessage, error: unknown, control: HandlerControl): Promise<void> {

@@ -45,6 +45,7 @@ export class KafkajsConsumer implements MessageConsumer {
     await this.consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: Math.max(1, this.options.partitionsConcurrently ?? 1),
       eachBatch: async ({ batch, heartbeat, isRunning: kafkaRunning, isStale, resolveOffset }) => {
         if (this.stopping) return;
         const control: HandlerControl = { heartbeat, isRunning: () => isRunning() && kafkaRunning() && !isStale(), resolveOffset };

@@ -36,7 +36,34 @@ export class MongoInbox implements Inbox {
   }
 
   async has(group: string, eventId: string): Promise<boolean> {
-    return (await this.collection.countDocuments({ _id: MongoInbox.key(group, eventId) }, { limit: 1 })) > 0;
+    // findOne by `_id`, not countDocuments: an aggregation, which FerretDB 1.24 answers with a scan.
+    return (await this.collection.findOne({ _id: MongoInbox.key(group, eventId) }, { projection: { _id: 1 } })) !== null;
+  }
+
+  /** Parallel `_id` lookups (an `$in` filter is a scan of the whole inbox on FerretDB 1.24). */
+  async hasMany(group: string, eventIds: readonly string[]): Promise<ReadonlySet<string>> {
+    const seen = new Set<string>();
+    const ids = [...new Set(eventIds)];
+    for (let i = 0; i < ids.length; i += 16) {
+      const found = await Promise.all(ids.slice(i, i + 16).map(async (id) => ((await this.has(group, id)) ? id : null)));
+      for (const id of found) if (id !== null) seen.add(id);
+    }
+    return seen;
+  }
+
+  /** One unordered `insertMany`; records that already exist (a duplicate got there first) are skipped. */
+  async recordMany(group: string, events: readonly LoggedEvent[], handledAt: Date = new Date()): Promise<void> {
+    const docs = new Map<string, InboxDoc>();
+    for (const e of events) docs.set(e.id, { _id: MongoInbox.key(group, e.id), group, eventId: e.id, type: e.type, streamId: e.streamId, position: e.position, handledAt });
+    if (docs.size === 0) return;
+    try {
+      await this.collection.insertMany([...docs.values()], { ordered: false });
+    } catch (e) {
+      const errors = (e as { writeErrors?: Array<{ code?: number }> | { code?: number } } | null)?.writeErrors;
+      const list = Array.isArray(errors) ? errors : errors ? [errors] : [];
+      if (list.length > 0 ? list.every((w) => w.code === 11000) : isDuplicateKey(e)) return;
+      throw e;
+    }
   }
 
   /** Records the event as handled; false when it already was (a concurrent duplicate got there first). */
