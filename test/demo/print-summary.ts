@@ -1,5 +1,6 @@
 // Prints what the demo day produced, read back through dispatch's gRPC API: the ranking tables
 // (rate, rank, change since last week) per unit and per district, and the totals.
+import { toShanghaiIso } from '@yiwang/working-time';
 import { Dimension, type GetRankingResponse, type RankingRow } from '@yiwang/proto/yiwang/dispatch/v1/dispatch_service';
 import { PEOPLE, dispatchAs, settledOverdueCaseIds, type DemoEndpoints } from './demo-clients';
 import { type DayStats } from './seed-day';
@@ -14,7 +15,7 @@ function table(r: GetRankingResponse, title: string): string {
   const lines = rows.map((x) => `${pad(x.name || x.key, 30)} ${String(x.numerator).padStart(5)} / ${String(x.denominator).padEnd(5)} ${pad(x.rateText || '—', 9)} ${String(x.rank ?? '—').padStart(4)}   ${change(x)}`);
   const t = r.total;
   return [
-    `${title} — ${r.indicatorNameZh} (${r.indicatorId}), week of ${new Date(Date.parse(r.weekStart) + 8 * 3_600_000).toISOString().slice(0, 10)} (Asia/Shanghai)`,
+    `${title} — ${r.indicatorNameZh} (${r.indicatorId}), week of ${toShanghaiIso(Date.parse(r.weekStart)).slice(0, 10)} (Asia/Shanghai)`,
     `${pad('', 30)}   num / den   rate      rank   change`,
     ...lines,
     t ? `${pad('合计 total', 30)} ${String(t.numerator).padStart(5)} / ${String(t.denominator).padEnd(5)} ${t.rateText}` : '',

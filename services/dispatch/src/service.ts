@@ -77,9 +77,7 @@ export async function startDispatchService(config: DispatchConfig, runtime: Disp
 
     const lists = new Projector(db, store, caseListsProjection, { pollIntervalMs: 200 });
     const counters = new Projector(db, store, caseIndicatorsProjection(store), { pollIntervalMs: 500 });
-    // The intake topic's partition count, learnt below: report rows are kept per partition.
-    let intakePartitions = 1;
-    const reportCounters = new ReportIndicators(db, () => intakePartitions);
+    const reportCounters = new ReportIndicators(db);
     const queries = new DispatchQueries({
       store,
       clock,
@@ -110,7 +108,6 @@ export async function startDispatchService(config: DispatchConfig, runtime: Disp
     await admin.connect();
     try {
       await admin.ensureTopics([{ topic: config.intakeTopic, partitions: 6, config: UNLIMITED_RETENTION }]);
-      intakePartitions = (await admin.describeTopic(config.intakeTopic)).partitions;
     } finally {
       await admin.disconnect();
     }

@@ -1,6 +1,6 @@
 import { CATEGORY_TABLE_STREAM, cellCentre, shippedCategoryTable, shippedUnitGrid } from './domain';
 import { CategoryCatalogue } from './application/category-catalogue';
-import { systemClock } from './application/clock';
+import { systemClock } from '@yiwang/kernel-core';
 import { startIntakeService, type RunningIntake } from './service';
 import { http, quietLogger, testConfig, tokenFor, until } from './intake.test-helpers';
 

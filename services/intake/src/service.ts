@@ -14,7 +14,7 @@ import {
   type Telemetry,
 } from '@yiwang/platform';
 import { CHANNELS, cellCentre, shippedCategoryTable, shippedUnitGrid, type Channel } from './domain';
-import { systemClock, type Clock } from './application/clock';
+import { systemClock, type Clock } from '@yiwang/kernel-core';
 import { DuplicateFinder } from './application/duplicate-finder';
 import { GridLocator } from './application/grid-locator';
 import { IntakeApplication } from './application/intake-application';
@@ -88,7 +88,7 @@ export async function startIntakeService(config: IntakeConfig, options: IntakeSe
   try {
     const mongo = await connectMongo(config.mongodbUri, config.database);
     stops.push(() => mongo.close());
-    const store = new MongoEventStore(mongo.db, { serviceName: SERVICE_NAME, now: clock });
+    const store = new MongoEventStore(mongo.db, { serviceName: SERVICE_NAME, now: () => clock.now() });
     await store.init();
 
     // The current category table (shipped + the `category-table` stream), refreshed for other replicas' revisions.
@@ -177,7 +177,7 @@ export async function startIntakeService(config: IntakeConfig, options: IntakeSe
         if (!cell) throw new ValidationError(`unknown address_id ${cellId}`, [{ field: 'address_id', message: 'not a grid cell' }]);
         return cellCentre(cell);
       },
-      now: clock,
+      now: () => clock.now(),
       caseProgress,
     });
     await http.listen({ host: config.httpHost, port: config.httpPort });

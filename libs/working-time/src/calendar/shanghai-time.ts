@@ -29,3 +29,10 @@ export const localMinuteToMs = (day: number, minuteOfDay: number): number => day
 export function toShanghaiIso(ms: number): string {
   return `${new Date(ms + SHANGHAI_OFFSET_MS).toISOString().slice(0, 19)}+08:00`;
 }
+
+/** The local day of the Monday starting the week an instant falls in (weeks run Monday 00:00 to Monday 00:00, Shanghai). */
+export function weekStartDay(ms: number): number {
+  const day = localDayIndex(ms);
+  const weekday = (day + 4) % 7; // 1970-01-01 was a Thursday
+  return day - ((weekday + 6) % 7);
+}

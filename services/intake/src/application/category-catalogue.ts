@@ -10,7 +10,8 @@ import {
   type CategoryTableState,
 } from '../domain/categories';
 import { IntakeRoles, requireRole, type Actor } from '../domain';
-import { instantOf, type Clock } from './clock';
+import type { Clock } from '@yiwang/kernel-core';
+import { instantOf } from './clock';
 
 /** What the report handlers ask for the table: always the current one (revisions apply without a restart). */
 export type CategorySource = Readonly<{ current(): CategoryTable }>;

@@ -1,7 +1,4 @@
-/** The service's only source of time, injectable so tests (and the seeded demo day) control it. */
-export type Clock = () => Date;
+import type { Clock } from '@yiwang/kernel-core';
 
-export const systemClock: Clock = () => new Date();
-
-/** An ISO-8601 instant as the domain wants it (UTC, explicit `Z`). */
-export const instantOf = (clock: Clock): string => clock().toISOString();
+/** An ISO-8601 instant as the domain wants it (UTC, explicit `Z`), read from the service's one clock. */
+export const instantOf = (clock: Clock): string => clock.now().toISOString();

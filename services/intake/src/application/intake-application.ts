@@ -16,7 +16,8 @@ import {
   type ReportEvent,
   type ReportState,
 } from '../domain';
-import { instantOf, type Clock } from './clock';
+import type { Clock } from '@yiwang/kernel-core';
+import { instantOf } from './clock';
 import { type DuplicateFinder } from './duplicate-finder';
 import { type GridLocator } from './grid-locator';
 import { reportEventMapping } from './report-mapping';

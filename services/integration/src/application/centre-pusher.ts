@@ -9,6 +9,9 @@ import type { CentreLink } from './ports';
 import { type SyncService } from './sync-service';
 import { countPushed, countPushFailure, observeSync } from './sync-metrics';
 
+/** Cases whose acknowledgements are written at once (see `ackWriteConcurrency`). */
+export const DEFAULT_ACK_WRITE_CONCURRENCY = 16;
+
 export interface CentrePusherOptions {
   readonly store: EventStore;
   readonly db: Db;
@@ -21,6 +24,12 @@ export interface CentrePusherOptions {
   readonly backoff: Omit<RetryPolicy, 'attempts'>;
   readonly breaker: BreakerPolicy;
   readonly pollIntervalMs: number;
+  /**
+   * How many cases' acknowledgements are recorded at once after a push. Bounded because FerretDB
+   * 1.24 (SQLite) stalls on large bursts of concurrent writes; MongoDB would take more. Default
+   * {@link DEFAULT_ACK_WRITE_CONCURRENCY}.
+   */
+  readonly ackWriteConcurrency?: number;
   readonly leaseTtlMs: number;
   readonly onError?: (error: unknown) => void;
   /** Called with each batch the centre acknowledged in full, for tests and the bench. */
@@ -148,9 +157,9 @@ export class CentrePusher {
     const byCase = new Map<string, string[]>();
     for (const u of updates) byCase.set(u.caseId, [...(byCase.get(u.caseId) ?? []), u.eventId]);
     const entries = [...byCase.entries()];
-    // A few at a time: FerretDB stalls on large bursts of writes.
-    for (let i = 0; i < entries.length; i += 16) {
-      await Promise.all(entries.slice(i, i + 16).map(([caseId, ids]) => this.options.sync.acknowledge(caseId, ids)));
+    const width = this.options.ackWriteConcurrency ?? DEFAULT_ACK_WRITE_CONCURRENCY;
+    for (let i = 0; i < entries.length; i += width) {
+      await Promise.all(entries.slice(i, i + width).map(([caseId, ids]) => this.options.sync.acknowledge(caseId, ids)));
     }
   }
 

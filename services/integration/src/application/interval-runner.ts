@@ -1,45 +1,45 @@
-import { Wakeup } from '@yiwang/kernel-core';
+import { LeasedWorker, type Lease } from '@yiwang/kernel-core';
 
-/** Who may run this tick (a lease shared by the replicas); `tryAcquire` takes or renews it. */
-export interface TickLease {
-  tryAcquire(): Promise<boolean>;
-  release(): Promise<void>;
+export interface IntervalRunnerOptions {
+  /** Time between runs; 0 never runs (the schedule is off). */
+  readonly intervalMs: number;
+  readonly run: () => Promise<unknown>;
+  /** Who may run (a lease shared by the replicas): one scheduled run per interval across replicas. */
+  readonly lease: Lease;
+  readonly onError?: (e: unknown) => void;
 }
 
 /**
- * Runs a job every `intervalMs` until stopped (0: never); a failing run is reported, not fatal.
- * With a `lease`, a tick runs only in the replica holding it — one scheduled run per interval
- * across replicas, not one per replica — and the holder keeps it by renewing at every tick (so its
- * ttl should exceed the interval); a dead holder is replaced when its lease expires.
+ * Runs a job every `intervalMs` in the replica holding the lease, on the kernel's one leased loop
+ * ({@link LeasedWorker}: it renews the lease and stands by while another replica holds it). The
+ * first run comes one interval after start, not at once: a restart must not add a run.
  */
 export class IntervalRunner {
-  private readonly wakeup = new Wakeup();
-  private running = false;
-  private done: Promise<void> | null = null;
+  private readonly worker: LeasedWorker | null;
 
-  constructor(private readonly options: { intervalMs: number; run: () => Promise<unknown>; onError?: (e: unknown) => void; lease?: TickLease }) {}
+  constructor(options: IntervalRunnerOptions) {
+    let due = Date.now() + options.intervalMs;
+    this.worker =
+      options.intervalMs <= 0
+        ? null
+        : new LeasedWorker({
+            lease: options.lease,
+            pollIntervalMs: options.intervalMs,
+            step: async () => {
+              if (Date.now() < due) return false;
+              due = Date.now() + options.intervalMs;
+              await options.run();
+              return false;
+            },
+            ...(options.onError ? { onError: options.onError } : {}),
+          });
+  }
 
   start(): void {
-    if (this.running || this.options.intervalMs <= 0) return;
-    this.running = true;
-    this.done = (async () => {
-      while (this.running) {
-        await this.wakeup.wait(this.options.intervalMs);
-        if (!this.running) break;
-        await this.tick().catch((e: unknown) => this.options.onError?.(e));
-      }
-    })();
+    this.worker?.start();
   }
 
   async stop(): Promise<void> {
-    this.running = false;
-    this.wakeup.wake();
-    await this.done;
-    await this.options.lease?.release().catch(() => undefined);
-  }
-
-  private async tick(): Promise<void> {
-    if (this.options.lease && !(await this.options.lease.tryAcquire())) return;
-    await this.options.run();
+    await this.worker?.stop();
   }
 }

@@ -1,5 +1,5 @@
 import { fold, type EventStore, type LoggedEvent, type Projection, type ReadModels, type RecordedEvent } from '@yiwang/kernel-core';
-import { caseCounters, caseDecider, isoDateOf, localDayIndex, type CaseEvent, type CounterRow } from '../../domain';
+import { caseCounters, caseDecider, dayStartMs, isoDateOf, weekStartDay, type CaseEvent, type CounterRow } from '../../domain';
 import { caseEventMapping } from '../case-service';
 import { CASE_EVENT_TYPES } from './case-lists';
 
@@ -13,17 +13,8 @@ export type WeekDoc = { weekStart: string; rows: StoredCounterRow[] };
 
 export const INDICATOR_MODELS = { weeks: 'weeks' } as const;
 
-const DAY_MS = 86_400_000;
-const OFFSET_MS = 8 * 3_600_000;
-
-/** The local day (see the domain's shanghai-time) of the Monday starting the instant's week. */
-export function weekStartDay(ms: number): number {
-  const day = localDayIndex(ms);
-  const weekday = (day + 4) % 7; // 1970-01-01 was a Thursday
-  return day - ((weekday + 6) % 7);
-}
+export { weekStartDay, dayStartMs };
 export const weekKey = (day: number): string => `week:${isoDateOf(day)}`;
-export const dayStartMs = (day: number): number => day * DAY_MS - OFFSET_MS;
 
 /**
  * Per-case counters for the indicators, grouped in week documents by the case's opening. A case's

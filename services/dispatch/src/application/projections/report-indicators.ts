@@ -1,7 +1,7 @@
 import type { LoggedEvent } from '@yiwang/kernel-core';
 import { MongoReadModels } from '@yiwang/kernel-mongodb';
 import type { EventContext } from '@yiwang/kernel-kafka';
-import { type Db, type ObjectId } from 'mongodb';
+import { type Db, type Document, type Filter, type ObjectId } from 'mongodb';
 import { applyReportEvent, receivedAtOf, type ReportCounterRow } from '../../domain';
 import { dayStartMs, weekKey, weekStartDay, type StoredCounterRow } from './case-indicators';
 
@@ -24,16 +24,13 @@ export const REPORT_INDICATOR_PROJECTION = 'dispatch_report_indicators';
  *
  * Single writer per document without atomic updates (FerretDB): all events of a report share a
  * partition (key = stream id) and a partition's messages are handled one at a time, so each week
- * document is split per partition (`week:<date>:p<n>`); a query reads the week's partition
- * documents by `_id`. Each row keeps the report stream's version, so redeliveries change nothing.
+ * document is split per partition (`week:<date>:p<n>`); a query reads a week's partition
+ * documents by one `_id` range (`week:<date>:p` …), so it needs no partition count. Each row keeps the report stream's version, so redeliveries change nothing.
  */
 export class ReportIndicators {
   private readonly models: MongoReadModels;
 
-  constructor(
-    db: Db,
-    private readonly partitions: () => number,
-  ) {
+  constructor(db: Db) {
     this.models = new MongoReadModels(db, REPORT_INDICATOR_PROJECTION, 1);
   }
 
@@ -67,9 +64,16 @@ export class ReportIndicators {
 
   /** The rows of the weeks starting on `days`, shaped like case rows (no unit; opened = received). */
   async rowsOfWeeks(days: readonly number[]): Promise<StoredCounterRow[]> {
-    const weeks = this.models.model<ReportWeekDoc>('weeks');
-    const keys = days.flatMap((d) => Array.from({ length: this.partitions() }, (_, p) => `${weekKey(d)}:p${p}`));
-    const docs = await Promise.all(keys.map((k) => weeks.get(k)));
+    const weeks = this.models.model<ReportWeekDoc>('weeks').collection;
+    const byWeek = await Promise.all(
+      days.map((d) => {
+        const prefix = `${weekKey(d)}:p`;
+        // String ids (see ReadModel): the driver's Filter type assumes ObjectId.
+        const range = { _id: { $gte: prefix, $lt: `${prefix}\uffff` } } as unknown as Filter<Document>;
+        return weeks.find(range).toArray() as Promise<unknown[]> as Promise<ReportWeekDoc[]>;
+      }),
+    );
+    const docs = byWeek.flat();
     return docs.flatMap((doc) =>
       (doc?.rows ?? []).map((r) => ({ caseId: `report:${r.reportId}`, unitId: null, district: r.district ?? '', category: r.category, openedAt: r.receivedAt, counters: r.counters, status: 'report', deadline: null })),
     );

@@ -1,3 +1,4 @@
+import { toShanghaiIso } from '@yiwang/working-time';
 import { type ReportView } from '../projections/reports-projection';
 import { type CaseProgress, type CaseStep } from './case-progress';
 
@@ -28,7 +29,7 @@ export type ReporterStatus = Readonly<{
 export function shanghaiMinute(instant: string): string {
   const t = Date.parse(instant);
   if (Number.isNaN(t)) return instant;
-  return new Date(t + 8 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ');
+  return toShanghaiIso(t).slice(0, 16).replace('T', ' ');
 }
 
 const unitLabel = (p: CaseProgress): string => (p.unit ? `${p.unit.name.zh} ${p.unit.name.en}`.trim() : '');

@@ -1,3 +1,4 @@
+import { toShanghaiIso } from '@yiwang/working-time';
 import type { LoggedEvent, Projection, ReadModels, RecordedEvent } from '@yiwang/kernel-core';
 import { type OpenReport, type ReportEvent } from '../../domain';
 import { reportEventMapping } from '../report-mapping';
@@ -53,7 +54,7 @@ export const toOpenReport = (category: string, e: OpenEntry): OpenReport => ({
 });
 
 /** The calendar day of an instant in China (UTC+8, no DST). */
-export const shanghaiDay = (instant: string): string => new Date(Date.parse(instant) + 8 * 3_600_000).toISOString().slice(0, 10);
+export const shanghaiDay = (instant: string): string => toShanghaiIso(Date.parse(instant)).slice(0, 10);
 
 /** Builds the projection; entries older than `keepHours` are pruned (the widest duplicate window). */
 export function reportIndexProjection(keepHours: number): Projection {
