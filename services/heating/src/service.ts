@@ -33,8 +33,6 @@ export interface HeatingService {
   readonly readings: MongoReadingStore;
   readonly scheduler: DeadlineScheduler;
   readonly vault: PersonalDataVault;
-  /** Waits until the read models have caught up with the log (tests, the demo). */
-  catchUp(): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -106,7 +104,7 @@ export async function startHeatingService(config: HeatingConfig, runtime: Heatin
 
     const local = config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
     logger.info({ grpcPort, httpPort, city: city.city }, 'heating service started');
-    return { grpcAddress: `${local}:${grpcPort}`, httpAddress: `http://${local}:${httpPort}`, store, complaints, ingest, readings, scheduler, vault, catchUp: () => views.catchUp(), stop };
+    return { grpcAddress: `${local}:${grpcPort}`, httpAddress: `http://${local}:${httpPort}`, store, complaints, ingest, readings, scheduler, vault, stop };
   } catch (e) {
     await stop();
     throw e;
