@@ -79,7 +79,7 @@ describe('tidal and marked spaces', () => {
 
   it('a marked space over its time: 121 minutes is, 120 is not', () => {
     const since = (minutes: number) => new Date(Date.parse(MONDAY_10) - minutes * 60_000).toISOString();
-    expect(recorded(record({ kind: 'marked_space_overtime', space: markedSpace, parkedSince: since(121) }))[0]!.data.tableFine).toBe(20);
+    expect(recorded(record({ kind: 'marked_space_overtime', space: markedSpace, parkedSince: since(121) }))[0]!.data).toMatchObject({ tableFine: 20 });
     spec.given([]).when(record({ kind: 'marked_space_overtime', space: markedSpace, parkedSince: since(120) })).thenThrows(IllegalStateError);
   });
 });

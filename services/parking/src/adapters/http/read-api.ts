@@ -1,0 +1,44 @@
+import { principalOf, type HttpApp } from '@yiwang/platform';
+import { NotFoundError } from '@yiwang/kernel-core';
+import { type ParkingQueries } from '../../application/queries';
+
+/**
+ * The read API over HTTP for dashboards and the demo: a violation, the weekly tables and a grid
+ * cell's hot hours. Commands go through gRPC only. Every route needs a bearer token.
+ */
+export function registerReadRoutes(app: HttpApp, queries: ParkingQueries): void {
+  app.get<{ Params: { id: string } }>(
+    '/v1/violations/:id',
+    { schema: { description: 'One violation (plate masked unless the caller has parking.plates)', params: { type: 'object', properties: { id: { type: 'string', maxLength: 100 } }, required: ['id'] } } },
+    async (request) => {
+      const p = principalOf(request);
+      return queries.violation(request.params.id, { subject: p.subject, department: p.department, roles: p.roles });
+    },
+  );
+
+  app.get<{ Params: { dimension: 'district' | 'squad' }; Querystring: { weekOf?: string } }>(
+    '/v1/weekly/:dimension',
+    {
+      schema: {
+        description: 'Per district or squad for a week: moved on, notices, penalties, paid, transferred, removals — ranked by actions, with the change since the week before',
+        params: { type: 'object', properties: { dimension: { type: 'string', enum: ['district', 'squad'] } }, required: ['dimension'] },
+        querystring: { type: 'object', properties: { weekOf: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' } } },
+      },
+    },
+    async (request) => {
+      principalOf(request);
+      return queries.weeklyTable(request.params.dimension, request.query.weekOf);
+    },
+  );
+
+  app.get<{ Params: { cellId: string } }>(
+    '/v1/hotspots/:cellId',
+    { schema: { description: 'Violations per local hour in a grid cell', params: { type: 'object', properties: { cellId: { type: 'string', maxLength: 40 } }, required: ['cellId'] } } },
+    async (request) => {
+      principalOf(request);
+      const doc = await queries.hotSpot(request.params.cellId);
+      if (!doc) throw new NotFoundError(`no violations in ${request.params.cellId}`, {});
+      return doc;
+    },
+  );
+}

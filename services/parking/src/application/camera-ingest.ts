@@ -1,0 +1,114 @@
+import { createHash } from 'node:crypto';
+import { ValidationError } from '@yiwang/kernel-core';
+import { type Db } from 'mongodb';
+import { type Actor, type CameraEntry, cameraIsEvidence, findingsOf, Instant, parsePlate, spotKey, toMillis, violationKind, type Place, type Sighting } from '../domain';
+import { type ParkingApp } from './parking-app';
+import { MODELS, type VehicleSpotDoc } from './projections/read-model-docs';
+
+/** One camera frame as the API receives it. */
+export type SightingInput = Readonly<{ cameraId: string; plate: string; vehicleType: string; lat: number; lon: number; road: string; kind: string; observedAt: string; photoRef: string }>;
+
+export type IngestResult = { stored: number; findings: number; violationIds: string[]; merged: number };
+
+/** Raw frames, one compact document per batch: [cameraId, plateHash, observedMs, photoRef, spot]. */
+type BatchDoc = { _id: string; receivedAt: Date; frames: Array<[string, string, number, string, string]> };
+
+const SPACE_KINDS = new Set(['tidal_outside_window', 'marked_space_overtime']);
+const MAX_BATCH = 2000;
+const PARALLEL = 8;
+
+const violationIdOf = (plateHash: string, spot: string, observedMs: number): string =>
+  `V-${createHash('sha256').update(`${plateHash}|${spot}|${observedMs}`).digest('hex').slice(0, 24)}`;
+
+/**
+ * Camera sightings in bulk (电子抓拍). The whole batch is checked first — a frame from a camera
+ * outside the published register, a malformed plate or a place outside the city refuses the batch
+ * and stores nothing. The frames are then kept compactly in one document, and only findings (one
+ * per vehicle and spot within the window, also across batches) become violations, with ids derived
+ * from the finding so that a resent batch records nothing twice.
+ */
+export class CameraIngest {
+  constructor(
+    private readonly app: ParkingApp,
+    private readonly db: Db,
+  ) {}
+
+  async record(batchId: string, inputs: readonly SightingInput[], actor: Actor): Promise<IngestResult> {
+    if (!/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,79}$/.test(batchId)) throw new ValidationError('batchId must be an id', [{ field: 'batchId', message: batchId }]);
+    if (inputs.length === 0 || inputs.length > MAX_BATCH) throw new ValidationError(`a batch holds 1–${MAX_BATCH} sightings`, [{ field: 'sightings', message: String(inputs.length) }]);
+    const { cameras, rules, plateKeys } = this.app.deps;
+    const checked = inputs.map((s, index) => {
+      const field = `sightings[${index}]`;
+      const camera = cameras.get(s.cameraId) ?? null;
+      const observedAt = Instant(s.observedAt, `${field}.observedAt`);
+      const localDate = new Date(toMillis(observedAt) + 8 * 3_600_000).toISOString().slice(0, 10);
+      if (!cameraIsEvidence(camera, localDate)) {
+        throw new ValidationError(`${field}: camera ${JSON.stringify(s.cameraId)} is not in the published register (行政处罚法 Art 41)`, [{ field: `${field}.cameraId`, message: 'not a published enforcement camera' }]);
+      }
+      const { plate } = parsePlate(s.plate, `${field}.plate`);
+      const kind = violationKind(s.kind, `${field}.kind`);
+      if (SPACE_KINDS.has(kind)) throw new ValidationError(`${field}: ${kind} is checked by an officer against the space register`, [{ field: `${field}.kind`, message: kind }]);
+      const location = this.app.locate(s.lat, s.lon, s.road || camera.road, `${field}.location`);
+      if (typeof s.photoRef !== 'string' || s.photoRef === '') throw new ValidationError(`${field}.photoRef is required`, [{ field: `${field}.photoRef`, message: 'empty' }]);
+      const sighting: Sighting = { cameraId: camera.cameraId, plateHash: plateKeys.hash(plate).plateHash, spot: spotKey(location), observedMs: toMillis(observedAt), photoRef: s.photoRef, index };
+      return { sighting, plate, location, kind, vehicleType: s.vehicleType, observedAt };
+    });
+
+    const frames = checked.map(({ sighting: s }) => [s.cameraId, s.plateHash, s.observedMs, s.photoRef, s.spot] as [string, string, number, string, string]);
+    const stored = await this.db
+      .collection<BatchDoc>('camera_sightings')
+      .insertOne({ _id: batchId, receivedAt: this.app.deps.clock.now(), frames })
+      .then(
+        () => frames.length,
+        (e: { code?: number }) => {
+          if (e.code === 11000) return 0; // the batch was resent: its frames are kept already
+          throw e;
+        },
+      );
+
+    const windowMs = rules.sameSpotWindowMinutes * 60_000;
+    const findings = findingsOf(
+      checked.map((c) => c.sighting),
+      windowMs,
+    );
+    const spots = (await this.app.deps.models()).model<VehicleSpotDoc>(MODELS.vehicleSpots);
+    const result: IngestResult = { stored, findings: findings.length, violationIds: [], merged: 0 };
+    const work = findings.map((f) => async () => {
+      const first = checked[f.first.index]!;
+      const earlier = await spots.get(`${f.first.plateHash}|${f.first.spot}`);
+      if (earlier && Math.abs(earlier.observedMs - f.first.observedMs) <= windowMs) {
+        result.merged++;
+        return;
+      }
+      const id = violationIdOf(f.first.plateHash, f.first.spot, f.first.observedMs);
+      const vehicle = await this.app.vehicle(first.plate, first.vehicleType);
+      const outcome = await this.app.violation(
+        id,
+        (at) => ({
+          type: 'RecordViolation',
+          actor,
+          data: recordData(id, first.location, first.kind, first.observedAt, f.frames.map((x) => x.photoRef).slice(0, 20), vehicle, cameras.get(f.first.cameraId) ?? null, f.first.cameraId, at),
+        }),
+        { actor },
+      );
+      if (outcome.events.length > 0) result.violationIds.push(id);
+      else result.merged++;
+    });
+    for (let i = 0; i < work.length; i += PARALLEL) await Promise.all(work.slice(i, i + PARALLEL).map((w) => w()));
+    return result;
+  }
+}
+
+function recordData(
+  violationId: string,
+  location: Place,
+  kind: string,
+  observedAt: string,
+  photoRefs: readonly string[],
+  vehicle: Awaited<ReturnType<ParkingApp['vehicle']>>,
+  camera: CameraEntry | null,
+  cameraId: string,
+  at: string,
+) {
+  return { violationId, source: 'camera', camera, cameraId, vehicle, location, kind, space: null, parkedSince: '', observedAt, photoRefs, squad: camera?.squad ?? '', obstructing: false, dispatchCaseId: '', at };
+}
