@@ -1,26 +1,24 @@
 import { ProtobufEventCodec, type EventCodec, type ProtobufMessageCodec } from '@yiwang/kernel-kafka';
 import * as pb from '@yiwang/proto/yiwang/sanitation/v1/sanitation_events';
 import type * as api from '@yiwang/proto/yiwang/sanitation/v1/sanitation_service';
-import { type FacilityDetails, type FacilityKind, type Geometry, type InspectionOutcome, type Position, type Siting, type ComponentId } from '../../domain';
+import { type FacilityDetails, type FacilityKind, type Geometry, type InspectionOutcome, type Siting, type ComponentId } from '../../domain';
 
 type Fns<T> = { encode(message: T): { finish(): Uint8Array }; decode(bytes: Uint8Array): T };
 
-/** GeoJSON positions are `[lon, lat]` arrays; protobuf has no nested arrays, hence `Position` messages. */
+/** The register's facility as its protobuf message (kind-specific fields empty on other kinds). */
 export function toPbFacility(d: FacilityDetails): api.Facility {
-  const coordinates = d.location.type === 'Point' ? [d.location.coordinates] : d.location.coordinates;
   return {
     facilityId: d.facilityId, kind: d.kind, name: d.name, district: d.district, contractor: d.contractor,
-    location: { type: d.location.type, coordinates: coordinates.map(([lon, lat]) => ({ lon, lat })) }, cells: [...d.cells],
+    location: { type: d.location.type, coordinates: d.location.coordinates.map((p) => ({ lon: p.lon, lat: p.lat })) }, cells: [...d.cells],
     lengthM: d.lengthM ?? 0, areaM2: d.areaM2 ?? 0, grade: d.grade ?? '', toiletClass: d.toiletClass ?? '', siting: d.siting ?? '',
     opensAt: d.opensAt ?? '', closesAt: d.closesAt ?? '', capacityTonnesPerDay: d.capacityTonnesPerDay ?? 0,
   };
 }
 
-/** The raw (unvalidated) input form of a protobuf facility: geometry back to GeoJSON, empty fields left out. */
+/** The raw (unvalidated) input form of a protobuf facility, empty fields left out. */
 export function fromPbFacility(f: api.Facility | undefined): Record<string, unknown> {
   if (!f) return {};
-  const points = (f.location?.coordinates ?? []).map((p): Position => [p.lon, p.lat]);
-  const location = f.location?.type === 'Point' ? { type: 'Point', coordinates: points[0] } : { type: f.location?.type ?? '', coordinates: points };
+  const location = { type: f.location?.type ?? '', coordinates: (f.location?.coordinates ?? []).map((p) => ({ lon: p.lon, lat: p.lat })) };
   const out: Record<string, unknown> = { facilityId: f.facilityId, kind: f.kind, name: f.name, district: f.district, contractor: f.contractor, location, cells: [...f.cells] };
   const optional: Array<[string, string | number]> = [['lengthM', f.lengthM], ['areaM2', f.areaM2], ['grade', f.grade], ['toiletClass', f.toiletClass], ['siting', f.siting], ['opensAt', f.opensAt], ['closesAt', f.closesAt], ['capacityTonnesPerDay', f.capacityTonnesPerDay]];
   for (const [k, v] of optional) if (v !== '' && v !== 0) out[k] = v;

@@ -54,7 +54,7 @@ export function parseCsv(content: string): string[][] {
 /** `lon lat` is a point; `lon lat; lon lat; …` a line. */
 function csvGeometry(value: string): unknown {
   const points = value.split(';').map((p) => p.trim().split(/\s+/).map(Number));
-  if (points.length === 1) return { type: 'Point', coordinates: points[0] };
+  if (points.length === 1) return { type: 'Point', coordinates: points }; // one position: a list of one, as the internal form
   return { type: 'LineString', coordinates: points };
 }
 

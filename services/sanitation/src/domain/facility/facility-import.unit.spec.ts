@@ -26,7 +26,7 @@ describe('importCsv: good rows imported, bad rows listed', () => {
 
   it('keeps the valid rows', () => {
     expect(result.accepted.map((f) => f.facilityId)).toEqual(['4108020399000001', '4108020301000001', '4108020302000001']);
-    expect(result.accepted[1]).toMatchObject({ name: '公厕, 人民公园', location: { type: 'Point', coordinates: [113.2, 35.23] } });
+    expect(result.accepted[1]).toMatchObject({ name: '公厕, 人民公园', location: { type: 'Point', coordinates: [{ lon: 113.2, lat: 35.23 }] } });
   });
   it('lists each bad row with its spreadsheet row number and reason', () => {
     expect(result.rejected).toEqual([

@@ -76,21 +76,31 @@ export function cells(value: unknown, field = 'cells'): readonly string[] {
   return [...new Set(value as string[])];
 }
 
-/** WGS84 [lon, lat]; a point or a line (a road's centre line). */
-export type Position = readonly [number, number];
-export type Geometry = Readonly<{ type: 'Point'; coordinates: Position }> | Readonly<{ type: 'LineString'; coordinates: readonly Position[] }>;
+/** WGS84 longitude and latitude. */
+export type Position = Readonly<{ lon: number; lat: number }>;
+/**
+ * A point (one position) or a line (a road's centre line). Positions are objects, not GeoJSON's
+ * `[lon, lat]` arrays: FerretDB stores no nested arrays, and the protobuf message has the same shape.
+ */
+export type Geometry = Readonly<{ type: 'Point' | 'LineString'; coordinates: readonly Position[] }>;
 
 function position(value: unknown, field: string): Position {
-  const ok = Array.isArray(value) && value.length === 2 && value.every((n) => typeof n === 'number' && Number.isFinite(n));
-  if (!ok) fail(field, 'must be [lon, lat]');
-  const [lon, lat] = value as [number, number];
+  const raw = Array.isArray(value) && value.length === 2 ? { lon: value[0], lat: value[1] } : (value as { lon?: unknown; lat?: unknown } | null);
+  const { lon, lat } = raw ?? {};
+  if (typeof lon !== 'number' || typeof lat !== 'number' || !Number.isFinite(lon) || !Number.isFinite(lat)) fail(field, 'must be [lon, lat] or {lon, lat}');
   if (lon < -180 || lon > 180 || lat < -90 || lat > 90) fail(field, `[${lon}, ${lat}] is off the globe`);
-  return [lon, lat];
+  return { lon, lat };
 }
 
+/** Reads a GeoJSON Point / LineString (`[lon, lat]` positions) or the internal form ({lon, lat} positions). */
 export function geometry(value: unknown, field = 'location'): Geometry {
   const g = value as { type?: unknown; coordinates?: unknown } | null;
-  if (g?.type === 'Point') return { type: 'Point', coordinates: position(g.coordinates, `${field}.coordinates`) };
+  if (g?.type === 'Point') {
+    const c = g.coordinates;
+    // GeoJSON gives a point one position; the internal form a list of one.
+    const one = Array.isArray(c) && c.length === 1 && typeof c[0] === 'object' ? c[0] : c;
+    return { type: 'Point', coordinates: [position(one, `${field}.coordinates`)] };
+  }
   if (g?.type === 'LineString') {
     if (!Array.isArray(g.coordinates) || g.coordinates.length < 2 || g.coordinates.length > 500) fail(`${field}.coordinates`, 'a line needs 2 to 500 positions');
     return { type: 'LineString', coordinates: g.coordinates.map((p, i) => position(p, `${field}.coordinates[${i}]`)) };
