@@ -86,7 +86,7 @@ export function sanitationGrpcService(deps: SanitationGrpcDeps) {
     recordInspection: authed(async (r, p) => {
       const actor = actorOf(p);
       const facility = await service.facilityRef(r.facilityId);
-      return inspectionCommand(r, actor, (at, rectificationDeadline) => ({ type: 'RecordInspection', actor, data: { inspectionId: r.inspectionId, facility, input: inputOf(r.input), standards: std, rectificationDeadline, at } }));
+      return inspectionCommand(r, actor, (at, rectificationDeadline) => ({ type: 'RecordInspection', actor, data: { inspectionId: r.inspectionId, facility, input: inputOf(r.input), standards: std, rectificationDeadline, at, ...(r.inspectedAt ? { inspectedAt: r.inspectedAt } : {}) } }));
     }),
     amendInspection: authed(async (r, p) => {
       const actor = actorOf(p);

@@ -8,7 +8,7 @@ import { type FacilityRef, type InspectionEvent, type InspectionInput, type Insp
 /** Lookups come in the command: the facility from the register, the standards, the rectification deadline from the calendar. */
 type Judged = { input: InspectionInput; standards: Standards; rectificationDeadline: string; at: string };
 export type InspectionCommand =
-  | Readonly<{ type: 'RecordInspection'; actor: Actor; data: Judged & { inspectionId: string; facility: FacilityRef | null } }>
+  | Readonly<{ type: 'RecordInspection'; actor: Actor; data: Judged & { inspectionId: string; facility: FacilityRef | null; inspectedAt?: string } }>
   | Readonly<{ type: 'AmendInspection'; actor: Actor; data: Judged }>
   | Readonly<{ type: 'CorrectInspection'; actor: Actor; data: Judged & { reason: string } }>
   | Readonly<{ type: 'CompleteRectification'; actor: Actor; data: { note: string; at: string } }>
@@ -61,12 +61,17 @@ export function decideInspection(command: InspectionCommand, state: InspectionSt
     const facility = command.data.facility;
     if (facility === null) throw new ValidationError(`unknown facility`, [{ field: 'facilityId', message: 'not in the register (or retired)' }]);
     if (state.status !== 'none') throw new IllegalStateError(`inspection ${inspectionId} is already recorded; amend or correct it`);
+    // A field app may upload later what was weighed earlier, but never into the future or a closed month.
+    const inspectedAt = command.data.inspectedAt ? Instant(command.data.inspectedAt, 'inspectedAt') : at;
+    if (Date.parse(inspectedAt) > Date.parse(at)) fail('inspectedAt', 'lies in the future');
+    const period = shanghaiMonth(inspectedAt);
+    if (monthClosed(period, at, command.data.standards)) throw new IllegalStateError(`the results of ${period} are closed; an inspection of that month can no longer be recorded`, { period });
     const outcome = judge(facility, command.data.input, command.data.standards);
     const recorded: InspectionEvent = {
       type: 'sanitation.inspection.recorded.v1',
-      data: { inspectionId, facilityId: facility.facilityId, facilityKind: facility.kind, facilityName: facility.name, toiletClass: facility.toiletClass ?? '', siting: facility.siting ?? '', district: facility.district, contractor: facility.contractor, period: shanghaiMonth(at), inspector: command.actor.subject, inspectedAt: at, ...outcome },
+      data: { inspectionId, facilityId: facility.facilityId, facilityKind: facility.kind, facilityName: facility.name, toiletClass: facility.toiletClass ?? '', siting: facility.siting ?? '', district: facility.district, contractor: facility.contractor, period, inspector: command.actor.subject, inspectedAt, ...outcome },
     };
-    const fresh = { status: 'recorded', inspectionId, facility, period: shanghaiMonth(at), inspectedAt: at, outcome, corrections: 0, rectification: null } as const;
+    const fresh = { status: 'recorded', inspectionId, facility, period, inspectedAt, outcome, corrections: 0, rectification: null } as const;
     return [recorded, ...rectificationFollows(fresh, outcome, command.data.rectificationDeadline, at)];
   }
   if (state.status === 'none') throw new NotFoundError('no such inspection');

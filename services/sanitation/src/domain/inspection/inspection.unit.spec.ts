@@ -87,6 +87,14 @@ describe('RecordInspection', () => {
   });
 });
 
+describe('inspectedAt: uploaded later, never ahead or into a closed month', () => {
+  const at = (inspectedAt: string, now = AT) => ({ ...record([1, 2, 3]), data: { ...record([1, 2, 3]).data, inspectedAt, at: now } });
+  it('takes the period from when the samples were weighed', () =>
+    expect(inspectionDecider.decide(at('2025-02-27T02:00:00.000Z', '2025-03-03T02:00:00.000Z'), { status: 'none' })[0]!.data).toMatchObject({ period: '2025-02', inspectedAt: '2025-02-27T02:00:00.000Z' }));
+  it('not in the future', () => spec.given([]).when(at('2025-03-10T03:00:00.000Z')).thenThrows(ValidationError));
+  it('not into a closed month', () => spec.given([]).when(at('2025-01-30T02:00:00.000Z')).thenThrows(IllegalStateError));
+});
+
 describe('amendments and corrections: a closed month only takes a correction with a reason', () => {
   const failed = recordedEvents([2, 3, 12]);
   const amend = (at: string) => ({ type: 'AmendInspection', actor: inspector, data: { input: { samples: samples(2, 3, 9) }, standards, rectificationDeadline: DUE, at } }) as const;
