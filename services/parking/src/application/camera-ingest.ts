@@ -10,8 +10,11 @@ export type SightingInput = Readonly<{ cameraId: string; plate: string; vehicleT
 
 export type IngestResult = { stored: number; findings: number; violationIds: string[]; merged: number };
 
-/** Raw frames, one compact document per batch: [cameraId, plateHash, observedMs, photoRef, spot]. */
-type BatchDoc = { _id: string; receivedAt: Date; frames: Array<[string, string, number, string, string]> };
+/**
+ * Raw frames, one compact document per batch, in columns (FerretDB stores no nested arrays, and
+ * columns repeat no field names): frame i is (cameras[i], plateHashes[i], observedMs[i], …).
+ */
+type BatchDoc = { _id: string; receivedAt: Date; cameras: string[]; plateHashes: string[]; observedMs: number[]; photoRefs: string[]; spots: string[] };
 
 const SPACE_KINDS = new Set(['tidal_outside_window', 'marked_space_overtime']);
 const MAX_BATCH = 2000;
@@ -54,10 +57,19 @@ export class CameraIngest {
       return { sighting, plate, location, kind, vehicleType: s.vehicleType, observedAt };
     });
 
-    const frames = checked.map(({ sighting: s }) => [s.cameraId, s.plateHash, s.observedMs, s.photoRef, s.spot] as [string, string, number, string, string]);
+    const frames = checked.map((c) => c.sighting);
+    const doc: BatchDoc = {
+      _id: batchId,
+      receivedAt: this.app.deps.clock.now(),
+      cameras: frames.map((f) => f.cameraId),
+      plateHashes: frames.map((f) => f.plateHash),
+      observedMs: frames.map((f) => f.observedMs),
+      photoRefs: frames.map((f) => f.photoRef),
+      spots: frames.map((f) => f.spot),
+    };
     const stored = await this.db
       .collection<BatchDoc>('camera_sightings')
-      .insertOne({ _id: batchId, receivedAt: this.app.deps.clock.now(), frames })
+      .insertOne(doc)
       .then(
         () => frames.length,
         (e: { code?: number }) => {
@@ -67,10 +79,7 @@ export class CameraIngest {
       );
 
     const windowMs = rules.sameSpotWindowMinutes * 60_000;
-    const findings = findingsOf(
-      checked.map((c) => c.sighting),
-      windowMs,
-    );
+    const findings = findingsOf(frames, windowMs);
     const spots = (await this.app.deps.models()).model<VehicleSpotDoc>(MODELS.vehicleSpots);
     const result: IngestResult = { stored, findings: findings.length, violationIds: [], merged: 0 };
     const work = findings.map((f) => async () => {
