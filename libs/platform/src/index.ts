@@ -16,7 +16,7 @@ export * from './grpc/client';
 export * from './grpc/errors';
 export { DeadlineExceeded, CallCancelled } from './grpc/call-scope';
 export { extractTraceContext, injectTraceContext } from './grpc/trace-context';
-export { findProtoRoot, loadReflectionDescriptors } from './grpc/reflection';
+export { reflectionDescriptors, HEALTH_SERVICE } from './grpc/reflection';
 export { buildHttpApp, sendProblem, type HttpAppOptions } from './http/app';
 export { type HttpApp } from './http/http-app-type';
 export { principalOf } from './http/auth-hook';

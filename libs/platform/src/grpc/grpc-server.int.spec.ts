@@ -123,11 +123,16 @@ describe('createGrpcServer', () => {
     const names = listed.list_services_response.service.map((s) => s.name);
     expect(names).toEqual(expect.arrayContaining(['yiwang.testing.v1.ProbeService', 'grpc.health.v1.Health']));
     const file = await reflection.ask<{ file_descriptor_response: { file_descriptor_proto: Buffer[] } }>({ file_containing_symbol: 'yiwang.testing.v1.ProbeService' });
-    // protobufjs names descriptor files after their package (yiwang_testing_v1.proto), consistently
-    // across imports, which is all grpcurl needs to describe and call the methods.
+    // The file buf compiled, under its own name, as grpcurl expects to find it again by name.
     const descriptor = file.file_descriptor_response.file_descriptor_proto[0]?.toString('latin1');
-    expect(descriptor).toContain('yiwang.testing.v1');
+    expect(descriptor).toContain('yiwang/testing/v1/probe.proto');
     expect(descriptor).toContain('ActOnDepartmentRequest');
+    // Well-known imports are served too (grpcurl fetches every dependency by file name).
+    const timestamp = await reflection.ask<{ file_descriptor_response: { file_descriptor_proto: Buffer[] } }>({ file_by_filename: 'google/protobuf/timestamp.proto' });
+    expect(timestamp.file_descriptor_response.file_descriptor_proto[0]?.toString('latin1')).toContain('google.protobuf');
+    // Health is described as its standard proto, map entries and all.
+    const health = await reflection.ask<{ file_descriptor_response: { file_descriptor_proto: Buffer[] } }>({ file_containing_symbol: 'grpc.health.v1.Health' });
+    expect(health.file_descriptor_response.file_descriptor_proto[0]?.toString('latin1')).toContain('HealthCheckResponse');
   });
 
   it('authenticates the caller and hands the principal to the handler', async () => {

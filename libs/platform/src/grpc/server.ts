@@ -15,7 +15,7 @@ import { HealthImplementation, type ServingStatus } from 'grpc-health-check';
 import { ReflectionService } from '@grpc/reflection';
 import { type Logger } from '../logging/logger';
 import { type TokenVerifier } from '../auth/jwt';
-import { findProtoRoot, loadReflectionDescriptors } from './reflection';
+import { reflectionDescriptors } from './reflection';
 import { startCallScope, type CallScope } from './call-scope';
 import { toGrpcStatus } from './errors';
 import { type ServerCall } from './call-context';
@@ -32,8 +32,6 @@ export interface GrpcServerOptions {
   readonly logger: Logger;
   /** Full method paths (`/pkg.Service/Method`) callable without a token. Health and reflection always are. */
   readonly publicMethods?: readonly string[];
-  /** The `proto/` folder for reflection; found by walking up from the working directory when omitted. */
-  readonly protoRoot?: string;
   /** Grace period for in-flight calls on shutdown before they are cut (default 10 s). */
   readonly shutdownTimeoutMs?: number;
   /** Time between reporting NOT_SERVING and refusing new calls, so balancers can move away (default 0). */
@@ -77,10 +75,8 @@ export function createGrpcServer(options: GrpcServerOptions): GrpcServer {
   const health = new HealthImplementation(Object.fromEntries(['', ...serviceNames].map((n): [string, ServingStatus] => [n, 'NOT_SERVING'])));
   health.addToServer(server);
 
-  const protoRoot = options.protoRoot ?? findProtoRoot();
-  if (!protoRoot) throw new Error('gRPC reflection needs the proto/ folder: pass protoRoot, or run from within the repository');
-  const methodPaths = options.services.flatMap((s) => Object.values(s.definition).map((m) => m.path));
-  new ReflectionService(loadReflectionDescriptors(protoRoot, methodPaths)).addToServer(server);
+  const reflection = reflectionDescriptors(serviceNames);
+  new ReflectionService(reflection.definition, { services: [...reflection.services] }).addToServer(server);
 
   const publicMethods = new Set(options.publicMethods ?? []);
   for (const { definition, implementation } of options.services) {

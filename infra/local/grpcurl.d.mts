@@ -1,0 +1,2 @@
+export declare const GRPCURL_VERSION: string;
+export declare function ensureGrpcurl(): string;
