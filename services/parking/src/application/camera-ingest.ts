@@ -82,7 +82,9 @@ export class CameraIngest {
     const findings = findingsOf(frames, windowMs);
     const spots = (await this.app.deps.models()).model<VehicleSpotDoc>(MODELS.vehicleSpots);
     const result: IngestResult = { stored, findings: findings.length, violationIds: [], merged: 0 };
-    const work = findings.map((f) => async () => {
+    // In the order of the findings' first frames, whichever append finishes first.
+    const recorded: Array<string | null> = findings.map(() => null);
+    const work = findings.map((f, n) => async () => {
       const first = checked[f.first.index]!;
       const earlier = await spots.get(`${f.first.plateHash}|${f.first.spot}`);
       if (earlier && Math.abs(earlier.observedMs - f.first.observedMs) <= windowMs) {
@@ -100,10 +102,11 @@ export class CameraIngest {
         }),
         { actor },
       );
-      if (outcome.events.length > 0) result.violationIds.push(id);
+      if (outcome.events.length > 0) recorded[n] = id;
       else result.merged++;
     });
     for (let i = 0; i < work.length; i += PARALLEL) await Promise.all(work.slice(i, i + PARALLEL).map((w) => w()));
+    result.violationIds = recorded.filter((id): id is string => id !== null);
     return result;
   }
 }
