@@ -1,4 +1,4 @@
-import { EventConsumer, EventRelay, KafkajsBroker, UNLIMITED_RETENTION } from '@yiwang/kernel-kafka';
+import { EventConsumer, EventRelay, createMessageBroker, UNLIMITED_RETENTION } from '@yiwang/kernel-kafka';
 import { MongoEventStore, Projector, mongoRelayStorage, MongoInbox } from '@yiwang/kernel-mongodb';
 import {
   buildHttpApp,
@@ -87,7 +87,7 @@ export async function startDispatchService(config: DispatchConfig, runtime: Disp
       indicatorModels: () => counters.models(),
       reportRows: (days) => reportCounters.rowsOfWeeks(days),
     });
-    const broker = new KafkajsBroker({ brokers: config.kafkaBrokers, clientId: `yiwang-${SERVICE_NAME}` });
+    const broker = createMessageBroker({ brokers: config.kafkaBrokers, clientId: `yiwang-${SERVICE_NAME}` }); // KAFKA_CLIENT=kafkajs|platformatic
     const relay = new EventRelay({ store, ...mongoRelayStorage(db), broker, serviceName: SERVICE_NAME, codec: caseEventCodec(), topic: config.dispatchTopic, onError: (e) => logger.warn({ err: e }, 'relay error') });
     const scheduler = new DeadlineScheduler({ db, cases, models: () => lists.models(), intervalMs: config.deadlineScanIntervalMs, onError: (e) => logger.warn({ err: e }, 'deadline scan error') });
 

@@ -1,5 +1,5 @@
 import { ValidationError } from '@yiwang/kernel-core';
-import { KafkajsBroker, EventRelay, type EventConsumer } from '@yiwang/kernel-kafka';
+import { createMessageBroker, EventRelay, type EventConsumer } from '@yiwang/kernel-kafka';
 import { MongoEventStore, PersonalDataVault, Projector, mongoVaultKeys, mongoRelayStorage } from '@yiwang/kernel-mongodb';
 import {
   buildHttpApp,
@@ -130,7 +130,7 @@ export async function startIntakeService(config: IntakeConfig, options: IntakeSe
     index.start();
     stops.push(() => reports.stop(), () => index.stop());
 
-    const broker = new KafkajsBroker({ brokers: config.kafkaBrokers, clientId: `yiwang-${SERVICE_NAME}` });
+    const broker = createMessageBroker({ brokers: config.kafkaBrokers, clientId: `yiwang-${SERVICE_NAME}` }); // KAFKA_CLIENT=kafkajs|platformatic
     const relay = new EventRelay({
       store,
       ...mongoRelayStorage(mongo.db),

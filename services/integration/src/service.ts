@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { uuidv7 } from '@yiwang/kernel-core';
-import { EventConsumer, JsonEventCodec, KafkajsBroker, UNLIMITED_RETENTION } from '@yiwang/kernel-kafka';
+import { EventConsumer, JsonEventCodec, createMessageBroker, UNLIMITED_RETENTION } from '@yiwang/kernel-kafka';
 import { MongoEventStore, MongoLease, MongoSnapshotStore, MongoInbox } from '@yiwang/kernel-mongodb';
 import { eventLogGrpcService } from '@yiwang/event-log';
 import { dispatchCaseEventCodec, DISPATCH_CASE_EVENT_TYPES } from '@yiwang/contracts';
@@ -127,7 +127,7 @@ export async function startIntegrationService(config: IntegrationConfig, runtime
     schedule.start();
     stops.push(() => schedule.stop());
 
-    const broker = new KafkajsBroker({ brokers: config.kafkaBrokers, clientId: `yiwang-${SERVICE_NAME}` });
+    const broker = createMessageBroker({ brokers: config.kafkaBrokers, clientId: `yiwang-${SERVICE_NAME}` }); // KAFKA_CLIENT=kafkajs|platformatic
     const admin = broker.admin();
     await admin.connect();
     try {
