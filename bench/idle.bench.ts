@@ -158,7 +158,11 @@ export async function benchIdle(servers: Servers, options: IdleOptions): Promise
     }
     // Consumers start once every relay has created its topic.
     for (const s of services) await s.consumer.start();
-    // The burst: every loop gets state (checkpoints, leases, inbox) as after a demo day.
+    // The burst: every loop gets state (checkpoints, leases, inbox) as after a demo day. Its
+    // commands, divided by the events, are what one event costs the kernel (append, sequencing,
+    // relay, two projectors, and the consumer's share of the upstream service's events).
+    for (const s of services) s.startCounting();
+    const burstStarted = Date.now();
     await Promise.all(
       services.map(async (s) => {
         for (let k = 0; k < options.events; k++) await s.store.append(`thing-${k % 10}`, 'any', [{ type: 'bench.thing.v1', data: { k } }]);
@@ -169,9 +173,11 @@ export async function benchIdle(servers: Servers, options: IdleOptions): Promise
       if (Date.now() > until) throw new Error(`the burst did not go through: handled ${JSON.stringify([...handled])}, applied ${JSON.stringify([...applied])}`);
       await new Promise((r) => setTimeout(r, 200));
     }
+    const burstSeconds = (Date.now() - burstStarted) / 1000;
+    const burst = services.map((s) => ({ name: s.name, ops: new Map(s.ops) }));
     // Let the loops settle into their idle rhythm (backoffs grow), then measure.
     await new Promise((r) => setTimeout(r, 5_000));
-    for (const s of services) s.startCounting();
+    for (const s of services) s.ops.clear();
     const cpu0 = cpuSeconds(ferret.pid);
     const t0 = Date.now();
     await new Promise((r) => setTimeout(r, options.seconds * 1000));
@@ -194,6 +200,21 @@ export async function benchIdle(servers: Servers, options: IdleOptions): Promise
     for (const s of snapshot) for (const [k, n] of s.ops) merged.set(k, (merged.get(k) ?? 0) + n);
     out.push('', 'Per command and collection, all three services, per second:', '', '| command | per s |', '|---|---|');
     for (const [k, n] of [...merged].sort((a, b) => b[1] - a[1])) out.push(`| \`${k}\` | ${(n / seconds).toFixed(2)} |`);
+    out.push('', `### Per event (the burst: ${options.events} single-event appends per service, ${burstSeconds.toFixed(1)} s)`, '');
+    out.push('| service | commands/event | writes/event |', '|---|---|---|');
+    const burstMerged = new Map<string, number>();
+    for (const s of burst) {
+      let writes = 0;
+      let all = 0;
+      for (const [k, n] of s.ops) {
+        all += n;
+        if (WRITES.has(k.split(' ')[0]!)) writes += n;
+        burstMerged.set(k, (burstMerged.get(k) ?? 0) + n);
+      }
+      out.push(`| ${s.name} | ${(all / options.events).toFixed(1)} | ${(writes / options.events).toFixed(1)} |`);
+    }
+    out.push('', '| command (all services) | per event |', '|---|---|');
+    for (const [k, n] of [...burstMerged].sort((a, b) => b[1] - a[1])) out.push(`| \`${k}\` | ${(n / options.events / SERVICES.length).toFixed(2)} |`);
     out.push('');
     return out.join('\n');
   } finally {

@@ -8,3 +8,5 @@ export * from './consumer/event-consumer';
 export * from './consumer/dead-letter';
 export * from './consumer/backoff';
 export * from './kafkajs';
+export * from './platformatic';
+export * from './broker-factory';

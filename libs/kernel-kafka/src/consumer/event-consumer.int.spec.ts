@@ -7,7 +7,7 @@ import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { testDatabase, testServers, uniqueName } from '@yiwang/testing';
 import { type LoggedEvent, uuidv7 } from '@yiwang/kernel-core';
-import { KafkajsBroker } from '../kafkajs/kafkajs-broker';
+import { createMessageBroker } from '../broker-factory';
 import { JsonEventCodec } from '../cloudevents/event-codec';
 import { toKafkaMessage } from '../cloudevents/kafka-binding';
 import { UNLIMITED_RETENTION, headerString, type MessageBroker, type OutgoingMessage } from '../ports';
@@ -23,7 +23,7 @@ let n = 0;
 
 beforeAll(async () => {
   t = await testDatabase(__filename);
-  broker = new KafkajsBroker({ brokers: testServers().kafkaBrokers, clientId: prefix, logLevel: 'nothing' });
+  broker = createMessageBroker({ brokers: testServers().kafkaBrokers, clientId: prefix }); // KAFKA_CLIENT picks the adapter
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
   propagation.setGlobalPropagator(new W3CTraceContextPropagator());
   trace.setGlobalTracerProvider(new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(spans)] }));

@@ -6,7 +6,7 @@ import { MeterProvider, MetricReader, type CollectionResult } from '@opentelemet
 import { testDatabase, testServers, uniqueName } from '@yiwang/testing';
 import { MongoEventStore, mongoRelayStorage, MongoInbox, MongoRelayCheckpoints } from '@yiwang/kernel-mongodb';
 import type { LoggedEvent } from '@yiwang/kernel-core';
-import { KafkajsBroker } from '../kafkajs/kafkajs-broker';
+import { createMessageBroker } from '../broker-factory';
 import { JsonEventCodec } from '../cloudevents/event-codec';
 import { fromKafkaMessage } from '../cloudevents/kafka-binding';
 import { EventConsumer } from '../consumer/event-consumer';
@@ -28,7 +28,7 @@ let n = 0;
 
 beforeAll(async () => {
   t = await testDatabase(__filename);
-  broker = new KafkajsBroker({ brokers: testServers().kafkaBrokers, clientId: prefix, logLevel: 'nothing' });
+  broker = createMessageBroker({ brokers: testServers().kafkaBrokers, clientId: prefix }); // KAFKA_CLIENT picks the adapter
   reader = new TestReader();
   metrics.setGlobalMeterProvider(new MeterProvider({ readers: [reader] }));
 });

@@ -23,6 +23,9 @@ export interface ProjectorOptions {
   readonly owner?: string;
 }
 
+/** How often a holding projector stores its checkpoint while events keep coming. */
+const SAVE_INTERVAL_MS = 1_000;
+
 const instruments = lazyInstruments((meter) => ({
   applied: meter.createCounter('yiwang.projection.applied', { description: 'events applied by projections' }),
 }));
@@ -62,6 +65,7 @@ export class Projector {
       step: async () => (await this.catchUpHeld()) > 0,
       onLeaseGained: () => {
         this.held = null; // another holder may have moved it
+        this.savedPosition = -1;
       },
       onError: () => {
         this.held = null;
@@ -92,19 +96,38 @@ export class Projector {
     }
   }
 
-  /** The loop's pass: the checkpoint from memory while holding (this process alone moves it). */
+  /**
+   * The loop's pass: the checkpoint from memory while holding (this process alone moves it), and
+   * stored at most once a second. A crash replays at most that second, onto documents whose guards
+   * skip what they already hold.
+   */
   private async catchUpHeld(): Promise<number> {
     let applied = 0;
     for (;;) {
       const s = this.held ?? (await this.current());
       this.held = s;
       const n = await this.applyBatch(s.generation, s.position, async (position) => {
-        await this.state.updateOne({ _id: this.projection.name, generation: s.generation }, { $set: { position } });
         this.held = { ...s, position };
       });
-      if (n.read === 0) return applied;
+      if (n.read === 0) {
+        await this.saveHeld(false);
+        return applied;
+      }
       applied += n.applied;
+      await this.saveHeld(false);
     }
+  }
+
+  private savedPosition = -1;
+  private savedAt = 0;
+
+  private async saveHeld(force: boolean): Promise<void> {
+    const s = this.held;
+    if (!s || s.position === this.savedPosition) return;
+    if (!force && Date.now() - this.savedAt < SAVE_INTERVAL_MS) return;
+    await this.state.updateOne({ _id: this.projection.name, generation: s.generation }, { $set: { position: s.position } });
+    this.savedPosition = s.position;
+    this.savedAt = Date.now();
   }
 
   /** Applies events inline, right after a command appended them (read-your-writes). */
@@ -152,6 +175,7 @@ export class Projector {
     this.unsubscribe?.();
     this.unsubscribe = null;
     await this.worker.stop();
+    await this.saveHeld(true).catch(() => undefined);
     this.held = null;
   }
 

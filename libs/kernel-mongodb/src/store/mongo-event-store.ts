@@ -273,6 +273,7 @@ export class MongoEventStore implements EventStore {
         out.push(this.toLogged(e, segment.first + i));
       }
       if (position <= segment.last) break; // limit reached inside the segment
+      if (tail !== null && segment.last >= tail) break; // the end of the log, known without asking
       segment = await this.log.byFirst(segment.last + 1);
     }
     return out;

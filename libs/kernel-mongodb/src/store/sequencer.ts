@@ -200,7 +200,8 @@ export class Sequencer {
     await this.maybeSweep();
     await this.recheckOrphans();
     const nowMs = Date.now();
-    if (!this.scanNeeded && (this.offered.size === 0 || nowMs - this.bellReadAt > 200)) {
+    // At most four looks a second, busy or not: this process's own appends need none.
+    if (!this.scanNeeded && nowMs - this.bellReadAt >= 250) {
       // Read before any scan: a ring after this read is seen next time; one before it is already in the scan.
       this.bellReadAt = nowMs;
       const bell = (await this.doorbell.findOne({ _id: BELL_ID }))?.token ?? null;

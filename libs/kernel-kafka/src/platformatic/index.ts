@@ -1,0 +1,1 @@
+export { PlatformaticBroker, type PlatformaticBrokerOptions } from './platformatic-broker';
