@@ -1,12 +1,12 @@
-import { fold, type LoggedEvent } from '@yiwang/kernel-core';
-import { applyReportEvent, caseCounters, caseDecider, type CaseEvent, type ReportCounterRow, caseEventMapping, weekKey, weekStartDay, type StoredCounterRow, type WeekDoc } from '@yiwang/dispatch';
+import { type LoggedEvent } from '@yiwang/kernel-core';
+import { applyReportEvent, caseRow, type CaseEvent, type ReportCounterRow, caseEventMapping, storedReportRow, weekKey, weekStartDay, type StoredCounterRow, type WeekDoc } from '@yiwang/dispatch';
 
 /**
  * The indicator rows the dispatch read models hold, rebuilt in memory from replayed events with
- * the SAME pure functions the projections use: a case's row is `caseCounters` over its events,
- * status and deadline from folding them through the case decider (as `caseIndicatorsProjection`
- * does at each case's last event); a report's row is `applyReportEvent` over its intake events in
- * order (as `ReportIndicators` does). Rows are grouped like the read models: case rows by the
+ * the SAME pure functions the projections use: a case's row is `caseRow` over its events (the
+ * instants of its facts, as `caseIndicatorsProjection` writes it at the case's last event); a
+ * report's row is `applyReportEvent` over its intake events in order (as `ReportIndicators`
+ * does). The queries then evaluate both for the period asked, with dispatch's own code. Rows are grouped like the read models: case rows by the
  * week the case was opened, report rows by the week the report was received.
  */
 export class ReplayedIndicatorRows {
@@ -34,14 +34,9 @@ export class ReplayedIndicatorRows {
     const weeks = new Map<string, WeekDoc>();
     for (const events of this.cases.values()) {
       events.sort((a, b) => a.streamVersion - b.streamVersion);
-      const caseEvents = events.map(caseEventMapping.fromRecorded).filter((x): x is CaseEvent => x !== null);
-      const last = events.at(-1);
-      if (!last) continue;
-      const counters = caseCounters(caseEvents, last.occurredAt.toISOString());
-      if (!counters) continue;
-      const state = fold(caseDecider, caseDecider.initialState(), caseEvents);
-      const row: StoredCounterRow = { ...counters, status: state.status, deadline: 'deadline' in state ? state.deadline : null };
-      const key = weekKey(weekStartDay(Date.parse(counters.openedAt)));
+      const row = caseRow(events.map(caseEventMapping.fromRecorded).filter((x): x is CaseEvent => x !== null));
+      if (!row) continue;
+      const key = weekKey(weekStartDay(Date.parse(row.openedAt)));
       const doc = weeks.get(key) ?? { weekStart: '', rows: [] };
       doc.rows.push(row);
       weeks.set(key, doc);
@@ -58,7 +53,7 @@ export class ReplayedIndicatorRows {
     const out: StoredCounterRow[] = [];
     for (const [stream, r] of this.reports) {
       if (!wanted.has(this.reportWeek.get(stream)!)) continue;
-      out.push({ caseId: `report:${r.reportId}`, unitId: null, district: r.district ?? '', category: r.category, openedAt: r.receivedAt, counters: r.counters, status: 'report', deadline: null });
+      out.push(storedReportRow(r));
     }
     return out;
   }

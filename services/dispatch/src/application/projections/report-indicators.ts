@@ -3,7 +3,7 @@ import { MongoReadModels } from '@yiwang/kernel-mongodb';
 import type { EventContext } from '@yiwang/kernel-kafka';
 import { type Db, type Document, type Filter, type ObjectId } from 'mongodb';
 import { applyReportEvent, receivedAtOf, type ReportCounterRow } from '../../domain';
-import { dayStartMs, weekKey, weekStartDay, type StoredCounterRow } from './case-indicators';
+import { dayStartMs, storedReportRow, weekKey, weekStartDay, type StoredCounterRow } from './case-indicators';
 
 /** Report rows of one week, written by the consumer of one topic partition only. */
 export type ReportWeekDoc = { weekStart: string; rows: ReportCounterRow[] };
@@ -75,7 +75,7 @@ export class ReportIndicators {
     );
     const docs = byWeek.flat();
     return docs.flatMap((doc) =>
-      (doc?.rows ?? []).map((r) => ({ caseId: `report:${r.reportId}`, unitId: null, district: r.district ?? '', category: r.category, openedAt: r.receivedAt, counters: r.counters, status: 'report', deadline: null })),
+      (doc?.rows ?? []).map(storedReportRow),
     );
   }
 }

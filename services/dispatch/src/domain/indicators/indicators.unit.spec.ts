@@ -17,9 +17,8 @@ import {
   verifiedPassed,
 } from '../case/case-fixtures';
 import { aggregateCounters, caseCounters, openedWithin, type CounterRow } from './case-counters';
-import { evaluateIndicators, parseIndicatorConfig, shippedIndicatorConfig } from './indicator-formulas';
-import { buildRankingTable, formatRate, type RankingInput } from './ranking';
-import { type IndicatorDefinition } from './indicator-formulas';
+import { evaluateRows, parseIndicatorConfig, shippedIndicatorConfig, tallyRow } from './indicator-formulas';
+import { buildRankingTable, formatRate, type RankedIndicator, type RankingInput } from './ranking';
 
 const END = t('18:00');
 const failed: CaseEvent[] = [
@@ -57,29 +56,54 @@ describe('caseCounters', () => {
 
 describe('indicator formulas as configuration', () => {
   const config = shippedIndicatorConfig();
-  it('ships the seven indicators of the brief', () => {
+  // n cases with these counters at the period's end.
+  const cases = (n: number, counters: Record<string, number>) => Array.from({ length: n }, () => counters);
+  it('ships the seven indicators of the brief, each with its population stated', () => {
     expect([...config.values()].map((d) => d.name.zh)).toEqual(['立案率', '按期处置率', '核查率', '结案率', '按期结案率', '返工率', '延期率']);
+    for (const def of config.values()) expect(def.population.zh.length * def.population.en.length).toBeGreaterThan(0);
   });
-  it('evaluates over summed counters: 按期结案率 = closedOnTime / (due − suspended)', () => {
-    const v = evaluateIndicators(config, { received: 200, filed: 190, dispatched: 100, due: 90, suspended: 10, closed: 76, closedOnTime: 72, handled: 80, handledOnTime: 75, verified: 80, reworked: 4, extended: 2 });
+  it('counts cases: 按期结案率 = due, not suspended, closed on time / due, not suspended', () => {
+    const rows = [
+      ...cases(72, { dispatched: 1, due: 1, handled: 1, handledOnTime: 1, verified: 1, closed: 1, closedOnTime: 1 }),
+      ...cases(4, { dispatched: 1, due: 1, handled: 1, verified: 1, reworked: 1, closed: 1 }),
+      ...cases(4, { dispatched: 1, due: 1 }),
+      ...cases(10, { dispatched: 1, due: 1, suspended: 1 }),
+      ...cases(10, { dispatched: 1, handled: 1, handledOnTime: 1, extended: 1 }), // handled early, not yet due
+    ];
+    const v = evaluateRows(config, rows);
     expect(v['onTimeClosureRate']).toEqual({ numerator: 72, denominator: 80, rate: 0.9 });
-    expect(v['closureRate']?.rate).toBeCloseTo(0.95);
-    expect(v['filingRate']?.rate).toBeCloseTo(0.95);
-    expect(v['reworkRate']?.rate).toBeCloseTo(0.05);
-    expect(v['extensionRate']?.rate).toBeCloseTo(0.02);
-    expect(v['verificationRate']?.rate).toBe(1);
+    expect(v['closureRate']).toMatchObject({ numerator: 76, denominator: 80 });
+    // The 10 handled before they were due are outside the population: 72 / 80, not 82 / 80.
+    expect(v['onTimeDisposalRate']).toMatchObject({ numerator: 72, denominator: 80 });
+    expect(v['reworkRate']).toMatchObject({ numerator: 4, denominator: 76 });
+    expect(v['verificationRate']).toMatchObject({ numerator: 76, denominator: 86 });
+    expect(v['extensionRate']).toMatchObject({ numerator: 10, denominator: 100 });
   });
-  it('nothing due gives no rate rather than 0 % or 100 %', () => {
-    expect(evaluateIndicators(config, {})['closureRate']).toEqual({ numerator: 0, denominator: 0, rate: null });
+  it('nothing in the population gives no rate rather than 0 % or 100 %', () => {
+    expect(evaluateRows(config, [])['closureRate']).toEqual({ numerator: 0, denominator: 0, rate: null });
   });
-  it('a city can redefine a formula in data', () => {
-    const c = parseIndicatorConfig({ indicators: { closureRate: { name: { zh: '结案率', en: 'Closure rate' }, numerator: 'closed', denominator: ['due'] } } });
-    expect(evaluateIndicators(c, { closed: 9, due: 10, suspended: 5 })['closureRate']?.rate).toBeCloseTo(0.9);
+  it('a row adds 1 or 0 to each side, and never to a numerator without its denominator', () => {
+    const t = tallyRow(config, { dispatched: 1, handled: 1, handledOnTime: 1 });
+    expect(t).toMatchObject({ 'onTimeDisposalRate.numerator': 0, 'onTimeDisposalRate.denominator': 0, 'verificationRate.denominator': 1, 'extensionRate.denominator': 1 });
   });
-  it('refuses unknown counters and bad directions', () => {
-    expect(() => parseIndicatorConfig({ indicators: { x: { numerator: ['closd'], denominator: ['due'] } } })).toThrow(ValidationError);
-    expect(() => parseIndicatorConfig({ indicators: { x: { numerator: ['closed'], denominator: [] } } })).toThrow(ValidationError);
-    expect(() => parseIndicatorConfig({ indicators: { x: { numerator: ['closed'], denominator: ['due'], better: 'more' } } })).toThrow(ValidationError);
+  it('a city can redefine a formula in data; a numerator may rely on what its flags imply', () => {
+    const c = parseIndicatorConfig({ indicators: { closureRate: { name: { zh: '结案率', en: 'Closure rate' }, population: { zh: '应结', en: 'due' }, numerator: 'closed', denominator: ['due'] } } });
+    expect(evaluateRows(c, [...cases(9, { due: 1, closed: 1 }), { due: 1, suspended: 1 }])['closureRate']?.rate).toBeCloseTo(0.9);
+  });
+  it('refuses a numerator that could count rows outside its denominator (the rate could pass 100 %)', () => {
+    const population = { zh: 'x', en: 'x' };
+    const broken = { indicators: { onTimeDisposalRate: { population, numerator: ['handledOnTime'], denominator: ['due', '-suspended'] } } };
+    expect(() => parseIndicatorConfig(broken)).toThrow(/onTimeDisposalRate: the numerator's population is not within the denominator's \(it does not guarantee due, -suspended\)/);
+    expect(() => parseIndicatorConfig({ indicators: { x: { population, numerator: ['closed'], denominator: ['due', '-closed'] } } })).toThrow(ValidationError);
+    expect(() => parseIndicatorConfig({ indicators: { x: { population, numerator: ['due', 'suspended'], denominator: ['due', '-suspended'] } } })).toThrow(ValidationError);
+    expect(() => parseIndicatorConfig({ indicators: { x: { population, numerator: ['suspended'], denominator: ['-due'] } } })).toThrow(ValidationError);
+  });
+  it('refuses unknown counters, bad directions and a missing population rule', () => {
+    const population = { zh: 'x', en: 'x' };
+    expect(() => parseIndicatorConfig({ indicators: { x: { population, numerator: ['closd'], denominator: ['due'] } } })).toThrow(ValidationError);
+    expect(() => parseIndicatorConfig({ indicators: { x: { population, numerator: ['closed'], denominator: [] } } })).toThrow(ValidationError);
+    expect(() => parseIndicatorConfig({ indicators: { x: { population, numerator: ['closed'], denominator: ['due'], better: 'more' } } })).toThrow(ValidationError);
+    expect(() => parseIndicatorConfig({ indicators: { x: { numerator: ['closed'], denominator: ['due'] } } })).toThrow(/must state its population rule/);
   });
   it('aggregates rows per unit and period', () => {
     const rows: CounterRow[] = [
@@ -93,13 +117,7 @@ describe('indicator formulas as configuration', () => {
 });
 
 describe('ranking table (as seed 002: 金属软管 installation rate, 2022-11-07)', () => {
-  const rate: IndicatorDefinition = {
-    id: 'installRate',
-    name: { zh: '安装率', en: 'Installation rate' },
-    numerator: [{ counter: 'installed', sign: 1 }],
-    denominator: [{ counter: 'households', sign: 1 }],
-    better: 'higher',
-  };
+  const rate: RankedIndicator = { id: 'installRate', name: { zh: '安装率', en: 'Installation rate' }, better: 'higher' };
   // [county, households, installed, new this week]
   const seed: [string, number, number, number][] = [
     ['沁阳市', 87326, 87237, 895],
@@ -114,8 +132,8 @@ describe('ranking table (as seed 002: 金属软管 installation rate, 2022-11-07
     ['中站区', 27656, 27450, 0],
     ['示范区', 28500, 28500, 0],
   ];
-  const current: RankingInput[] = seed.map(([name, households, installed]) => ({ key: name, name, counters: { households, installed } }));
-  const previous: RankingInput[] = seed.map(([name, households, installed, added]) => ({ key: name, name, counters: { households, installed: installed - added } }));
+  const current: RankingInput[] = seed.map(([name, households, installed]) => ({ key: name, name, tally: { numerator: installed, denominator: households } }));
+  const previous: RankingInput[] = seed.map(([name, households, installed, added]) => ({ key: name, name, tally: { numerator: installed - added, denominator: households } }));
   const table = buildRankingTable(rate, current, previous);
   const byName = new Map(table.rows.map((r) => [r.name, r]));
 
@@ -137,11 +155,11 @@ describe('ranking table (as seed 002: 金属软管 installation rate, 2022-11-07
     expect(jiefang.previousRank).toBe(9);
   });
   it('lower-is-better indicators rank the smallest first; rows without a rate come last, unranked', () => {
-    const rework: IndicatorDefinition = { ...rate, better: 'lower' };
+    const rework: RankedIndicator = { ...rate, better: 'lower' };
     const t2 = buildRankingTable(rework, [
-      { key: 'a', name: 'A', counters: { installed: 1, households: 10 } },
-      { key: 'b', name: 'B', counters: { installed: 0, households: 10 } },
-      { key: 'c', name: 'C', counters: { installed: 0, households: 0 } },
+      { key: 'a', name: 'A', tally: { numerator: 1, denominator: 10 } },
+      { key: 'b', name: 'B', tally: { numerator: 0, denominator: 10 } },
+      { key: 'c', name: 'C', tally: { numerator: 0, denominator: 0 } },
     ]);
     expect(t2.rows.map((r) => [r.key, r.rank])).toEqual([
       ['b', 1],
@@ -149,5 +167,9 @@ describe('ranking table (as seed 002: 金属软管 installation rate, 2022-11-07
       ['c', null],
     ]);
     expect(t2.rows[0]?.change).toBeNull();
+  });
+  it('a total given by the caller (the whole period) is the total of the table, not the sum of its rows', () => {
+    const t3 = buildRankingTable(rate, [{ key: 'a', name: 'A', tally: { numerator: 0, denominator: 0 } }], [], { total: { numerator: 40, denominator: 43 } });
+    expect(t3.total).toMatchObject({ numerator: 40, denominator: 43 });
   });
 });

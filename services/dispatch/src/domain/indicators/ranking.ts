@@ -1,11 +1,12 @@
-import { type Counters } from './case-counters';
-import { evaluateIndicator, type IndicatorDefinition } from './indicator-formulas';
+import { rateOf, type IndicatorDefinition, type IndicatorValue, type Tally } from './indicator-formulas';
 
 /**
  * A ranking table (排名表) as the bureau publishes it, e.g. the county table of gas-safety devices:
  * per unit / district, the rate, its rank, and the change since the previous period (环比).
  */
-export type RankingInput = Readonly<{ key: string; name: string; counters: Counters }>;
+export type RankingInput = Readonly<{ key: string; name: string; tally: Tally }>;
+/** What a table needs of an indicator: its id, names and which way ranks run. */
+export type RankedIndicator = Pick<IndicatorDefinition, 'id' | 'name' | 'better'>;
 export type RankingRow = Readonly<{
   key: string;
   name: string;
@@ -19,7 +20,7 @@ export type RankingRow = Readonly<{
   change: number | null;
   previousRank: number | null;
 }>;
-export type RankingTable = Readonly<{ indicator: IndicatorDefinition; rows: readonly RankingRow[]; total: Readonly<{ numerator: number; denominator: number; rate: number | null }> }>;
+export type RankingTable = Readonly<{ indicator: RankedIndicator; rows: readonly RankingRow[]; total: IndicatorValue }>;
 
 /**
  * Ranks are compared at the displayed precision (default 0.01 %, i.e. 4 decimals of the
@@ -37,14 +38,19 @@ function ranks(entries: readonly { key: string; rate: number | null }[], better:
   return result;
 }
 
+/**
+ * `total` is the tally of the whole period's population when the caller knows it (it may hold
+ * rows no ranked key owns, e.g. reports for a table per unit); otherwise the sum of the rows.
+ */
 export function buildRankingTable(
-  indicator: IndicatorDefinition,
+  indicator: RankedIndicator,
   current: readonly RankingInput[],
   previous: readonly RankingInput[] = [],
-  decimals = 4,
+  options: Readonly<{ total?: Tally; decimals?: number }> = {},
 ): RankingTable {
-  const now = current.map((row) => ({ ...row, ...evaluateIndicator(indicator, row.counters) }));
-  const before = new Map(previous.map((row) => [row.key, evaluateIndicator(indicator, row.counters).rate]));
+  const decimals = options.decimals ?? 4;
+  const now = current.map((row) => ({ ...row, ...rateOf(row.tally) }));
+  const before = new Map(previous.map((row) => [row.key, rateOf(row.tally).rate]));
   const rankNow = ranks(now, indicator.better, decimals);
   const rankBefore = ranks([...before].map(([key, rate]) => ({ key, rate })), indicator.better, decimals);
   const rows: RankingRow[] = now.map((r) => {
@@ -63,9 +69,8 @@ export function buildRankingTable(
   });
   // Ranked rows first by rank, then by name for a stable order; rows without a rate last.
   rows.sort((a, b) => (a.rank ?? Infinity) - (b.rank ?? Infinity) || a.name.localeCompare(b.name, 'zh'));
-  const totals: Record<string, number> = {};
-  for (const row of current) for (const [k, v] of Object.entries(row.counters)) totals[k] = (totals[k] ?? 0) + v;
-  return { indicator, rows, total: evaluateIndicator(indicator, totals) };
+  const sum = current.reduce((acc, r) => ({ numerator: acc.numerator + r.tally.numerator, denominator: acc.denominator + r.tally.denominator }), { numerator: 0, denominator: 0 });
+  return { indicator, rows, total: rateOf(options.total ?? sum) };
 }
 
 /** `35.50%`: the way the published tables print rates. */

@@ -12,6 +12,8 @@ export const INTAKE_REPORT_EVENTS = {
 } as const;
 export const INTAKE_REPORT_EVENT_TYPES: readonly string[] = Object.values(INTAKE_REPORT_EVENTS);
 
+export type ReportCounterName = 'received' | 'filed' | 'autoFiled' | 'rejected' | 'duplicate';
+
 export type ReportCounterRow = Readonly<{
   reportId: string;
   district: string | null;
@@ -19,7 +21,14 @@ export type ReportCounterRow = Readonly<{
   receivedAt: string;
   /** The report stream's version last applied (redeliveries and replays change nothing). */
   version: number;
-  counters: Readonly<Record<'received' | 'filed' | 'autoFiled' | 'rejected' | 'duplicate', number>>;
+  /** As of the report's last event (what holds now). */
+  counters: Readonly<Record<ReportCounterName, number>>;
+  /**
+   * When each decision was first recorded (ms, the intake event's own instant), so the counters
+   * can be evaluated as of any moment (see {@link reportCountersAsOf}). Absent on rows written
+   * before it was kept: those count as their `counters`.
+   */
+  since?: Readonly<{ received: number; filed?: number; autoFiled?: number; rejected?: number; duplicate?: number }>;
 }>;
 
 const text = (v: unknown): string => (typeof v === 'string' ? v : '');
@@ -55,25 +64,53 @@ export function applyReportEvent(row: ReportCounterRow | null, type: string, dat
       receivedAt,
       version: 0,
       counters: { received: 1, filed: 0, autoFiled: 0, rejected: 0, duplicate: 0 },
+      since: { received: Date.parse(receivedAt) },
     };
   }
   const c = { ...row.counters };
+  const since: { received: number; filed?: number; autoFiled?: number; rejected?: number; duplicate?: number } = { ...(row.since ?? legacySince(row)) };
+  // A decision counts from its own instant, never before the reception it decides.
+  const at = (field: string) => Math.max(since.received, Date.parse(instant(d[field])) || since.received);
   let district = row.district;
   switch (type) {
     case INTAKE_REPORT_EVENTS.filed:
       c.filed = 1;
       c.autoFiled = text(d['by']) === 'rule' ? 1 : 0;
       c.rejected = 0;
+      since.filed ??= at('filedAt');
+      if (c.autoFiled) since.autoFiled ??= at('filedAt');
+      else delete since.autoFiled;
       district = text(cell['district']) || district;
       break;
     case INTAKE_REPORT_EVENTS.rejected:
       c.rejected = c.filed ? 0 : 1;
+      since.rejected ??= at('rejectedAt');
       break;
     case INTAKE_REPORT_EVENTS.duplicate:
       c.duplicate = 1;
+      since.duplicate ??= at('markedAt');
       break;
     default:
       break;
   }
-  return { ...row, district, category: row.category || category, version, counters: c };
+  return { ...row, district, category: row.category || category, version, counters: c, since };
+}
+
+/** A row written before decisions kept their instants: what it counts is taken to hold since reception. */
+function legacySince(row: ReportCounterRow): NonNullable<ReportCounterRow['since']> {
+  const received = Date.parse(row.receivedAt);
+  const held = (Object.keys(row.counters) as ReportCounterName[]).filter((k) => row.counters[k] > 0);
+  return Object.fromEntries([['received', received], ...held.map((k) => [k, received])]) as NonNullable<ReportCounterRow['since']>;
+}
+
+/**
+ * The report's counters as of `asOfMs`: a decision counts once it was recorded by then; a filing
+ * supersedes a rejection (a report filed after being turned down counts as filed, from then on).
+ */
+export function reportCountersAsOf(row: Pick<ReportCounterRow, 'counters' | 'since'>, asOfMs: number): Record<ReportCounterName, number> {
+  const s = row.since;
+  if (!s) return { ...row.counters };
+  const by = (t: number | undefined) => (t !== undefined && t <= asOfMs ? 1 : 0);
+  const filed = by(s.filed);
+  return { received: by(s.received), filed, autoFiled: filed && by(s.autoFiled), rejected: filed ? 0 : by(s.rejected), duplicate: by(s.duplicate) };
 }
