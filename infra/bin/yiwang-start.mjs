@@ -11,7 +11,7 @@
 // default 20), and a failure stops the services and exits non-zero with the log to read.
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, openSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureServers } from '../local/servers.mjs';
@@ -23,10 +23,12 @@ mkdirSync(logs, { recursive: true });
 const stamp = new Date().toISOString().replace(/[-:T]/g, '').slice(0, 14);
 // A demo secret, printed so the reader can sign tokens for the APIs. Never use it beyond a laptop.
 const SECRET = process.env.AUTH_JWT_SECRET ?? 'yiwang-demo-secret-not-for-production-use';
-const ports = { intakeHttp: 8081, intakeGrpc: 50051, dispatchHttp: 8082, dispatchGrpc: 50052, integrationHttp: 8083, integrationGrpc: 50053, integrationInternalGrpc: 50054, centreGrpc: 50060, centreAdmin: 8090 };
+const ports = { intakeHttp: 8081, intakeGrpc: 50051, dispatchHttp: 8082, dispatchGrpc: 50052, integrationHttp: 8083, integrationGrpc: 50053, integrationInternalGrpc: 50054, centreGrpc: 50060, centreAdmin: 8090, enforcementGrpc: 50055, enforcementHttp: 8085, parkingGrpc: 50056, parkingHttp: 8086, heatingGrpc: 50057, heatingHttp: 8087, sanitationGrpc: 50058, sanitationHttp: 8088 };
 const children = new Map();
 /** The seed or summary process while one runs (stopped with the services on Ctrl-C or failure). */
 let oneOff = null;
+/** Demo steps running side by side (the line-of-work services' days). */
+const sideSteps = new Set();
 const exitOnly = args.has('--exit') || args.has('--seed-only');
 for (const a of args) if (!['--exit', '--seed-only', '--no-seed'].includes(a)) {
   console.error(`unknown option ${a}; use --no-seed, --seed-only (alias --exit)`);
@@ -67,6 +69,7 @@ let running = false;
 async function stopAll() {
   stopping = true;
   if (oneOff && oneOff.exitCode === null) oneOff.kill('SIGTERM');
+  for (const c of sideSteps) if (c.exitCode === null) c.kill('SIGTERM');
   await Promise.all([...children.values()].map((c) => new Promise((r) => { if (c.exitCode !== null || c.signalCode !== null) return r(); c.once('exit', r); c.kill('SIGTERM'); setTimeout(() => { c.kill('SIGKILL'); r(); }, 25_000).unref(); })));
   children.clear();
 }
@@ -82,11 +85,37 @@ async function waitReady(name, url) {
 
 const deadline = Date.now() + Number(process.env.DEMO_TIMEOUT_MINUTES ?? 20) * 60_000;
 
-/** Runs a demo step (`node --import tsx file`), echoing its lines; rejects on failure or past the time limit. */
-function runNode(file, env) {
+/**
+ * The line-of-work services and how the demo runs each: ports, its own database and topic (fresh per
+ * run, as intake's and dispatch's), the personal-data key. A service joins the demo with an entry
+ * here and a `test/demo/<name>-day.ts`.
+ */
+function lineServices(common, piiKey) {
+  const db = (name) => `yiwang_${name}_demo_${stamp}`;
+  const topic = (name) => `yiwang.${name}.events.v1.demo${stamp}`;
+  const all = [
+    {
+      name: 'enforcement', grpc: 50055, http: 8085,
+      env: { ENFORCEMENT_GRPC_PORT: '50055', ENFORCEMENT_HTTP_PORT: '8085', ENFORCEMENT_DB: db('enforcement'), ENFORCEMENT_TOPIC: topic('enforcement'), ENFORCEMENT_DEADLINE_SCAN_INTERVAL_MS: '2000' },
+    },
+  ];
+  return all
+    .filter((l) => existsSync(join(root, 'services', l.name, 'src', 'main.ts')))
+    .map((l) => ({ ...l, topic: topic(l.name), env: { ...common, PII_MASTER_KEY: piiKey, ...l.env } }));
+}
+
+/**
+ * Runs a demo step (`node --import tsx file args…`), echoing its lines; rejects on failure or past the
+ * time limit. With `collect`, the lines are kept and printed as one block at the end (steps that run
+ * side by side).
+ */
+function runNode(file, env, { args: extra = [], collect = false } = {}) {
   return new Promise((resolveRun, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', file], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
-    oneOff = child;
+    const child = spawn(process.execPath, ['--import', 'tsx', file, ...extra], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+    if (!collect) oneOff = child;
+    else sideSteps.add(child);
+    const block = [];
+    const say = (line) => (collect ? block.push(line) : console.log(line));
     let stats = null;
     let buffered = '';
     const timer = setTimeout(() => {
@@ -99,13 +128,15 @@ function runNode(file, env) {
       buffered = lines.pop() ?? '';
       for (const line of lines.filter(Boolean)) {
         if (line.startsWith('DEMO_STATS ')) stats = JSON.parse(line.slice(11));
-        else console.log(line);
+        else say(line);
       }
     });
     child.on('exit', (code, signal) => {
       clearTimeout(timer);
-      oneOff = null;
-      if (buffered) console.log(buffered);
+      if (collect) sideSteps.delete(child);
+      else oneOff = null;
+      if (buffered) say(buffered);
+      if (collect) console.log(block.join('\n'));
       if (code === 0) resolveRun(stats);
       else reject(new Error(`${file} exited with ${signal ?? code}`));
     });
@@ -172,6 +203,12 @@ async function main() {
   await waitReady('opscenter-simulator', `http://127.0.0.1:${ports.centreAdmin}/healthz`);
   await waitReady('integration', `http://127.0.0.1:${ports.integrationHttp}/readyz`);
 
+  // The lines of work (执法, 停车, 供热, 环卫): each an independent service on its own database and topic.
+  const lines = lineServices(common, intakeEnv.PII_MASTER_KEY);
+  console.log(`starting ${lines.map((l) => l.name).join(', ')} …`);
+  for (const l of lines) startService(l.name, l.env);
+  for (const l of lines) await waitReady(l.name, `http://127.0.0.1:${l.http}/readyz`);
+
   const demoEnv = { DEMO_INTAKE_GRPC: `127.0.0.1:${ports.intakeGrpc}`, DEMO_INTAKE_HTTP: `http://127.0.0.1:${ports.intakeHttp}`, DEMO_DISPATCH_GRPC: `127.0.0.1:${ports.dispatchGrpc}`, AUTH_JWT_SECRET: SECRET };
   if (!args.has('--no-seed')) {
     const n = Number(process.env.DEMO_REPORTS ?? 250);
@@ -200,6 +237,11 @@ async function main() {
     const centreDemo = { ...demoEnv, DEMO_SIM_ADMIN: `http://127.0.0.1:${ports.centreAdmin}`, DEMO_INTEGRATION_HTTP: `http://127.0.0.1:${ports.integrationHttp}` };
     await runNode(join(root, 'test/demo/centre-demo.ts'), { ...centreDemo, DEMO_PHASE: 'orders', DEMO_WORK_ORDERS: process.env.DEMO_WORK_ORDERS ?? '20' });
     await runNode(join(root, 'test/demo/centre-demo.ts'), { ...centreDemo, DEMO_PHASE: 'view' });
+    // The lines of work play their days side by side, each through its own public API.
+    console.log(`\nthe lines of work: ${lines.map((l) => l.name).join(', ')} play their day …`);
+    await Promise.all(
+      lines.map((l) => runNode(join(root, 'test/demo/run-service-day.ts'), { DEMO_GRPC: `127.0.0.1:${l.grpc}`, DEMO_HTTP: `http://127.0.0.1:${l.http}`, AUTH_JWT_SECRET: SECRET }, { args: [l.name], collect: true })),
+    );
   }
   // What an analyst does with the day: the analysts' CLI (npx yiwang), as a separate process.
   async function analystsDemo() {
@@ -234,10 +276,11 @@ Where to look
            gRPC 127.0.0.1:${ports.integrationGrpc}  yiwang.opscenter.v1.CaseLinkService (mutual TLS; certificates in ${certDir})
   centre   simulator admin http://127.0.0.1:${ports.centreAdmin}  (/cases, /stats, POST /faults {"unavailableForMs":60000}, POST /work-orders {"count":5})
            gRPC 127.0.0.1:${ports.centreGrpc}  yiwang.opscenter.v1.OpsCentreService (mutual TLS)
+${lines.map((l) => `  ${l.name.padEnd(8)} HTTP http://127.0.0.1:${l.http}  (/healthz, /openapi.json, /metrics)\n           gRPC 127.0.0.1:${l.grpc}  yiwang.${l.name}.v1 (reflection on), topic ${l.topic}`).join('\n')}
   Kafka    ${servers.kafkaBrokers}, topics ${dispatchEnv.INTAKE_TOPIC} and ${dispatchEnv.DISPATCH_TOPIC} (+ .dlq)
            read them: node test/demo/peek-topics.mjs ${servers.kafkaBrokers} ${dispatchEnv.INTAKE_TOPIC} ${dispatchEnv.DISPATCH_TOPIC}
   MongoDB  ${servers.mongoUri} databases ${intakeEnv.INTAKE_DB}, ${dispatchEnv.DISPATCH_DB}, ${integrationEnv.INTEGRATION_DB}, ${centreEnv.SIM_DB}
-  logs     ${logs}/{intake,dispatch,integration,opscenter-simulator}.log (JSON lines; pipe through npx pino-pretty)
+  logs     ${logs}/{intake,dispatch,integration,opscenter-simulator,${lines.map((l) => l.name).join(',')}}.log (JSON lines; pipe through npx pino-pretty)
   tokens   HS256 with the DEMO secret "${SECRET}", claims sub, dept, roles; e.g.
            TOKEN=$(AUTH_JWT_SECRET='${SECRET}' node --import tsx test/demo/token.ts centre.command centre.command)
            curl -s -H "authorization: Bearer $TOKEN" 'http://127.0.0.1:${ports.dispatchHttp}/v1/ranking?dimension=district'

@@ -20,7 +20,7 @@ RUN npm install --no-audit --no-fund \
  && npx tsc -p tsconfig.json --noEmit \
  && npx nx run-many -t build --outputStyle=static --skip-nx-cache \
  && npm prune --omit=dev --no-audit --no-fund \
- && rm -rf libs/*/src apps/*/src services/*/src test bench .nx
+ && rm -rf libs/*/src apps/*/src services/*/src test bench proto .nx
 
 FROM node:20-bookworm-slim AS runtime
 WORKDIR /app
@@ -30,8 +30,6 @@ COPY --from=build /app/node_modules node_modules
 COPY --from=build /app/libs libs
 COPY --from=build /app/apps apps
 COPY --from=build /app/services services
-# gRPC reflection serves the descriptors of the .proto files themselves.
-COPY --from=build /app/proto proto
 ARG SERVICE
 ENV SERVICE=${SERVICE}
 USER node
