@@ -10,7 +10,7 @@ import { call, client, grpcCode, MEASURE, people, readTopic, rooms, testEnvironm
 
 let env: Awaited<ReturnType<typeof testEnvironment>>;
 let heating: HeatingService;
-const clock = new TestClock('2025-12-01T09:00:00+08:00');
+const clock = new TestClock('2026-12-01T09:00:00+08:00');
 const HOUR = 3_600_000;
 
 beforeAll(async () => {
@@ -35,7 +35,7 @@ it('12345 → measured late → 督办 → sub-standard → fix → re-measured 
   expect(received).toMatchObject({ status: 'awaiting_measurement', version: 1 });
   // The company sees the contact, unsealed; the store holds only ciphertext.
   const seen = await until(() => get(company, id), 15_000, 'complaint read model');
-  expect(seen).toMatchObject({ companyId: 'dept.heating.zhongzhou', contactPhone: '13800000001', limit: 'measurement', deadline: '2025-12-02T01:00:00.000Z' });
+  expect(seen).toMatchObject({ companyId: 'dept.heating.zhongzhou', contactPhone: '13800000001', limit: 'measurement', deadline: '2026-12-02T01:00:00.000Z' });
   const stored = await heating.store.readStream(`heating-complaint-${id}`);
   expect(JSON.stringify(stored.events[0]!.data)).not.toContain('13800000001');
 
@@ -46,7 +46,7 @@ it('12345 → measured late → 督办 → sub-standard → fix → re-measured 
   const late = await call(company, 'recordMeasurement', { complaintId: id, rooms: rooms(15.9, 17), ...MEASURE, residentResponse: 'signed', cause: 'network' });
   expect(late).toMatchObject({ status: 'substandard', eventTypes: ['heating.complaint.measured.v1', 'heating.complaint.substandard_found.v1'] });
   await call(company, 'reportFix', { complaintId: id, notes: '管网排气, 更换阀门' });
-  clock.advance(20 * HOUR); // 2025-12-03 06:01: 45 h after the complaint
+  clock.advance(20 * HOUR); // 2026-12-03 06:01: 45 h after the complaint
   const restored = await call(company, 'recordMeasurement', { complaintId: id, rooms: rooms(18.5, 18.2), ...MEASURE, residentResponse: 'signed' });
   expect(restored).toMatchObject({ status: 'refund_pending' });
   const approved = await call(office, 'approveRefund', { complaintId: id, note: '同意退费' });

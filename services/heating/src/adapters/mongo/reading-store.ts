@@ -1,5 +1,5 @@
 import { type Db } from 'mongodb';
-import { localDayIndex, toShanghaiIso } from '@yiwang/working-time';
+import { toShanghaiIso } from '@yiwang/working-time';
 import { type PointTrack } from '../../domain';
 import { type ReadingStore, type ValidReading } from '../../application/readings-ingest';
 
@@ -7,7 +7,7 @@ type HourDoc = { _id: string; pointId: string; hour: string; v: Record<string, n
 type TrackDoc = { _id: string; track: PointTrack };
 
 /**
- * Readings stored compactly: one document per point and local hour (`<point>|2025-12-01T08`) whose
+ * Readings stored compactly: one document per point and local hour (`<point>|2026-12-01T08`) whose
  * `v` maps the minute-and-second (`m0810`) to tenths of a degree — six readings an hour in one
  * document instead of six events. Keys are set, never pushed, so a batch sent twice writes the same
  * values (idempotent by device + time). One bulk write per batch.
@@ -25,18 +25,15 @@ export class MongoReadingStore implements ReadingStore {
   async write(readings: readonly ValidReading[]): Promise<void> {
     const byDoc = new Map<string, { pointId: string; hour: string; set: Record<string, number> }>();
     for (const r of readings) {
-      const iso = toShanghaiIso(r.atMs); // 2025-12-01T08:10:00+08:00
+      const iso = toShanghaiIso(r.atMs); // 2026-12-01T08:10:00+08:00
       const hour = iso.slice(0, 13);
       const id = `${r.pointId}|${hour}`;
       const doc = byDoc.get(id) ?? { pointId: r.pointId, hour, set: {} };
       doc.set[`v.m${iso.slice(14, 16)}${iso.slice(17, 19)}`] = r.deci;
       byDoc.set(id, doc);
     }
-    if (byDoc.size === 0) return;
-    await this.hours.bulkWrite(
-      [...byDoc].map(([_id, d]) => ({ updateOne: { filter: { _id }, update: { $set: { pointId: d.pointId, hour: d.hour, ...d.set } }, upsert: true } })),
-      { ordered: false },
-    );
+    const writes = [...byDoc].map(([_id, d]) => () => this.hours.updateOne({ _id }, { $set: { pointId: d.pointId, hour: d.hour, ...d.set } }, { upsert: true }));
+    await inParallel(writes);
   }
 
   /** One point's readings of one local hour, in time order (for queries and tests). */
@@ -53,9 +50,11 @@ export class MongoReadingStore implements ReadingStore {
   }
 
   async saveTracks(tracks: ReadonlyMap<string, PointTrack>): Promise<void> {
-    if (tracks.size === 0) return;
-    await this.tracks.bulkWrite([...tracks].map(([_id, track]) => ({ replaceOne: { filter: { _id }, replacement: { _id, track }, upsert: true } })), { ordered: false });
+    await inParallel([...tracks].map(([_id, track]) => () => this.tracks.replaceOne({ _id }, { track }, { upsert: true })));
   }
 }
 
-export const dayOf = localDayIndex;
+/** Small parallel writes, not one bulkWrite: FerretDB 1.24 stalls on large bulk updates (as the kernel's read models found). */
+async function inParallel(writes: ReadonlyArray<() => Promise<unknown>>, width = 16): Promise<void> {
+  for (let i = 0; i < writes.length; i += width) await Promise.all(writes.slice(i, i + width).map((w) => w()));
+}

@@ -14,7 +14,7 @@ export const COMPANY = 'dept.heating.zhongzhou' as CompanyId;
 export const TERMS: ComplaintTerms = termsFor(CITY, 12000);
 export const SEASON_STARTS = new Date(seasonStartMs(CITY)).toISOString();
 
-export const t = (hhmm: string, day = '2025-12-01'): Instant => `${day}T${hhmm}:00+08:00` as Instant;
+export const t = (hhmm: string, day = '2026-12-01'): Instant => `${day}T${hhmm}:00+08:00` as Instant;
 export const RECEIVED = t('09:00');
 /** `deadlineAfter` with the city's clock-hour limit: 24 h after the complaint. */
 export const MEASURE_BY = deadlineAfter(businessCalendar(), new Date(RECEIVED), CITY.limits.measure).toISOString() as Instant;

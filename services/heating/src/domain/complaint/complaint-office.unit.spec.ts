@@ -26,15 +26,15 @@ const receive = (over: Partial<ReceiveComplaint['data']> = {}, actor = hotline):
 
 describe('ReceiveComplaint 投诉受理', () => {
   it('a 12345 complaint names the household and its company; the measuring limit is 24 clock hours', () => {
-    expect(MEASURE_BY).toBe('2025-12-02T01:00:00.000Z');
+    expect(MEASURE_BY).toBe('2026-12-02T01:00:00.000Z');
     spec.given([]).when(receive()).then([received]);
   });
   it('is refused outside the heating season, with a clear message', () => {
     spec
       .given([])
-      .when(receive({ at: t('23:59', '2025-11-14'), measureDeadline: t('23:59', '2025-11-15') }))
+      .when(receive({ at: t('23:59', '2026-11-14'), measureDeadline: t('23:59', '2026-11-15') }))
       .thenThrows(ValidationError, (e) => expect(e.message).toMatch(/heating season/));
-    spec.given([]).when(receive({ at: t('00:00', '2026-03-16'), measureDeadline: t('00:00', '2026-03-17') })).thenThrows(ValidationError);
+    spec.given([]).when(receive({ at: t('00:00', '2027-03-16'), measureDeadline: t('00:00', '2027-03-17') })).thenThrows(ValidationError);
   });
   it('needs the intake or supervision role; a monitoring complaint needs the system', () => {
     spec.given([]).when(receive({}, company)).thenThrows(ForbiddenError);
@@ -70,21 +70,21 @@ describe('MarkOverdue 超时督办 (clock hours)', () => {
   });
   it('passed: overdue and supervised (counted against the company), once per deadline', () => {
     const marked = [
-      { type: 'heating.complaint.overdue_marked.v1' as const, data: { complaintId: ID, companyId: COMPANY, limit: 'measurement' as const, deadline: MEASURE_BY, markedAt: t('09:01', '2025-12-02') } },
-      { type: 'heating.complaint.supervised.v1' as const, data: { complaintId: ID, companyId: COMPANY, note: `超时督办: 入户测温时限 ${MEASURE_BY} 已过`, by: 'deadline-checker', supervisedAt: t('09:01', '2025-12-02') } },
+      { type: 'heating.complaint.overdue_marked.v1' as const, data: { complaintId: ID, companyId: COMPANY, limit: 'measurement' as const, deadline: MEASURE_BY, markedAt: t('09:01', '2026-12-02') } },
+      { type: 'heating.complaint.supervised.v1' as const, data: { complaintId: ID, companyId: COMPANY, note: `超时督办: 入户测温时限 ${MEASURE_BY} 已过`, by: 'deadline-checker', supervisedAt: t('09:01', '2026-12-02') } },
     ];
-    spec.given([received]).when(mark(t('09:01', '2025-12-02'))).then(marked);
-    spec.given([received, ...marked]).when(mark(t('10:00', '2025-12-02'))).then([]);
+    spec.given([received]).when(mark(t('09:01', '2026-12-02'))).then(marked);
+    spec.given([received, ...marked]).when(mark(t('10:00', '2026-12-02'))).then([]);
   });
   it('needs the system role', () => {
-    spec.given([received]).when({ type: 'MarkOverdue', actor: office, data: { at: t('10:00', '2025-12-02') } }).thenThrows(ForbiddenError);
+    spec.given([received]).when({ type: 'MarkOverdue', actor: office, data: { at: t('10:00', '2026-12-02') } }).thenThrows(ForbiddenError);
   });
   it('the fix limit runs after a sub-standard finding until the fix is reported', () => {
     const found = complaintDecider.decide(measure(company, t('15:00'), [15, 16]), complaintDecider.evolve(complaintDecider.initialState(), received));
     const history = [received, ...found];
-    spec.given(history).when(mark(t('15:01', '2025-12-02'))).then([
-      { type: 'heating.complaint.overdue_marked.v1', data: { complaintId: ID, companyId: COMPANY, limit: 'fix', deadline: '2025-12-02T07:00:00.000Z' as never, markedAt: t('15:01', '2025-12-02') } },
-      { type: 'heating.complaint.supervised.v1', data: { complaintId: ID, companyId: COMPANY, note: '超时督办: 整改时限 2025-12-02T07:00:00.000Z 已过', by: 'deadline-checker', supervisedAt: t('15:01', '2025-12-02') } },
+    spec.given(history).when(mark(t('15:01', '2026-12-02'))).then([
+      { type: 'heating.complaint.overdue_marked.v1', data: { complaintId: ID, companyId: COMPANY, limit: 'fix', deadline: '2026-12-02T07:00:00.000Z' as never, markedAt: t('15:01', '2026-12-02') } },
+      { type: 'heating.complaint.supervised.v1', data: { complaintId: ID, companyId: COMPANY, note: '超时督办: 整改时限 2026-12-02T07:00:00.000Z 已过', by: 'deadline-checker', supervisedAt: t('15:01', '2026-12-02') } },
     ]);
   });
 });

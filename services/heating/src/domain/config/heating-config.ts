@@ -107,7 +107,7 @@ export function cityConfig(raw: unknown): CityConfig {
 export const seasonStartMs = (c: CityConfig): number => dayStartMs(dayOfIsoDate(c.season.from));
 export const seasonEndMs = (c: CityConfig): number => dayStartMs(dayOfIsoDate(c.season.to) + 1);
 export const inSeason = (c: CityConfig, ms: number): boolean => ms >= seasonStartMs(c) && ms < seasonEndMs(c);
-/** The season a moment belongs to, named by its first date (e.g. `2025-11-15`). */
+/** The season a moment belongs to, named by its first date (e.g. `2026-11-15`). */
 export const seasonKey = (c: CityConfig): string => c.season.from;
 
 export const compoundOf = (householdId: HouseholdId): string => householdId.slice(0, householdId.indexOf(':'));

@@ -72,13 +72,13 @@ describe('city configuration as data', () => {
     expect(householdOf(jz, 'jz-hongxing:3-2-501' as HouseholdId)).toMatchObject({ companyId: 'dept.heating.zhongzhou', heatedAreaCentiM2: 12000 });
     expect(householdOf(jz, 'jz-hongxing:5-1-302' as HouseholdId)).toMatchObject({ heatedAreaCentiM2: 9250 });
     expect(householdOf(jz, 'nowhere:1-1-101' as HouseholdId)).toBeNull();
-    expect(termsFor(jz, 9250)).toMatchObject({ standardDeci: 180, dailyFeeCentsPerM2: 18, seasonEndsAt: '2026-03-15T16:00:00.000Z' });
+    expect(termsFor(jz, 9250)).toMatchObject({ standardDeci: 180, dailyFeeCentsPerM2: 18, seasonEndsAt: '2027-03-15T16:00:00.000Z' });
   });
   it('the season runs from its first local day 00:00 to the day after its last', () => {
-    expect(inSeason(jz, Date.parse('2025-11-14T23:59:59+08:00'))).toBe(false);
-    expect(inSeason(jz, Date.parse('2025-11-15T00:00:00+08:00'))).toBe(true);
-    expect(inSeason(jz, Date.parse('2026-03-15T23:59:59+08:00'))).toBe(true);
-    expect(inSeason(jz, Date.parse('2026-03-16T00:00:00+08:00'))).toBe(false);
+    expect(inSeason(jz, Date.parse('2026-11-14T23:59:59+08:00'))).toBe(false);
+    expect(inSeason(jz, Date.parse('2026-11-15T00:00:00+08:00'))).toBe(true);
+    expect(inSeason(jz, Date.parse('2027-03-15T23:59:59+08:00'))).toBe(true);
+    expect(inSeason(jz, Date.parse('2027-03-16T00:00:00+08:00'))).toBe(false);
   });
   it('2,000 monitoring points in Jiaozuo, each in a household', () => {
     expect([...jz.compounds.values()].reduce((n, c) => n + c.monitoringPoints, 0)).toBe(2000);
@@ -87,7 +87,7 @@ describe('city configuration as data', () => {
     expect(pointOf(jz, 'unknown-mp1' as PointId)).toBeNull();
   });
   it('refuses a compound served by two companies', () => {
-    const raw = { city: 'x', nameZh: 'x', season: { from: '2025-11-15', to: '2026-03-15' }, standardCelsius: 18, limits: { measure: '24 clock_hours', fix: '24 clock_hours' }, dailyFeeCentsPerM2: 18, refundRule: 'beijing', excludedCauses: [], monitoring: {}, companies: [{ id: 'a', nameZh: 'a', compounds: [{ id: 'k', defaultHeatedAreaM2: 1 }] }, { id: 'b', nameZh: 'b', compounds: [{ id: 'k', defaultHeatedAreaM2: 1 }] }] };
+    const raw = { city: 'x', nameZh: 'x', season: { from: '2026-11-15', to: '2027-03-15' }, standardCelsius: 18, limits: { measure: '24 clock_hours', fix: '24 clock_hours' }, dailyFeeCentsPerM2: 18, refundRule: 'beijing', excludedCauses: [], monitoring: {}, companies: [{ id: 'a', nameZh: 'a', compounds: [{ id: 'k', defaultHeatedAreaM2: 1 }] }, { id: 'b', nameZh: 'b', compounds: [{ id: 'k', defaultHeatedAreaM2: 1 }] }] };
     expect(() => cityConfig(raw)).toThrow(/two companies/);
   });
 });
