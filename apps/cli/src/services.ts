@@ -1,4 +1,5 @@
 import { dispatchAnalytics } from '@yiwang/dispatch';
+import { enforcementAnalytics } from '@yiwang/enforcement';
 import type { ServiceAnalytics } from '@yiwang/event-log';
 import { intakeAnalytics } from '@yiwang/intake';
 import { integrationAnalytics } from '@yiwang/integration';
@@ -11,7 +12,7 @@ import { CliError, usage } from './cli-error';
 export type ServiceInfo = ServiceAnalytics;
 
 export const SERVICES: Readonly<Record<string, ServiceInfo>> = Object.fromEntries(
-  [intakeAnalytics, dispatchAnalytics, integrationAnalytics].map((s) => [s.name, s]),
+  [intakeAnalytics, dispatchAnalytics, integrationAnalytics, enforcementAnalytics].map((s) => [s.name, s]),
 );
 
 export function serviceInfo(name: string | undefined): ServiceInfo {
