@@ -98,6 +98,18 @@ function lineServices(common, piiKey) {
       name: 'enforcement', grpc: 50055, http: 8085,
       env: { ENFORCEMENT_GRPC_PORT: '50055', ENFORCEMENT_HTTP_PORT: '8085', ENFORCEMENT_DB: db('enforcement'), ENFORCEMENT_TOPIC: topic('enforcement'), ENFORCEMENT_DEADLINE_SCAN_INTERVAL_MS: '2000' },
     },
+    {
+      name: 'parking', grpc: 50056, http: 8086,
+      env: { PARKING_GRPC_PORT: '50056', PARKING_HTTP_PORT: '8086', PARKING_DB: db('parking'), PARKING_EVENTS_TOPIC: topic('parking'), PARKING_DEADLINE_SCAN_INTERVAL_MS: '2000' },
+    },
+    {
+      name: 'heating', grpc: 50057, http: 8087,
+      env: { HEATING_GRPC_PORT: '50057', HEATING_HTTP_PORT: '8087', HEATING_DB: db('heating'), HEATING_TOPIC: topic('heating'), DEADLINE_SCAN_INTERVAL_MS: '2000' },
+    },
+    {
+      name: 'sanitation', grpc: 50058, http: 8088,
+      env: { SANITATION_GRPC_PORT: '50058', SANITATION_HTTP_PORT: '8088', SANITATION_DB: db('sanitation'), SANITATION_TOPIC: topic('sanitation'), SANITATION_DEADLINE_SCAN_INTERVAL_MS: '2000' },
+    },
   ];
   return all
     .filter((l) => existsSync(join(root, 'services', l.name, 'src', 'main.ts')))
