@@ -103,7 +103,7 @@ const formatRow = (r: RankingRow) =>
 
 export async function playSanitationDay(opts: SanitationDayOptions): Promise<string[]> {
   const { log } = opts;
-  const as = (sub: string, dept: string, roles: string[]) => createGrpcClient(SanitationServiceClient, opts.grpcAddress, { token: opts.token(sub, dept, roles), defaultDeadlineMs: 120_000 });
+  const as = (sub: string, dept: string, roles: string[]) => createGrpcClient(SanitationServiceClient, opts.grpcAddress, { token: opts.token(sub, dept, roles), defaultDeadlineMs: 600_000 });
   const admin = as('li.hua', 'dept.sanitation.city', ['sanitation.admin']);
   const inspector = as('sun.hao', 'centre.supervision', ['inspector']);
   const closer = as('day-closer', 'system.sanitation', ['system']);

@@ -1,4 +1,4 @@
-import { EventRelay, KafkajsBroker } from '@yiwang/kernel-kafka';
+import { EventRelay, createMessageBroker } from '@yiwang/kernel-kafka';
 import { MongoEventStore, Projector, mongoRelayStorage } from '@yiwang/kernel-mongodb';
 import { buildHttpApp, connectMongo, createGrpcServer, createLogger, createTokenVerifier, kafkaReadiness, mongoReadiness, startTelemetry, type Logger, type Telemetry } from '@yiwang/platform';
 import { systemClock, type Clock } from '@yiwang/kernel-core';
@@ -57,13 +57,15 @@ export async function startSanitationService(config: SanitationConfig, runtime: 
     stops.push(() => store.stopSequencer());
 
     const register = new Projector(db, store, registerProjection, { pollIntervalMs: 200 });
-    const assessment = new Projector(db, store, assessmentProjection, { pollIntervalMs: 300 });
+    // Period documents hold a month's sources: polled once a second (not woken per append), so a busy
+    // stream of commands writes each period document at most once a second, in one batch.
+    const assessment = new Projector(db, store, assessmentProjection, { pollIntervalMs: 1_000 });
     const standards = shippedStandards();
     const service = new SanitationService(store, clock, businessCalendar(), standards, () => register.models());
     const queries = new SanitationQueries({ registerModels: () => register.models(), assessmentModels: () => assessment.models(), config: shippedAssessmentConfig() });
     const commands = new SanitationCommands(service, queries);
     const codec = sanitationEventCodec();
-    const broker = new KafkajsBroker({ brokers: config.kafkaBrokers, clientId: `yiwang-${SERVICE_NAME}` });
+    const broker = createMessageBroker({ brokers: config.kafkaBrokers, clientId: `yiwang-${SERVICE_NAME}` }); // KAFKA_CLIENT=kafkajs|platformatic
     const relay = new EventRelay({ store, ...mongoRelayStorage(db), broker, serviceName: SERVICE_NAME, codec, topic: config.topic, onError: (e) => logger.warn({ err: e }, 'relay error') });
     const scheduler = new RectificationScheduler({ db, service, models: () => assessment.models(), intervalMs: config.deadlineScanIntervalMs, onError: (e) => logger.warn({ err: e }, 'rectification scan error') });
 
@@ -75,7 +77,6 @@ export async function startSanitationService(config: SanitationConfig, runtime: 
     const unsubscribe = store.onLogAdvanced(() => {
       relay.wake();
       register.wake();
-      assessment.wake();
     });
     stops.push(async () => unsubscribe());
     scheduler.start();
