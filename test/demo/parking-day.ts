@@ -51,7 +51,10 @@ export async function playParkingDay(opts: Opts): Promise<string[]> {
   };
   const plate = (): string => (rnd.next() < 0.15 ? `豫${rnd.pick(['H', 'J'])}${rnd.pick(['D', 'F'])}${String(Math.floor(rnd.next() * 1e5)).padStart(5, '0')}` : `豫${rnd.pick(['H', 'J', 'K'])}${rnd.pick([...LETTERS])}${String(Math.floor(rnd.next() * 1e4)).padStart(4, '0')}`);
   const place = (d: (typeof DISTRICTS)[number]) => ({ lat: rnd.between(d.lat[0], d.lat[1]), lon: rnd.between(d.lon[0], d.lon[1]), road: rnd.pick(d.roads) });
-  const counts = { camera: 0, merged: 0, onFoot: 0, movedOn: 0, notices: 0, towed: 0, paid: 0, priorNotices: 0, tidal: 0, surveyed: 0, removed: 0, artRefusals: 0 };
+  // The shipped fine table (services/parking/data/parking-rules.json): a notice without a fine takes it.
+  const kindFine: Record<string, number> = { pavement: 100, no_parking_zone: 100, fire_lane: 200, blocking_entrance: 150 };
+  const problems = new Set<string>();
+  const counts = { otherRecords: 0, penalties: 0, camera: 0, merged: 0, onFoot: 0, movedOn: 0, notices: 0, towed: 0, paid: 0, priorNotices: 0, tidal: 0, surveyed: 0, removed: 0, artRefusals: 0 };
   const lines: string[] = [];
 
   // Planners: the space register.
@@ -113,10 +116,17 @@ export async function playParkingDay(opts: Opts): Promise<string[]> {
       counts.priorNotices++;
     }
     if (driver > 0.8) {
-      const decided = await officer.call<api.CommandResponse>('decidePenalty', { violationId: r.id, decisionNo: `D-${run}-${i}` });
-      void decided;
-      const v = await officer.call<api.GetViolationResponse>('getViolation', { violationId: r.id }).catch(() => null);
-      await officer.call('recordPayment', { violationId: r.id, amount: v?.violation?.fine ?? 100 }).then(() => counts.paid++, () => undefined);
+      // The owner comes forward and pays at the window. Refusals are reported, not hidden: e.g. a
+      // transfer date beyond the business calendar's years is refused rather than guessed.
+      try {
+        await officer.call<api.CommandResponse>('decidePenalty', { violationId: r.id, decisionNo: `D-${run}-${i}` });
+        counts.penalties++;
+        await officer.call('recordPayment', { violationId: r.id, amount: kindFine[kind] });
+        counts.paid++;
+      } catch (e) {
+        const err = e as ServiceError;
+        problems.add(`penalty/payment: ${status[err.code]} — ${err.details}`);
+      }
     }
   });
 
@@ -133,7 +143,10 @@ export async function playParkingDay(opts: Opts): Promise<string[]> {
   // Tidal spaces: a car in one outside its window is a violation, inside it is not.
   const jf = squads.get('dept.parking.jiefang')!;
   const tidal = await jf.call<api.CommandResponse>('recordViolation', { plate: plate(), vehicleType: 'small_car', lat: 35.245, lon: 113.21, road: '人民路', kind: 'tidal_outside_window', spaceId: spaces[0], photoRefs: ['tidal.jpg'], squad: 'dept.parking.jiefang' }).then(
-    (r) => `tidal space ${spaces[0]}: violation ${r.id} (outside its window now)`,
+    (r) => {
+      counts.otherRecords++;
+      return `tidal space ${spaces[0]}: violation ${r.id} (outside its window now)`;
+    },
     (e: ServiceError) => `tidal space ${spaces[0]}: ${status[e.code]} — ${e.details}`,
   );
   lines.push(tidal);
@@ -145,6 +158,7 @@ export async function playParkingDay(opts: Opts): Promise<string[]> {
   lines.push(await refused('coordinates in Beijing', jf.call('recordViolation', { ...base, lat: 39.9, lon: 116.4 })));
   lines.push(await refused('unknown kind double_parking', jf.call('recordViolation', { ...base, kind: 'double_parking' })));
   const own = await jf.call<api.CommandResponse>('recordViolation', base);
+  counts.otherRecords++;
   lines.push(await refused('fine of 201 yuan', jf.call('issueNotice', { violationId: own.id, noticeNo: 'N-201', fine: 201 })));
   lines.push(await refused('山阳 squad serving 解放 squad’s record', squads.get('dept.parking.shanyang')!.call('issueNotice', { violationId: own.id, noticeNo: 'N-X' })));
   await jf.call('closeViolation', { violationId: own.id, outcome: 'driver_left' });
@@ -177,26 +191,27 @@ export async function playParkingDay(opts: Opts): Promise<string[]> {
   lines.push(await refused('代履行 without a reminder', squads.get(DISTRICTS[1].squad)!.call('recordRemoval', { obstructionId: `O-${run}-1`, by: 'squad', costYuan: 80 })));
 
   // The district table, once the read models have caught up.
-  const expected = counts.camera + counts.onFoot + 2;
+  const expected = counts.camera + counts.onFoot + counts.otherRecords;
   const table = await until(
     async () => {
       const t = await jf.call<api.GetWeeklyTableResponse>('getWeeklyTable', { dimension: api.TableDimension.TABLE_DIMENSION_DISTRICT });
       return t.rows.reduce((n, r) => n + r.recorded, 0) >= expected ? t : null;
     },
-    60_000,
+    120_000,
     'the weekly table',
   ).catch(() => null);
   for (const c of [...squads.values(), systemReader]) c.close();
 
   const summary = [
-    `parking: ${counts.camera} camera violations (${counts.merged} repeat findings merged), ${counts.onFoot} recorded on foot; ${counts.movedOn} moved on (劝离), ${counts.notices} notices (违停告知单), ${counts.towed} towed, ${counts.priorNotices} prior notices, ${counts.paid} paid`,
+    `parking: ${counts.camera} camera violations (${counts.merged} repeat findings merged), ${counts.onFoot} recorded on foot; ${counts.movedOn} moved on (劝离), ${counts.notices} notices (违停告知单), ${counts.towed} towed, ${counts.priorNotices} prior notices, ${counts.penalties} penalties decided, ${counts.paid} paid`,
     `parking: 拔桩拆锁 ${counts.surveyed} surveyed, ${counts.removed} removed${counts.artRefusals ? `, ${counts.artRefusals} immediate removals refused (night/holiday)` : ''}`,
     ...lines.map((l) => `parking: ${l}`),
+    ...[...problems].map((p) => `parking: refused during the day: ${p}`),
   ];
   if (table) {
     summary.push(`parking: week of ${table.weekStart} — district | recorded | moved on | notices | penalties | paid | transferred | towed | removals | rank | change`);
     for (const r of table.rows) summary.push(`parking:   ${r.key} | ${r.recorded} | ${r.movedOn} | ${r.notices} | ${r.penalties} | ${r.paid} | ${r.transferred} | ${r.towed} | ${r.removals} | ${r.rank} | ${r.change >= 0 ? '+' : ''}${r.change}`);
-  } else summary.push('parking: the weekly table did not catch up within a minute');
+  } else summary.push('parking: the weekly table did not catch up within two minutes');
   if (opts.httpBase) {
     const health = await fetch(`${opts.httpBase}/healthz`).then((r) => r.status, () => 0);
     summary.push(`parking: HTTP /healthz ${health}`);
