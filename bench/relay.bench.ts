@@ -2,8 +2,8 @@
 // and the raw kafkajs producer against @platformatic/kafka, all idempotent with acks=all, same data.
 import { MongoClient } from 'mongodb';
 import { Kafka, logLevel } from 'kafkajs';
-import { EventRelay, JsonEventCodec, KafkajsBroker } from '@yiwang/kernel-kafka';
-import { MongoEventStore, mongoRelayStorage } from '@yiwang/kernel-mongodb';
+import { EventConsumer, EventRelay, JsonEventCodec, KAFKA_CLIENTS, createMessageBroker, type KafkaClient } from '@yiwang/kernel-kafka';
+import { MongoEventStore, MongoInbox, mongoRelayStorage } from '@yiwang/kernel-mongodb';
 import type { Servers } from '../infra/local/servers.mjs';
 import { report, type Run } from './stats';
 
@@ -43,6 +43,28 @@ async function rawPlatformatic(brokers: string[], topic: string, n: number, batc
   return { name: `@platformatic/kafka producer, batches of ${batch}`, ops: n, seconds, latenciesMs: lat };
 }
 
+/** Seconds a raw kafkajs consumer takes from its first message to the n-th (no decoding, no database). */
+async function rawKafkajsConsume(brokers: string[], topic: string, n: number): Promise<number> {
+  const consumer = new Kafka({ brokers, clientId: 'bench-raw-consumer', logLevel: logLevel.NOTHING }).consumer({ groupId: `bench-raw-${Date.now()}` });
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  let seen = 0;
+  let first = 0n;
+  let last = 0n;
+  await consumer.run({
+    autoCommit: false,
+    // No decoding, no database, no commits: the client's own delivery rate.
+    eachMessage: async () => {
+      if (seen++ === 0) first = process.hrtime.bigint();
+      last = process.hrtime.bigint();
+    },
+  });
+  while (seen < n) await new Promise((r) => setTimeout(r, 20));
+  await consumer.disconnect();
+  // Timed from the first message, like the subject; never below a millisecond (one fetch).
+  return Math.max(0.001, Number(last - first) / 1e9);
+}
+
 export async function benchRelay(servers: Servers, scale: number): Promise<string> {
   const brokers = servers.kafkaBrokers.split(',');
   const stamp = Date.now();
@@ -65,22 +87,46 @@ export async function benchRelay(servers: Servers, scale: number): Promise<strin
   const events = 1000 * scale;
   for (let i = 0; i < events; i += 50) await store.append(`s-${i / 50}`, 'no_stream', Array.from({ length: 50 }, () => ({ type: 'bench.thing.v1', data: JSON.parse(payload) as unknown })));
   await store.sequenceOnce();
-  const broker = new KafkajsBroker({ brokers, clientId: 'bench-relay' });
-  const relay = new EventRelay({ store, ...mongoRelayStorage(db), broker, serviceName: `benchrelay${stamp}`, codec: new JsonEventCodec(), batchSize: 500, pollIntervalMs: 10 });
-  const t0 = process.hrtime.bigint();
-  await relay.start();
-  const checkpoints = db.collection<{ _id: string; position: number }>('relay_checkpoints');
-  for (;;) {
-    const c = await checkpoints.find({}).toArray();
-    if (c.some((x) => x.position >= events)) break;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  const relayRun: Run = { name: 'EventRelay (log → CloudEvents → kafkajs)', ops: events, seconds: Number(process.hrtime.bigint() - t0) / 1e9, latenciesMs: [] };
-  await relay.stop();
+  // Each adapter in turn publishes the same log to its own topic, then an EventConsumer with the
+  // inbox (same adapter) consumes it; baselines: a raw kafkajs producer and a raw kafkajs consumer.
   const baseline = await rawKafkajs(brokers, topics[0]!, events, 500);
-  out.push(`### relay vs raw producer, ${events} events`);
-  out.push(`| run | events/s |\n|---|---|\n| ${baseline.name} | ${(events / baseline.seconds).toFixed(0)} |\n| ${relayRun.name} | ${(events / relayRun.seconds).toFixed(0)} |`);
-  out.push(`ratio relay / raw: ${(baseline.seconds / relayRun.seconds).toFixed(2)}× (the relay also reads the log from the database and stores checkpoints)\n`);
+  const rawConsume = await rawKafkajsConsume(brokers, topics[0]!, events);
+  out.push(`### relay and inbox consumer, ${events} events (baselines: raw kafkajs producer ${(events / baseline.seconds).toFixed(0)} msg/s, raw kafkajs consumer ${(events / rawConsume).toFixed(0)} msg/s)`);
+  out.push('| adapter | relay events/s | relay / raw producer | consumer events/s (inbox) | consumer / raw consumer |', '|---|---|---|---|---|');
+  for (const clientName of KAFKA_CLIENTS as readonly KafkaClient[]) {
+    const broker = createMessageBroker({ client: clientName, brokers, clientId: `bench-relay-${clientName}` });
+    const serviceName = `benchrelay${clientName}${stamp}`;
+    const relay = new EventRelay({ store, ...mongoRelayStorage(db), broker, serviceName, codec: new JsonEventCodec(), batchSize: 500, pollIntervalMs: 10 });
+    const t0 = process.hrtime.bigint();
+    await relay.start();
+    const checkpoints = db.collection<{ _id: string; position: number }>('relay_checkpoints');
+    for (;;) {
+      const c = await checkpoints.findOne({ _id: relay.topic });
+      if (c && c.position >= events) break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const relaySeconds = Number(process.hrtime.bigint() - t0) / 1e9;
+    await relay.stop();
+    let settled = 0;
+    let first = 0n;
+    const consumer = new EventConsumer({
+      broker,
+      inbox: new MongoInbox(db),
+      group: `${serviceName}.bench`,
+      topics: [relay.topic],
+      codec: new JsonEventCodec(),
+      handler: async () => undefined,
+      onSettled: () => {
+        if (settled++ === 0) first = process.hrtime.bigint();
+      },
+    });
+    await consumer.start();
+    while (settled < events) await new Promise((r) => setTimeout(r, 20));
+    const consumeSeconds = Number(process.hrtime.bigint() - first) / 1e9;
+    await consumer.stop();
+    out.push(`| ${clientName} | ${(events / relaySeconds).toFixed(0)} | ${(baseline.seconds / relaySeconds).toFixed(2)}× | ${(events / consumeSeconds).toFixed(0)} | ${(rawConsume / consumeSeconds).toFixed(2)}× |`);
+  }
+  out.push('\n(the relay also reads the log and stores checkpoints; the consumer decodes CloudEvents, looks each event up in the inbox and records it, and commits offsets; consumer times start at the first settled message, so the group join is left out)\n');
   await client.close();
   return out.join('\n');
 }

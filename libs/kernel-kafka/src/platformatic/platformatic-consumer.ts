@@ -90,8 +90,18 @@ export class PlatformaticConsumer implements MessageConsumer {
     q.messages.push(toIncoming(m));
     this.queued++;
     if (this.queued > HIGH_WATER) this.stream?.pause();
-    this.pump();
+    // The stream emits one message at a time: let the rest of this fetch queue up first, so a
+    // batch handler gets the fetch as one batch (one inbox write, one commit) instead of singles.
+    if (!this.pumpScheduled) {
+      this.pumpScheduled = true;
+      setImmediate(() => {
+        this.pumpScheduled = false;
+        this.pump();
+      });
+    }
   }
+
+  private pumpScheduled = false;
 
   /** Starts handlers for waiting partitions while fewer than `partitionsConcurrently` run. */
   private pump(): void {
