@@ -195,7 +195,8 @@ export async function playParkingDay(opts: Opts): Promise<string[]> {
   const table = await until(
     async () => {
       const t = await jf.call<api.GetWeeklyTableResponse>('getWeeklyTable', { dimension: api.TableDimension.TABLE_DIMENSION_DISTRICT });
-      return t.rows.reduce((n, r) => n + r.recorded, 0) >= expected ? t : null;
+      const done = t.rows.reduce((n, r) => n + r.recorded, 0) >= expected && t.rows.reduce((n, r) => n + r.removals, 0) >= counts.removed;
+      return done ? t : null;
     },
     120_000,
     'the weekly table',
