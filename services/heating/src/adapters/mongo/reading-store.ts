@@ -3,7 +3,7 @@ import { toShanghaiIso } from '@yiwang/working-time';
 import { type PointTrack } from '../../domain';
 import { type ReadingStore, type ValidReading } from '../../application/readings-ingest';
 
-type HourDoc = { _id: string; pointId: string; hour: string; v: Record<string, number> };
+type DayDoc = { _id: string; pointId: string; day: string; v: Record<string, number> };
 type TrackDoc = { _id: string; track: PointTrack };
 
 /**
@@ -15,33 +15,33 @@ type TrackDoc = { _id: string; track: PointTrack };
 export class MongoReadingStore implements ReadingStore {
   constructor(private readonly db: Db) {}
 
-  private get hours() {
-    return this.db.collection<HourDoc>('readings_hourly');
+  private get days() {
+    return this.db.collection<DayDoc>('readings_daily');
   }
   private get tracks() {
     return this.db.collection<TrackDoc>('point_tracks');
   }
 
   async write(readings: readonly ValidReading[]): Promise<void> {
-    const byDoc = new Map<string, { pointId: string; hour: string; set: Record<string, number> }>();
+    const byDoc = new Map<string, { pointId: string; day: string; set: Record<string, number> }>();
     for (const r of readings) {
       const iso = toShanghaiIso(r.atMs); // 2026-12-01T08:10:00+08:00
-      const hour = iso.slice(0, 13);
-      const id = `${r.pointId}|${hour}`;
-      const doc = byDoc.get(id) ?? { pointId: r.pointId, hour, set: {} };
-      doc.set[`v.m${iso.slice(14, 16)}${iso.slice(17, 19)}`] = r.deci;
+      const day = iso.slice(0, 10);
+      const id = `${r.pointId}|${day}`;
+      const doc = byDoc.get(id) ?? { pointId: r.pointId, day, set: {} };
+      doc.set[`v.t${iso.slice(11, 13)}${iso.slice(14, 16)}${iso.slice(17, 19)}`] = r.deci;
       byDoc.set(id, doc);
     }
-    const writes = [...byDoc].map(([_id, d]) => () => this.hours.updateOne({ _id }, { $set: { pointId: d.pointId, hour: d.hour, ...d.set } }, { upsert: true }));
+    const writes = [...byDoc].map(([_id, d]) => () => this.days.updateOne({ _id }, { $set: { pointId: d.pointId, day: d.day, ...d.set } }, { upsert: true }));
     await inParallel(writes);
   }
 
-  /** One point's readings of one local hour, in time order (for queries and tests). */
-  async hour(pointId: string, hour: string): Promise<Array<{ minute: string; deci: number }>> {
-    const doc = await this.hours.findOne({ _id: `${pointId}|${hour}` });
+  /** One point's readings of one local day (`2026-12-01`), in time order (`081000` = 08:10:00). */
+  async day(pointId: string, day: string): Promise<Array<{ time: string; deci: number }>> {
+    const doc = await this.days.findOne({ _id: `${pointId}|${day}` });
     return Object.entries(doc?.v ?? {})
       .sort(([a], [b]) => a.localeCompare(b))
-      .map(([k, deci]) => ({ minute: k.slice(1), deci }));
+      .map(([k, deci]) => ({ time: k.slice(1), deci }));
   }
 
   async tracksOf(pointIds: readonly string[]): Promise<Map<string, PointTrack>> {
