@@ -16,8 +16,14 @@ export interface DeadlineScanOptions<D extends DueItem> {
   readonly due: (nowMs: number) => Promise<readonly D[]>;
   /** Acts on one due item. Must be idempotent (a command id derived from subject and deadline). */
   readonly act: (item: D, nowMs: number) => Promise<DueOutcome>;
-  /** Deadlines are minutes apart: a scan every few seconds is plenty. */
+  /** Deadlines are minutes apart: a scan every few seconds is plenty while they fall due. */
   readonly intervalMs?: number;
+  /**
+   * At rest the scan backs off, doubling its wait after every scan that found nothing due, up to
+   * this (default 60 s): a quiet service queries its deadlines about once a minute, not every few
+   * seconds. `wake()` (e.g. when the projector changed a deadline, or the clock moved) scans at once.
+   */
+  readonly maxIdleMs?: number;
   readonly onError?: (error: unknown, item?: D) => void;
 }
 
@@ -30,13 +36,26 @@ export interface DeadlineScanOptions<D extends DueItem> {
  */
 export class DeadlineScan<D extends DueItem> {
   private readonly worker: LeasedWorker;
+  private readonly intervalMs: number;
+  private idleMs: number;
+  private nextScanAt = 0;
+  private forced = false;
 
   constructor(private readonly options: DeadlineScanOptions<D>) {
+    this.intervalMs = options.intervalMs ?? 5_000;
+    this.idleMs = this.intervalMs;
+    const maxIdleMs = Math.max(this.intervalMs, options.maxIdleMs ?? 60_000);
     this.worker = new LeasedWorker({
       lease: options.lease,
-      pollIntervalMs: options.intervalMs ?? 5_000,
+      pollIntervalMs: this.intervalMs,
+      // The loop comes round every interval (and renews the lease by _id); the scan's query runs
+      // only when its backed-off time has come or it was woken.
       step: async () => {
-        await this.scanOnce();
+        if (!this.forced && Date.now() < this.nextScanAt) return false;
+        this.forced = false;
+        const acted = await this.scanOnce();
+        this.idleMs = acted > 0 ? this.intervalMs : Math.min(maxIdleMs, this.idleMs * 2);
+        this.nextScanAt = Date.now() + this.idleMs;
         return false; // a scan that acted still waits for the next interval
       },
       onError: (e) => options.onError?.(e),
@@ -51,8 +70,10 @@ export class DeadlineScan<D extends DueItem> {
     await this.worker.stop();
   }
 
-  /** Cuts the wait short, e.g. after the clock was moved. */
+  /** Scans at once, e.g. after a deadline was set or the clock was moved, and stops backing off. */
   wake(): void {
+    this.forced = true;
+    this.idleMs = this.intervalMs;
     this.worker.wake();
   }
 
