@@ -20,7 +20,9 @@ read models answer (GetIndicators / GetRanking) for the same period.
   --week-of time              the week holding this time (Monday 00:00 Shanghai + 7 days)
   --month YYYY-MM             a calendar month (Shanghai)
   --ranking indicatorId       a ranking table of one indicator for --week-of (e.g. onTimeClosureRate)
-  --as-of time                evaluate deadlines as of this moment (default now)
+  --as-of time                now, for the replay (default the real now): a period is evaluated as of its
+                              end, or as of this moment if it has not ended; every counter (due, closed,
+                              on time …) from the events that had happened by then
   --format table|json         (default table; json = the GetIndicators/GetRanking JSON mapping)
   --source log|kafka, --token, --kafka brokers
   --dispatch-address, --intake-address   the services' gRPC (default YIWANG_<SERVICE>_GRPC or 127.0.0.1:5005x)
