@@ -10,6 +10,7 @@ import {
   WEEKLY_COUNTS,
   type HotSpotDoc,
   type ObstructionDoc,
+  type OpenNoticesDoc,
   type PlateDoc,
   type ViolationDoc,
   type WeekIndexDoc,
@@ -66,6 +67,12 @@ export class ParkingQueries {
     if (!doc) throw new NotFoundError(`no obstruction ${id}`, { id });
     requireSquadOrCentral(actor, doc.squad, `obstruction ${id}`);
     return doc;
+  }
+
+  /** A squad's open notices and unpaid penalties, soonest deadline first. */
+  async openNotices(squad: string, actor: Actor): Promise<OpenNoticesDoc['items']> {
+    requireSquadOrCentral(actor, squad, `the open notices of ${squad}`);
+    return (await (await this.models()).model<OpenNoticesDoc>(MODELS.openNotices).get(squad))?.items ?? [];
   }
 
   async hotSpot(cellId: string): Promise<HotSpotDoc | null> {

@@ -31,6 +31,15 @@ export function registerReadRoutes(app: HttpApp, queries: ParkingQueries): void 
     },
   );
 
+  app.get<{ Params: { squad: string } }>(
+    '/v1/open-notices/:squad',
+    { schema: { description: 'A squad’s open notices and unpaid penalties, soonest deadline first', params: { type: 'object', properties: { squad: { type: 'string', maxLength: 100 } }, required: ['squad'] } } },
+    async (request) => {
+      const p = principalOf(request);
+      return { squad: request.params.squad, items: await queries.openNotices(request.params.squad, { subject: p.subject, department: p.department, roles: p.roles }) };
+    },
+  );
+
   app.get<{ Params: { cellId: string } }>(
     '/v1/hotspots/:cellId',
     { schema: { description: 'Violations per local hour in a grid cell', params: { type: 'object', properties: { cellId: { type: 'string', maxLength: 40 } }, required: ['cellId'] } } },

@@ -9,7 +9,7 @@ import { calendar, people, rules } from '../../parking.test-helpers';
 import { ParkingApp } from '../parking-app';
 import { PlateKeys } from '../plate-keys';
 import { parkingRecordsProjection } from './parking-records';
-import { MODELS, type ViolationDoc, type WeeklyDoc } from './read-model-docs';
+import { MODELS, type OpenNoticesDoc, type ViolationDoc, type WeeklyDoc } from './read-model-docs';
 
 let t: Awaited<ReturnType<typeof testDatabase>>;
 let projector: Projector;
@@ -46,10 +46,11 @@ const snapshot = async () => {
     weekly: await m.model<WeeklyDoc>(MODELS.weekly).get('2026-03-02|district|解放区'),
     plates: await Promise.all(app.deps.plateKeys.allHashes('豫H12345').map((h) => m.model(MODELS.plates).get(h))),
     deadlines: await m.model(MODELS.deadlines).get('violation:V-2'),
+    openNotices: await m.model<OpenNoticesDoc>(MODELS.openNotices).get(people.officer.department),
   };
 };
 
-it('builds the records, the week row, the plate history and the deadlines from the log', async () => {
+it('builds the records, the week row, the plate history, the open notices and the deadlines from the log', async () => {
   await projector.catchUp();
   const first = await snapshot();
   expect(first.violations.map((v) => v?.status)).toEqual(['closed', 'closed', 'noticed', 'noticed', 'noticed', 'noticed']);
@@ -58,6 +59,7 @@ it('builds the records, the week row, the plate history and the deadlines from t
   expect(first.plates[0]).toEqual({ violationIds: ['V-0', 'V-2'] });
   expect(first.violations[4]).toMatchObject({ erased: true, plateSealed: '' });
   expect(first.deadlines).toMatchObject({ action: 'transfer', subjectId: 'V-2', due: '2026-03-11T10:00:00.000Z' });
+  expect(first.openNotices?.items.map((x) => x.violationId)).toEqual(['V-2', 'V-3', 'V-4', 'V-5']);
   expect(JSON.stringify(first)).not.toContain('豫H12345');
 
   await t.db.collection('projection_state').updateOne({ _id: 'parking_records' as never }, { $set: { position: 0 } });

@@ -2,7 +2,7 @@ import type { LoggedEvent, Projection, ReadModels, RecordedEvent } from '@yiwang
 import { OBSTRUCTION_EVENT_TYPES, SPACE_EVENT_TYPES, VIOLATION_EVENT_TYPES, type ObstructionEvent, type SpaceEvent, type ViolationEvent } from '../../domain';
 import { applyObstruction, applySpace, applyViolation } from './record-docs';
 import { countsOf, type Deltas } from './weekly-counts';
-import { MODELS, weekIndexId, type HotSpotDoc, type PlateDoc, type VehicleSpotDoc, type WeekIndexDoc, type WeeklyDoc } from './read-model-docs';
+import { MODELS, weekIndexId, type HotSpotDoc, type OpenNoticesDoc, type PlateDoc, type VehicleSpotDoc, type WeekIndexDoc, type WeeklyDoc } from './read-model-docs';
 
 export const PARKING_EVENT_TYPES: readonly string[] = [...VIOLATION_EVENT_TYPES, ...OBSTRUCTION_EVENT_TYPES, ...SPACE_EVENT_TYPES];
 
@@ -53,6 +53,15 @@ async function flush(deltas: Deltas, position: number, models: ReadModels): Prom
       return { ...row, counts };
     });
   }
+  const openNotices = models.model<OpenNoticesDoc>(MODELS.openNotices);
+  for (const [squad, changes] of deltas.open) {
+    await openNotices.upsert(squad, guard, (cur) => {
+      const items = (cur?.items ?? []).filter((x) => !changes.has(x.violationId));
+      for (const [violationId, v] of changes) if (v) items.push({ violationId, ...v });
+      items.sort((a, b) => Date.parse(a.deadline) - Date.parse(b.deadline) || a.violationId.localeCompare(b.violationId));
+      return { items };
+    });
+  }
   const hot = models.model<HotSpotDoc>(MODELS.hotSpots);
   for (const [cellId, add] of deltas.hot) {
     await hot.upsert(cellId, guard, (cur) => {
@@ -63,13 +72,14 @@ async function flush(deltas: Deltas, position: number, models: ReadModels): Prom
   }
 }
 
-const emptyDeltas = (): Deltas => ({ plates: new Map(), spots: new Map(), weekly: new Map(), hot: new Map() });
+const emptyDeltas = (): Deltas => ({ plates: new Map(), spots: new Map(), weekly: new Map(), hot: new Map(), open: new Map() });
 
 /**
  * Parking's read models from its ordered log: one document per violation, obstruction and space
  * (by `_id`, guarded by stream version), a plate's history by its keyed hash, the last violation
  * per vehicle and spot (camera findings merge into it), the running deadlines for the shared
- * DeadlineScan, the weekly tables per district and squad, and hot spots per cell and hour.
+ * DeadlineScan, each squad's open notices by deadline, the weekly tables per district and squad,
+ * and hot spots per cell and hour.
  */
 export const parkingRecordsProjection: Projection = {
   name: 'parking_records',

@@ -10,6 +10,7 @@ export const MODELS = {
   deadlines: 'deadlines',
   weekly: 'weekly',
   hotSpots: 'hot_spots',
+  openNotices: 'open_notices',
 } as const;
 
 export type ViolationDoc = {
@@ -85,3 +86,6 @@ export function weekOf(instantMs: number): string {
   const weekday = (local.getUTCDay() + 6) % 7; // Monday 0
   return new Date(Date.UTC(local.getUTCFullYear(), local.getUTCMonth(), local.getUTCDate() - weekday)).toISOString().slice(0, 10);
 }
+
+/** A squad's open notices and penalties, soonest deadline first (come forward, or pay). */
+export type OpenNoticesDoc = { items: Array<{ violationId: string; deadline: string; step: 'noticed' | 'penalised' }> };

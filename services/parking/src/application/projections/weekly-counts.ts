@@ -8,7 +8,15 @@ export type Deltas = {
   spots: Map<string, VehicleSpotDoc>;
   weekly: Map<string, WeeklyDoc>;
   hot: Map<string, { district: string; hours: number[]; total: number }>;
+  /** Per squad: violation id → its open step and deadline, or null when it is no longer open. */
+  open: Map<string, Map<string, { deadline: string; step: 'noticed' | 'penalised' } | null>>;
 };
+
+function open(deltas: Deltas, squad: string, violationId: string, value: { deadline: string; step: 'noticed' | 'penalised' } | null): void {
+  const bySquad = deltas.open.get(squad) ?? new Map();
+  bySquad.set(violationId, value);
+  deltas.open.set(squad, bySquad);
+}
 
 const zero = (): Record<WeeklyCount, number> => Object.fromEntries(WEEKLY_COUNTS.map((k) => [k, 0])) as Record<WeeklyCount, number>;
 
@@ -49,12 +57,14 @@ export function countsOf(event: ViolationEvent | ObstructionEvent, doc: Violatio
       if (event.data.complied) c(event.data.warnedAt, 'movedOn');
       return;
     case 'parking.violation.notice_issued.v1':
+      open(deltas, doc.squad, event.data.violationId, { deadline: event.data.comeForwardBy, step: 'noticed' });
       return c(event.data.issuedAt, 'notices');
     case 'parking.violation.prior_notice_served.v1':
       return c(event.data.servedAt, 'priorNotices');
     case 'parking.violation.towing_ordered.v1':
       return c(event.data.orderedAt, 'towed');
     case 'parking.violation.penalty_decided.v1':
+      open(deltas, doc.squad, event.data.violationId, { deadline: event.data.payBy, step: 'penalised' });
       return c(event.data.decidedAt, 'penalties');
     case 'parking.violation.fine_paid.v1':
       return c(event.data.paidAt, 'paid');
@@ -70,6 +80,7 @@ export function countsOf(event: ViolationEvent | ObstructionEvent, doc: Violatio
       return c(event.data.removedAt, byKind[event.data.kind]);
     }
     case 'parking.violation.closed.v1':
+      return open(deltas, doc.squad, event.data.violationId, null);
     case 'parking.obstruction.surveyed.v1':
     case 'parking.obstruction.removal_ordered.v1':
     case 'parking.obstruction.removal_overdue_marked.v1':
