@@ -2,6 +2,7 @@ import { dispatchAnalytics } from '@yiwang/dispatch';
 import { enforcementAnalytics } from '@yiwang/enforcement';
 import type { ServiceAnalytics } from '@yiwang/event-log';
 import { intakeAnalytics } from '@yiwang/intake';
+import { heatingAnalytics } from '@yiwang/heating';
 import { integrationAnalytics } from '@yiwang/integration';
 import { sanitationAnalytics } from '@yiwang/sanitation';
 import { CliError, usage } from './cli-error';
@@ -13,7 +14,7 @@ import { CliError, usage } from './cli-error';
 export type ServiceInfo = ServiceAnalytics;
 
 export const SERVICES: Readonly<Record<string, ServiceInfo>> = Object.fromEntries(
-  [intakeAnalytics, dispatchAnalytics, integrationAnalytics, enforcementAnalytics, sanitationAnalytics].map((s) => [s.name, s]),
+  [intakeAnalytics, dispatchAnalytics, integrationAnalytics, enforcementAnalytics, heatingAnalytics, sanitationAnalytics].map((s) => [s.name, s]),
 );
 
 export function serviceInfo(name: string | undefined): ServiceInfo {
