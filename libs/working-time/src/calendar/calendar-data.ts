@@ -2,6 +2,7 @@ import { ValidationError } from '@yiwang/kernel-core';
 import { dayOfIsoDate, isoDateOf } from './shanghai-time';
 import year2025 from '../../data/calendar/2025.json';
 import year2026 from '../../data/calendar/2026.json';
+import year2027 from '../../data/calendar/2027.json';
 
 /**
  * A year of the official holiday schedule (放假安排) as published by the State Council each
@@ -80,4 +81,4 @@ export function parseWorkingHours(config: WorkingHoursConfig): readonly WorkingP
 }
 
 /** The shipped years (2025, 2026). */
-export const SHIPPED_CALENDAR_YEARS: readonly CalendarYear[] = [parseCalendarYear(year2025), parseCalendarYear(year2026)];
+export const SHIPPED_CALENDAR_YEARS: readonly CalendarYear[] = [parseCalendarYear(year2025), parseCalendarYear(year2026), parseCalendarYear(year2027)];
