@@ -4,6 +4,7 @@ import type { ServiceAnalytics } from '@yiwang/event-log';
 import { intakeAnalytics } from '@yiwang/intake';
 import { heatingAnalytics } from '@yiwang/heating';
 import { integrationAnalytics } from '@yiwang/integration';
+import { parkingAnalytics } from '@yiwang/parking';
 import { sanitationAnalytics } from '@yiwang/sanitation';
 import { CliError, usage } from './cli-error';
 
@@ -14,7 +15,7 @@ import { CliError, usage } from './cli-error';
 export type ServiceInfo = ServiceAnalytics;
 
 export const SERVICES: Readonly<Record<string, ServiceInfo>> = Object.fromEntries(
-  [intakeAnalytics, dispatchAnalytics, integrationAnalytics, enforcementAnalytics, heatingAnalytics, sanitationAnalytics].map((s) => [s.name, s]),
+  [intakeAnalytics, dispatchAnalytics, integrationAnalytics, enforcementAnalytics, parkingAnalytics, heatingAnalytics, sanitationAnalytics].map((s) => [s.name, s]),
 );
 
 export function serviceInfo(name: string | undefined): ServiceInfo {
