@@ -20,9 +20,30 @@ const testHelpers = {
 };
 const restrict = (...patterns) => ['error', { patterns }];
 
-const ioPackages = ['kafkajs', 'mongodb', '@grpc/*', 'fastify', '@fastify/*', '@opentelemetry/*', 'node:*', 'pino', '@platformatic/*',
-  'fs', 'net', 'http', 'http2', 'child_process', '@yiwang/platform', '@yiwang/proto', '@yiwang/proto/*',
-  '@yiwang/kernel-mongodb', '@yiwang/kernel-kafka', '@yiwang/kernel-core/telemetry', '@yiwang/event-log', '@yiwang/testing'];
+const ioPackages = [
+  'kafkajs',
+  'mongodb',
+  '@grpc/*',
+  'fastify',
+  '@fastify/*',
+  '@opentelemetry/*',
+  'node:*',
+  'pino',
+  '@platformatic/*',
+  'fs',
+  'net',
+  'http',
+  'http2',
+  'child_process',
+  '@yiwang/platform',
+  '@yiwang/proto',
+  '@yiwang/proto/*',
+  '@yiwang/kernel-mongodb',
+  '@yiwang/kernel-kafka',
+  '@yiwang/kernel-core/telemetry',
+  '@yiwang/event-log',
+  '@yiwang/testing',
+];
 
 export default tseslint.config(
   { ignores: ['**/node_modules/**', 'libs/proto/src/gen/**', '**/dist/**', '.yiwang/**', '.nx/**', '**/*.mjs', '**/*.js'] },

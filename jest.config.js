@@ -8,7 +8,8 @@ const moduleNameMapper = {
   '^@yiwang/cli$': '<rootDir>/apps/cli/src/index.ts',
   '^@yiwang/(intake|dispatch)/testing$': '<rootDir>/services/$1/src/testing.ts',
   // Services are entered by their public module (side-effect free), never by main.ts.
-  '^@yiwang/(intake|dispatch|integration|opscenter-simulator|enforcement|parking|heating|sanitation)$': '<rootDir>/services/$1/src/index.ts',
+  '^@yiwang/(intake|dispatch|integration|opscenter-simulator|enforcement|parking|heating|sanitation)$':
+    '<rootDir>/services/$1/src/index.ts',
   '^@yiwang/([a-z-]+)$': '<rootDir>/libs/$1/src/index.ts',
 };
 const common = {

@@ -49,7 +49,9 @@ export async function benchEventStore(mongoUri: string, scale: number): Promise<
   });
   const perSec = (ms: number) => ((head / ms) * 1000).toFixed(0);
   out.push(`### reading ${head} events from the ordered log`);
-  out.push(`| run | events/s |\n|---|---|\n| raw cursor | ${perSec(rawRead.seconds * 1000)} |\n| readAll | ${perSec(logRead.seconds * 1000)} |`);
+  out.push(
+    `| run | events/s |\n|---|---|\n| raw cursor | ${perSec(rawRead.seconds * 1000)} |\n| readAll | ${perSec(logRead.seconds * 1000)} |`,
+  );
   out.push(`ratio readAll / raw: ${(rawRead.seconds / logRead.seconds).toFixed(2)}×\n`);
   await db.dropDatabase().catch(() => undefined);
   await client.close();

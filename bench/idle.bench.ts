@@ -45,7 +45,19 @@ async function privateFerret(): Promise<{ uri: string; pid: number; stop: () => 
   const bin = ensureFerretBinary();
   const data = mkdtempSync(join(tmpdir(), 'yiwang-idle-ferret-'));
   const port = await freePort();
-  const child: ChildProcess = spawn(bin, ['--handler=sqlite', `--sqlite-url=file:${data}/`, `--listen-addr=127.0.0.1:${port}`, '--debug-addr=-', '--telemetry=disable', `--state-dir=${data}`, '--log-level=ERROR'], { stdio: 'ignore' });
+  const child: ChildProcess = spawn(
+    bin,
+    [
+      '--handler=sqlite',
+      `--sqlite-url=file:${data}/`,
+      `--listen-addr=127.0.0.1:${port}`,
+      '--debug-addr=-',
+      '--telemetry=disable',
+      `--state-dir=${data}`,
+      '--log-level=ERROR',
+    ],
+    { stdio: 'ignore' },
+  );
   const uri = `mongodb://127.0.0.1:${port}/?directConnection=true`;
   for (let i = 0; ; i++) {
     const c = new MongoClient(uri, { serverSelectionTimeoutMS: 500 });
@@ -119,7 +131,10 @@ export async function benchIdle(servers: Servers, options: IdleOptions): Promise
       const store = new MongoEventStore(db, { serviceName });
       await store.init();
       store.startSequencer();
-      const projectors = [new Projector(db, store, counting(`${name}_a`, applied), { pollIntervalMs: 100 }), new Projector(db, store, counting(`${name}_b`, applied), { pollIntervalMs: 200 })];
+      const projectors = [
+        new Projector(db, store, counting(`${name}_a`, applied), { pollIntervalMs: 100 }),
+        new Projector(db, store, counting(`${name}_b`, applied), { pollIntervalMs: 200 }),
+      ];
       projectors.forEach((p) => p.start());
       const relay = new EventRelay({ store, ...mongoRelayStorage(db), broker, serviceName, codec });
       await relay.start();
@@ -169,8 +184,16 @@ export async function benchIdle(servers: Servers, options: IdleOptions): Promise
       }),
     );
     const until = Date.now() + 120_000;
-    while (SERVICES.some((n) => (handled.get(n) ?? 0) < options.events || (applied.get(`${n}_a`) ?? 0) < options.events || (applied.get(`${n}_b`) ?? 0) < options.events)) {
-      if (Date.now() > until) throw new Error(`the burst did not go through: handled ${JSON.stringify([...handled])}, applied ${JSON.stringify([...applied])}`);
+    while (
+      SERVICES.some(
+        (n) =>
+          (handled.get(n) ?? 0) < options.events ||
+          (applied.get(`${n}_a`) ?? 0) < options.events ||
+          (applied.get(`${n}_b`) ?? 0) < options.events,
+      )
+    ) {
+      if (Date.now() > until)
+        throw new Error(`the burst did not go through: handled ${JSON.stringify([...handled])}, applied ${JSON.stringify([...applied])}`);
       await new Promise((r) => setTimeout(r, 200));
     }
     const burstSeconds = (Date.now() - burstStarted) / 1000;
@@ -185,7 +208,10 @@ export async function benchIdle(servers: Servers, options: IdleOptions): Promise
     const cpu = cpuSeconds(ferret.pid) - cpu0;
     const snapshot = services.map((s) => ({ name: s.name, ops: new Map(s.ops) }));
     const out = [`## Idle (${seconds.toFixed(0)} s of no traffic after ${options.events} events per service)`, ''];
-    out.push(`Private FerretDB 1.24 (pid ${ferret.pid}): **${((cpu / seconds) * 100).toFixed(1)} % of one core** (${cpu.toFixed(2)} CPU-s in ${seconds.toFixed(0)} s), serving ${SERVICES.length} services × (sequencer + 2 projectors + relay + consumer).`, '');
+    out.push(
+      `Private FerretDB 1.24 (pid ${ferret.pid}): **${((cpu / seconds) * 100).toFixed(1)} % of one core** (${cpu.toFixed(2)} CPU-s in ${seconds.toFixed(0)} s), serving ${SERVICES.length} services × (sequencer + 2 projectors + relay + consumer).`,
+      '',
+    );
     out.push('| service | commands/s | writes/s | reads/s |', '|---|---|---|---|');
     for (const s of snapshot) {
       let writes = 0;
@@ -194,7 +220,9 @@ export async function benchIdle(servers: Servers, options: IdleOptions): Promise
         all += n;
         if (WRITES.has(k.split(' ')[0]!)) writes += n;
       }
-      out.push(`| ${s.name} | ${(all / seconds).toFixed(2)} | ${(writes / seconds).toFixed(2)} | ${((all - writes) / seconds).toFixed(2)} |`);
+      out.push(
+        `| ${s.name} | ${(all / seconds).toFixed(2)} | ${(writes / seconds).toFixed(2)} | ${((all - writes) / seconds).toFixed(2)} |`,
+      );
     }
     const merged = new Map<string, number>();
     for (const s of snapshot) for (const [k, n] of s.ops) merged.set(k, (merged.get(k) ?? 0) + n);
@@ -214,7 +242,8 @@ export async function benchIdle(servers: Servers, options: IdleOptions): Promise
       out.push(`| ${s.name} | ${(all / options.events).toFixed(1)} | ${(writes / options.events).toFixed(1)} |`);
     }
     out.push('', '| command (all services) | per event |', '|---|---|');
-    for (const [k, n] of [...burstMerged].sort((a, b) => b[1] - a[1])) out.push(`| \`${k}\` | ${(n / options.events / SERVICES.length).toFixed(2)} |`);
+    for (const [k, n] of [...burstMerged].sort((a, b) => b[1] - a[1]))
+      out.push(`| \`${k}\` | ${(n / options.events / SERVICES.length).toFixed(2)} |`);
     out.push('');
     return out.join('\n');
   } finally {

@@ -49,7 +49,13 @@ function reportSource() {
     const i = next++;
     if (i >= categories.length * cells.length) throw new Error('ran out of distinct (category, cell) pairs; lower the rates or seconds');
     const p = cellCentre(cells[Math.floor(i / categories.length)]!);
-    return new URLSearchParams({ api_key: API_KEY, service_code: categories[i % categories.length]!, lat: String(p.lat), long: String(p.lon), description: `bench ${i}` }).toString();
+    return new URLSearchParams({
+      api_key: API_KEY,
+      service_code: categories[i % categories.length]!,
+      lat: String(p.lat),
+      long: String(p.lon),
+      description: `bench ${i}`,
+    }).toString();
   };
 }
 
@@ -70,7 +76,12 @@ interface PhaseResult {
   readonly stages: Record<string, number[]>;
 }
 
-function summarise(rate: number, samples: readonly Sample[], done: (s: Sample) => number | undefined, stages: (s: Sample) => Record<string, number | undefined>): PhaseResult {
+function summarise(
+  rate: number,
+  samples: readonly Sample[],
+  done: (s: Sample) => number | undefined,
+  stages: (s: Sample) => Record<string, number | undefined>,
+): PhaseResult {
   const ok = samples.filter((s) => s.answeredAt !== null);
   const finished = ok.map((s) => ({ s, at: done(s) })).filter((x): x is { s: Sample; at: number } => x.at !== undefined);
   // Throughput = the rate completions came out (first to last), not offered / wall time: a short
@@ -106,13 +117,34 @@ export async function benchIntakeToDispatch(servers: Servers, options: IntakeToD
   await admin.disconnect();
 
   const ports = { ih: await freePort(), ig: await freePort(), dh: await freePort(), dg: await freePort() };
-  const common = { KAFKA_BROKERS: servers.kafkaBrokers, MONGODB_URI: servers.mongoUri, AUTH_JWT_SECRET: randomBytes(24).toString('hex'), LOG_LEVEL: 'warn', INTAKE_TOPIC: topics.intake, DISPATCH_TOPIC: topics.dispatch };
-  const intakeEnv = {
-    ...common, INTAKE_DB: `bench_i2d_intake_${stamp}`, INTAKE_HOST: '127.0.0.1', INTAKE_HTTP_PORT: String(ports.ih), INTAKE_GRPC_PORT: String(ports.ig),
-    INTAKE_EVENTS_TOPIC: topics.intake, DISPATCH_EVENTS_TOPIC: topics.dispatch, INTAKE_CONSUMER_GROUP: `bench.intake.${stamp}`,
-    OPEN311_API_KEYS: `${API_KEY}=inspector`, PII_MASTER_KEY: randomBytes(32).toString('base64'),
+  const common = {
+    KAFKA_BROKERS: servers.kafkaBrokers,
+    MONGODB_URI: servers.mongoUri,
+    AUTH_JWT_SECRET: randomBytes(24).toString('hex'),
+    LOG_LEVEL: 'warn',
+    INTAKE_TOPIC: topics.intake,
+    DISPATCH_TOPIC: topics.dispatch,
   };
-  const dispatchEnv = { ...common, DISPATCH_DB: `bench_i2d_dispatch_${stamp}`, BIND_HOST: '127.0.0.1', HTTP_PORT: String(ports.dh), GRPC_PORT: String(ports.dg), DISPATCH_CONSUMER_GROUP: `bench.dispatch.${stamp}` };
+  const intakeEnv = {
+    ...common,
+    INTAKE_DB: `bench_i2d_intake_${stamp}`,
+    INTAKE_HOST: '127.0.0.1',
+    INTAKE_HTTP_PORT: String(ports.ih),
+    INTAKE_GRPC_PORT: String(ports.ig),
+    INTAKE_EVENTS_TOPIC: topics.intake,
+    DISPATCH_EVENTS_TOPIC: topics.dispatch,
+    INTAKE_CONSUMER_GROUP: `bench.intake.${stamp}`,
+    OPEN311_API_KEYS: `${API_KEY}=inspector`,
+    PII_MASTER_KEY: randomBytes(32).toString('base64'),
+  };
+  const dispatchEnv = {
+    ...common,
+    DISPATCH_DB: `bench_i2d_dispatch_${stamp}`,
+    BIND_HOST: '127.0.0.1',
+    HTTP_PORT: String(ports.dh),
+    GRPC_PORT: String(ports.dg),
+    DISPATCH_CONSUMER_GROUP: `bench.dispatch.${stamp}`,
+  };
 
   const traces = new Map<string, Trace>(); // by report id
   const caseToReport = new Map<string, string>();
@@ -163,7 +195,11 @@ export async function benchIntakeToDispatch(servers: Servers, options: IntakeToD
 
     const nextReport = reportSource();
     const post = async (): Promise<string> => {
-      const res = await fetch(`http://127.0.0.1:${ports.ih}/open311/v2/requests.json`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: nextReport() });
+      const res = await fetch(`http://127.0.0.1:${ports.ih}/open311/v2/requests.json`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: nextReport(),
+      });
       const body = (await res.json()) as Array<{ service_request_id?: string }> | unknown;
       const id = Array.isArray(body) ? (body[0] as { service_request_id?: string } | undefined)?.service_request_id : undefined;
       if (res.status !== 200 || !id) throw new Error(`HTTP ${res.status}: ${JSON.stringify(body).slice(0, 200)}`);
@@ -190,7 +226,12 @@ export async function benchIntakeToDispatch(servers: Servers, options: IntakeToD
     for (const rate of options.rates) {
       const baseSamples = await openLoop(rate, options.seconds, raw);
       await waitFor(() => baseSamples.every((s) => s.key === null || baselineArrivals.has(s.key)), drainMs);
-      const base = summarise(rate, baseSamples, (s) => (s.key ? baselineArrivals.get(s.key) : undefined), () => ({}));
+      const base = summarise(
+        rate,
+        baseSamples,
+        (s) => (s.key ? baselineArrivals.get(s.key) : undefined),
+        () => ({}),
+      );
 
       const samples = await openLoop(rate, options.seconds, post);
       await waitFor(() => samples.every((s) => s.key === null || traces.get(s.key)?.arrived !== undefined), drainMs);
@@ -203,7 +244,8 @@ export async function benchIntakeToDispatch(servers: Servers, options: IntakeToD
         },
         (s) => {
           const t = traces.get(s.key!)!;
-          const d = (a?: number, z?: number) => (a === undefined || z === undefined || Number.isNaN(a) || Number.isNaN(z) ? undefined : z - a);
+          const d = (a?: number, z?: number) =>
+            a === undefined || z === undefined || Number.isNaN(a) || Number.isNaN(z) ? undefined : z - a;
           return {
             'POST → intake commit': d(wall(s.scheduledAt), t.intakeCommit),
             'intake commit → on Kafka (sequencer + relay)': d(t.intakeCommit, t.intakeKafka),
@@ -216,22 +258,28 @@ export async function benchIntakeToDispatch(servers: Servers, options: IntakeToD
       rows.push(
         `| ${rate} | ${sys.offered} | ${sys.errors} | ${sys.offered - sys.errors - sys.completed} | ${sys.achieved.toFixed(1)} | ${ms(percentile(sys.http, 50))} / ${ms(percentile(sys.http, 99))} | ${ms(percentile(sys.e2e, 50))} | ${ms(percentile(sys.e2e, 95))} | ${ms(percentile(sys.e2e, 99))} | ${ms(percentile(base.e2e, 50))} / ${ms(percentile(base.e2e, 99))} | ${(percentile(sys.e2e, 99) / percentile(base.e2e, 99)).toFixed(1)}× |`,
       );
-      for (const [stage, xs] of Object.entries(sys.stages)) stageRows.push(`| ${rate} | ${stage} | ${ms(percentile(xs, 50))} | ${ms(percentile(xs, 99))} |`);
+      for (const [stage, xs] of Object.entries(sys.stages))
+        stageRows.push(`| ${rate} | ${stage} | ${ms(percentile(xs, 50))} | ${ms(percentile(xs, 99))} |`);
       const kept = sys.completed === sys.offered && sys.achieved >= rate * 0.8;
       if (!kept) {
-        rows.push(`\nStopped at ${rate}/s: ${sys.offered - sys.completed} of ${sys.offered} reports had no CaseDispatched within ${drainMs / 1000} s after the phase, or completions came out slower than 80 % of the offered rate.`);
+        rows.push(
+          `\nStopped at ${rate}/s: ${sys.offered - sys.completed} of ${sys.offered} reports had no CaseDispatched within ${drainMs / 1000} s after the phase, or completions came out slower than 80 % of the offered rate.`,
+        );
         break;
       }
     }
     // The services' own metrics (handler durations, relay backlog, …) beside the logs, for digging.
-    for (const [name, port] of [['intake', ports.ih], ['dispatch', ports.dh]] as const) {
+    for (const [name, port] of [
+      ['intake', ports.ih],
+      ['dispatch', ports.dh],
+    ] as const) {
       const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text().catch(() => '');
       writeFileSync(join(logDir, `${name}.metrics.txt`), text);
     }
     out.push(
       `## Intake → dispatch: HTTP POST to CaseDispatched on Kafka (${options.seconds} s per rate)`,
       '',
-      'Open loop (latency from each request\'s *scheduled* start). Intake and dispatch as child processes; baseline = raw insertOne + acks=all produce, consumed back, at the same rate.',
+      "Open loop (latency from each request's *scheduled* start). Intake and dispatch as child processes; baseline = raw insertOne + acks=all produce, consumed back, at the same rate.",
       '',
       '| offered/s | reports | HTTP errors | not dispatched | achieved/s | HTTP p50 / p99 ms | e2e p50 ms | e2e p95 ms | e2e p99 ms | baseline p50 / p99 ms | p99 ratio |',
       '|---|---|---|---|---|---|---|---|---|---|---|',

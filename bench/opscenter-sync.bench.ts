@@ -32,8 +32,19 @@ const STEPS = [
 const codec = new ProtobufEventCodec(
   Object.fromEntries(
     STEPS.map(([type, name]) => {
-      const fns = pb[name] as unknown as { fromPartial(o: object): unknown; encode(m: unknown): { finish(): Uint8Array }; decode(b: Uint8Array): unknown };
-      return [type, { messageType: `yiwang.dispatch.v1.${name}`, encode: (d: object) => fns.encode(fns.fromPartial(d)).finish(), decode: (b: Uint8Array) => fns.decode(b) }];
+      const fns = pb[name] as unknown as {
+        fromPartial(o: object): unknown;
+        encode(m: unknown): { finish(): Uint8Array };
+        decode(b: Uint8Array): unknown;
+      };
+      return [
+        type,
+        {
+          messageType: `yiwang.dispatch.v1.${name}`,
+          encode: (d: object) => fns.encode(fns.fromPartial(d)).finish(),
+          decode: (b: Uint8Array) => fns.decode(b),
+        },
+      ];
     }),
   ),
 );
@@ -42,11 +53,48 @@ const caseEvent = (caseId: string, step: number): LoggedEvent => {
   const [type] = STEPS[step]!;
   const now = new Date();
   const at = now.toISOString();
-  const data: Record<string, unknown> = { caseId, reportId: caseId.slice(2), category: 'event.01.02', cellId: '410802001001001', district: '解放区', urgency: 'normal', openedAt: at, unitId: 'dept.sanitation.jiefang', deadline: new Date(now.getTime() + 4 * 3600_000).toISOString(), dispatchedAt: at, kind: 'initial', signedAt: at, by: 'wang.li', notes: '已清运', photoRefs: [], reportedAt: at, onTime: true, inspector: 'sun.hao', outcome: 'passed', verifiedAt: at, closedAt: at };
-  return { id: uuidv7(), type, streamId: `case-${caseId}`, streamVersion: step + 1, position: 0, occurredAt: now, recordedAt: now, correlationId: uuidv7(), causationId: null, actor: { subject: 'bench', department: 'system.bench', roles: ['system'] }, traceparent: null, commandId: null, data };
+  const data: Record<string, unknown> = {
+    caseId,
+    reportId: caseId.slice(2),
+    category: 'event.01.02',
+    cellId: '410802001001001',
+    district: '解放区',
+    urgency: 'normal',
+    openedAt: at,
+    unitId: 'dept.sanitation.jiefang',
+    deadline: new Date(now.getTime() + 4 * 3600_000).toISOString(),
+    dispatchedAt: at,
+    kind: 'initial',
+    signedAt: at,
+    by: 'wang.li',
+    notes: '已清运',
+    photoRefs: [],
+    reportedAt: at,
+    onTime: true,
+    inspector: 'sun.hao',
+    outcome: 'passed',
+    verifiedAt: at,
+    closedAt: at,
+  };
+  return {
+    id: uuidv7(),
+    type,
+    streamId: `case-${caseId}`,
+    streamVersion: step + 1,
+    position: 0,
+    occurredAt: now,
+    recordedAt: now,
+    correlationId: uuidv7(),
+    causationId: null,
+    actor: { subject: 'bench', department: 'system.bench', roles: ['system'] },
+    traceparent: null,
+    commandId: null,
+    data,
+  };
 };
 
-const pct = (xs: number[], p: number): number => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))] ?? NaN;
+const pct = (xs: number[], p: number): number =>
+  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))] ?? NaN;
 
 export async function benchOpscenterSync(servers: Servers, options: { cases: number; batch?: number }): Promise<string> {
   const brokers = servers.kafkaBrokers.split(',');
@@ -54,24 +102,55 @@ export async function benchOpscenterSync(servers: Servers, options: { cases: num
   const certs = await generateLinkCertificates();
   const batch = options.batch ?? 100;
   const total = options.cases * STEPS.length;
-  const simTls = { peerCa: certs.yiwangCa, serverCert: certs.centreServer.cert, serverKey: certs.centreServer.key, clientCert: certs.centreClient.cert, clientKey: certs.centreClient.key };
-  const sim = await startSimulator(loadSimulatorConfig({ SIM_GRPC_PORT: '0', SIM_ADMIN_PORT: '0', MONGODB_URI: servers.mongoUri, SIM_DB: `bench_centre_${stamp}`, YIWANG_LINK_ADDRESS: '127.0.0.1:1' }), { tls: simTls });
+  const simTls = {
+    peerCa: certs.yiwangCa,
+    serverCert: certs.centreServer.cert,
+    serverKey: certs.centreServer.key,
+    clientCert: certs.centreClient.cert,
+    clientKey: certs.centreClient.key,
+  };
+  const sim = await startSimulator(
+    loadSimulatorConfig({
+      SIM_GRPC_PORT: '0',
+      SIM_ADMIN_PORT: '0',
+      MONGODB_URI: servers.mongoUri,
+      SIM_DB: `bench_centre_${stamp}`,
+      YIWANG_LINK_ADDRESS: '127.0.0.1:1',
+    }),
+    { tls: simTls },
+  );
   const out = ['## Operations-centre sync (integration → centre, mutual TLS)', ''];
   try {
     // Baseline: the same updates as raw batches straight to the centre.
-    const raw = new OpsCentreServiceClient(sim.grpcAddress, credentials.createSsl(Buffer.from(certs.centreCa), Buffer.from(certs.yiwangClient.key), Buffer.from(certs.yiwangClient.cert)));
+    const raw = new OpsCentreServiceClient(
+      sim.grpcAddress,
+      credentials.createSsl(Buffer.from(certs.centreCa), Buffer.from(certs.yiwangClient.key), Buffer.from(certs.yiwangClient.cert)),
+    );
     const lat: number[] = [];
     const t0 = process.hrtime.bigint();
     for (let i = 0; i < total; i += batch) {
       const updates: CaseUpdate[] = Array.from({ length: Math.min(batch, total - i) }, (_, k) => {
         const n = i + k;
-        return CaseUpdate.fromPartial({ eventId: uuidv7(), caseId: `C-raw-${Math.floor(n / STEPS.length)}`, sequence: (n % STEPS.length) + 1, state: CaseState.CASE_STATE_DISPATCHED, kind: UpdateKind.UPDATE_KIND_CHANGE, occurredAt: new Date(), queuedAt: new Date() });
+        return CaseUpdate.fromPartial({
+          eventId: uuidv7(),
+          caseId: `C-raw-${Math.floor(n / STEPS.length)}`,
+          sequence: (n % STEPS.length) + 1,
+          state: CaseState.CASE_STATE_DISPATCHED,
+          kind: UpdateKind.UPDATE_KIND_CHANGE,
+          occurredAt: new Date(),
+          queuedAt: new Date(),
+        });
       });
       const t = process.hrtime.bigint();
       await callUnary(raw.receiveCaseUpdates.bind(raw), { updates, sender: 'bench' }, { deadlineMs: 30_000 });
       lat.push(Number(process.hrtime.bigint() - t) / 1e6);
     }
-    const baseline: Run = { name: `raw ReceiveCaseUpdates, batches of ${batch} (per batch)`, ops: total, seconds: Number(process.hrtime.bigint() - t0) / 1e9, latenciesMs: lat };
+    const baseline: Run = {
+      name: `raw ReceiveCaseUpdates, batches of ${batch} (per batch)`,
+      ops: total,
+      seconds: Number(process.hrtime.bigint() - t0) / 1e9,
+      latenciesMs: lat,
+    };
     raw.close();
 
     // Subject: the full path through Kafka, integration's store and pusher.
@@ -114,17 +193,33 @@ export async function benchOpscenterSync(servers: Servers, options: { cases: num
       const t1 = process.hrtime.bigint();
       // Every case goes through its loop step by step, all cases interleaved, as a busy day would.
       for (let step = 0; step < STEPS.length; step++) {
-        const messages = Array.from({ length: options.cases }, (_, c) => toKafkaMessage(topic, caseEvent(`C-b${stamp}-${c}`, step), { source: '/yiwang/dispatch', codec }));
+        const messages = Array.from({ length: options.cases }, (_, c) =>
+          toKafkaMessage(topic, caseEvent(`C-b${stamp}-${c}`, step), { source: '/yiwang/dispatch', codec }),
+        );
         for (let i = 0; i < messages.length; i += 500) await producer.send(messages.slice(i, i + 500));
       }
       await producer.disconnect();
       const deadline = Date.now() + 600_000;
       while (acknowledged < total && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
       const seconds = Number(process.hrtime.bigint() - t1) / 1e9;
-      const subject: Run = { name: `integration: Kafka → sync stream → pusher → centre (${options.cases} cases × ${STEPS.length} events)`, ops: acknowledged, seconds, latenciesMs: lags };
-      out.push(report(`${total} updates, batches of ${batch} (latency: per batch for the baseline, event-to-acknowledgement lag for integration)`, baseline, subject));
+      const subject: Run = {
+        name: `integration: Kafka → sync stream → pusher → centre (${options.cases} cases × ${STEPS.length} events)`,
+        ops: acknowledged,
+        seconds,
+        latenciesMs: lags,
+      };
+      out.push(
+        report(
+          `${total} updates, batches of ${batch} (latency: per batch for the baseline, event-to-acknowledgement lag for integration)`,
+          baseline,
+          subject,
+        ),
+      );
       const stats = await sim.store.stats();
-      out.push(`Sync lag (event occurred → centre acknowledged): p50 ${pct(lags, 50).toFixed(0)} ms, p95 ${pct(lags, 95).toFixed(0)} ms, p99 ${pct(lags, 99).toFixed(0)} ms, max ${Math.max(...lags).toFixed(0)} ms; centre: ${stats.cases} cases, ${stats.deliveries} deliveries, ${stats.duplicates} duplicates, ${stats.orderViolations} order violations.`, '');
+      out.push(
+        `Sync lag (event occurred → centre acknowledged): p50 ${pct(lags, 50).toFixed(0)} ms, p95 ${pct(lags, 95).toFixed(0)} ms, p99 ${pct(lags, 99).toFixed(0)} ms, max ${Math.max(...lags).toFixed(0)} ms; centre: ${stats.cases} cases, ${stats.deliveries} deliveries, ${stats.duplicates} duplicates, ${stats.orderViolations} order violations.`,
+        '',
+      );
     } finally {
       await integration.stop();
     }

@@ -10,13 +10,20 @@ import { report, type Run } from './stats';
 const payload = JSON.stringify({ category: 'event.01.02', description: 'x'.repeat(300) });
 
 async function rawKafkajs(brokers: string[], topic: string, n: number, batch: number): Promise<Run> {
-  const producer = new Kafka({ brokers, clientId: 'bench-raw', logLevel: logLevel.NOTHING }).producer({ idempotent: true, maxInFlightRequests: 1 });
+  const producer = new Kafka({ brokers, clientId: 'bench-raw', logLevel: logLevel.NOTHING }).producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+  });
   await producer.connect();
   const lat: number[] = [];
   const t0 = process.hrtime.bigint();
   for (let i = 0; i < n; i += batch) {
     const t = process.hrtime.bigint();
-    await producer.send({ topic, acks: -1, messages: Array.from({ length: Math.min(batch, n - i) }, (_, k) => ({ key: `s-${(i + k) % 50}`, value: payload })) });
+    await producer.send({
+      topic,
+      acks: -1,
+      messages: Array.from({ length: Math.min(batch, n - i) }, (_, k) => ({ key: `s-${(i + k) % 50}`, value: payload })),
+    });
     lat.push(Number(process.hrtime.bigint() - t) / 1e6);
   }
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
@@ -30,12 +37,20 @@ async function rawPlatformatic(brokers: string[], topic: string, n: number, batc
     stringSerializers: object;
   };
   if (!mod) return null;
-  const producer = new mod.Producer({ clientId: 'bench-platformatic', bootstrapBrokers: brokers, serializers: mod.stringSerializers, idempotent: true, acks: -1 });
+  const producer = new mod.Producer({
+    clientId: 'bench-platformatic',
+    bootstrapBrokers: brokers,
+    serializers: mod.stringSerializers,
+    idempotent: true,
+    acks: -1,
+  });
   const lat: number[] = [];
   const t0 = process.hrtime.bigint();
   for (let i = 0; i < n; i += batch) {
     const t = process.hrtime.bigint();
-    await producer.send({ messages: Array.from({ length: Math.min(batch, n - i) }, (_, k) => ({ topic, key: `s-${(i + k) % 50}`, value: payload })) });
+    await producer.send({
+      messages: Array.from({ length: Math.min(batch, n - i) }, (_, k) => ({ topic, key: `s-${(i + k) % 50}`, value: payload })),
+    });
     lat.push(Number(process.hrtime.bigint() - t) / 1e6);
   }
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
@@ -45,7 +60,9 @@ async function rawPlatformatic(brokers: string[], topic: string, n: number, batc
 
 /** Seconds a raw kafkajs consumer takes from its first message to the n-th (no decoding, no database). */
 async function rawKafkajsConsume(brokers: string[], topic: string, n: number): Promise<number> {
-  const consumer = new Kafka({ brokers, clientId: 'bench-raw-consumer', logLevel: logLevel.NOTHING }).consumer({ groupId: `bench-raw-${Date.now()}` });
+  const consumer = new Kafka({ brokers, clientId: 'bench-raw-consumer', logLevel: logLevel.NOTHING }).consumer({
+    groupId: `bench-raw-${Date.now()}`,
+  });
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: true });
   let seen = 0;
@@ -85,18 +102,36 @@ export async function benchRelay(servers: Servers, scale: number): Promise<strin
   const db = client.db(`bench_relay_${stamp}`);
   const store = new MongoEventStore(db, { serviceName: `benchrelay${stamp}` });
   const events = 1000 * scale;
-  for (let i = 0; i < events; i += 50) await store.append(`s-${i / 50}`, 'no_stream', Array.from({ length: 50 }, () => ({ type: 'bench.thing.v1', data: JSON.parse(payload) as unknown })));
+  for (let i = 0; i < events; i += 50)
+    await store.append(
+      `s-${i / 50}`,
+      'no_stream',
+      Array.from({ length: 50 }, () => ({ type: 'bench.thing.v1', data: JSON.parse(payload) as unknown })),
+    );
   await store.sequenceOnce();
   // Each adapter in turn publishes the same log to its own topic, then an EventConsumer with the
   // inbox (same adapter) consumes it; baselines: a raw kafkajs producer and a raw kafkajs consumer.
   const baseline = await rawKafkajs(brokers, topics[0]!, events, 500);
   const rawConsume = await rawKafkajsConsume(brokers, topics[0]!, events);
-  out.push(`### relay and inbox consumer, ${events} events (baselines: raw kafkajs producer ${(events / baseline.seconds).toFixed(0)} msg/s, raw kafkajs consumer ${(events / rawConsume).toFixed(0)} msg/s)`);
-  out.push('| adapter | relay events/s | relay / raw producer | consumer events/s (inbox) | consumer / raw consumer |', '|---|---|---|---|---|');
+  out.push(
+    `### relay and inbox consumer, ${events} events (baselines: raw kafkajs producer ${(events / baseline.seconds).toFixed(0)} msg/s, raw kafkajs consumer ${(events / rawConsume).toFixed(0)} msg/s)`,
+  );
+  out.push(
+    '| adapter | relay events/s | relay / raw producer | consumer events/s (inbox) | consumer / raw consumer |',
+    '|---|---|---|---|---|',
+  );
   for (const clientName of KAFKA_CLIENTS as readonly KafkaClient[]) {
     const broker = createMessageBroker({ client: clientName, brokers, clientId: `bench-relay-${clientName}` });
     const serviceName = `benchrelay${clientName}${stamp}`;
-    const relay = new EventRelay({ store, ...mongoRelayStorage(db), broker, serviceName, codec: new JsonEventCodec(), batchSize: 500, pollIntervalMs: 10 });
+    const relay = new EventRelay({
+      store,
+      ...mongoRelayStorage(db),
+      broker,
+      serviceName,
+      codec: new JsonEventCodec(),
+      batchSize: 500,
+      pollIntervalMs: 10,
+    });
     const t0 = process.hrtime.bigint();
     await relay.start();
     const checkpoints = db.collection<{ _id: string; position: number }>('relay_checkpoints');
@@ -124,9 +159,13 @@ export async function benchRelay(servers: Servers, scale: number): Promise<strin
     while (settled < events) await new Promise((r) => setTimeout(r, 20));
     const consumeSeconds = Number(process.hrtime.bigint() - first) / 1e9;
     await consumer.stop();
-    out.push(`| ${clientName} | ${(events / relaySeconds).toFixed(0)} | ${(baseline.seconds / relaySeconds).toFixed(2)}× | ${(events / consumeSeconds).toFixed(0)} | ${(rawConsume / consumeSeconds).toFixed(2)}× |`);
+    out.push(
+      `| ${clientName} | ${(events / relaySeconds).toFixed(0)} | ${(baseline.seconds / relaySeconds).toFixed(2)}× | ${(events / consumeSeconds).toFixed(0)} | ${(rawConsume / consumeSeconds).toFixed(2)}× |`,
+    );
   }
-  out.push('\n(the relay also reads the log and stores checkpoints; the consumer decodes CloudEvents, looks each event up in the inbox and records it, and commits offsets; consumer times start at the first settled message, so the group join is left out)\n');
+  out.push(
+    '\n(the relay also reads the log and stores checkpoints; the consumer decodes CloudEvents, looks each event up in the inbox and records it, and commits offsets; consumer times start at the first settled message, so the group join is left out)\n',
+  );
   await client.close();
   return out.join('\n');
 }

@@ -14,7 +14,12 @@ import { type ServiceInfo } from '../apps/cli/src/services';
 import type { Servers } from '../infra/local/servers.mjs';
 
 const SECRET = 'bench-replay-secret-at-least-32-characters';
-const data = { reportId: 'R-1', category: { code: 'event.01.02' }, description: '路边有暴露垃圾无人清理'.repeat(8), cell: { district: '解放区' } };
+const data = {
+  reportId: 'R-1',
+  category: { code: 'event.01.02' },
+  description: '路边有暴露垃圾无人清理'.repeat(8),
+  cell: { district: '解放区' },
+};
 
 type Rate = { name: string; events: number; seconds: number };
 const perSec = (r: Rate): number => r.events / r.seconds;
@@ -41,11 +46,16 @@ const table = (title: string, baseline: Rate, subjects: Rate[]): string =>
 export async function benchReplay(servers: Servers, scale: number): Promise<string> {
   const stamp = Date.now();
   const n = 5000 * scale;
-  const out = ['## Analysts\' replays', ''];
+  const out = ["## Analysts' replays", ''];
   const client = await MongoClient.connect(servers.mongoUri);
   const db = client.db(`bench_replay_${stamp}`);
   const store = new MongoEventStore(db, { serviceName: `benchreplay${stamp}` });
-  for (let i = 0; i < n; i += 100) await store.append(`report-${i / 100}`, 'no_stream', Array.from({ length: 100 }, () => ({ type: 'intake.report.received.v1', data })));
+  for (let i = 0; i < n; i += 100)
+    await store.append(
+      `report-${i / 100}`,
+      'no_stream',
+      Array.from({ length: 100 }, () => ({ type: 'intake.report.received.v1', data })),
+    );
   await store.sequenceOnce(); // segments of up to 500 events, as a busy service's sequencer writes them
 
   console.error(`replay bench: ${n} events in the log`);
@@ -57,7 +67,7 @@ export async function benchReplay(servers: Servers, scale: number): Promise<stri
   });
   const readAll = await measure('kernel readAll, pages of 1000', n, async () => {
     let count = 0;
-    for (let after = 0; ; ) {
+    for (let after = 0; ;) {
       const page = await store.readAll({ after, limit: 1000 });
       if (page.length === 0) return count;
       count += page.length;
@@ -69,9 +79,16 @@ export async function benchReplay(servers: Servers, scale: number): Promise<stri
     for await (const events of scanLog(store, { after: 0 })) count += events.length;
     return count;
   });
-  const server = createGrpcServer({ services: [eventLogGrpcService({ store, codec: new JsonEventCodec() })], auth: createTokenVerifier({ jwtSecret: SECRET }), logger: createLogger({ service: 'bench', level: 'silent' }) });
+  const server = createGrpcServer({
+    services: [eventLogGrpcService({ store, codec: new JsonEventCodec() })],
+    auth: createTokenVerifier({ jwtSecret: SECRET }),
+    logger: createLogger({ service: 'bench', level: 'silent' }),
+  });
   const port = await server.listen('127.0.0.1:0');
-  const logClient = eventLogClient(`127.0.0.1:${port}`, await signToken({ subject: 'bench', department: 'centre.supervision', roles: ['analyst.replay'] }, { secret: SECRET }));
+  const logClient = eventLogClient(
+    `127.0.0.1:${port}`,
+    await signToken({ subject: 'bench', department: 'centre.supervision', roles: ['analyst.replay'] }, { secret: SECRET }),
+  );
   const grpcRun = await measure('gRPC ReadLog → decoded envelopes (the CLI’s path)', n, async () => {
     let count = 0;
     const codec = new JsonEventCodec();
@@ -97,8 +114,14 @@ export async function benchReplay(servers: Servers, scale: number): Promise<stri
   const logged = await store.readAll({ after: 0, limit: n });
   const m = 10 * n;
   for (let i = 0; i < m; i += 1000) {
-    const messages = Array.from({ length: Math.min(1000, m - i) }, (_, k) => logged[(i + k) % logged.length]!).map((e) => toKafkaMessage(topic, e, { source: '/yiwang/bench', codec }));
-    await producer.send({ topic, acks: -1, messages: messages.map((m) => ({ key: m.key, value: m.value, headers: m.headers as Record<string, string> })) });
+    const messages = Array.from({ length: Math.min(1000, m - i) }, (_, k) => logged[(i + k) % logged.length]!).map((e) =>
+      toKafkaMessage(topic, e, { source: '/yiwang/bench', codec }),
+    );
+    await producer.send({
+      topic,
+      acks: -1,
+      messages: messages.map((m) => ({ key: m.key, value: m.value, headers: m.headers as Record<string, string> })),
+    });
   }
   await producer.disconnect();
 
@@ -114,7 +137,12 @@ export async function benchReplay(servers: Servers, scale: number): Promise<stri
         autoCommit: false,
         eachBatch: async ({ batch }) => {
           if (t0 === 0n) t0 = process.hrtime.bigint();
-          if (decode) for (const msg of batch.messages) fromKafkaMessage({ ...msg, topic, partition: batch.partition, key: msg.key ?? null, headers: msg.headers as Record<string, Buffer> }, codec);
+          if (decode)
+            for (const msg of batch.messages)
+              fromKafkaMessage(
+                { ...msg, topic, partition: batch.partition, key: msg.key ?? null, headers: msg.headers as Record<string, Buffer> },
+                codec,
+              );
           count += batch.messages.length;
           if (count >= m) resolve();
         },
@@ -122,13 +150,35 @@ export async function benchReplay(servers: Servers, scale: number): Promise<stri
     });
     const s = seconds(t0);
     await consumer.disconnect();
-    return { name: decode ? 'raw kafkajs consumer + CloudEvents decoding (eachBatch)' : 'raw kafkajs consumer (eachBatch, no decoding)', events: count, seconds: s };
+    return {
+      name: decode ? 'raw kafkajs consumer + CloudEvents decoding (eachBatch)' : 'raw kafkajs consumer (eachBatch, no decoding)',
+      events: count,
+      seconds: s,
+    };
   };
   const viaCli = async (): Promise<Rate> => {
-    const service: ServiceInfo = { name: 'bench', logPort: 0, topic, database: 'bench', codec: () => codec, redact: (e) => e, projections: () => [] };
+    const service: ServiceInfo = {
+      name: 'bench',
+      logPort: 0,
+      topic,
+      database: 'bench',
+      codec: () => codec,
+      redact: (e) => e,
+      projections: () => [],
+    };
     let count = 0;
     let t0 = 0n;
-    for await (const chunk of kafkaSource({ brokers, topic, service, start: {}, filter: { types: [], streamPrefix: '' }, broker: new KafkajsBroker({ brokers, clientId: 'bench-cli', logLevel: 'nothing' }) }, new AbortController().signal)) {
+    for await (const chunk of kafkaSource(
+      {
+        brokers,
+        topic,
+        service,
+        start: {},
+        filter: { types: [], streamPrefix: '' },
+        broker: new KafkajsBroker({ brokers, clientId: 'bench-cli', logLevel: 'nothing' }),
+      },
+      new AbortController().signal,
+    )) {
       if (t0 === 0n) t0 = process.hrtime.bigint();
       count += chunk.events.length;
     }
@@ -139,7 +189,9 @@ export async function benchReplay(servers: Servers, scale: number): Promise<stri
   const rawDecoding = await rawConsumer(true);
   console.error('replay bench: yiwang Kafka source …');
   const cliKafka = await viaCli();
-  out.push(table(`Kafka topic, ${m} events, 3 partitions (timed from the first batch: group join excluded)`, rawKafka, [rawDecoding, cliKafka]));
+  out.push(
+    table(`Kafka topic, ${m} events, 3 partitions (timed from the first batch: group join excluded)`, rawKafka, [rawDecoding, cliKafka]),
+  );
   await client.close();
   return out.join('\n');
 }

@@ -18,7 +18,8 @@ async function main(): Promise<void> {
   const only = arg('only');
   const rates = (arg('rates') ?? '50,100,200,500').split(',').map(Number);
   const seconds = Number(arg('seconds') ?? 5);
-  if (rates.some((r) => !(r > 0)) || !(seconds > 0)) throw new Error('--rates takes positive numbers (50,100,…), --seconds a positive number');
+  if (rates.some((r) => !(r > 0)) || !(seconds > 0))
+    throw new Error('--rates takes positive numbers (50,100,…), --seconds a positive number');
   const run = (name: string) => only === undefined || only === name;
   const { ensureServers } = await import('../infra/local/servers.mjs');
   const servers = await ensureServers();

@@ -32,7 +32,11 @@ export function startService(root: string, name: string, env: Record<string, str
   const prof = process.env['BENCH_CPU_PROF'] ? ['--cpu-prof', '--cpu-prof-dir', join(process.env['BENCH_CPU_PROF'], name)] : [];
   // BENCH_DB_OPS=<dir>: each service counts its database commands (bench/count-db-ops.ts).
   const count = process.env['BENCH_DB_OPS'] ? ['--import', join(root, 'bench', 'count-db-ops.ts')] : [];
-  const child = spawn(process.execPath, [...prof, '--import', 'tsx', ...count, join(root, 'services', name, 'src', 'main.ts')], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', fd, fd] });
+  const child = spawn(process.execPath, [...prof, '--import', 'tsx', ...count, join(root, 'services', name, 'src', 'main.ts')], {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', fd, fd],
+  });
   closeSync(fd);
   return {
     name,

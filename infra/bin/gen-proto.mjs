@@ -23,7 +23,10 @@ rmSync(staging, { recursive: true, force: true });
 mkdirSync(staging, { recursive: true });
 sh(['generate', 'proto', '--template', 'proto/buf.gen.yaml', '-o', staging]);
 const produced = join(staging, 'libs', 'proto', 'src', 'gen');
-if (!existsSync(join(produced, 'yiwang'))) { console.error('ts-proto produced nothing'); process.exit(1); }
+if (!existsSync(join(produced, 'yiwang'))) {
+  console.error('ts-proto produced nothing');
+  process.exit(1);
+}
 // The exact descriptors buf compiled (our files, their imports such as the well-known types, and
 // the standard health service), for gRPC reflection: clients like grpcurl resolve every type from
 // them with no .proto files. protobufjs' re-derived descriptors lose the well-known imports and

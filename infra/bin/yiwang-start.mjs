@@ -23,17 +23,36 @@ mkdirSync(logs, { recursive: true });
 const stamp = new Date().toISOString().replace(/[-:T]/g, '').slice(0, 14);
 // A demo secret, printed so the reader can sign tokens for the APIs. Never use it beyond a laptop.
 const SECRET = process.env.AUTH_JWT_SECRET ?? 'yiwang-demo-secret-not-for-production-use';
-const ports = { intakeHttp: 8081, intakeGrpc: 50051, dispatchHttp: 8082, dispatchGrpc: 50052, integrationHttp: 8083, integrationGrpc: 50053, integrationInternalGrpc: 50054, centreGrpc: 50060, centreAdmin: 8090, enforcementGrpc: 50055, enforcementHttp: 8085, parkingGrpc: 50056, parkingHttp: 8086, heatingGrpc: 50057, heatingHttp: 8087, sanitationGrpc: 50058, sanitationHttp: 8088 };
+const ports = {
+  intakeHttp: 8081,
+  intakeGrpc: 50051,
+  dispatchHttp: 8082,
+  dispatchGrpc: 50052,
+  integrationHttp: 8083,
+  integrationGrpc: 50053,
+  integrationInternalGrpc: 50054,
+  centreGrpc: 50060,
+  centreAdmin: 8090,
+  enforcementGrpc: 50055,
+  enforcementHttp: 8085,
+  parkingGrpc: 50056,
+  parkingHttp: 8086,
+  heatingGrpc: 50057,
+  heatingHttp: 8087,
+  sanitationGrpc: 50058,
+  sanitationHttp: 8088,
+};
 const children = new Map();
 /** The seed or summary process while one runs (stopped with the services on Ctrl-C or failure). */
 let oneOff = null;
 /** Demo steps running side by side (the line-of-work services' days). */
 const sideSteps = new Set();
 const exitOnly = args.has('--exit') || args.has('--seed-only');
-for (const a of args) if (!['--exit', '--seed-only', '--no-seed'].includes(a)) {
-  console.error(`unknown option ${a}; use --no-seed, --seed-only (alias --exit)`);
-  process.exit(2);
-}
+for (const a of args)
+  if (!['--exit', '--seed-only', '--no-seed'].includes(a)) {
+    console.error(`unknown option ${a}; use --no-seed, --seed-only (alias --exit)`);
+    process.exit(2);
+  }
 
 function fail(message) {
   console.error(`\n✗ ${message}`);
@@ -43,11 +62,17 @@ function fail(message) {
 // Services run compiled (`npm run build`, cached by Nx: only changed packages rebuild), as in the
 // image; YIWANG_FROM_SOURCE=1 runs their TypeScript through tsx instead (no build step).
 const fromSource = process.env.YIWANG_FROM_SOURCE === '1';
-const serviceEntry = (name) => (fromSource ? ['--import', 'tsx', join(root, 'services', name, 'src', 'main.ts')] : ['--enable-source-maps', join(root, 'services', name, 'dist', 'main.js')]);
+const serviceEntry = (name) =>
+  fromSource
+    ? ['--import', 'tsx', join(root, 'services', name, 'src', 'main.ts')]
+    : ['--enable-source-maps', join(root, 'services', name, 'dist', 'main.js')];
 function buildAll() {
   if (fromSource) return;
   console.log('building the packages (cached: only what changed) …');
-  const r = spawnSync(join(root, 'node_modules', '.bin', 'nx'), ['run-many', '-t', 'build', '--outputStyle=static'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+  const r = spawnSync(join(root, 'node_modules', '.bin', 'nx'), ['run-many', '-t', 'build', '--outputStyle=static'], {
+    cwd: root,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   if (r.status !== 0) {
     console.error('✗ the build failed; `npm run build` shows why');
     process.exit(1);
@@ -70,14 +95,31 @@ async function stopAll() {
   stopping = true;
   if (oneOff && oneOff.exitCode === null) oneOff.kill('SIGTERM');
   for (const c of sideSteps) if (c.exitCode === null) c.kill('SIGTERM');
-  await Promise.all([...children.values()].map((c) => new Promise((r) => { if (c.exitCode !== null || c.signalCode !== null) return r(); c.once('exit', r); c.kill('SIGTERM'); setTimeout(() => { c.kill('SIGKILL'); r(); }, 25_000).unref(); })));
+  await Promise.all(
+    [...children.values()].map(
+      (c) =>
+        new Promise((r) => {
+          if (c.exitCode !== null || c.signalCode !== null) return r();
+          c.once('exit', r);
+          c.kill('SIGTERM');
+          setTimeout(() => {
+            c.kill('SIGKILL');
+            r();
+          }, 25_000).unref();
+        }),
+    ),
+  );
   children.clear();
 }
 
 async function waitReady(name, url) {
   const end = Date.now() + 120_000;
   for (;;) {
-    try { if ((await fetch(url)).ok) return; } catch { /* not yet */ }
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      /* not yet */
+    }
     if (Date.now() > end) throw new Error(`${name} not ready at ${url} after 120 s; see ${join(logs, `${name}.log`)}`);
     await new Promise((r) => setTimeout(r, 500));
   }
@@ -95,20 +137,52 @@ function lineServices(common, piiKey) {
   const topic = (name) => `yiwang.${name}.events.v1.demo${stamp}`;
   const all = [
     {
-      name: 'enforcement', grpc: 50055, http: 8085,
-      env: { ENFORCEMENT_GRPC_PORT: '50055', ENFORCEMENT_HTTP_PORT: '8085', ENFORCEMENT_DB: db('enforcement'), ENFORCEMENT_TOPIC: topic('enforcement'), ENFORCEMENT_DEADLINE_SCAN_INTERVAL_MS: '2000' },
+      name: 'enforcement',
+      grpc: 50055,
+      http: 8085,
+      env: {
+        ENFORCEMENT_GRPC_PORT: '50055',
+        ENFORCEMENT_HTTP_PORT: '8085',
+        ENFORCEMENT_DB: db('enforcement'),
+        ENFORCEMENT_TOPIC: topic('enforcement'),
+        ENFORCEMENT_DEADLINE_SCAN_INTERVAL_MS: '2000',
+      },
     },
     {
-      name: 'parking', grpc: 50056, http: 8086,
-      env: { PARKING_GRPC_PORT: '50056', PARKING_HTTP_PORT: '8086', PARKING_DB: db('parking'), PARKING_EVENTS_TOPIC: topic('parking'), PARKING_DEADLINE_SCAN_INTERVAL_MS: '2000' },
+      name: 'parking',
+      grpc: 50056,
+      http: 8086,
+      env: {
+        PARKING_GRPC_PORT: '50056',
+        PARKING_HTTP_PORT: '8086',
+        PARKING_DB: db('parking'),
+        PARKING_EVENTS_TOPIC: topic('parking'),
+        PARKING_DEADLINE_SCAN_INTERVAL_MS: '2000',
+      },
     },
     {
-      name: 'heating', grpc: 50057, http: 8087,
-      env: { HEATING_GRPC_PORT: '50057', HEATING_HTTP_PORT: '8087', HEATING_DB: db('heating'), HEATING_TOPIC: topic('heating'), DEADLINE_SCAN_INTERVAL_MS: '2000' },
+      name: 'heating',
+      grpc: 50057,
+      http: 8087,
+      env: {
+        HEATING_GRPC_PORT: '50057',
+        HEATING_HTTP_PORT: '8087',
+        HEATING_DB: db('heating'),
+        HEATING_TOPIC: topic('heating'),
+        DEADLINE_SCAN_INTERVAL_MS: '2000',
+      },
     },
     {
-      name: 'sanitation', grpc: 50058, http: 8088,
-      env: { SANITATION_GRPC_PORT: '50058', SANITATION_HTTP_PORT: '8088', SANITATION_DB: db('sanitation'), SANITATION_TOPIC: topic('sanitation'), SANITATION_DEADLINE_SCAN_INTERVAL_MS: '2000' },
+      name: 'sanitation',
+      grpc: 50058,
+      http: 8088,
+      env: {
+        SANITATION_GRPC_PORT: '50058',
+        SANITATION_HTTP_PORT: '8088',
+        SANITATION_DB: db('sanitation'),
+        SANITATION_TOPIC: topic('sanitation'),
+        SANITATION_DEADLINE_SCAN_INTERVAL_MS: '2000',
+      },
     },
   ];
   return all
@@ -123,17 +197,24 @@ function lineServices(common, piiKey) {
  */
 function runNode(file, env, { args: extra = [], collect = false } = {}) {
   return new Promise((resolveRun, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', file, ...extra], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', file, ...extra], {
+      cwd: root,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     if (!collect) oneOff = child;
     else sideSteps.add(child);
     const block = [];
     const say = (line) => (collect ? block.push(line) : console.log(line));
     let stats = null;
     let buffered = '';
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`${file} did not finish within DEMO_TIMEOUT_MINUTES (${process.env.DEMO_TIMEOUT_MINUTES ?? 20}); see ${logs}`));
-    }, Math.max(1000, deadline - Date.now()));
+    const timer = setTimeout(
+      () => {
+        child.kill('SIGKILL');
+        reject(new Error(`${file} did not finish within DEMO_TIMEOUT_MINUTES (${process.env.DEMO_TIMEOUT_MINUTES ?? 20}); see ${logs}`));
+      },
+      Math.max(1000, deadline - Date.now()),
+    );
     child.stdout.on('data', (b) => {
       buffered += b.toString();
       const lines = buffered.split('\n');
@@ -160,7 +241,9 @@ async function checkPortsFree() {
   const { createServer } = await import('node:net');
   for (const [what, port] of Object.entries(ports)) {
     await new Promise((ok, bad) => {
-      const probe = createServer().once('error', () => bad(new Error(`port ${port} (${what}) is in use — is another \`npm start\` running? Stop it first`)));
+      const probe = createServer().once('error', () =>
+        bad(new Error(`port ${port} (${what}) is in use — is another \`npm start\` running? Stop it first`)),
+      );
       probe.listen(port, '0.0.0.0', () => probe.close(ok));
     });
   }
@@ -181,17 +264,34 @@ async function main() {
   if (gen.status !== 0) throw new Error('proto generation failed');
   buildAll();
   await checkPortsFree();
-  if (!process.env.AUTH_JWT_SECRET) console.log(`AUTH_JWT_SECRET: using the DEMO secret "${SECRET}" — for this laptop demo only, never in production`);
+  if (!process.env.AUTH_JWT_SECRET)
+    console.log(`AUTH_JWT_SECRET: using the DEMO secret "${SECRET}" — for this laptop demo only, never in production`);
   const common = { KAFKA_BROKERS: servers.kafkaBrokers, MONGODB_URI: servers.mongoUri, AUTH_JWT_SECRET: SECRET, LOG_LEVEL: 'info' };
   // The demo's key for reporters' personal data (crypto-shredding): random per run, like its databases.
-  const intakeEnv = { ...common, PII_MASTER_KEY: process.env.PII_MASTER_KEY ?? randomBytes(32).toString('base64'), INTAKE_DB: `yiwang_intake_demo_${stamp}`, INTAKE_HTTP_PORT: String(ports.intakeHttp), INTAKE_GRPC_PORT: String(ports.intakeGrpc) };
-  const dispatchEnv = { ...common, DISPATCH_DB: `yiwang_dispatch_demo_${stamp}`, HTTP_PORT: String(ports.dispatchHttp), GRPC_PORT: String(ports.dispatchGrpc), DEADLINE_SCAN_INTERVAL_MS: '2000' };
+  const intakeEnv = {
+    ...common,
+    PII_MASTER_KEY: process.env.PII_MASTER_KEY ?? randomBytes(32).toString('base64'),
+    INTAKE_DB: `yiwang_intake_demo_${stamp}`,
+    INTAKE_HTTP_PORT: String(ports.intakeHttp),
+    INTAKE_GRPC_PORT: String(ports.intakeGrpc),
+  };
+  const dispatchEnv = {
+    ...common,
+    DISPATCH_DB: `yiwang_dispatch_demo_${stamp}`,
+    HTTP_PORT: String(ports.dispatchHttp),
+    GRPC_PORT: String(ports.dispatchGrpc),
+    DEADLINE_SCAN_INTERVAL_MS: '2000',
+  };
   // Fresh topics per demo run, so a second run starts its day from zero.
-  for (const env of [intakeEnv, dispatchEnv]) Object.assign(env, {
-    INTAKE_EVENTS_TOPIC: `yiwang.intake.events.v1.demo${stamp}`, INTAKE_TOPIC: `yiwang.intake.events.v1.demo${stamp}`,
-    DISPATCH_EVENTS_TOPIC: `yiwang.dispatch.events.v1.demo${stamp}`, DISPATCH_TOPIC: `yiwang.dispatch.events.v1.demo${stamp}`,
-    INTAKE_CONSUMER_GROUP: `yiwang.intake.demo${stamp}`, DISPATCH_CONSUMER_GROUP: `yiwang.dispatch.demo${stamp}`,
-  });
+  for (const env of [intakeEnv, dispatchEnv])
+    Object.assign(env, {
+      INTAKE_EVENTS_TOPIC: `yiwang.intake.events.v1.demo${stamp}`,
+      INTAKE_TOPIC: `yiwang.intake.events.v1.demo${stamp}`,
+      DISPATCH_EVENTS_TOPIC: `yiwang.dispatch.events.v1.demo${stamp}`,
+      DISPATCH_TOPIC: `yiwang.dispatch.events.v1.demo${stamp}`,
+      INTAKE_CONSUMER_GROUP: `yiwang.intake.demo${stamp}`,
+      DISPATCH_CONSUMER_GROUP: `yiwang.dispatch.demo${stamp}`,
+    });
   console.log('starting intake and dispatch …');
   startService('intake', intakeEnv);
   startService('dispatch', dispatchEnv);
@@ -200,15 +300,37 @@ async function main() {
 
   // The operations-centre link: fresh certificates (two CAs, mutual TLS), the simulated centre and integration.
   const certDir = join(root, '.yiwang', `link-certs-${stamp}`);
-  const certs = spawnSync(process.execPath, fromSource ? ['--import', 'tsx', join(root, 'services/opscenter-simulator/src/pki/generate-certificates.ts'), certDir] : [join(root, 'services/opscenter-simulator/dist/pki/generate-certificates.js'), certDir], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+  const certs = spawnSync(
+    process.execPath,
+    fromSource
+      ? ['--import', 'tsx', join(root, 'services/opscenter-simulator/src/pki/generate-certificates.ts'), certDir]
+      : [join(root, 'services/opscenter-simulator/dist/pki/generate-certificates.js'), certDir],
+    { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] },
+  );
   if (certs.status !== 0) throw new Error('could not generate the link certificates');
   const integrationEnv = {
-    ...common, INTEGRATION_DB: `yiwang_integration_demo_${stamp}`, INTEGRATION_HTTP_PORT: String(ports.integrationHttp), INTEGRATION_GRPC_PORT: String(ports.integrationGrpc), INTEGRATION_INTERNAL_GRPC_PORT: String(ports.integrationInternalGrpc),
-    DISPATCH_TOPIC: dispatchEnv.DISPATCH_TOPIC, INTEGRATION_CONSUMER_GROUP: `yiwang.integration.demo${stamp}`, INTAKE_GRPC_ADDRESS: `127.0.0.1:${ports.intakeGrpc}`,
-    OPSCENTER_ADDRESS: `127.0.0.1:${ports.centreGrpc}`, OPSCENTER_CA_FILE: join(certDir, 'centre-ca.crt'),
-    INTEGRATION_TLS_CERT_FILE: join(certDir, 'yiwang-client.crt'), INTEGRATION_TLS_KEY_FILE: join(certDir, 'yiwang-client.key'), OPSCENTER_RECONCILE_INTERVAL_MS: '60000',
+    ...common,
+    INTEGRATION_DB: `yiwang_integration_demo_${stamp}`,
+    INTEGRATION_HTTP_PORT: String(ports.integrationHttp),
+    INTEGRATION_GRPC_PORT: String(ports.integrationGrpc),
+    INTEGRATION_INTERNAL_GRPC_PORT: String(ports.integrationInternalGrpc),
+    DISPATCH_TOPIC: dispatchEnv.DISPATCH_TOPIC,
+    INTEGRATION_CONSUMER_GROUP: `yiwang.integration.demo${stamp}`,
+    INTAKE_GRPC_ADDRESS: `127.0.0.1:${ports.intakeGrpc}`,
+    OPSCENTER_ADDRESS: `127.0.0.1:${ports.centreGrpc}`,
+    OPSCENTER_CA_FILE: join(certDir, 'centre-ca.crt'),
+    INTEGRATION_TLS_CERT_FILE: join(certDir, 'yiwang-client.crt'),
+    INTEGRATION_TLS_KEY_FILE: join(certDir, 'yiwang-client.key'),
+    OPSCENTER_RECONCILE_INTERVAL_MS: '60000',
   };
-  const centreEnv = { ...common, SIM_DB: `opscenter_simulator_demo_${stamp}`, SIM_GRPC_PORT: String(ports.centreGrpc), SIM_ADMIN_PORT: String(ports.centreAdmin), SIM_CERT_DIR: certDir, YIWANG_LINK_ADDRESS: `127.0.0.1:${ports.integrationGrpc}` };
+  const centreEnv = {
+    ...common,
+    SIM_DB: `opscenter_simulator_demo_${stamp}`,
+    SIM_GRPC_PORT: String(ports.centreGrpc),
+    SIM_ADMIN_PORT: String(ports.centreAdmin),
+    SIM_CERT_DIR: certDir,
+    YIWANG_LINK_ADDRESS: `127.0.0.1:${ports.integrationGrpc}`,
+  };
   console.log('starting integration and the operations-centre simulator …');
   startService('opscenter-simulator', centreEnv);
   startService('integration', integrationEnv);
@@ -221,7 +343,12 @@ async function main() {
   for (const l of lines) startService(l.name, l.env);
   for (const l of lines) await waitReady(l.name, `http://127.0.0.1:${l.http}/readyz`);
 
-  const demoEnv = { DEMO_INTAKE_GRPC: `127.0.0.1:${ports.intakeGrpc}`, DEMO_INTAKE_HTTP: `http://127.0.0.1:${ports.intakeHttp}`, DEMO_DISPATCH_GRPC: `127.0.0.1:${ports.dispatchGrpc}`, AUTH_JWT_SECRET: SECRET };
+  const demoEnv = {
+    DEMO_INTAKE_GRPC: `127.0.0.1:${ports.intakeGrpc}`,
+    DEMO_INTAKE_HTTP: `http://127.0.0.1:${ports.intakeHttp}`,
+    DEMO_DISPATCH_GRPC: `127.0.0.1:${ports.dispatchGrpc}`,
+    AUTH_JWT_SECRET: SECRET,
+  };
   if (!args.has('--no-seed')) {
     const n = Number(process.env.DEMO_REPORTS ?? 250);
     console.log(`seeding a day of ${n} reports …`);
@@ -233,8 +360,14 @@ async function main() {
     children.delete('dispatch');
     // Its graceful stop can take up to its own 45 s budget after a busy day (it exits by itself then).
     await new Promise((r, bad) => {
-      const t = setTimeout(() => { old.kill('SIGKILL'); bad(new Error('dispatch did not stop within 60 s for its restart; see ' + join(logs, 'dispatch.log'))); }, 60_000);
-      old.once('exit', () => { clearTimeout(t); r(); });
+      const t = setTimeout(() => {
+        old.kill('SIGKILL');
+        bad(new Error('dispatch did not stop within 60 s for its restart; see ' + join(logs, 'dispatch.log')));
+      }, 60_000);
+      old.once('exit', () => {
+        clearTimeout(t);
+        r();
+      });
       old.kill('SIGTERM');
     });
     startService('dispatch', { ...dispatchEnv, CLOCK_OFFSET_MINUTES: String(3 * 24 * 60) });
@@ -246,34 +379,80 @@ async function main() {
     await analystsDemo();
     // The operations centre's part of the day (after the summary, so the seed's own counts stay its own):
     // ~20 12345 work orders through the link, some taken through the loop, then both views side by side.
-    const centreDemo = { ...demoEnv, DEMO_SIM_ADMIN: `http://127.0.0.1:${ports.centreAdmin}`, DEMO_INTEGRATION_HTTP: `http://127.0.0.1:${ports.integrationHttp}` };
-    await runNode(join(root, 'test/demo/centre-demo.ts'), { ...centreDemo, DEMO_PHASE: 'orders', DEMO_WORK_ORDERS: process.env.DEMO_WORK_ORDERS ?? '20' });
+    const centreDemo = {
+      ...demoEnv,
+      DEMO_SIM_ADMIN: `http://127.0.0.1:${ports.centreAdmin}`,
+      DEMO_INTEGRATION_HTTP: `http://127.0.0.1:${ports.integrationHttp}`,
+    };
+    await runNode(join(root, 'test/demo/centre-demo.ts'), {
+      ...centreDemo,
+      DEMO_PHASE: 'orders',
+      DEMO_WORK_ORDERS: process.env.DEMO_WORK_ORDERS ?? '20',
+    });
     await runNode(join(root, 'test/demo/centre-demo.ts'), { ...centreDemo, DEMO_PHASE: 'view' });
     // The lines of work play their days side by side, each through its own public API.
     console.log(`\nthe lines of work: ${lines.map((l) => l.name).join(', ')} play their day …`);
     await Promise.all(
-      lines.map((l) => runNode(join(root, 'test/demo/run-service-day.ts'), { DEMO_GRPC: `127.0.0.1:${l.grpc}`, DEMO_HTTP: `http://127.0.0.1:${l.http}`, AUTH_JWT_SECRET: SECRET }, { args: [l.name], collect: true })),
+      lines.map((l) =>
+        runNode(
+          join(root, 'test/demo/run-service-day.ts'),
+          { DEMO_GRPC: `127.0.0.1:${l.grpc}`, DEMO_HTTP: `http://127.0.0.1:${l.http}`, AUTH_JWT_SECRET: SECRET },
+          { args: [l.name], collect: true },
+        ),
+      ),
     );
   }
   // What an analyst does with the day: the analysts' CLI (npx yiwang), as a separate process.
   async function analystsDemo() {
-    const signed = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'test/demo/token.ts'), 'centre.supervision', 'analyst.replay'], { cwd: root, encoding: 'utf8', env: { ...process.env, AUTH_JWT_SECRET: SECRET } });
+    const signed = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', join(root, 'test/demo/token.ts'), 'centre.supervision', 'analyst.replay'],
+      { cwd: root, encoding: 'utf8', env: { ...process.env, AUTH_JWT_SECRET: SECRET } },
+    );
     if (signed.status !== 0) throw new Error(`could not sign an analyst token: ${signed.stderr.trim()}`);
     const token = signed.stdout.trim();
-    const cli = (...a) => spawnSync(process.execPath, [join(root, 'apps/cli/bin/yiwang.mjs'), ...a, '--quiet'], { cwd: root, encoding: 'utf8', env: { ...process.env, YIWANG_TOKEN: token } });
+    const cli = (...a) =>
+      spawnSync(process.execPath, [join(root, 'apps/cli/bin/yiwang.mjs'), ...a, '--quiet'], {
+        cwd: root,
+        encoding: 'utf8',
+        env: { ...process.env, YIWANG_TOKEN: token },
+      });
     const file = join(root, '.yiwang', 'replays', `dispatch-${stamp}.ndjson`);
     mkdirSync(dirname(file), { recursive: true });
     console.log(`\nanalysts: npx yiwang replay --service dispatch → ${file}`);
     const replay = cli('replay', '--service', 'dispatch', '--address', `127.0.0.1:${ports.dispatchGrpc}`, '--out', file);
     if (replay.status !== 0) throw new Error(`yiwang replay failed: ${replay.stderr.trim()}`);
     const counts = new Map();
-    for (const line of readFileSync(file, 'utf8').split('\n').filter(Boolean)) { const t = JSON.parse(line).type; counts.set(t, (counts.get(t) ?? 0) + 1); }
-    console.log([...counts].sort((a, b) => b[1] - a[1]).map(([t, n]) => `  ${String(n).padStart(5)}  ${t}`).join('\n'));
+    for (const line of readFileSync(file, 'utf8').split('\n').filter(Boolean)) {
+      const t = JSON.parse(line).type;
+      counts.set(t, (counts.get(t) ?? 0) + 1);
+    }
+    console.log(
+      [...counts]
+        .sort((a, b) => b[1] - a[1])
+        .map(([t, n]) => `  ${String(n).padStart(5)}  ${t}`)
+        .join('\n'),
+    );
     // The same ranking as the live table above, recomputed from the replayed events alone (as of dispatch's clock).
     const asOf = new Date(Date.now() + 3 * 86_400_000).toISOString();
-    console.log('\nanalysts: npx yiwang indicators --dimension district --ranking onTimeClosureRate — from a replay of both logs; equals the live table above');
-    const ranking = cli('indicators', '--dimension', 'district', '--ranking', 'onTimeClosureRate', '--week-of', new Date().toISOString(), '--as-of', asOf,
-      '--dispatch-address', `127.0.0.1:${ports.dispatchGrpc}`, '--intake-address', `127.0.0.1:${ports.intakeGrpc}`);
+    console.log(
+      '\nanalysts: npx yiwang indicators --dimension district --ranking onTimeClosureRate — from a replay of both logs; equals the live table above',
+    );
+    const ranking = cli(
+      'indicators',
+      '--dimension',
+      'district',
+      '--ranking',
+      'onTimeClosureRate',
+      '--week-of',
+      new Date().toISOString(),
+      '--as-of',
+      asOf,
+      '--dispatch-address',
+      `127.0.0.1:${ports.dispatchGrpc}`,
+      '--intake-address',
+      `127.0.0.1:${ports.intakeGrpc}`,
+    );
     if (ranking.status !== 0) throw new Error(`yiwang indicators failed: ${ranking.stderr.trim()}`);
     console.log(ranking.stdout.trimEnd());
   }

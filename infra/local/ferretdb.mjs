@@ -43,7 +43,13 @@ async function ferretAnswers(port) {
   if (!(await portOpen(port))) return false;
   const { MongoClient } = await import('mongodb');
   const c = new MongoClient(`mongodb://127.0.0.1:${port}/`, { serverSelectionTimeoutMS: 1000, directConnection: true });
-  try { await c.connect(); await c.db('admin').command({ ping: 1 }); return true; } finally { await c.close().catch(() => {}); }
+  try {
+    await c.connect();
+    await c.db('admin').command({ ping: 1 });
+    return true;
+  } finally {
+    await c.close().catch(() => {});
+  }
 }
 
 export async function ferretUp(stateRoot) {
@@ -61,9 +67,18 @@ export async function ferretUp(stateRoot) {
   // A fresh data folder per start: never reuse or delete files a stray process may still have mapped.
   const data = freshDataDir(s.dir);
   const { logFile } = startDaemon({
-    name: 'ferretdb', dir: s.dir, cmd: bin,
-    args: ['--handler=sqlite', `--sqlite-url=file:${data}/`, `--listen-addr=127.0.0.1:${s.port}`, '--debug-addr=-',
-      '--telemetry=disable', `--state-dir=${s.dir}`, '--log-level=WARN'],
+    name: 'ferretdb',
+    dir: s.dir,
+    cmd: bin,
+    args: [
+      '--handler=sqlite',
+      `--sqlite-url=file:${data}/`,
+      `--listen-addr=127.0.0.1:${s.port}`,
+      '--debug-addr=-',
+      '--telemetry=disable',
+      `--state-dir=${s.dir}`,
+      '--log-level=WARN',
+    ],
   });
   const ms = await waitFor(`FerretDB on ${uri}`, () => ferretAnswers(s.port), { logFile, timeoutMs: 180_000 }).catch(async (e) => {
     await stopDaemon(s.dir, 'ferretdb'); // never leave a half-started server behind

@@ -13,6 +13,8 @@ export function ensureGrpcurl() {
   if (existsSync(bin)) return bin;
   requireTool('go', ['version'], 'Go 1.22+ (to build grpcurl)');
   log(`building grpcurl ${GRPCURL_VERSION} with Go into ${bin} (once)`);
-  run('go', ['install', `github.com/fullstorydev/grpcurl/cmd/grpcurl@${GRPCURL_VERSION}`], { env: { ...process.env, GOBIN: dir, GOFLAGS: '-mod=mod' } });
+  run('go', ['install', `github.com/fullstorydev/grpcurl/cmd/grpcurl@${GRPCURL_VERSION}`], {
+    env: { ...process.env, GOBIN: dir, GOFLAGS: '-mod=mod' },
+  });
   return bin;
 }

@@ -28,7 +28,18 @@ export function ensureKafkaJars() {
   rmSync(work, { recursive: true, force: true });
   mkdirSync(work, { recursive: true });
   copyFileSync(join(here, '..', 'kafka', 'pom.xml'), join(work, 'pom.xml'));
-  run('mvn', ['-q', '-B', 'dependency:copy-dependencies', `-Dkafka.version=${KAFKA_VERSION}`, `-DoutputDirectory=${join(work, 'libs')}`, '-DincludeScope=runtime'], { cwd: work });
+  run(
+    'mvn',
+    [
+      '-q',
+      '-B',
+      'dependency:copy-dependencies',
+      `-Dkafka.version=${KAFKA_VERSION}`,
+      `-DoutputDirectory=${join(work, 'libs')}`,
+      '-DincludeScope=runtime',
+    ],
+    { cwd: work },
+  );
   rmSync(join(cacheDir(), `kafka-${KAFKA_VERSION}`), { recursive: true, force: true });
   mkdirSync(join(cacheDir(), `kafka-${KAFKA_VERSION}`), { recursive: true });
   run('mv', [join(work, 'libs'), libs]);
@@ -40,7 +51,13 @@ async function brokerAnswers(port) {
   if (!(await portOpen(port))) return false;
   const { Kafka, logLevel } = await import('kafkajs');
   const admin = new Kafka({ brokers: [`127.0.0.1:${port}`], logLevel: logLevel.NOTHING, retry: { retries: 0 } }).admin();
-  try { await admin.connect(); const c = await admin.describeCluster(); return c.brokers.length > 0; } finally { await admin.disconnect().catch(() => {}); }
+  try {
+    await admin.connect();
+    const c = await admin.describeCluster();
+    return c.brokers.length > 0;
+  } finally {
+    await admin.disconnect().catch(() => {});
+  }
 }
 
 export async function kafkaUp(stateRoot) {
@@ -57,26 +74,49 @@ export async function kafkaUp(stateRoot) {
   await stopDaemon(s.dir, 'kafka');
   const data = freshDataDir(s.dir);
   const props = join(s.dir, 'server.properties');
-  writeFileSync(props, [
-    'process.roles=broker,controller', 'node.id=1',
-    `controller.quorum.voters=1@127.0.0.1:${s.controllerPort}`,
-    `listeners=PLAINTEXT://127.0.0.1:${s.port},CONTROLLER://127.0.0.1:${s.controllerPort}`,
-    `advertised.listeners=PLAINTEXT://${brokers}`,
-    'controller.listener.names=CONTROLLER', 'inter.broker.listener.name=PLAINTEXT',
-    'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
-    `log.dirs=${data}`,
-    'offsets.topic.replication.factor=1', 'offsets.topic.num.partitions=3',
-    'transaction.state.log.replication.factor=1', 'transaction.state.log.min.isr=1',
-    'group.initial.rebalance.delay.ms=0', 'num.partitions=1', 'auto.create.topics.enable=false',
-    'log.retention.hours=-1', 'log.retention.bytes=-1',
-  ].join('\n') + '\n');
+  writeFileSync(
+    props,
+    [
+      'process.roles=broker,controller',
+      'node.id=1',
+      `controller.quorum.voters=1@127.0.0.1:${s.controllerPort}`,
+      `listeners=PLAINTEXT://127.0.0.1:${s.port},CONTROLLER://127.0.0.1:${s.controllerPort}`,
+      `advertised.listeners=PLAINTEXT://${brokers}`,
+      'controller.listener.names=CONTROLLER',
+      'inter.broker.listener.name=PLAINTEXT',
+      'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+      `log.dirs=${data}`,
+      'offsets.topic.replication.factor=1',
+      'offsets.topic.num.partitions=3',
+      'transaction.state.log.replication.factor=1',
+      'transaction.state.log.min.isr=1',
+      'group.initial.rebalance.delay.ms=0',
+      'num.partitions=1',
+      'auto.create.topics.enable=false',
+      'log.retention.hours=-1',
+      'log.retention.bytes=-1',
+    ].join('\n') + '\n',
+  );
   const classpath = `${libs}/*`;
   const log4j = `-Dlog4j.configuration=file:${join(here, '..', 'kafka', 'log4j.properties')}`;
   const clusterId = run('java', ['-cp', classpath, log4j, 'kafka.tools.StorageTool', 'random-uuid']).trim();
   run('java', ['-cp', classpath, log4j, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', props]);
   const { logFile } = startDaemon({
-    name: 'kafka', dir: s.dir, cmd: 'java',
-    args: [`-Xmx${s.heap}`, `-Xms${s.heap}`, '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1', '-Djava.awt.headless=true', log4j, '-cp', classpath, 'kafka.Kafka', props],
+    name: 'kafka',
+    dir: s.dir,
+    cmd: 'java',
+    args: [
+      `-Xmx${s.heap}`,
+      `-Xms${s.heap}`,
+      '-XX:+UseSerialGC',
+      '-XX:TieredStopAtLevel=1',
+      '-Djava.awt.headless=true',
+      log4j,
+      '-cp',
+      classpath,
+      'kafka.Kafka',
+      props,
+    ],
   });
   const ms = await waitFor(`Kafka on ${brokers}`, () => brokerAnswers(s.port), { logFile, timeoutMs: 180_000 }).catch(async (e) => {
     await stopDaemon(s.dir, 'kafka'); // never leave a half-started server behind

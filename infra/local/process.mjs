@@ -5,7 +5,9 @@ import { mkdirSync, openSync, readFileSync, writeFileSync, rmSync, existsSync, r
 import { join } from 'node:path';
 import { homedir } from 'node:os';
 
-export const log = (...a) => { if (process.env.YIWANG_QUIET !== '1') console.error('[infra]', ...a); };
+export const log = (...a) => {
+  if (process.env.YIWANG_QUIET !== '1') console.error('[infra]', ...a);
+};
 
 export function cacheDir() {
   return process.env.YIWANG_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'yiwang');
@@ -18,7 +20,10 @@ export function stateDir(repoRoot) {
 export function portOpen(port, host = '127.0.0.1', timeoutMs = 500) {
   return new Promise((resolve) => {
     const s = createConnection({ port, host });
-    const done = (ok) => { s.destroy(); resolve(ok); };
+    const done = (ok) => {
+      s.destroy();
+      resolve(ok);
+    };
     s.setTimeout(timeoutMs, () => done(false));
     s.once('connect', () => done(true));
     s.once('error', () => done(false));
@@ -40,13 +45,15 @@ export async function waitFor(what, check, { timeoutMs = 90_000, intervalMs = 25
 export function run(cmd, args, opts = {}) {
   const r = spawnSync(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8', ...opts });
   if (r.error) throw new Error(`${cmd} could not be started: ${r.error.message}`);
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (exit ${r.status}):\n${(r.stdout ?? '') + (r.stderr ?? '')}`.slice(0, 6000));
+  if (r.status !== 0)
+    throw new Error(`${cmd} ${args.join(' ')} failed (exit ${r.status}):\n${(r.stdout ?? '') + (r.stderr ?? '')}`.slice(0, 6000));
   return r.stdout;
 }
 
 export function requireTool(cmd, versionArgs, hint) {
   const r = spawnSync(cmd, versionArgs, { stdio: 'ignore' });
-  if (r.error || r.status !== 0) throw new Error(`${cmd} is needed for the no-Docker path (${hint}); install it or set KAFKA_BROKERS / MONGODB_URI`);
+  if (r.error || r.status !== 0)
+    throw new Error(`${cmd} is needed for the no-Docker path (${hint}); install it or set KAFKA_BROKERS / MONGODB_URI`);
 }
 
 /** Starts a daemon detached from this process, logs to a file, records its pid. */
@@ -61,19 +68,41 @@ export function startDaemon({ name, cmd, args, dir, env }) {
 }
 
 export function readPid(dir, name) {
-  try { return Number(readFileSync(join(dir, `${name}.pid`), 'utf8')); } catch { return undefined; }
+  try {
+    return Number(readFileSync(join(dir, `${name}.pid`), 'utf8'));
+  } catch {
+    return undefined;
+  }
 }
 
 export function alive(pid) {
   if (!pid) return false;
-  try { process.kill(pid, 0); return true; } catch { return false; }
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** SIGTERM the daemon's process group, then SIGKILL if it lingers. */
 export async function stopDaemon(dir, name, graceMs = 15_000) {
   const pid = readPid(dir, name);
-  if (!alive(pid)) { rmSync(join(dir, `${name}.pid`), { force: true }); return false; }
-  const signal = (sig) => { try { process.kill(-pid, sig); } catch { try { process.kill(pid, sig); } catch { /* gone */ } } };
+  if (!alive(pid)) {
+    rmSync(join(dir, `${name}.pid`), { force: true });
+    return false;
+  }
+  const signal = (sig) => {
+    try {
+      process.kill(-pid, sig);
+    } catch {
+      try {
+        process.kill(pid, sig);
+      } catch {
+        /* gone */
+      }
+    }
+  };
   signal('SIGTERM');
   const start = Date.now();
   while (alive(pid) && Date.now() - start < graceMs) await new Promise((r) => setTimeout(r, 100));
@@ -85,7 +114,8 @@ export async function stopDaemon(dir, name, graceMs = 15_000) {
 /** A new `data-<time>` folder under dir; older ones (from stopped or killed runs) are removed. */
 export function freshDataDir(dir) {
   mkdirSync(dir, { recursive: true });
-  for (const name of readdirSync(dir)) if (name === 'data' || name.startsWith('data-')) rmSync(join(dir, name), { recursive: true, force: true });
+  for (const name of readdirSync(dir))
+    if (name === 'data' || name.startsWith('data-')) rmSync(join(dir, name), { recursive: true, force: true });
   const data = join(dir, `data-${Date.now()}`);
   mkdirSync(data, { recursive: true });
   return data;

@@ -16,13 +16,27 @@ async function withLock(dir, fn) {
   const lock = join(dir, 'provision.lock');
   const start = Date.now();
   for (;;) {
-    try { mkdirSync(lock); break; } catch {
-      try { if (Date.now() - statSync(lock).mtimeMs > 300_000) { rmSync(lock, { recursive: true, force: true }); continue; } } catch { continue; }
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      try {
+        if (Date.now() - statSync(lock).mtimeMs > 300_000) {
+          rmSync(lock, { recursive: true, force: true });
+          continue;
+        }
+      } catch {
+        continue;
+      }
       if (Date.now() - start > 600_000) throw new Error(`timed out waiting for ${lock}`);
       await new Promise((r) => setTimeout(r, 300));
     }
   }
-  try { return await fn(); } finally { rmSync(lock, { recursive: true, force: true }); }
+  try {
+    return await fn();
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
 }
 
 async function containerRuntimeAvailable() {
@@ -31,7 +45,9 @@ async function containerRuntimeAvailable() {
     const { getContainerRuntimeClient } = await import('testcontainers');
     await Promise.race([getContainerRuntimeClient(), new Promise((_, rej) => setTimeout(() => rej(new Error('timeout')), 8000))]);
     return true;
-  } catch { return false; }
+  } catch {
+    return false;
+  }
 }
 
 /** @returns {Promise<{kafkaBrokers: string, mongoUri: string, mode: string, stop: () => Promise<void>}>} */
@@ -42,7 +58,8 @@ export async function ensureServers({ keep = process.env.YIWANG_KEEP_SERVERS ===
 
   if (await containerRuntimeAvailable()) {
     const stops = [];
-    let kafkaBrokers = givenKafka, mongoUri = givenMongo;
+    let kafkaBrokers = givenKafka,
+      mongoUri = givenMongo;
     if (!kafkaBrokers) {
       const { KafkaContainer } = await import('@testcontainers/kafka');
       const k = await new KafkaContainer('confluentinc/cp-kafka:7.7.1').withKraft().start();
@@ -56,7 +73,14 @@ export async function ensureServers({ keep = process.env.YIWANG_KEEP_SERVERS ===
       stops.push(() => m.stop());
     }
     log(`testcontainers: Kafka ${kafkaBrokers}, MongoDB 7 ${mongoUri}`);
-    return { kafkaBrokers, mongoUri, mode: 'containers', stop: async () => { if (!keep) for (const s of stops) await s(); } };
+    return {
+      kafkaBrokers,
+      mongoUri,
+      mode: 'containers',
+      stop: async () => {
+        if (!keep) for (const s of stops) await s();
+      },
+    };
   }
 
   const state = stateDir(repoRoot);
@@ -78,7 +102,9 @@ export async function ensureServers({ keep = process.env.YIWANG_KEEP_SERVERS ===
     const k = kr.value;
     const f = fr.value;
     return {
-      kafkaBrokers: k.brokers, mongoUri: f.uri, mode: 'local',
+      kafkaBrokers: k.brokers,
+      mongoUri: f.uri,
+      mode: 'local',
       stop: async () => {
         if (keep) return;
         await Promise.all([k.started ? kafkaDown(state) : null, f.started ? ferretDown(state) : null]);

@@ -23,7 +23,9 @@ async function dispatchClient(who: Principal): Promise<DispatchServiceClient> {
 }
 function call<Res>(c: DispatchServiceClient, method: string, request: object): Promise<Res> {
   const fn = (c as unknown as Record<string, (...a: unknown[]) => unknown>)[method]!.bind(c);
-  const fns = (api as unknown as Record<string, { fromPartial(o: unknown): unknown }>)[`${method.charAt(0).toUpperCase()}${method.slice(1)}Request`];
+  const fns = (api as unknown as Record<string, { fromPartial(o: unknown): unknown }>)[
+    `${method.charAt(0).toUpperCase()}${method.slice(1)}Request`
+  ];
   return callUnary(fn as never, fns ? fns.fromPartial(request) : request) as Promise<Res>;
 }
 const centreCommand: Principal = { subject: 'li.na', department: 'centre.command', roles: ['centre.command'] };
@@ -41,8 +43,15 @@ async function orders(): Promise<void> {
   const n = Number(process.env.DEMO_WORK_ORDERS ?? 20);
   // Cell centres far from the seeded day's reports' cells would be ideal; every 5th cell keeps most apart.
   const places = [...shippedUnitGrid().cells.values()].filter((_, i) => i % 5 === 2).map((c) => cellCentre(c));
-  const batch = Array.from({ length: n }, (_, i) => ({ ...hotlineOrder(i, places), externalId: `12345-DEMO-${Date.now().toString(36)}-${i + 1}` }));
-  const res = await fetch(`${admin}/work-orders`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ orders: batch }) });
+  const batch = Array.from({ length: n }, (_, i) => ({
+    ...hotlineOrder(i, places),
+    externalId: `12345-DEMO-${Date.now().toString(36)}-${i + 1}`,
+  }));
+  const res = await fetch(`${admin}/work-orders`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ orders: batch }),
+  });
   if (!res.ok) throw new Error(`the simulator could not push work orders: ${res.status} ${await res.text()}`);
   const results = (await res.json()) as Array<{ externalId: string; sends: Array<{ caseId?: string; error?: number; details?: string }> }>;
   const accepted = results.flatMap((r) => (r.sends[0]?.caseId ? [r.sends[0].caseId] : []));
@@ -80,14 +89,25 @@ async function view(): Promise<void> {
   const token0 = await signToken(centreCommand, { secret });
   for (let t = 0; t < 60; t++) {
     const cases = (await (await fetch(`${admin}/cases`)).json()) as Array<{ externalId: string; sequence: number }>;
-    const sync = (await (await fetch(`${env('DEMO_INTEGRATION_HTTP')}/v1/sync/status`, { headers: { authorization: `Bearer ${token0}` } })).json()) as { backlog: number };
+    const sync = (await (
+      await fetch(`${env('DEMO_INTEGRATION_HTTP')}/v1/sync/status`, { headers: { authorization: `Bearer ${token0}` } })
+    ).json()) as { backlog: number };
     if (sync.backlog === 0 && cases.filter((c) => c.externalId !== '').every((c) => c.sequence >= 2)) break;
     await sleep(500);
   }
-  const centreCases = (await (await fetch(`${admin}/cases`)).json()) as Array<{ caseId: string; externalId: string; state: string; sequence: number; responsibleUnit: string; orderViolations: unknown[] }>;
+  const centreCases = (await (await fetch(`${admin}/cases`)).json()) as Array<{
+    caseId: string;
+    externalId: string;
+    state: string;
+    sequence: number;
+    responsibleUnit: string;
+    orderViolations: unknown[];
+  }>;
   const stats = (await (await fetch(`${admin}/stats`)).json()) as { deliveries: number; duplicates: number; orderViolations: number };
   const token = await signToken(centreCommand, { secret });
-  const status = (await (await fetch(`${env('DEMO_INTEGRATION_HTTP')}/v1/sync/status`, { headers: { authorization: `Bearer ${token}` } })).json()) as { backlog: number; lagSeconds: number; breaker: string };
+  const status = (await (
+    await fetch(`${env('DEMO_INTEGRATION_HTTP')}/v1/sync/status`, { headers: { authorization: `Bearer ${token}` } })
+  ).json()) as { backlog: number; lagSeconds: number; breaker: string };
   const centre = await dispatchClient(centreCommand);
   console.log('\n## The operations centre’s view beside ours (一网统管)\n');
   console.log('| work order (centre) | case (Yiwang) | Yiwang status | centre state | centre seq | unit |');
@@ -97,7 +117,9 @@ async function view(): Promise<void> {
     console.log(`| ${c.externalId} | ${c.caseId} | ${ours?.status ?? '?'} | ${c.state} | ${c.sequence} | ${c.responsibleUnit || '-'} |`);
   }
   centre.close();
-  console.log(`\ncentre received ${stats.deliveries} updates (${stats.duplicates} duplicates dropped by event id, ${stats.orderViolations} out of order); integration backlog ${status.backlog}, lag ${status.lagSeconds.toFixed(1)} s, breaker ${status.breaker}`);
+  console.log(
+    `\ncentre received ${stats.deliveries} updates (${stats.duplicates} duplicates dropped by event id, ${stats.orderViolations} out of order); integration backlog ${status.backlog}, lag ${status.lagSeconds.toFixed(1)} s, breaker ${status.breaker}`,
+  );
 }
 
 (process.env.DEMO_PHASE === 'view' ? view() : orders()).then(

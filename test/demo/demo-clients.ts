@@ -30,12 +30,18 @@ function caller<C extends object>(api: Record<string, unknown>, client: C) {
 }
 
 export async function intakeAs(ep: DemoEndpoints, who: Principal) {
-  const client = createGrpcClient(intakeApi.IntakeServiceClient, ep.intakeGrpc, { token: await signToken(who, { secret: ep.secret }), defaultDeadlineMs: 30_000 });
+  const client = createGrpcClient(intakeApi.IntakeServiceClient, ep.intakeGrpc, {
+    token: await signToken(who, { secret: ep.secret }),
+    defaultDeadlineMs: 30_000,
+  });
   return { call: caller(intakeApi as unknown as Record<string, unknown>, client), close: () => client.close() };
 }
 
 export async function dispatchAs(ep: DemoEndpoints, who: Principal) {
-  const client = createGrpcClient(dispatchApi.DispatchServiceClient, ep.dispatchGrpc, { token: await signToken(who, { secret: ep.secret }), defaultDeadlineMs: 30_000 });
+  const client = createGrpcClient(dispatchApi.DispatchServiceClient, ep.dispatchGrpc, {
+    token: await signToken(who, { secret: ep.secret }),
+    defaultDeadlineMs: 30_000,
+  });
   return { call: caller(dispatchApi as unknown as Record<string, unknown>, client), close: () => client.close() };
 }
 
@@ -54,13 +60,15 @@ export async function until<T>(check: () => Promise<T | null | undefined | false
 /** Runs `work` over `items` with at most `n` in flight. */
 export async function pool<T>(items: readonly T[], n: number, work: (item: T, index: number) => Promise<void>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: n }, async () => {
-    for (;;) {
-      const i = next++;
-      if (i >= items.length) return;
-      await work(items[i]!, i);
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: n }, async () => {
+      for (;;) {
+        const i = next++;
+        if (i >= items.length) return;
+        await work(items[i]!, i);
+      }
+    }),
+  );
 }
 
 type CentreClient = Awaited<ReturnType<typeof dispatchAs>>;
@@ -85,7 +93,7 @@ export async function overdueCaseIds(centre: CentreClient): Promise<Set<string>>
 export async function settledOverdueCaseIds(centre: CentreClient, timeoutMs: number): Promise<Set<string>> {
   const end = Date.now() + timeoutMs;
   let last = new Set<string>();
-  for (let stable = 0; stable < 3 && Date.now() < end; ) {
+  for (let stable = 0; stable < 3 && Date.now() < end;) {
     const now = await overdueCaseIds(centre).catch(() => new Set<string>());
     stable = now.size > 0 && now.size === last.size ? stable + 1 : 0;
     last = now;

@@ -6,7 +6,12 @@
 import { callUnary, createGrpcClient } from '@yiwang/platform';
 import * as api from '@yiwang/proto/yiwang/heating/v1/heating_service';
 
-type Opts = { grpcAddress: string; httpBase?: string; token: (sub: string, dept: string, roles: string[]) => string; log: (line: string) => void };
+type Opts = {
+  grpcAddress: string;
+  httpBase?: string;
+  token: (sub: string, dept: string, roles: string[]) => string;
+  log: (line: string) => void;
+};
 
 const COMPANIES = [
   { id: 'dept.heating.zhongzhou', name: '中州热力', compounds: ['hongxing', 'jianshe', 'tanan', 'minzhu', 'renmin'] },
@@ -21,11 +26,14 @@ const MEASURE = { doorsClosedMinutes: 60, position: 'room_centre', heightCm: 100
 /** A deterministic pseudo-random sequence, so the day plays the same every time. */
 function rng(seed: number) {
   let s = seed;
-  return () => ((s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  return () => (s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
 }
 
 function heatingAs(opts: Opts, sub: string, dept: string, roles: string[]) {
-  const client = createGrpcClient(api.HeatingServiceClient, opts.grpcAddress, { token: opts.token(sub, dept, roles), defaultDeadlineMs: 30_000 });
+  const client = createGrpcClient(api.HeatingServiceClient, opts.grpcAddress, {
+    token: opts.token(sub, dept, roles),
+    defaultDeadlineMs: 30_000,
+  });
   const call = <Res = api.ComplaintCommandResponse>(method: keyof api.HeatingServiceClient & string, request: object): Promise<Res> => {
     const type = `${method.charAt(0).toUpperCase()}${method.slice(1)}Request`;
     const fns = (api as unknown as Record<string, { fromPartial(o: object): object }>)[type];
@@ -56,7 +64,14 @@ export async function playHeatingDay(opts: Opts): Promise<string[]> {
       const householdId = `jz-${compound}:${1 + Math.floor(random() * 12)}-${1 + Math.floor(random() * 4)}-${100 * (1 + Math.floor(random() * 18)) + 1 + Math.floor(random() * 4)}`;
       const complaintId = `HC-${run}-${String(i + 1).padStart(3, '0')}`;
       await hotline.call('receiveComplaint', {
-        complaintId, householdId, channel: 'hotline', description: SAY[i % SAY.length], contactName: `住户${i + 1}`, contactPhone: `1380000${String(i).padStart(4, '0')}`, address: householdId, externalRef: `12345-${run}-${i}`,
+        complaintId,
+        householdId,
+        channel: 'hotline',
+        description: SAY[i % SAY.length],
+        contactName: `住户${i + 1}`,
+        contactPhone: `1380000${String(i).padStart(4, '0')}`,
+        address: householdId,
+        externalRef: `12345-${run}-${i}`,
       });
       counts.complaints++;
       const c = companies.get(company.id)!;
@@ -67,7 +82,12 @@ export async function playHeatingDay(opts: Opts): Promise<string[]> {
       }
       await c.call('acknowledge', { complaintId });
       if (roll < 0.45) {
-        await c.call('recordMeasurement', { complaintId, rooms: rooms(18 + Math.round(random() * 30) / 10, 18.2), ...MEASURE, residentResponse: 'signed' });
+        await c.call('recordMeasurement', {
+          complaintId,
+          rooms: rooms(18 + Math.round(random() * 30) / 10, 18.2),
+          ...MEASURE,
+          residentResponse: 'signed',
+        });
         counts.compliant++;
         continue;
       }
@@ -75,12 +95,24 @@ export async function playHeatingDay(opts: Opts): Promise<string[]> {
         // The resident disputes an 18.1 ℃ reading; the office orders a lab, whose reading overrides.
         await c.call('recordMeasurement', { complaintId, rooms: rooms(18.1, 18.3), ...MEASURE, residentResponse: 'disputed' });
         await office.call('orderThirdPartyMeasurement', { complaintId, labId: 'lab.henan-metrology', note: '居民对测温结果有异议' });
-        await lab.call('recordMeasurement', { complaintId, rooms: rooms(17.2, 17.8), ...MEASURE, residentResponse: 'signed', cause: 'building_side' });
+        await lab.call('recordMeasurement', {
+          complaintId,
+          rooms: rooms(17.2, 17.8),
+          ...MEASURE,
+          residentResponse: 'signed',
+          cause: 'building_side',
+        });
         counts.disputed++;
         continue; // sub-standard by the lab: the company must fix
       }
       const low = 12 + Math.round(random() * 59) / 10;
-      await c.call('recordMeasurement', { complaintId, rooms: rooms(low, low + 0.8), ...MEASURE, residentResponse: 'signed', cause: CAUSES[Math.floor(random() * CAUSES.length)] });
+      await c.call('recordMeasurement', {
+        complaintId,
+        rooms: rooms(low, low + 0.8),
+        ...MEASURE,
+        residentResponse: 'signed',
+        cause: CAUSES[Math.floor(random() * CAUSES.length)],
+      });
       counts.substandard++;
       if (random() < 0.7) {
         await c.call('reportFix', { complaintId, notes: '管网排气、调整平衡阀' });
@@ -93,24 +125,41 @@ export async function playHeatingDay(opts: Opts): Promise<string[]> {
     }
     // Edge cases: out-of-area household, temperature out of range, another company's complaint.
     for (const attempt of [
-      () => hotline.call('receiveComplaint', { complaintId: `HC-${run}-X1`, householdId: 'jz-nowhere:1-1-101', channel: 'hotline', description: '不热' }),
-      () => companies.get(COMPANIES[0]!.id)!.call('recordMeasurement', { complaintId: `HC-${run}-002`, rooms: rooms(80, 18), ...MEASURE, residentResponse: 'signed' }),
+      () =>
+        hotline.call('receiveComplaint', {
+          complaintId: `HC-${run}-X1`,
+          householdId: 'jz-nowhere:1-1-101',
+          channel: 'hotline',
+          description: '不热',
+        }),
+      () =>
+        companies
+          .get(COMPANIES[0]!.id)!
+          .call('recordMeasurement', { complaintId: `HC-${run}-002`, rooms: rooms(80, 18), ...MEASURE, residentResponse: 'signed' }),
       () => companies.get(COMPANIES[1]!.id)!.call('acknowledge', { complaintId: `HC-${run}-001` }),
     ]) {
-      await attempt().then(() => undefined, () => counts.refused++);
+      await attempt().then(
+        () => undefined,
+        () => counts.refused++,
+      );
     }
     const findings = opts.httpBase ? await playMonitoring(opts, random) : null;
 
     const lines = [
       `heating: ${counts.complaints} complaints (12345) — ${counts.compliant} compliant, ${counts.substandard} sub-standard, ${counts.disputed} disputed → third-party test, ${counts.refunds} refunds approved, ${counts.open} awaiting measurement; ${counts.refused} refusals at the edge`,
     ];
-    if (findings) lines.push(`heating monitoring: ${findings.readings} readings from ${findings.points} points, ${findings.raised} findings raised → complaints for the companies`);
+    if (findings)
+      lines.push(
+        `heating monitoring: ${findings.readings} readings from ${findings.points} points, ${findings.raised} findings raised → complaints for the companies`,
+      );
     await new Promise((r) => setTimeout(r, 1_500)); // the projector writes the season documents
     lines.push('heating companies (供热企业)        complaints  measured on time  sub-standard  findings  refunds due (yuan)');
     for (const company of COMPANIES) {
       const s = await office.call<api.GetCompanySeasonResponse>('getCompanySeason', { companyId: company.id });
       const onTime = s.measured > 0 ? `${((100 * s.measuredOnTime) / s.measured).toFixed(0)}%` : '—';
-      lines.push(`  ${company.name.padEnd(8, '　')} ${String(s.complaints).padStart(10)}  ${onTime.padStart(16)}  ${String(s.substandard).padStart(12)}  ${String(s.findings).padStart(8)}  ${yuan(s.refundsDueCents).padStart(18)}`);
+      lines.push(
+        `  ${company.name.padEnd(8, '　')} ${String(s.complaints).padStart(10)}  ${onTime.padStart(16)}  ${String(s.substandard).padStart(12)}  ${String(s.findings).padStart(8)}  ${yuan(s.refundsDueCents).padStart(18)}`,
+      );
     }
     lines.forEach((l) => opts.log(l));
     return lines;
@@ -128,11 +177,20 @@ async function playMonitoring(opts: Opts, random: () => number): Promise<{ readi
   for (const c of COMPANIES) for (const k of c.compounds) for (let n = 1; n <= 100; n++) points.push(`jz-${k}-mp${n}`);
   for (const pointId of points) {
     const cold = random() < 0.02;
-    for (let i = 19; i >= 0; i--) readings.push({ pointId, at: new Date(now - i * 10 * 60_000).toISOString(), celsius: cold ? 16 + Math.round(random() * 15) / 10 : 18.5 + Math.round(random() * 30) / 10 });
+    for (let i = 19; i >= 0; i--)
+      readings.push({
+        pointId,
+        at: new Date(now - i * 10 * 60_000).toISOString(),
+        celsius: cold ? 16 + Math.round(random() * 15) / 10 : 18.5 + Math.round(random() * 30) / 10,
+      });
   }
   let raised = 0;
   for (let i = 0; i < readings.length; i += 5000) {
-    const res = await fetch(`${opts.httpBase}/v1/readings`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ readings: readings.slice(i, i + 5000) }) });
+    const res = await fetch(`${opts.httpBase}/v1/readings`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ readings: readings.slice(i, i + 5000) }),
+    });
     if (!res.ok) throw new Error(`readings batch refused: ${res.status} ${await res.text()}`);
     raised += ((await res.json()) as { findingsRaised: string[] }).findingsRaised.length;
   }

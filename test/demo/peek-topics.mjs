@@ -12,13 +12,17 @@ if (!brokers || topics.length === 0) {
   console.error('usage: node test/demo/peek-topics.mjs <brokers> <topic> [topic …]');
   process.exit(2);
 }
-const consumer = new Kafka({ clientId: 'yiwang-peek', brokers: brokers.split(','), logLevel: logLevel.NOTHING }).consumer({ groupId: `yiwang-peek-${Date.now()}` });
+const consumer = new Kafka({ clientId: 'yiwang-peek', brokers: brokers.split(','), logLevel: logLevel.NOTHING }).consumer({
+  groupId: `yiwang-peek-${Date.now()}`,
+});
 const h = (m, k) => m.headers?.[k]?.toString() ?? '';
 await consumer.connect();
 await consumer.subscribe({ topics, fromBeginning: true });
 await consumer.run({
   eachMessage: async ({ topic, partition, message: m }) => {
-    console.log(`${h(m, 'ce_time')}  ${topic}[${partition}]@${m.offset}  ${h(m, 'ce_type').padEnd(44)} key=${m.key?.toString() ?? ''}  ${m.value?.length ?? 0} B`);
+    console.log(
+      `${h(m, 'ce_time')}  ${topic}[${partition}]@${m.offset}  ${h(m, 'ce_type').padEnd(44)} key=${m.key?.toString() ?? ''}  ${m.value?.length ?? 0} B`,
+    );
   },
 });
 for (const sig of ['SIGINT', 'SIGTERM']) process.once(sig, () => consumer.disconnect().finally(() => process.exit(0)));

@@ -11,7 +11,12 @@ const need = (name: string): string => {
 };
 
 async function run(): Promise<DayStats> {
-  const ep: DemoEndpoints = { intakeGrpc: need('DEMO_INTAKE_GRPC'), intakeHttp: need('DEMO_INTAKE_HTTP'), dispatchGrpc: need('DEMO_DISPATCH_GRPC'), secret: need('AUTH_JWT_SECRET') };
+  const ep: DemoEndpoints = {
+    intakeGrpc: need('DEMO_INTAKE_GRPC'),
+    intakeHttp: need('DEMO_INTAKE_HTTP'),
+    dispatchGrpc: need('DEMO_DISPATCH_GRPC'),
+    secret: need('AUTH_JWT_SECRET'),
+  };
   const log = (line: string): void => console.log(line);
   if (process.env.DEMO_PHASE === 'late') return closeSomeLate(ep, JSON.parse(need('DEMO_STATS')) as DayStats, log);
   return seedDay(ep, Number(process.env.DEMO_REPORTS ?? 250), log);

@@ -32,9 +32,15 @@ async function main(): Promise<void> {
   const load = DAYS[service];
   const grpcAddress = process.env.DEMO_GRPC;
   const secret = process.env.AUTH_JWT_SECRET;
-  if (!load || !grpcAddress || !secret) throw new Error(`usage: DEMO_GRPC=… AUTH_JWT_SECRET=… run-service-day.ts <${Object.keys(DAYS).join('|')}>`);
+  if (!load || !grpcAddress || !secret)
+    throw new Error(`usage: DEMO_GRPC=… AUTH_JWT_SECRET=… run-service-day.ts <${Object.keys(DAYS).join('|')}>`);
   const play = await load();
-  const lines = await play({ grpcAddress, ...(process.env.DEMO_HTTP ? { httpBase: process.env.DEMO_HTTP } : {}), token: signer(secret), log: (l) => (process.env.DEMO_VERBOSE ? console.log(`  ${l}`) : undefined) });
+  const lines = await play({
+    grpcAddress,
+    ...(process.env.DEMO_HTTP ? { httpBase: process.env.DEMO_HTTP } : {}),
+    token: signer(secret),
+    log: (l) => (process.env.DEMO_VERBOSE ? console.log(`  ${l}`) : undefined),
+  });
   for (const l of lines) console.log(l);
 }
 

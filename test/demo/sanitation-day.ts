@@ -30,13 +30,26 @@ const DISTRICTS = [
   { code: '410871', name: '示范区', bbox: [113.23, 35.17, 113.2431919, 35.1753899] },
 ] as const;
 /** Road cleaning per district; toilets and stations by two city-wide companies. */
-const ROAD_CONTRACTORS = ['contractor.huanjie', 'contractor.zhongzhan', 'contractor.macun', 'contractor.qingyuan', 'contractor.shifan'] as const;
+const ROAD_CONTRACTORS = [
+  'contractor.huanjie',
+  'contractor.zhongzhan',
+  'contractor.macun',
+  'contractor.qingyuan',
+  'contractor.shifan',
+] as const;
 const TOILET_CONTRACTORS = ['contractor.jiebian', 'contractor.lvcheng'] as const;
 const GRADES = { '1': { sweeps: 3, hours: 16 }, '2': { sweeps: 2, hours: 14 }, '3': { sweeps: 2, hours: 12 } } as const;
 const ROAD_NAMES = ['人民路', '解放路', '建设路', '塔南路', '民主路', '丰收路', '山阳路', '焦东路', '新华街', '太行路', '中原路', '世纪路'];
 
 type Client = SanitationServiceClient;
-type Facility = { id: string; kind: 'road' | 'toilet' | 'transfer_station'; name: string; district: string; contractor: string; grade?: keyof typeof GRADES };
+type Facility = {
+  id: string;
+  kind: 'road' | 'toilet' | 'transfer_station';
+  name: string;
+  district: string;
+  contractor: string;
+  grade?: keyof typeof GRADES;
+};
 
 function call<Res>(c: Client, method: keyof Client, request: object): Promise<Res> {
   const fn = (c[method] as unknown as (...args: unknown[]) => unknown).bind(c);
@@ -48,7 +61,7 @@ function call<Res>(c: Client, method: keyof Client, request: object): Promise<Re
 /** A deterministic pseudo-random sequence, so every run plays the same month. */
 function random(seed: number): () => number {
   let s = seed;
-  return () => ((s = (s * 1103515245 + 12345) % 2147483648) / 2147483648);
+  return () => (s = (s * 1103515245 + 12345) % 2147483648) / 2147483648;
 }
 
 const pad = (n: number, w: number) => String(n).padStart(w, '0');
@@ -64,30 +77,56 @@ function playedMonth(nowMs: number): { month: string; days: string[] } {
 
 function register(): { facilities: Facility[]; csv: string } {
   const rnd = random(15);
-  const rows: string[] = ['facilityId,kind,name,district,contractor,geometry,cells,lengthM,areaM2,grade,toiletClass,siting,opensAt,closesAt,capacityTonnesPerDay'];
+  const rows: string[] = [
+    'facilityId,kind,name,district,contractor,geometry,cells,lengthM,areaM2,grade,toiletClass,siting,opensAt,closesAt,capacityTonnesPerDay',
+  ];
   const facilities: Facility[] = [];
-  const at = (d: (typeof DISTRICTS)[number]) => [d.bbox[0] + rnd() * (d.bbox[2] - d.bbox[0]), d.bbox[1] + rnd() * (d.bbox[3] - d.bbox[1])].map((x) => x.toFixed(6));
+  const at = (d: (typeof DISTRICTS)[number]) =>
+    [d.bbox[0] + rnd() * (d.bbox[2] - d.bbox[0]), d.bbox[1] + rnd() * (d.bbox[3] - d.bbox[1])].map((x) => x.toFixed(6));
   for (let i = 0; i < 118; i++) {
     const di = i % 5;
     const d = DISTRICTS[di]!;
     const grade = (i % 4 === 0 ? '1' : i % 4 === 3 ? '3' : '2') as keyof typeof GRADES;
     const [x, y] = at(d);
     const length = 600 + Math.round(rnd() * 2400);
-    const f: Facility = { id: `${d.code}0399${pad(i + 1, 6)}`, kind: 'road', name: `${ROAD_NAMES[i % ROAD_NAMES.length]}${Math.floor(i / ROAD_NAMES.length) + 1}段`, district: d.name, contractor: ROAD_CONTRACTORS[di]!, grade };
+    const f: Facility = {
+      id: `${d.code}0399${pad(i + 1, 6)}`,
+      kind: 'road',
+      name: `${ROAD_NAMES[i % ROAD_NAMES.length]}${Math.floor(i / ROAD_NAMES.length) + 1}段`,
+      district: d.name,
+      contractor: ROAD_CONTRACTORS[di]!,
+      grade,
+    };
     facilities.push(f);
-    rows.push(`${f.id},road,${f.name},${d.name},${f.contractor},${x} ${y}; ${(Number(x) + 0.004).toFixed(6)} ${y},${d.code}001001001,${length},${length * 30},${grade},,,,,`);
+    rows.push(
+      `${f.id},road,${f.name},${d.name},${f.contractor},${x} ${y}; ${(Number(x) + 0.004).toFixed(6)} ${y},${d.code}001001001,${length},${length * 30},${grade},,,,,`,
+    );
   }
   for (let i = 0; i < 228; i++) {
     const d = DISTRICTS[i % 5]!;
     const [x, y] = at(d);
-    const f: Facility = { id: `${d.code}0301${pad(i + 1, 6)}`, kind: 'toilet', name: `${d.name}第${i + 1}公厕`, district: d.name, contractor: TOILET_CONTRACTORS[i % 2]! };
+    const f: Facility = {
+      id: `${d.code}0301${pad(i + 1, 6)}`,
+      kind: 'toilet',
+      name: `${d.name}第${i + 1}公厕`,
+      district: d.name,
+      contractor: TOILET_CONTRACTORS[i % 2]!,
+    };
     facilities.push(f);
-    rows.push(`${f.id},toilet,${f.name},${d.name},${f.contractor},${x} ${y},,,,,${1 + (i % 3)},${i % 4 === 0 ? 'attached' : 'standalone'},06:00,22:00,`);
+    rows.push(
+      `${f.id},toilet,${f.name},${d.name},${f.contractor},${x} ${y},,,,,${1 + (i % 3)},${i % 4 === 0 ? 'attached' : 'standalone'},06:00,22:00,`,
+    );
   }
   for (let i = 0; i < 78; i++) {
     const d = DISTRICTS[i % 5]!;
     const [x, y] = at(d);
-    const f: Facility = { id: `${d.code}0302${pad(i + 1, 6)}`, kind: 'transfer_station', name: `${d.name}中转站${i + 1}`, district: d.name, contractor: TOILET_CONTRACTORS[i % 2]! };
+    const f: Facility = {
+      id: `${d.code}0302${pad(i + 1, 6)}`,
+      kind: 'transfer_station',
+      name: `${d.name}中转站${i + 1}`,
+      district: d.name,
+      contractor: TOILET_CONTRACTORS[i % 2]!,
+    };
     facilities.push(f);
     rows.push(`${f.id},transfer_station,${f.name},${d.name},${f.contractor},${x} ${y},,,,,,,,,${50 + (i % 4) * 50}`);
   }
@@ -103,7 +142,8 @@ const formatRow = (r: RankingRow) =>
 
 export async function playSanitationDay(opts: SanitationDayOptions): Promise<string[]> {
   const { log } = opts;
-  const as = (sub: string, dept: string, roles: string[]) => createGrpcClient(SanitationServiceClient, opts.grpcAddress, { token: opts.token(sub, dept, roles), defaultDeadlineMs: 600_000 });
+  const as = (sub: string, dept: string, roles: string[]) =>
+    createGrpcClient(SanitationServiceClient, opts.grpcAddress, { token: opts.token(sub, dept, roles), defaultDeadlineMs: 600_000 });
   const admin = as('li.hua', 'dept.sanitation.city', ['sanitation.admin']);
   const inspector = as('sun.hao', 'centre.supervision', ['inspector']);
   const closer = as('day-closer', 'system.sanitation', ['system']);
@@ -122,10 +162,15 @@ export async function playSanitationDay(opts: SanitationDayOptions): Promise<str
     imported.unchanged += r.unchanged;
     imported.rejected.push(...r.rejected);
   });
-  log(`环卫 register: ${files.length} files, ${imported.registered} registered, ${imported.unchanged} unchanged, ${imported.rejected.length} rows rejected (${imported.rejected.map((r) => `${r.facilityId}: ${r.errors[0]}`).join('; ')})`);
+  log(
+    `环卫 register: ${files.length} files, ${imported.registered} registered, ${imported.unchanged} unchanged, ${imported.rejected.length} rows rejected (${imported.rejected.map((r) => `${r.facilityId}: ${r.errors[0]}`).join('; ')})`,
+  );
   const roads = facilities.filter((f) => f.kind === 'road');
 
-  const devices = ROAD_CONTRACTORS.flatMap((c) => [...[1, 2, 3].map((n) => ({ id: `${c.split('.')[1]}-SW-${n}`, kind: 'sweeper', c })), { id: `${c.split('.')[1]}-T-1`, kind: 'crew_terminal', c }]);
+  const devices = ROAD_CONTRACTORS.flatMap((c) => [
+    ...[1, 2, 3].map((n) => ({ id: `${c.split('.')[1]}-SW-${n}`, kind: 'sweeper', c })),
+    { id: `${c.split('.')[1]}-T-1`, kind: 'crew_terminal', c },
+  ]);
   await pool(devices, 4, async (d) => {
     await call(admin, 'registerDevice', { deviceId: d.id, kind: d.kind, contractor: d.c });
   });
@@ -137,26 +182,55 @@ export async function playSanitationDay(opts: SanitationDayOptions): Promise<str
     for (const [ci, contractor] of ROAD_CONTRACTORS.entries()) {
       const gateway = as(`gateway.${contractor}`, contractor, ['sanitation.crew']);
       const batch: object[] = [];
-      roads.filter((r) => r.contractor === contractor).forEach((road, ri) => {
-        const std = GRADES[road.grade!];
-        const short = (ri + di + ci) % 9 === 0;
-        const sweeps = short ? std.sweeps - 1 : std.sweeps;
-        for (let s = 0; s < sweeps; s++) {
-          const start = Date.parse(`${day}T0${4 + s * 2}:00:00+08:00`) + ri * 60_000;
-          batch.push({ facilityId: road.id, deviceId: devices[ci * 4 + s]!.id, kind: 'sweep', startedAt: new Date(start).toISOString(), endedAt: new Date(start + 40 * 60_000).toISOString(), distanceM: 2400 });
-        }
-        const hours = std.hours - ((ri + di) % 13 === 0 ? 2 : 0);
-        const from = Date.parse(`${day}T05:00:00+08:00`) + ri * 1000;
-        batch.push({ facilityId: road.id, deviceId: devices[ci * 4 + 3]!.id, kind: 'manual_shift', startedAt: new Date(from).toISOString(), endedAt: new Date(from + hours * 3_600_000).toISOString() });
-      });
+      roads
+        .filter((r) => r.contractor === contractor)
+        .forEach((road, ri) => {
+          const std = GRADES[road.grade!];
+          const short = (ri + di + ci) % 9 === 0;
+          const sweeps = short ? std.sweeps - 1 : std.sweeps;
+          for (let s = 0; s < sweeps; s++) {
+            const start = Date.parse(`${day}T0${4 + s * 2}:00:00+08:00`) + ri * 60_000;
+            batch.push({
+              facilityId: road.id,
+              deviceId: devices[ci * 4 + s]!.id,
+              kind: 'sweep',
+              startedAt: new Date(start).toISOString(),
+              endedAt: new Date(start + 40 * 60_000).toISOString(),
+              distanceM: 2400,
+            });
+          }
+          const hours = std.hours - ((ri + di) % 13 === 0 ? 2 : 0);
+          const from = Date.parse(`${day}T05:00:00+08:00`) + ri * 1000;
+          batch.push({
+            facilityId: road.id,
+            deviceId: devices[ci * 4 + 3]!.id,
+            kind: 'manual_shift',
+            startedAt: new Date(from).toISOString(),
+            endedAt: new Date(from + hours * 3_600_000).toISOString(),
+          });
+        });
       const r = await call<api.RecordWorkResponse>(gateway, 'recordWork', { records: batch });
       records += r.accepted;
-      if (di === 0 && ci === 0) duplicates += (await call<api.RecordWorkResponse>(gateway, 'recordWork', { records: batch.slice(0, 10) })).duplicates; // a gateway resends
+      if (di === 0 && ci === 0)
+        duplicates += (await call<api.RecordWorkResponse>(gateway, 'recordWork', { records: batch.slice(0, 10) })).duplicates; // a gateway resends
       gateway.close();
     }
   }
   const intruder = as('gateway.contractor.huanjie', 'contractor.huanjie', ['sanitation.crew']);
-  const refused = await call(intruder, 'recordWork', { records: [{ facilityId: roads[0]!.id, deviceId: 'UNKNOWN-9', kind: 'sweep', startedAt: `${days[0]}T03:00:00+08:00`, endedAt: `${days[0]}T03:30:00+08:00` }] }).then(() => 'accepted?!', (e: Error) => e.message);
+  const refused = await call(intruder, 'recordWork', {
+    records: [
+      {
+        facilityId: roads[0]!.id,
+        deviceId: 'UNKNOWN-9',
+        kind: 'sweep',
+        startedAt: `${days[0]}T03:00:00+08:00`,
+        endedAt: `${days[0]}T03:30:00+08:00`,
+      },
+    ],
+  }).then(
+    () => 'accepted?!',
+    (e: Error) => e.message,
+  );
   intruder.close();
   log(`work: ${records} records stored, ${duplicates} resent duplicates skipped; unknown vehicle → ${refused}`);
   let missingRuns = 0;
@@ -169,31 +243,85 @@ export async function playSanitationDay(opts: SanitationDayOptions): Promise<str
   const failed: Array<{ id: string; contractor: string }> = [];
   await pool(inspections, 4, async (i) => {
     const road = roads[i % roads.length]!;
-    const samples = [0, 1, 2].map((p) => ({ point: `P${p + 1}`, grams: p === 1 && failing.has(i) ? 10.1 + Math.round(rnd() * 60) / 10 : i % 17 === 0 && p === 0 ? 10.0 : Math.round((2 + rnd() * 7.5) * 10) / 10 }));
+    const samples = [0, 1, 2].map((p) => ({
+      point: `P${p + 1}`,
+      grams:
+        p === 1 && failing.has(i)
+          ? 10.1 + Math.round(rnd() * 60) / 10
+          : i % 17 === 0 && p === 0
+            ? 10.0
+            : Math.round((2 + rnd() * 7.5) * 10) / 10,
+    }));
     const id = `GRAM-${month}-${pad(i + 1, 3)}`;
-    const r = await call<api.CommandResponse>(inspector, 'recordInspection', { inspectionId: id, facilityId: road.id, inspectedAt: `${days[i % days.length]}T10:${pad(i % 60, 2)}:00+08:00`, input: { samples } });
+    const r = await call<api.CommandResponse>(inspector, 'recordInspection', {
+      inspectionId: id,
+      facilityId: road.id,
+      inspectedAt: `${days[i % days.length]}T10:${pad(i % 60, 2)}:00+08:00`,
+      input: { samples },
+    });
     if (r.eventTypes.includes('sanitation.inspection.rectification_opened.v1')) failed.push({ id, contractor: road.contractor });
   });
   // Toilets (odour by class, flies by siting) and stations.
   const toilets = facilities.filter((f) => f.kind === 'toilet').slice(0, 60);
   await pool(toilets, 4, async (t, i) => {
     const id = `WC-${month}-${pad(i + 1, 3)}`;
-    const r = await call<api.CommandResponse>(inspector, 'recordInspection', { inspectionId: id, facilityId: t.id, inspectedAt: `${days[i % days.length]}T15:00:00+08:00`, input: { toilet: { odourLevel: i % 7 === 0 ? 3 : 1, fliesPerM2: i % 11 === 0 ? 4 : 0.5, suppliesOk: i % 13 !== 0, openingHoursKept: true } } });
+    const r = await call<api.CommandResponse>(inspector, 'recordInspection', {
+      inspectionId: id,
+      facilityId: t.id,
+      inspectedAt: `${days[i % days.length]}T15:00:00+08:00`,
+      input: {
+        toilet: { odourLevel: i % 7 === 0 ? 3 : 1, fliesPerM2: i % 11 === 0 ? 4 : 0.5, suppliesOk: i % 13 !== 0, openingHoursKept: true },
+      },
+    });
     if (r.eventTypes.includes('sanitation.inspection.rectification_opened.v1')) failed.push({ id, contractor: t.contractor });
   });
   const stations = facilities.filter((f) => f.kind === 'transfer_station').slice(0, 20);
   await pool(stations, 4, async (s, i) => {
     const id = `ST-${month}-${pad(i + 1, 3)}`;
-    const r = await call<api.CommandResponse>(inspector, 'recordInspection', { inspectionId: id, facilityId: s.id, inspectedAt: `${days[i % days.length]}T16:00:00+08:00`, input: { failedItems: i % 6 === 0 ? ['leachate'] : [] } });
+    const r = await call<api.CommandResponse>(inspector, 'recordInspection', {
+      inspectionId: id,
+      facilityId: s.id,
+      inspectedAt: `${days[i % days.length]}T16:00:00+08:00`,
+      input: { failedItems: i % 6 === 0 ? ['leachate'] : [] },
+    });
     if (r.eventTypes.includes('sanitation.inspection.rectification_opened.v1')) failed.push({ id, contractor: s.contractor });
   });
-  log(`inspections: 240 roads (以克论净), ${toilets.length} toilets, ${stations.length} stations; ${failed.length} failed and went to rectification`);
+  log(
+    `inspections: 240 roads (以克论净), ${toilets.length} toilets, ${stations.length} stations; ${failed.length} failed and went to rectification`,
+  );
 
   // Edge cases: clear errors, nothing stored.
-  const edge = async (what: string, p: Promise<unknown>) => log(`  ${what} → ${await p.then(() => 'accepted?!', (e: Error) => e.message)}`);
-  await edge('negative grams', call(inspector, 'recordInspection', { inspectionId: 'GRAM-bad-1', facilityId: roads[0]!.id, input: { samples: [{ grams: 3 }, { grams: -1 }, { grams: 2 }] } }));
-  await edge('a sample on an unknown road', call(inspector, 'recordInspection', { inspectionId: 'GRAM-bad-2', facilityId: '4108020399999999', input: { samples: [{ grams: 3 }, { grams: 1 }, { grams: 2 }] } }));
-  await edge('two sample points only', call(inspector, 'recordInspection', { inspectionId: 'GRAM-bad-3', facilityId: roads[0]!.id, input: { samples: [{ grams: 3 }, { grams: 1 }] } }));
+  const edge = async (what: string, p: Promise<unknown>) =>
+    log(
+      `  ${what} → ${await p.then(
+        () => 'accepted?!',
+        (e: Error) => e.message,
+      )}`,
+    );
+  await edge(
+    'negative grams',
+    call(inspector, 'recordInspection', {
+      inspectionId: 'GRAM-bad-1',
+      facilityId: roads[0]!.id,
+      input: { samples: [{ grams: 3 }, { grams: -1 }, { grams: 2 }] },
+    }),
+  );
+  await edge(
+    'a sample on an unknown road',
+    call(inspector, 'recordInspection', {
+      inspectionId: 'GRAM-bad-2',
+      facilityId: '4108020399999999',
+      input: { samples: [{ grams: 3 }, { grams: 1 }, { grams: 2 }] },
+    }),
+  );
+  await edge(
+    'two sample points only',
+    call(inspector, 'recordInspection', {
+      inspectionId: 'GRAM-bad-3',
+      facilityId: roads[0]!.id,
+      input: { samples: [{ grams: 3 }, { grams: 1 }] },
+    }),
+  );
 
   // Rectifications: two in three done by their contractor; another contractor may not.
   let done = 0;
@@ -207,21 +335,44 @@ export async function playSanitationDay(opts: SanitationDayOptions): Promise<str
   const open = failed.find((_, i) => i % 3 === 2);
   if (open) {
     const stranger = as('crew@contractor.shifan', open.contractor === 'contractor.shifan' ? 'contractor.huanjie' : 'contractor.shifan', []);
-    await edge(`another contractor completes ${open.id}`, call(stranger, 'completeRectification', { inspectionId: open.id, note: '不是我们的' }));
+    await edge(
+      `another contractor completes ${open.id}`,
+      call(stranger, 'completeRectification', { inspectionId: open.id, note: '不是我们的' }),
+    );
     stranger.close();
   }
   const corrected = `GRAM-${month}-004`;
-  await call(inspector, 'correctInspection', { inspectionId: corrected, reason: '样点2称量记录笔误, 复核原始记录', input: { samples: [{ point: 'P1', grams: 4.2 }, { point: 'P2', grams: 11.4 }, { point: 'P3', grams: 5.1 }] } });
-  log(`rectifications: ${done} done, ${failed.length - done} left open (the deadline scan marks them overdue); ${corrected} corrected with a reason`);
+  await call(inspector, 'correctInspection', {
+    inspectionId: corrected,
+    reason: '样点2称量记录笔误, 复核原始记录',
+    input: {
+      samples: [
+        { point: 'P1', grams: 4.2 },
+        { point: 'P2', grams: 11.4 },
+        { point: 'P3', grams: 5.1 },
+      ],
+    },
+  });
+  log(
+    `rectifications: ${done} done, ${failed.length - done} left open (the deadline scan marks them overdue); ${corrected} corrected with a reason`,
+  );
 
   const ranking = (dimension: string) => call<GetRankingResponse>(admin, 'getRanking', { period: month, dimension });
-  const byContractor = await until(async () => {
-    const r = await ranking('contractor');
-    return r.samples === 720 && r.rows.length === ROAD_CONTRACTORS.length + TOILET_CONTRACTORS.length ? r : null;
-  }, 120_000, 'the month in the ranking');
+  const byContractor = await until(
+    async () => {
+      const r = await ranking('contractor');
+      return r.samples === 720 && r.rows.length === ROAD_CONTRACTORS.length + TOILET_CONTRACTORS.length ? r : null;
+    },
+    120_000,
+    'the month in the ranking',
+  );
   const byDistrict = await ranking('district');
-  lines.push(`Sanitation ${month}: ${facilities.length} facilities (118 roads, 228 toilets, 78 stations), ${records} work records, ${missingRuns} missing runs`);
-  lines.push(`以克论净 ${month}: ${byContractor.samples} samples, ${byContractor.samplesPassed} passed (${byContractor.passRate?.toFixed(2)} %)`);
+  lines.push(
+    `Sanitation ${month}: ${facilities.length} facilities (118 roads, 228 toilets, 78 stations), ${records} work records, ${missingRuns} missing runs`,
+  );
+  lines.push(
+    `以克论净 ${month}: ${byContractor.samples} samples, ${byContractor.samplesPassed} passed (${byContractor.passRate?.toFixed(2)} %)`,
+  );
   lines.push(`三项考核 by district (${month}):`, ...byDistrict.rows.map(formatRow));
   lines.push(`三项考核 by contractor (${month}):`, ...byContractor.rows.map(formatRow));
   for (const c of [admin, inspector, closer]) c.close();

@@ -20,7 +20,10 @@ type Channel = 'inspector' | 'camera' | 'citizen' | 'hotline' | 'sensor';
 
 // What people see and say, per category code (descriptions as they come in, in Chinese).
 const PROBLEMS: Record<string, { channels: readonly Channel[]; say: readonly string[] }> = {
-  'event.01.02': { channels: ['inspector', 'camera', 'citizen', 'hotline'], say: ['路边有暴露垃圾无人清理', '小区门口垃圾堆放, 气味很大', '垃圾桶周边散落垃圾', '绿化带里被倾倒生活垃圾'] },
+  'event.01.02': {
+    channels: ['inspector', 'camera', 'citizen', 'hotline'],
+    say: ['路边有暴露垃圾无人清理', '小区门口垃圾堆放, 气味很大', '垃圾桶周边散落垃圾', '绿化带里被倾倒生活垃圾'],
+  },
   'event.01.03': { channels: ['inspector', 'citizen'], say: ['空地上积存建筑垃圾渣土', '拆迁后渣土长期未清运'] },
   'event.01.04': { channels: ['inspector', 'camera'], say: ['道路不洁, 有大量落叶和纸屑', '路面油污未清理', '机动车道有泥土带出'] },
   'event.01.07': { channels: ['inspector', 'hotline'], say: ['有人在路边焚烧树叶', '夜间焚烧垃圾, 烟很大'] },
@@ -39,7 +42,10 @@ const PROBLEMS: Record<string, { channels: readonly Channel[]; say: readonly str
   'event.05.07': { channels: ['citizen', 'hotline'], say: ['有人在公共车位私设地锁', '路边私装地桩占用车位'] },
   'event.06.01': { channels: ['hotline'], say: ['家里暖气温度只有15度, 不达标', '供热不热, 室温低于18度'] },
   'event.06.02': { channels: ['citizen', 'inspector'], say: ['一排路灯夜间不亮', '路灯白天常亮'] },
-  'component.01.02': { channels: ['sensor', 'inspector', 'citizen'], say: ['智慧井盖倾斜报警', '污水井盖破损, 有安全隐患', '井盖松动有响声'] },
+  'component.01.02': {
+    channels: ['sensor', 'inspector', 'citizen'],
+    say: ['智慧井盖倾斜报警', '污水井盖破损, 有安全隐患', '井盖松动有响声'],
+  },
   'component.01.03': { channels: ['sensor', 'inspector'], say: ['智慧井盖位移报警', '雨水井盖缺失'] },
   'component.01.10': { channels: ['inspector', 'citizen'], say: ['路灯灯杆倾斜', '路灯灯罩脱落'] },
   'component.02.03': { channels: ['inspector', 'camera'], say: ['道路护栏被撞坏', '护栏倒伏未修复'] },
@@ -49,8 +55,35 @@ const PROBLEMS: Record<string, { channels: readonly Channel[]; say: readonly str
 };
 
 // Where each channel's share of the day comes from (out of 20): inspectors do most of the finding.
-const CHANNEL_MIX: readonly Channel[] = ['inspector', 'inspector', 'inspector', 'inspector', 'inspector', 'inspector', 'inspector', 'camera', 'camera', 'camera', 'citizen', 'citizen', 'citizen', 'citizen', 'hotline', 'hotline', 'hotline', 'hotline', 'sensor', 'sensor'];
-const SENSOR_DEVICES: Record<string, string> = { 'event.01.08': 'fume', 'event.04.03': 'gas', 'event.04.05': 'water-level', 'component.01.02': 'manhole', 'component.01.03': 'manhole' };
+const CHANNEL_MIX: readonly Channel[] = [
+  'inspector',
+  'inspector',
+  'inspector',
+  'inspector',
+  'inspector',
+  'inspector',
+  'inspector',
+  'camera',
+  'camera',
+  'camera',
+  'citizen',
+  'citizen',
+  'citizen',
+  'citizen',
+  'hotline',
+  'hotline',
+  'hotline',
+  'hotline',
+  'sensor',
+  'sensor',
+];
+const SENSOR_DEVICES: Record<string, string> = {
+  'event.01.08': 'fume',
+  'event.04.03': 'gas',
+  'event.04.05': 'water-level',
+  'component.01.02': 'manhole',
+  'component.01.03': 'manhole',
+};
 const REJECTIONS: ReadonlyArray<[RejectionReason, string]> = [
   [RejectionReason.REJECTION_REASON_OUT_OF_SCOPE, '不属于城市管理受理范围, 已告知来电人向物业反映'],
   [RejectionReason.REJECTION_REASON_PRIVATE_PROPERTY, '位于小区内部私人产权区域'],
@@ -100,7 +133,11 @@ function rng(seed: number): () => number {
 }
 
 async function postJson(url: string, body: unknown, token: string | null): Promise<unknown> {
-  const r = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) });
+  const r = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify(body),
+  });
   if (!r.ok) throw new Error(`POST ${url} failed: ${r.status} ${await r.text()}`);
   return r.json();
 }
@@ -111,8 +148,14 @@ export async function seedDay(ep: DemoEndpoints, total: number, log: (line: stri
   const inspector = await intakeAs(ep, PEOPLE.inspector);
   const camera = await intakeAs(ep, PEOPLE.camera);
   const supervision = await intakeAs(ep, PEOPLE.supervision);
-  const hotlineToken = await signToken({ subject: 'agent.12345.zhou', department: 'hotline.12345', roles: ['hotline.agent'] }, { secret: ep.secret });
-  const gatewayToken = await signToken({ subject: 'iot-gateway-01', department: 'iot.gateway', roles: ['sensor.gateway'] }, { secret: ep.secret });
+  const hotlineToken = await signToken(
+    { subject: 'agent.12345.zhou', department: 'hotline.12345', roles: ['hotline.agent'] },
+    { secret: ep.secret },
+  );
+  const gatewayToken = await signToken(
+    { subject: 'iot-gateway-01', department: 'iot.gateway', roles: ['sensor.gateway'] },
+    { secret: ep.secret },
+  );
   const seeded: Seeded[] = [];
   const stats: DayStats = {
     seededAt: new Date().toISOString(),
@@ -162,26 +205,58 @@ export async function seedDay(ep: DemoEndpoints, total: number, log: (line: stri
       status = r.report!.status;
     } else if (channel === 'sensor') {
       // Smart manhole covers, underpass water levels, gas and fume monitors report through the IoT gateway.
-      const alarm = { deviceId: `${SENSOR_DEVICES[code] ?? 'sensor'}-${p.cell.id.slice(-6)}`, alarmId: `A${i}`, category: code, location, description };
-      const first = (await postJson(`${ep.intakeHttp}/v1/sensor-alarms`, { alarms: [alarm] }, gatewayToken)) as { results: Array<{ outcome: string; reportId?: string; status?: string; error?: { message: string } }> };
+      const alarm = {
+        deviceId: `${SENSOR_DEVICES[code] ?? 'sensor'}-${p.cell.id.slice(-6)}`,
+        alarmId: `A${i}`,
+        category: code,
+        location,
+        description,
+      };
+      const first = (await postJson(`${ep.intakeHttp}/v1/sensor-alarms`, { alarms: [alarm] }, gatewayToken)) as {
+        results: Array<{ outcome: string; reportId?: string; status?: string; error?: { message: string } }>;
+      };
       const res = first.results[0]!;
       if (res.outcome === 'rejected') throw new Error(`sensor alarm rejected: ${res.error?.message}`);
       // Gateways resend unacknowledged alarms; the same device + alarm id is recognised, not counted twice.
       if (i % 4 === 0) {
-        const again = (await postJson(`${ep.intakeHttp}/v1/sensor-alarms`, { alarms: [alarm] }, gatewayToken)) as { results: Array<{ outcome: string }> };
+        const again = (await postJson(`${ep.intakeHttp}/v1/sensor-alarms`, { alarms: [alarm] }, gatewayToken)) as {
+          results: Array<{ outcome: string }>;
+        };
         if (again.results[0]?.outcome === 'duplicate') stats.sensorRepeats++;
       }
       reportId = res.reportId!;
-      status = res.status === 'duplicate' ? ReportStatus.REPORT_STATUS_DUPLICATE : res.status === 'filed' ? ReportStatus.REPORT_STATUS_FILED : ReportStatus.REPORT_STATUS_AWAITING_FILING;
+      status =
+        res.status === 'duplicate'
+          ? ReportStatus.REPORT_STATUS_DUPLICATE
+          : res.status === 'filed'
+            ? ReportStatus.REPORT_STATUS_FILED
+            : ReportStatus.REPORT_STATUS_AWAITING_FILING;
     } else {
       if (channel === 'citizen') {
         // A citizen's app speaking Open311 GeoReport v2, unchanged.
-        const form = new URLSearchParams({ service_code: code, lat: String(location.lat), long: String(location.lon), description, last_name: reporter.name.slice(0, 1), first_name: '先生', phone: reporter.phone, media_url: `https://photos.example/demo/${i}.jpg` });
-        const r = await fetch(`${ep.intakeHttp}/open311/v2/requests.json`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form.toString() });
+        const form = new URLSearchParams({
+          service_code: code,
+          lat: String(location.lat),
+          long: String(location.lon),
+          description,
+          last_name: reporter.name.slice(0, 1),
+          first_name: '先生',
+          phone: reporter.phone,
+          media_url: `https://photos.example/demo/${i}.jpg`,
+        });
+        const r = await fetch(`${ep.intakeHttp}/open311/v2/requests.json`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: form.toString(),
+        });
         if (!r.ok) throw new Error(`Open311 POST failed: ${r.status} ${await r.text()}`);
         reportId = ((await r.json()) as Array<{ service_request_id: string }>)[0]!.service_request_id;
       } else {
-        const r = (await postJson(`${ep.intakeHttp}/v1/hotline/reports`, { category: code, location, description: `12345来电: ${description}`, reporter }, hotlineToken)) as { reportId: string; status: string };
+        const r = (await postJson(
+          `${ep.intakeHttp}/v1/hotline/reports`,
+          { category: code, location, description: `12345来电: ${description}`, reporter },
+          hotlineToken,
+        )) as { reportId: string; status: string };
         reportId = r.reportId;
       }
       // The supervision centre checks it against the filing criteria (立案标准); about 1 in 9 is not filed.
@@ -206,7 +281,10 @@ export async function seedDay(ep: DemoEndpoints, total: number, log: (line: stri
     else if (status === ReportStatus.REPORT_STATUS_DUPLICATE) stats.merged++;
     else if (status === ReportStatus.REPORT_STATUS_FILED) stats.filed++;
     seeded.push({ reportId, caseId: status === ReportStatus.REPORT_STATUS_FILED ? caseIdForReport(reportId) : null });
-    if (stats.reports % 25 === 0 || stats.reports === total) log(`  ${stats.reports}/${total} reports in (${stats.filed} filed, ${stats.merged} merged as duplicates, ${stats.rejected} not filed)`);
+    if (stats.reports % 25 === 0 || stats.reports === total)
+      log(
+        `  ${stats.reports}/${total} reports in (${stats.filed} filed, ${stats.merged} merged as duplicates, ${stats.rejected} not filed)`,
+      );
   });
   for (const c of [inspector, camera, supervision]) c.close();
 
@@ -218,10 +296,14 @@ export async function seedDay(ep: DemoEndpoints, total: number, log: (line: stri
   await pool(cases, 6, async (s, i) => {
     const caseId = s.caseId!;
     type Summary = { case?: { unitId: string; status: string; version: number } };
-    const opened = await until(async () => {
-      const r = await centre.call<Summary>('getCase', { caseId });
-      return r.case?.status === 'dispatched' ? r.case : null;
-    }, 90_000, `case ${caseId} dispatched`);
+    const opened = await until(
+      async () => {
+        const r = await centre.call<Summary>('getCase', { caseId });
+        return r.case?.status === 'dispatched' ? r.case : null;
+      },
+      90_000,
+      `case ${caseId} dispatched`,
+    );
     let unitId = opened.unitId;
     // About 1 in 25: the unit says it is not theirs (退回); the centre agrees and re-dispatches.
     if (i % 25 === 7) {
@@ -230,7 +312,9 @@ export async function seedDay(ep: DemoEndpoints, total: number, log: (line: stri
       unit.close();
       await centre.call('decideReturn', { caseId, approve: true, note: '同意退回, 改派' });
       // Units are `dept.<type>.<district>`: hand it to the district's municipal works (or sanitation).
-      const other = unitId.startsWith('dept.municipal.') ? unitId.replace('dept.municipal.', 'dept.sanitation.') : unitId.replace(/^dept\.[a-z-]+\./, 'dept.municipal.');
+      const other = unitId.startsWith('dept.municipal.')
+        ? unitId.replace('dept.municipal.', 'dept.sanitation.')
+        : unitId.replace(/^dept\.[a-z-]+\./, 'dept.municipal.');
       await centre.call('redispatch', { caseId, unitId: other });
       stats.returned++;
       const r = await centre.call<Summary>('getCase', { caseId });
@@ -303,5 +387,11 @@ export async function closeSomeLate(ep: DemoEndpoints, stats: DayStats, log: (li
   centre.close();
   checker.close();
   const closedIds = new Set(late.map((c) => c.caseId));
-  return { ...stats, closed: stats.closed + late.length, closedLate: late.length, open: stats.open - late.length, openCases: stats.openCases.filter((c) => !closedIds.has(c.caseId)) };
+  return {
+    ...stats,
+    closed: stats.closed + late.length,
+    closedLate: late.length,
+    open: stats.open - late.length,
+    openCases: stats.openCases.filter((c) => !closedIds.has(c.caseId)),
+  };
 }

@@ -7,7 +7,9 @@ import { parse } from 'yaml';
 
 const root = join(__dirname, '..', '..');
 type ComposeService = { build?: { args?: Record<string, string> }; environment?: Record<string, string>; image?: string };
-const compose = parse(readFileSync(join(root, 'docker-compose.yml'), 'utf8'), { merge: true }) as { services: Record<string, ComposeService> };
+const compose = parse(readFileSync(join(root, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
+  services: Record<string, ComposeService>;
+};
 const services = readdirSync(join(root, 'services')).filter((s) => existsSync(join(root, 'services', s, 'src', 'main.ts')));
 
 it('runs Kafka, MongoDB 7 as a replica set, an OpenTelemetry collector and a trace viewer', () => {
@@ -22,5 +24,6 @@ it.each(services)('has a slot for service %s, built from the repo with its requi
   const slot = compose.services[name];
   expect(slot).toBeDefined();
   expect(slot!.build?.args?.SERVICE).toBe(name);
-  for (const v of ['KAFKA_BROKERS', 'MONGODB_URI', 'AUTH_JWT_SECRET', 'OTEL_EXPORTER_OTLP_ENDPOINT']) expect(Object.keys(slot!.environment ?? {})).toContain(v);
+  for (const v of ['KAFKA_BROKERS', 'MONGODB_URI', 'AUTH_JWT_SECRET', 'OTEL_EXPORTER_OTLP_ENDPOINT'])
+    expect(Object.keys(slot!.environment ?? {})).toContain(v);
 });

@@ -22,7 +22,11 @@ function loadedPackages(modules: string[]): string[] {
       if (m) seen.add(m[1]);
     }
     process.stdout.write(JSON.stringify([...seen]));`;
-  const r = spawnSync(process.execPath, ['--import', 'tsx', '--eval', script], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, TSX_TSCONFIG_PATH: join(ROOT, 'tsconfig.json') } });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '--eval', script], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, TSX_TSCONFIG_PATH: join(ROOT, 'tsconfig.json') },
+  });
   if (r.status !== 0) throw new Error(`loading failed: ${r.stderr}`);
   return JSON.parse(r.stdout) as string[];
 }
@@ -33,7 +37,11 @@ describe('domain modules at runtime', () => {
   });
 
   it('load no I/O package, directly or through a library', () => {
-    const loaded = loadedPackages([join(ROOT, 'libs/kernel-core/src/index.ts'), join(ROOT, 'libs/working-time/src/index.ts'), ...domainModules]);
+    const loaded = loadedPackages([
+      join(ROOT, 'libs/kernel-core/src/index.ts'),
+      join(ROOT, 'libs/working-time/src/index.ts'),
+      ...domainModules,
+    ]);
     expect(loaded.filter((p) => IMPURE.includes(p))).toEqual([]);
   }, 60_000);
 

@@ -11,7 +11,12 @@ import { join, resolve } from 'node:path';
 import type { LoggedEvent } from '@yiwang/kernel-core';
 import type { MongoEventStore } from '@yiwang/kernel-mongodb';
 import { callUnary, connectMongo, createGrpcClient, signToken, type Principal } from '@yiwang/platform';
-import { Dimension, DispatchServiceClient, GetIndicatorsResponse, GetRankingResponse } from '@yiwang/proto/yiwang/dispatch/v1/dispatch_service';
+import {
+  Dimension,
+  DispatchServiceClient,
+  GetIndicatorsResponse,
+  GetRankingResponse,
+} from '@yiwang/proto/yiwang/dispatch/v1/dispatch_service';
 import { loadIntakeConfig, startIntakeService } from '@yiwang/intake';
 import { startDispatchService, type DispatchService } from '@yiwang/dispatch';
 import { SECRET, testEnvironment, until } from '@yiwang/dispatch/testing';
@@ -21,7 +26,11 @@ import { canonical } from '@yiwang/cli';
 const ROOT = resolve(__dirname, '..', '..');
 const BIN = join(ROOT, 'apps', 'cli', 'bin', 'yiwang.mjs');
 const analyst: Principal = { subject: 'an.alyst', department: 'centre.supervision', roles: ['analyst.replay'] };
-const analystPii: Principal = { subject: 'pii.alyst', department: 'centre.supervision', roles: ['analyst.replay', 'analyst.personal-data'] };
+const analystPii: Principal = {
+  subject: 'pii.alyst',
+  department: 'centre.supervision',
+  roles: ['analyst.replay', 'analyst.personal-data'],
+};
 
 let env: Awaited<ReturnType<typeof testEnvironment>>;
 let dispatch: DispatchService;
@@ -38,7 +47,13 @@ function yiwang(args: readonly string[], options: { token?: string; onStart?: (p
   return new Promise((done, fail) => {
     const child = spawn(process.execPath, [BIN, ...args], {
       cwd: ROOT,
-      env: { ...process.env, YIWANG_TOKEN: options.token ?? token, KAFKA_BROKERS: env.config.kafkaBrokers.join(','), YIWANG_INTAKE_GRPC: intake.grpcAddress, YIWANG_DISPATCH_GRPC: dispatch.grpcAddress },
+      env: {
+        ...process.env,
+        YIWANG_TOKEN: options.token ?? token,
+        KAFKA_BROKERS: env.config.kafkaBrokers.join(','),
+        YIWANG_INTAKE_GRPC: intake.grpcAddress,
+        YIWANG_DISPATCH_GRPC: dispatch.grpcAddress,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -57,7 +72,8 @@ const lines = (text: string): Record<string, unknown>[] =>
     .filter((l) => l.trim() !== '')
     .map((l) => JSON.parse(l) as Record<string, unknown>);
 
-const countByType = (types: readonly string[]): Record<string, number> => types.reduce<Record<string, number>>((acc, t) => ({ ...acc, [t]: (acc[t] ?? 0) + 1 }), {});
+const countByType = (types: readonly string[]): Record<string, number> =>
+  types.reduce<Record<string, number>>((acc, t) => ({ ...acc, [t]: (acc[t] ?? 0) + 1 }), {});
 
 async function storeEvents(store: MongoEventStore): Promise<LoggedEvent[]> {
   const head = await store.headPosition();
@@ -85,18 +101,30 @@ beforeAll(async () => {
   );
   dispatch = await startDispatchService(env.config);
   token = await signToken(analyst, { secret: SECRET });
-  await seedDay({ intakeGrpc: intake.grpcAddress, intakeHttp: intake.httpAddress, dispatchGrpc: dispatch.grpcAddress, secret: SECRET }, 24, () => undefined);
+  await seedDay(
+    { intakeGrpc: intake.grpcAddress, intakeHttp: intake.httpAddress, dispatchGrpc: dispatch.grpcAddress, secret: SECRET },
+    24,
+    () => undefined,
+  );
   // Everything sequenced, and dispatch's read models caught up with its log.
-  await until(async () => (await intake.store.unsequencedCount()) === 0 && (await dispatch.store.unsequencedCount()) === 0, 60_000, 'logs sequenced');
+  await until(
+    async () => (await intake.store.unsequencedCount()) === 0 && (await dispatch.store.unsequencedCount()) === 0,
+    60_000,
+    'logs sequenced',
+  );
   // Quiet: intake records dispatch's closures as they arrive over Kafka; wait until both logs stop growing.
   let heads = '';
-  await until(async () => {
-    const now = `${await intake.store.headPosition()}/${await dispatch.store.headPosition()}/${await intake.store.unsequencedCount()}`;
-    const quiet = now === heads;
-    heads = now;
-    if (!quiet) await new Promise((r) => setTimeout(r, 1_000));
-    return quiet;
-  }, 60_000, 'logs to settle');
+  await until(
+    async () => {
+      const now = `${await intake.store.headPosition()}/${await dispatch.store.headPosition()}/${await intake.store.unsequencedCount()}`;
+      const quiet = now === heads;
+      heads = now;
+      if (!quiet) await new Promise((r) => setTimeout(r, 1_000));
+      return quiet;
+    },
+    60_000,
+    'logs to settle',
+  );
   seededUntil = new Date();
 }, 300_000);
 
@@ -107,7 +135,10 @@ afterAll(async () => {
 });
 
 it('replays the demo day to NDJSON from both logs with the store’s counts per event type', async () => {
-  for (const [service, store] of [['dispatch', dispatch.store], ['intake', intake.store]] as const) {
+  for (const [service, store] of [
+    ['dispatch', dispatch.store],
+    ['intake', intake.store],
+  ] as const) {
     // Intake may still record late notifications: compare up to the head as it is now.
     const stored = await storeEvents(store);
     const run = await yiwang(['replay', '--service', service, '--to-position', String(stored.length)]);
@@ -115,19 +146,47 @@ it('replays the demo day to NDJSON from both logs with the store’s counts per 
     const rows = lines(run.stdout);
     expect(countByType(rows.map((r) => r['type'] as string))).toEqual(countByType(stored.map((e) => e.type)));
     expect(rows.map((r) => r['position'])).toEqual(stored.map((e) => e.position));
-    expect(Object.keys(rows[0]!)).toEqual(['position', 'eventId', 'type', 'streamId', 'streamVersion', 'occurredAt', 'recordedAt', 'correlationId', 'causationId', 'actor', 'commandId', 'service', 'data']);
+    expect(Object.keys(rows[0]!)).toEqual([
+      'position',
+      'eventId',
+      'type',
+      'streamId',
+      'streamVersion',
+      'occurredAt',
+      'recordedAt',
+      'correlationId',
+      'causationId',
+      'actor',
+      'commandId',
+      'service',
+      'data',
+    ]);
   }
 });
 
 it('replays from Kafka (from the beginning, and from a time via offsets) with the same counts, republishes to a replay topic, and writes CSV', async () => {
   const stored = await storeEvents(dispatch.store);
-  const fromKafka = await until(async () => {
-    const run = await yiwang(['replay', '--service', 'dispatch', '--source', 'kafka', '--topic', env.config.dispatchTopic]);
-    return run.code === 0 && lines(run.stdout).length === stored.length ? lines(run.stdout) : null;
-  }, 60_000, 'the relay to publish the whole log');
+  const fromKafka = await until(
+    async () => {
+      const run = await yiwang(['replay', '--service', 'dispatch', '--source', 'kafka', '--topic', env.config.dispatchTopic]);
+      return run.code === 0 && lines(run.stdout).length === stored.length ? lines(run.stdout) : null;
+    },
+    60_000,
+    'the relay to publish the whole log',
+  );
   expect(countByType(fromKafka.map((r) => r['type'] as string))).toEqual(countByType(stored.map((e) => e.type)));
   expect(fromKafka.every((r) => typeof (r['kafka'] as { offset: string }).offset === 'string')).toBe(true);
-  const late = await yiwang(['replay', '--service', 'dispatch', '--source', 'kafka', '--topic', env.config.dispatchTopic, '--from', new Date(Date.now() + 3_600_000).toISOString()]);
+  const late = await yiwang([
+    'replay',
+    '--service',
+    'dispatch',
+    '--source',
+    'kafka',
+    '--topic',
+    env.config.dispatchTopic,
+    '--from',
+    new Date(Date.now() + 3_600_000).toISOString(),
+  ]);
   expect(late).toMatchObject({ code: 0, stdout: '' });
 
   // Republished to a replay topic: the same events, readable as the service's own topic is.
@@ -135,11 +194,17 @@ it('replays from Kafka (from the beginning, and from a time via offsets) with th
   const republished = await yiwang(['replay', '--service', 'dispatch', '--republish', replayTopic, '--to-position', String(stored.length)]);
   expect(republished).toMatchObject({ code: 0, stdout: '' });
   const back = await yiwang(['replay', '--service', 'dispatch', '--source', 'kafka', '--topic', replayTopic]);
-  expect(lines(back.stdout).map((r) => r['eventId']).sort()).toEqual(stored.map((e) => e.id).sort());
+  expect(
+    lines(back.stdout)
+      .map((r) => r['eventId'])
+      .sort(),
+  ).toEqual(stored.map((e) => e.id).sort());
 
   const csv = await yiwang(['replay', '--service', 'dispatch', '--format', 'csv', '--types', 'dispatch.case.closed.v1']);
   const [header, ...rows] = csv.stdout.trim().split('\n');
-  expect(header).toBe('position,eventId,type,streamId,streamVersion,occurredAt,recordedAt,correlationId,causationId,actorSubject,actorDepartment,commandId,service,kafkaPartition,kafkaOffset,data');
+  expect(header).toBe(
+    'position,eventId,type,streamId,streamVersion,occurredAt,recordedAt,correlationId,causationId,actorSubject,actorDepartment,commandId,service,kafkaPartition,kafkaOffset,data',
+  );
   expect(rows.length).toBe(stored.filter((e) => e.type === 'dispatch.case.closed.v1').length);
   expect(rows.length).toBeGreaterThan(0);
 });
@@ -153,7 +218,9 @@ it('leaves reporters’ contacts out unless asked for with the personal-data rol
   expect(refused.code).toBe(1);
   expect(refused.stderr.trim().split('\n')).toHaveLength(1);
   expect(refused.stderr).toContain('analyst.personal-data');
-  const allowed = await yiwang(['replay', '--service', 'intake', '--types', 'intake.report.received.v1', '--include-personal-data'], { token: await signToken(analystPii, { secret: SECRET }) });
+  const allowed = await yiwang(['replay', '--service', 'intake', '--types', 'intake.report.received.v1', '--include-personal-data'], {
+    token: await signToken(analystPii, { secret: SECRET }),
+  });
   expect(allowed.code).toBe(0);
   const names = received(allowed).flatMap((r) => (r?.name ? [r.name] : []));
   expect(names.length).toBeGreaterThan(0);
@@ -164,7 +231,9 @@ it('case-at gives three different, correct states of one case at three moments',
   const events = await storeEvents(dispatch.store);
   const byCase = new Map<string, LoggedEvent[]>();
   for (const e of events) if (e.streamId.startsWith('case-')) byCase.set(e.streamId, [...(byCase.get(e.streamId) ?? []), e]);
-  const [stream, history] = [...byCase].find(([, h]) => h.some((e) => e.type === 'dispatch.case.signed_for.v1') && h.at(-1)?.type === 'dispatch.case.closed.v1')!;
+  const [stream, history] = [...byCase].find(
+    ([, h]) => h.some((e) => e.type === 'dispatch.case.signed_for.v1') && h.at(-1)?.type === 'dispatch.case.closed.v1',
+  )!;
   const caseId = stream.slice('case-'.length);
   const at = (type: string) => history.find((e) => e.type === type)!.occurredAt;
   const moments = [at('dispatch.case.dispatched.v1'), at('dispatch.case.signed_for.v1'), history.at(-1)!.occurredAt];
@@ -185,12 +254,18 @@ it('case-at gives three different, correct states of one case at three moments',
 });
 
 it('indicators and ranking tables from a replay equal the live read models', async () => {
-  const centre = createGrpcClient(DispatchServiceClient, dispatch.grpcAddress, { token: await signToken({ subject: 'li.na', department: 'centre.command', roles: ['centre.command'] }, { secret: SECRET }) });
+  const centre = createGrpcClient(DispatchServiceClient, dispatch.grpcAddress, {
+    token: await signToken({ subject: 'li.na', department: 'centre.command', roles: ['centre.command'] }, { secret: SECRET }),
+  });
   try {
     // A period ending in the past, so the live query and the replay evaluate deadlines at the same instant.
     const from = new Date(seededUntil.getTime() - 7 * 86_400_000).toISOString();
     const to = seededUntil.toISOString();
-    const dimensions = { unit: Dimension.DIMENSION_UNIT, district: Dimension.DIMENSION_DISTRICT, category: Dimension.DIMENSION_CATEGORY } as const;
+    const dimensions = {
+      unit: Dimension.DIMENSION_UNIT,
+      district: Dimension.DIMENSION_DISTRICT,
+      category: Dimension.DIMENSION_CATEGORY,
+    } as const;
     for (const [name, dimension] of Object.entries(dimensions)) {
       const live = await callUnary(centre.getIndicators.bind(centre), { dimension, from, to });
       const run = await yiwang(['indicators', '--dimension', name, '--from', from, '--to', to, '--format', 'json']);
@@ -198,9 +273,26 @@ it('indicators and ranking tables from a replay equal the live read models', asy
       expect(JSON.parse(run.stdout)).toEqual(GetIndicatorsResponse.toJSON(live));
       expect(live.rows.length).toBeGreaterThan(0);
     }
-    for (const [name, dimension] of [['unit', Dimension.DIMENSION_UNIT], ['district', Dimension.DIMENSION_DISTRICT]] as const) {
-      const run = await yiwang(['indicators', '--ranking', 'onTimeClosureRate', '--dimension', name, '--week-of', seededUntil.toISOString(), '--format', 'json']);
-      const live = await callUnary(centre.getRanking.bind(centre), { indicatorId: 'onTimeClosureRate', dimension, weekOf: seededUntil.toISOString() });
+    for (const [name, dimension] of [
+      ['unit', Dimension.DIMENSION_UNIT],
+      ['district', Dimension.DIMENSION_DISTRICT],
+    ] as const) {
+      const run = await yiwang([
+        'indicators',
+        '--ranking',
+        'onTimeClosureRate',
+        '--dimension',
+        name,
+        '--week-of',
+        seededUntil.toISOString(),
+        '--format',
+        'json',
+      ]);
+      const live = await callUnary(centre.getRanking.bind(centre), {
+        indicatorId: 'onTimeClosureRate',
+        dimension,
+        weekOf: seededUntil.toISOString(),
+      });
       expect(run.code).toBe(0);
       expect(JSON.parse(run.stdout)).toEqual(GetRankingResponse.toJSON(live));
     }
@@ -218,17 +310,25 @@ it('rebuilds a projection equal to the live one, and after its collection is dro
   const mongo = await connectMongo(env.config.mongoUri, env.config.mongoDb);
   try {
     const state = await mongo.db.collection<{ _id: string; generation: number }>('projection_state').findOne({ _id: 'dispatch_cases' });
-    const live = (await mongo.db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name).filter((n) => n.startsWith('rm_dispatch_cases_') && n.endsWith(`_g${state!.generation}`));
+    const live = (await mongo.db.listCollections({}, { nameOnly: true }).toArray())
+      .map((c) => c.name)
+      .filter((n) => n.startsWith('rm_dispatch_cases_') && n.endsWith(`_g${state!.generation}`));
     expect(live.length).toBeGreaterThan(0);
     const victim = live[0]!;
     // Rows of many cases in one document come in the order they were applied (batch boundaries): compared as sets.
-    const strip = (docs: Record<string, unknown>[]) => docs.map(({ _guard: _g, ...rest }) => canonical(rest) as Record<string, unknown>).sort((a, b) => String(a['_id']).localeCompare(String(b['_id'])));
+    const strip = (docs: Record<string, unknown>[]) =>
+      docs
+        .map(({ _guard: _g, ...rest }) => canonical(rest) as Record<string, unknown>)
+        .sort((a, b) => String(a['_id']).localeCompare(String(b['_id'])));
     const original = strip(await mongo.db.collection(victim).find({}).toArray());
     expect(original.length).toBeGreaterThan(0);
     await mongo.db.collection(victim).drop();
 
     const run = await yiwang([...args, '--projection', 'dispatch_cases']);
-    const report = JSON.parse(run.stdout) as { equal: boolean; models: { live: string; rebuilt: string; differences: { kind: string }[] }[] };
+    const report = JSON.parse(run.stdout) as {
+      equal: boolean;
+      models: { live: string; rebuilt: string; differences: { kind: string }[] }[];
+    };
     expect(run.code).toBe(1); // the dropped collection differs from the rebuild …
     const model = report.models.find((m) => m.live === victim)!;
     expect(model.differences.every((d) => d.kind === 'missing_in_live')).toBe(true);
@@ -246,13 +346,20 @@ it('Ctrl-C leaves a cursor the next run resumes from, with nothing lost or repea
   const cursorFile = join(dir, 'cursor.json');
   const head = await intake.store.headPosition();
   let pid = 0;
-  const running = yiwang(['replay', '--service', 'intake', '--follow', '--out', out, '--cursor-file', cursorFile], { onStart: (p) => (pid = p) });
+  const running = yiwang(['replay', '--service', 'intake', '--follow', '--out', out, '--cursor-file', cursorFile], {
+    onStart: (p) => (pid = p),
+  });
   await until(async () => readFileSync(out, 'utf8').split('\n').filter(Boolean).length === head, 30_000, 'the follow replay to catch up');
   process.kill(pid, 'SIGINT');
   const stopped = await running;
   expect(stopped.code).toBe(130);
   expect(stopped.stderr).toContain(`--resume ${cursorFile}`);
-  expect(JSON.parse(readFileSync(cursorFile, 'utf8'))).toMatchObject({ version: 1, source: 'log', service: 'intake', cursor: `log1.${head}` });
+  expect(JSON.parse(readFileSync(cursorFile, 'utf8'))).toMatchObject({
+    version: 1,
+    source: 'log',
+    service: 'intake',
+    cursor: `log1.${head}`,
+  });
 
   // New events after the interruption: the resumed run writes exactly those.
   const posted = await fetch(`${intake.httpAddress}/open311/v2/requests.json`, {
@@ -261,7 +368,11 @@ it('Ctrl-C leaves a cursor the next run resumes from, with nothing lost or repea
     body: new URLSearchParams({ service_code: 'event.01.02', lat: '35.2401', long: '113.2337', description: '恢复测试' }).toString(),
   });
   expect(posted.status).toBe(200);
-  await until(async () => (await intake.store.headPosition()) > head && (await intake.store.unsequencedCount()) === 0, 30_000, 'new events sequenced');
+  await until(
+    async () => (await intake.store.headPosition()) > head && (await intake.store.unsequencedCount()) === 0,
+    30_000,
+    'new events sequenced',
+  );
   const newHead = await intake.store.headPosition();
   const resumed = await yiwang(['replay', '--service', 'intake', '--resume', cursorFile, '--out', out]);
   expect(resumed.code).toBe(0);

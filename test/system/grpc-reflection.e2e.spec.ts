@@ -11,9 +11,17 @@ import { quietLogger, SECRET, testConfig } from '@yiwang/intake/testing';
 const ROOT = resolve(__dirname, '..', '..');
 
 function ensureGrpcurl(): string {
-  const r = spawnSync(process.execPath, ['--input-type=module', '-e', `import('${join(ROOT, 'infra/local/grpcurl.mjs')}').then((m) => process.stdout.write(m.ensureGrpcurl()))`], {
-    encoding: 'utf8',
-  });
+  const r = spawnSync(
+    process.execPath,
+    [
+      '--input-type=module',
+      '-e',
+      `import('${join(ROOT, 'infra/local/grpcurl.mjs')}').then((m) => process.stdout.write(m.ensureGrpcurl()))`,
+    ],
+    {
+      encoding: 'utf8',
+    },
+  );
   if (r.status !== 0) throw new Error(`grpcurl could not be provisioned: ${r.stderr}`);
   return r.stdout.trim();
 }
@@ -44,7 +52,10 @@ let token = '';
 
 beforeAll(async () => {
   grpcurl = ensureGrpcurl();
-  token = await signToken({ subject: 'li.na', department: 'centre.command', roles: ['centre.command', 'centre.supervision'] }, { secret: SECRET });
+  token = await signToken(
+    { subject: 'li.na', department: 'centre.command', roles: ['centre.command', 'centre.supervision'] },
+    { secret: SECRET },
+  );
   intake = await startIntakeService(config, { logger: quietLogger() });
   dispatch = await startDispatchService(
     loadDispatchConfig({
@@ -69,7 +80,11 @@ afterAll(async () => {
 
 const servers = () => [
   { name: 'intake', address: intake.grpcAddress, services: ['yiwang.intake.v1.IntakeService', 'yiwang.eventlog.v1.EventLogService'] },
-  { name: 'dispatch', address: dispatch.grpcAddress, services: ['yiwang.dispatch.v1.DispatchService', 'yiwang.eventlog.v1.EventLogService'] },
+  {
+    name: 'dispatch',
+    address: dispatch.grpcAddress,
+    services: ['yiwang.dispatch.v1.DispatchService', 'yiwang.eventlog.v1.EventLogService'],
+  },
 ];
 
 describe.each(['intake', 'dispatch'])('grpcurl against %s, reflection only', (name) => {
@@ -87,7 +102,9 @@ describe.each(['intake', 'dispatch'])('grpcurl against %s, reflection only', (na
     }
     // A message with a google.protobuf.Timestamp field and one with a map: both resolvable.
     expect(await ok(server().address, 'describe', 'yiwang.eventlog.v1.LogRecord')).toMatch(/google\.protobuf\.Timestamp/);
-    expect(await ok(server().address, 'describe', 'grpc.health.v1.HealthListResponse')).toMatch(/map<string, \.grpc\.health\.v1\.HealthCheckResponse>/);
+    expect(await ok(server().address, 'describe', 'grpc.health.v1.HealthListResponse')).toMatch(
+      /map<string, \.grpc\.health\.v1\.HealthCheckResponse>/,
+    );
   });
 
   it('answers grpc.health.v1.Health/Check: SERVING', async () => {
@@ -96,10 +113,23 @@ describe.each(['intake', 'dispatch'])('grpcurl against %s, reflection only', (na
 });
 
 it('calls a read method with a token, request and response encoded from reflection alone', async () => {
-  const indicators = await ok(dispatch.grpcAddress, '-H', `authorization: Bearer ${token}`, '-d', '{"dimension":"DIMENSION_DISTRICT"}', 'yiwang.dispatch.v1.DispatchService/GetIndicators');
+  const indicators = await ok(
+    dispatch.grpcAddress,
+    '-H',
+    `authorization: Bearer ${token}`,
+    '-d',
+    '{"dimension":"DIMENSION_DISTRICT"}',
+    'yiwang.dispatch.v1.DispatchService/GetIndicators',
+  );
   expect(JSON.parse(indicators)).toEqual(expect.objectContaining({ from: expect.any(String), to: expect.any(String) }));
   // An unknown report: the request was decoded (its id is in the answer) and mapped to NOT_FOUND.
-  const missing = await run(intake.grpcAddress, ['-H', `authorization: Bearer ${token}`, '-d', '{"reportId":"R-NOT-THERE"}', 'yiwang.intake.v1.IntakeService/GetReport']);
+  const missing = await run(intake.grpcAddress, [
+    '-H',
+    `authorization: Bearer ${token}`,
+    '-d',
+    '{"reportId":"R-NOT-THERE"}',
+    'yiwang.intake.v1.IntakeService/GetReport',
+  ]);
   expect(missing.code).not.toBe(0);
   expect(missing.out).toMatch(/Code: NotFound/);
   // And without a token, nothing is served: UNAUTHENTICATED.

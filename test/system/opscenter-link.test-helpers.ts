@@ -11,7 +11,15 @@ import * as dispatchApi from '@yiwang/proto/yiwang/dispatch/v1/dispatch_service'
 import { testDatabase, testServers, uniqueName } from '@yiwang/testing';
 import { loadIntakeConfig, startIntakeService, cellCentre, shippedUnitGrid } from '@yiwang/intake';
 import { loadDispatchConfig, startDispatchService, type DispatchService } from '@yiwang/dispatch';
-import { generateLinkCertificates, LINK_IDENTITIES, type LinkCertificates, loadSimulatorConfig, startSimulator, type RunningSimulator, hotlineOrder } from '@yiwang/opscenter-simulator';
+import {
+  generateLinkCertificates,
+  LINK_IDENTITIES,
+  type LinkCertificates,
+  loadSimulatorConfig,
+  startSimulator,
+  type RunningSimulator,
+  hotlineOrder,
+} from '@yiwang/opscenter-simulator';
 import { loadIntegrationConfig, type IntegrationConfig, startIntegrationService, type IntegrationService } from '@yiwang/integration';
 
 export const SECRET = 'integration-e2e-secret-at-least-32-chars';
@@ -51,7 +59,6 @@ export function integrationEnv(prefix: string, over: Record<string, string>): Re
 
 /** Integration's side of the link: trusts the centre's CA, presents Yiwang's certificate. */
 export const yiwangTls = (certs: LinkCertificates) => ({ ca: certs.centreCa, cert: certs.yiwangClient.cert, key: certs.yiwangClient.key });
-
 
 export interface Link {
   readonly prefix: string;
@@ -107,13 +114,27 @@ export async function startLink(file: string): Promise<Link> {
   );
   // Each side needs the other's address: take a free port for the simulator first.
   const simPort = await freePort();
-  const simTls = { peerCa: certs.yiwangCa, serverCert: certs.centreServer.cert, serverKey: certs.centreServer.key, clientCert: certs.centreClient.cert, clientKey: certs.centreClient.key };
+  const simTls = {
+    peerCa: certs.yiwangCa,
+    serverCert: certs.centreServer.cert,
+    serverKey: certs.centreServer.key,
+    clientCert: certs.centreClient.cert,
+    clientKey: certs.centreClient.key,
+  };
   const linkPlaces = places();
-  const integrationConfig = loadIntegrationConfig(integrationEnv(prefix, { INTAKE_GRPC_ADDRESS: intake.grpcAddress, OPSCENTER_ADDRESS: `127.0.0.1:${simPort}` }));
+  const integrationConfig = loadIntegrationConfig(
+    integrationEnv(prefix, { INTAKE_GRPC_ADDRESS: intake.grpcAddress, OPSCENTER_ADDRESS: `127.0.0.1:${simPort}` }),
+  );
   // Integration presents one certificate of Yiwang's CA, as server to the centre and as client of it.
   const integration = await startIntegrationService(integrationConfig, { tls: yiwangTls(certs) });
   const simulator = await startSimulator(
-    loadSimulatorConfig({ SIM_GRPC_PORT: String(simPort), SIM_ADMIN_PORT: '0', MONGODB_URI: servers.mongoUri, SIM_DB: `${prefix}_centre`, YIWANG_LINK_ADDRESS: integration.grpcAddress }),
+    loadSimulatorConfig({
+      SIM_GRPC_PORT: String(simPort),
+      SIM_ADMIN_PORT: '0',
+      MONGODB_URI: servers.mongoUri,
+      SIM_DB: `${prefix}_centre`,
+      YIWANG_LINK_ADDRESS: integration.grpcAddress,
+    }),
     { tls: simTls, places: linkPlaces },
   );
   const link: Link = {
@@ -149,7 +170,11 @@ export function linkClient(link: Link, who: 'centre' | 'stranger' | 'rogue' | 'n
   const creds: ChannelCredentials =
     who === 'no-certificate'
       ? credentials.createSsl(Buffer.from(certs.yiwangCa))
-      : credentials.createSsl(Buffer.from(certs.yiwangCa), Buffer.from((who === 'centre' ? certs.centreClient : certs[who]).key), Buffer.from((who === 'centre' ? certs.centreClient : certs[who]).cert));
+      : credentials.createSsl(
+          Buffer.from(certs.yiwangCa),
+          Buffer.from((who === 'centre' ? certs.centreClient : certs[who]).key),
+          Buffer.from((who === 'centre' ? certs.centreClient : certs[who]).cert),
+        );
   return new CaseLinkServiceClient(link.integration.grpcAddress, creds);
 }
 
@@ -170,12 +195,15 @@ function call<Res>(c: DispatchServiceClient, method: string, request: object): P
   return callUnary(fn as never, fns ? fns.fromPartial(request) : request) as Promise<Res>;
 }
 
-
 /** The unit the case was dispatched to, once dispatch has it. */
 export async function dispatchedUnit(link: Link, caseId: string): Promise<string> {
   const centre = await dispatchClient(link, centreCommand);
   try {
-    const c = await until(async () => (await call<GetCaseResponse>(centre, 'getCase', { caseId })).case, 45_000, `case ${caseId} dispatched`);
+    const c = await until(
+      async () => (await call<GetCaseResponse>(centre, 'getCase', { caseId })).case,
+      45_000,
+      `case ${caseId} dispatched`,
+    );
     return c.unitId;
   } finally {
     centre.close();
@@ -201,7 +229,8 @@ export async function driveToClosure(link: Link, caseId: string, options: { fail
   }
 }
 
-export const submitAsCentre = (client: CaseLinkServiceClient, request: SubmitWorkOrderRequest) => callUnary(client.submitWorkOrder.bind(client), request, { deadlineMs: 15_000 });
+export const submitAsCentre = (client: CaseLinkServiceClient, request: SubmitWorkOrderRequest) =>
+  callUnary(client.submitWorkOrder.bind(client), request, { deadlineMs: 15_000 });
 
 export async function grpcFailure(p: Promise<unknown>): Promise<{ code: number; details: string; violations: string }> {
   try {

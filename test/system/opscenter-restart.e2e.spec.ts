@@ -34,7 +34,11 @@ async function startChild(certDir: string, log: string): Promise<{ child: ChildP
     LOG_LEVEL: 'info',
   });
   const out = openSync(log, 'a');
-  const child = spawn(process.execPath, ['--import', 'tsx', 'services/integration/src/main.ts'], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', out, out] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'services/integration/src/main.ts'], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', out, out],
+  });
   children.push(child);
   const http = `http://127.0.0.1:${httpPort}`;
   await until(async () => (await fetch(`${http}/healthz`)).ok, 60_000, `integration process up (log: ${log})`);
@@ -52,7 +56,11 @@ it('SIGKILL mid-push and a restart on the same database lose nothing and keep pe
     if (!r?.ok) throw new Error('order refused');
     caseIds.push(r.response.caseId);
   }
-  await until(async () => (await Promise.all(caseIds.map((id) => link.simulator.store.get(id)))).every((c) => c?.sequence === 2), 45_000, 'cases dispatched at the centre');
+  await until(
+    async () => (await Promise.all(caseIds.map((id) => link.simulator.store.get(id)))).every((c) => c?.sequence === 2),
+    45_000,
+    'cases dispatched at the centre',
+  );
 
   // Hand over from the in-process service to a separate process on the same database and port.
   await link.integration.stop();
@@ -63,7 +71,11 @@ it('SIGKILL mid-push and a restart on the same database lose nothing and keep pe
   // A slow centre: each push takes a while, so the kill lands while one is in flight.
   link.simulator.faults.change({ delayMs: 400 });
   await Promise.all(caseIds.map((id) => driveToClosure(link, id)));
-  await until(async () => (await Promise.all(caseIds.map((id) => link.simulator.store.get(id)))).some((c) => (c?.sequence ?? 0) > 2), 45_000, 'pushing under way');
+  await until(
+    async () => (await Promise.all(caseIds.map((id) => link.simulator.store.get(id)))).some((c) => (c?.sequence ?? 0) > 2),
+    45_000,
+    'pushing under way',
+  );
   first.child.kill('SIGKILL');
   await new Promise((r) => first.child.once('exit', r));
   const cut = await Promise.all(caseIds.map((id) => link.simulator.store.get(id)));
@@ -72,10 +84,14 @@ it('SIGKILL mid-push and a restart on the same database lose nothing and keep pe
   link.simulator.faults.change({ delayMs: 0 });
   const second = await startChild(join(dir, 'certs'), join(dir, 'second.log'));
   for (const id of caseIds) {
-    const c = await until(async () => {
-      const doc = await link.simulator.store.get(id);
-      return doc?.state === CLOSED && doc.sequence === LOOP.length ? doc : null;
-    }, 90_000, `case ${id} closed at the centre after the restart`);
+    const c = await until(
+      async () => {
+        const doc = await link.simulator.store.get(id);
+        return doc?.state === CLOSED && doc.sequence === LOOP.length ? doc : null;
+      },
+      90_000,
+      `case ${id} closed at the centre after the restart`,
+    );
     const changes = c.history.filter((h) => h.kind === 'change');
     expect(changes.map((h) => h.sequence)).toEqual([1, 2, 3, 4, 5, 6]);
     expect(changes.map((h) => h.eventType.replace(/^dispatch\.case\.|\.v1$/g, ''))).toEqual(LOOP);
@@ -83,7 +99,13 @@ it('SIGKILL mid-push and a restart on the same database lose nothing and keep pe
   }
   // Backlog, lag and the breaker are metrics of the process.
   const metrics = await (await fetch(`${second.http}/metrics`)).text();
-  for (const name of ['yiwang_opscenter_backlog', 'yiwang_opscenter_sync_lag', 'yiwang_opscenter_breaker_state', 'yiwang_opscenter_updates_pushed']) expect(metrics).toContain(name);
+  for (const name of [
+    'yiwang_opscenter_backlog',
+    'yiwang_opscenter_sync_lag',
+    'yiwang_opscenter_breaker_state',
+    'yiwang_opscenter_updates_pushed',
+  ])
+    expect(metrics).toContain(name);
   second.child.kill('SIGTERM');
   await new Promise((r) => second.child.once('exit', r));
 }, 240_000);

@@ -4,14 +4,41 @@
 // `closed` with the unit's result.
 import { callUnary, createGrpcClient, signToken, type Principal } from '@yiwang/platform';
 import { dlqTopic, headerString, KafkajsBroker, type IncomingMessage } from '@yiwang/kernel-kafka';
-import { DispatchServiceClient, ReportHandlingRequest, SignForRequest, VerificationOutcome, VerifyRequest, GetCaseRequest, type CaseCommandResponse, type GetCaseResponse } from '@yiwang/proto/yiwang/dispatch/v1/dispatch_service';
+import {
+  DispatchServiceClient,
+  ReportHandlingRequest,
+  SignForRequest,
+  VerificationOutcome,
+  VerifyRequest,
+  GetCaseRequest,
+  type CaseCommandResponse,
+  type GetCaseResponse,
+} from '@yiwang/proto/yiwang/dispatch/v1/dispatch_service';
 import { loadDispatchConfig, startDispatchService, type DispatchService, caseIdForReport } from '@yiwang/dispatch';
 import { CaseStep } from '@yiwang/proto/yiwang/intake/v1/intake_service';
 import { cellCentre, shippedUnitGrid, shippedUnitDirectory, startIntakeService, type RunningIntake } from '@yiwang/intake';
 import { grpcClient, http, quietLogger, rpc, SECRET, testConfig, tokenFor, until } from '@yiwang/intake/testing';
 
-type Open311Request = { service_request_id: string; status: string; status_notes: string; agency_responsible: string; expected_datetime: string | null; updated_datetime: string };
-type Followup = { status: string; statusNotes: string; case?: { step: string; open: boolean; unit: { id: string; name: string } | null; deadline: string | null; closedAt: string | null; result: string | null } };
+type Open311Request = {
+  service_request_id: string;
+  status: string;
+  status_notes: string;
+  agency_responsible: string;
+  expected_datetime: string | null;
+  updated_datetime: string;
+};
+type Followup = {
+  status: string;
+  statusNotes: string;
+  case?: {
+    step: string;
+    open: boolean;
+    unit: { id: string; name: string } | null;
+    deadline: string | null;
+    closedAt: string | null;
+    result: string | null;
+  };
+};
 
 const config = testConfig(__filename);
 let intake: RunningIntake;
@@ -49,7 +76,8 @@ async function dispatchCall<Req, Res>(who: Principal, method: keyof DispatchServ
   }
 }
 
-const open311 = async (reportId: string): Promise<Open311Request> => (await http(intake.httpAddress, `/open311/v2/requests/${reportId}.json`)).json<Open311Request[]>()[0]!;
+const open311 = async (reportId: string): Promise<Open311Request> =>
+  (await http(intake.httpAddress, `/open311/v2/requests/${reportId}.json`)).json<Open311Request[]>()[0]!;
 
 it("a poison message on dispatch's topic goes to the dead-letter topic with the error; the consumers keep going (next test)", async () => {
   const broker = new KafkajsBroker({ brokers: config.kafkaBrokers, clientId: 'poison-test', logLevel: 'nothing' });
@@ -81,7 +109,11 @@ it("a poison message on dispatch's topic goes to the dead-letter topic with the 
   await reader.connect();
   await reader.subscribe([dlqTopic(config.dispatchTopic)], { fromBeginning: true });
   await reader.run({ eachMessage: async (m) => void seen.push(m) });
-  const dead = await until(async () => seen.find((m) => m.key?.toString() === 'case-C-poison-1') ?? null, 45_000, 'the poison message on the dead-letter topic').finally(() => reader.disconnect());
+  const dead = await until(
+    async () => seen.find((m) => m.key?.toString() === 'case-C-poison-1') ?? null,
+    45_000,
+    'the poison message on the dead-letter topic',
+  ).finally(() => reader.disconnect());
   expect(headerString(dead.headers, 'dlq_error')).toBeTruthy();
   expect(headerString(dead.headers, 'ce_id')).toBe('poison-1');
   // Nothing was made of it: no case progress for the report behind that case.
@@ -92,7 +124,10 @@ it('Open311 shows the routed unit and the deadline after dispatch, then closed w
   const cell = [...shippedUnitGrid().cells.values()][0]!;
   const p = cellCentre(cell);
   const form = new URLSearchParams({ service_code: 'event.01.02', lat: String(p.lat), long: String(p.lon), description: '路边垃圾堆积' });
-  const posted = await http(intake.httpAddress, '/open311/v2/requests.json', { raw: form.toString(), contentType: 'application/x-www-form-urlencoded' });
+  const posted = await http(intake.httpAddress, '/open311/v2/requests.json', {
+    raw: form.toString(),
+    contentType: 'application/x-www-form-urlencoded',
+  });
   expect(posted.status).toBe(200);
   const { service_request_id: reportId, token } = posted.json<{ service_request_id: string; token: string }[]>()[0]!;
 
@@ -104,12 +139,22 @@ it('Open311 shows the routed unit and the deadline after dispatch, then closed w
   await rpc(supervisor, supervisor.fileReport, { reportId, cellId: '', note: '属实' });
   supervisor.close();
 
-  const dispatched = await until(async () => {
-    const r = await open311(reportId);
-    return r.expected_datetime ? r : null;
-  }, 45_000, 'Open311 shows the deadline');
+  const dispatched = await until(
+    async () => {
+      const r = await open311(reportId);
+      return r.expected_datetime ? r : null;
+    },
+    45_000,
+    'Open311 shows the deadline',
+  );
   const centre = { subject: 'li.na', department: 'centre.command', roles: ['centre.command'] };
-  const theCase = (await dispatchCall<GetCaseRequest, GetCaseResponse>(centre, 'getCase', GetCaseRequest.fromPartial({ caseId: caseIdForReport(reportId) }))).case!;
+  const theCase = (
+    await dispatchCall<GetCaseRequest, GetCaseResponse>(
+      centre,
+      'getCase',
+      GetCaseRequest.fromPartial({ caseId: caseIdForReport(reportId) }),
+    )
+  ).case!;
   const unit = shippedUnitDirectory().unit(theCase.unitId);
   expect(unit.name.zh).not.toBe(theCase.unitId); // a unit of the directory, shown by name
   expect(dispatched).toMatchObject({ status: 'open', agency_responsible: `${unit.name.zh} ${unit.name.en}` });
@@ -120,11 +165,24 @@ it('Open311 shows the routed unit and the deadline after dispatch, then closed w
   // Staff see the same through gRPC GetReport.
   const viewer = grpcClient(intake.grpcAddress, await tokenFor('chen.jie', ['centre.supervision']));
   const got = (await rpc(viewer, viewer.getReport, { reportId })).report!;
-  expect(got.caseProgress).toMatchObject({ caseId: theCase.caseId, step: CaseStep.CASE_STEP_DISPATCHED, unitId: theCase.unitId, unitName: unit.name.zh, overdue: false, closedAt: undefined });
+  expect(got.caseProgress).toMatchObject({
+    caseId: theCase.caseId,
+    step: CaseStep.CASE_STEP_DISPATCHED,
+    unitId: theCase.unitId,
+    unitName: unit.name.zh,
+    overdue: false,
+    closedAt: undefined,
+  });
   expect(got.caseProgress!.deadline!.getTime()).toBe(Date.parse(theCase.deadline));
 
   const followup = (await http(intake.httpAddress, `/v1/reports/${token}`)).json<Followup>();
-  expect(followup.case).toMatchObject({ step: 'dispatched', open: true, unit: { id: theCase.unitId, name: unit.name.zh }, closedAt: null, result: null });
+  expect(followup.case).toMatchObject({
+    step: 'dispatched',
+    open: true,
+    unit: { id: theCase.unitId, name: unit.name.zh },
+    closedAt: null,
+    result: null,
+  });
   expect(Date.parse(followup.case!.deadline!)).toBe(Date.parse(theCase.deadline));
 
   // The unit signs, handles, and the inspector passes it (核查结案).
@@ -132,15 +190,27 @@ it('Open311 shows the routed unit and the deadline after dispatch, then closed w
   const inspector = { subject: 'sun.hao', department: 'centre.supervision', roles: ['inspector'] };
   const caseId = theCase.caseId;
   await dispatchCall<SignForRequest, CaseCommandResponse>(staff, 'signFor', SignForRequest.fromPartial({ caseId }));
-  await dispatchCall<ReportHandlingRequest, CaseCommandResponse>(staff, 'reportHandling', ReportHandlingRequest.fromPartial({ caseId, notes: '已清运', photoRefs: ['p/1.jpg'] }));
-  const verified = await dispatchCall<VerifyRequest, CaseCommandResponse>(inspector, 'verify', VerifyRequest.fromPartial({ caseId, outcome: VerificationOutcome.VERIFICATION_OUTCOME_PASSED }));
+  await dispatchCall<ReportHandlingRequest, CaseCommandResponse>(
+    staff,
+    'reportHandling',
+    ReportHandlingRequest.fromPartial({ caseId, notes: '已清运', photoRefs: ['p/1.jpg'] }),
+  );
+  const verified = await dispatchCall<VerifyRequest, CaseCommandResponse>(
+    inspector,
+    'verify',
+    VerifyRequest.fromPartial({ caseId, outcome: VerificationOutcome.VERIFICATION_OUTCOME_PASSED }),
+  );
   expect(verified.status).toBe('closed');
 
-  const closed = await until(async () => {
-    const r = await open311(reportId);
-    // Intake's own closure may show first (another consumer group); wait for the case's result too.
-    return r.status === 'closed' && r.status_notes.startsWith('已结案：已清运') ? r : null;
-  }, 45_000, 'Open311 status closed with the result');
+  const closed = await until(
+    async () => {
+      const r = await open311(reportId);
+      // Intake's own closure may show first (another consumer group); wait for the case's result too.
+      return r.status === 'closed' && r.status_notes.startsWith('已结案：已清运') ? r : null;
+    },
+    45_000,
+    'Open311 status closed with the result',
+  );
   expect(closed).toMatchObject({ agency_responsible: `${unit.name.zh} ${unit.name.en}`, expected_datetime: dispatched.expected_datetime });
   expect(Date.parse(closed.updated_datetime)).toBeGreaterThan(Date.parse(dispatched.updated_datetime));
 
@@ -154,7 +224,9 @@ it('Open311 shows the routed unit and the deadline after dispatch, then closed w
   expect(after.case!.closedAt).not.toBeNull();
 
   // The list query answers the same, and filters by the Open311 status.
-  const listed = (await http(intake.httpAddress, `/open311/v2/requests.json?service_request_id=${reportId}&status=closed`)).json<Open311Request[]>();
+  const listed = (await http(intake.httpAddress, `/open311/v2/requests.json?service_request_id=${reportId}&status=closed`)).json<
+    Open311Request[]
+  >();
   // (updated_datetime may have moved on: intake's own closure of the report can land after the case's.)
   expect(listed).toEqual([{ ...closed, updated_datetime: expect.any(String) }]);
 });

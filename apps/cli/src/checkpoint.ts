@@ -20,10 +20,21 @@ export function readCheckpoint(file: string): Checkpoint {
   } catch (e) {
     throw new CliError(`cannot read cursor file ${file}: ${(e as Error).message.split('\n')[0]}`);
   }
-  if (parsed['version'] === 1 && parsed['source'] === 'log' && typeof parsed['cursor'] === 'string' && typeof parsed['service'] === 'string') {
+  if (
+    parsed['version'] === 1 &&
+    parsed['source'] === 'log' &&
+    typeof parsed['cursor'] === 'string' &&
+    typeof parsed['service'] === 'string'
+  ) {
     return { version: 1, source: 'log', service: parsed['service'], cursor: parsed['cursor'] };
   }
-  if (parsed['version'] === 1 && parsed['source'] === 'kafka' && typeof parsed['topic'] === 'string' && typeof parsed['offsets'] === 'object' && parsed['offsets'] !== null) {
+  if (
+    parsed['version'] === 1 &&
+    parsed['source'] === 'kafka' &&
+    typeof parsed['topic'] === 'string' &&
+    typeof parsed['offsets'] === 'object' &&
+    parsed['offsets'] !== null
+  ) {
     return { version: 1, source: 'kafka', topic: parsed['topic'], offsets: parsed['offsets'] as Record<string, string> };
   }
   throw new CliError(`${file} is not a yiwang cursor file (version 1)`);

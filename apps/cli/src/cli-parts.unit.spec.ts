@@ -18,9 +18,18 @@ it('reads times with a zone as given and local dates/times in Shanghai', () => {
 
 it('writes CSV rows with RFC 4180 quoting and the data as one JSON cell', () => {
   const event = {
-    id: '0193-x', type: 'intake.report.received.v1', streamId: 'report-R1', streamVersion: 1, position: 7,
-    occurredAt: new Date('2025-03-03T00:00:00Z'), recordedAt: new Date('2025-03-03T00:00:01Z'), correlationId: 'c', causationId: null,
-    actor: { subject: 'zhang, wei', department: 'centre.supervision', roles: ['inspector'] }, traceparent: null, commandId: null,
+    id: '0193-x',
+    type: 'intake.report.received.v1',
+    streamId: 'report-R1',
+    streamVersion: 1,
+    position: 7,
+    occurredAt: new Date('2025-03-03T00:00:00Z'),
+    recordedAt: new Date('2025-03-03T00:00:01Z'),
+    correlationId: 'c',
+    causationId: null,
+    actor: { subject: 'zhang, wei', department: 'centre.supervision', roles: ['inspector'] },
+    traceparent: null,
+    commandId: null,
     data: { description: '路边 "垃圾"\n堆放' },
   };
   const row = exportRow({ event }, 'intake');
@@ -38,9 +47,25 @@ it('keeps log cursors opaque but strict', () => {
 });
 
 it('compares documents with key order and the order of id-keyed rows ignored, nothing else', () => {
-  const a = { weekStart: 'w', rows: [{ caseId: 'C2', n: 1 }, { caseId: 'C1', n: 2 }], list: [3, 1] };
-  const b = { list: [3, 1], rows: [{ n: 2, caseId: 'C1' }, { caseId: 'C2', n: 1 }], weekStart: 'w' };
+  const a = {
+    weekStart: 'w',
+    rows: [
+      { caseId: 'C2', n: 1 },
+      { caseId: 'C1', n: 2 },
+    ],
+    list: [3, 1],
+  };
+  const b = {
+    list: [3, 1],
+    rows: [
+      { n: 2, caseId: 'C1' },
+      { caseId: 'C2', n: 1 },
+    ],
+    weekStart: 'w',
+  };
   expect(JSON.stringify(canonical(a))).toBe(JSON.stringify(canonical(b)));
   expect(JSON.stringify(canonical({ list: [1, 3] }))).not.toBe(JSON.stringify(canonical({ list: [3, 1] })));
-  expect(JSON.stringify(canonical({ rows: [{ caseId: 'C1', n: 1 }] }))).not.toBe(JSON.stringify(canonical({ rows: [{ caseId: 'C1', n: 2 }] })));
+  expect(JSON.stringify(canonical({ rows: [{ caseId: 'C1', n: 1 }] }))).not.toBe(
+    JSON.stringify(canonical({ rows: [{ caseId: 'C1', n: 2 }] })),
+  );
 });

@@ -11,7 +11,9 @@ export class TextOutput {
 
   /** A file (`append`: add to it, as a resumed replay does) or stdout (`-` or none). */
   static open(path: string | undefined, append = false): TextOutput {
-    return path && path !== '-' ? new TextOutput(createWriteStream(path, { flags: append ? 'a' : 'w' }), true) : new TextOutput(process.stdout, false);
+    return path && path !== '-'
+      ? new TextOutput(createWriteStream(path, { flags: append ? 'a' : 'w' }), true)
+      : new TextOutput(process.stdout, false);
   }
 
   async write(text: string): Promise<void> {

@@ -26,7 +26,9 @@ export class Progress {
     const rate = this.events / seconds;
     const readRate = done / seconds;
     const left = total > done && readRate > 0 ? `, ~${formatDuration((total - done) / readRate)} left` : '';
-    process.stderr.write(`\r\x1b[K${this.label}: ${this.events.toLocaleString('en')} events, ${Math.round(rate).toLocaleString('en')} ev/s, at ${done.toLocaleString('en')}${total ? ` of ${total.toLocaleString('en')}` : ''}${left}`);
+    process.stderr.write(
+      `\r\x1b[K${this.label}: ${this.events.toLocaleString('en')} events, ${Math.round(rate).toLocaleString('en')} ev/s, at ${done.toLocaleString('en')}${total ? ` of ${total.toLocaleString('en')}` : ''}${left}`,
+    );
   }
 
   finish(): void {

@@ -15,7 +15,15 @@ import { CliError, usage } from './cli-error';
 export type ServiceInfo = ServiceAnalytics;
 
 export const SERVICES: Readonly<Record<string, ServiceInfo>> = Object.fromEntries(
-  [intakeAnalytics, dispatchAnalytics, integrationAnalytics, enforcementAnalytics, parkingAnalytics, heatingAnalytics, sanitationAnalytics].map((s) => [s.name, s]),
+  [
+    intakeAnalytics,
+    dispatchAnalytics,
+    integrationAnalytics,
+    enforcementAnalytics,
+    parkingAnalytics,
+    heatingAnalytics,
+    sanitationAnalytics,
+  ].map((s) => [s.name, s]),
 );
 
 export function serviceInfo(name: string | undefined): ServiceInfo {

@@ -55,7 +55,11 @@ export function kafkaBrokers(flag: string | undefined, env: NodeJS.ProcessEnv): 
 }
 
 /** Validates the source flags (all of them, before anything is read) and opens the source lazily. */
-export function openSource(values: SourceValues, env: NodeJS.ProcessEnv, overrides: Partial<ReplayFilter> & { service?: string } = {}): OpenedSource {
+export function openSource(
+  values: SourceValues,
+  env: NodeJS.ProcessEnv,
+  overrides: Partial<ReplayFilter> & { service?: string } = {},
+): OpenedSource {
   const service = serviceInfo(overrides.service ?? values.service);
   const kind = oneOf(values.source, ['log', 'kafka'] as const, 'source', 'log');
   const starts = ['from', 'after', 'resume'].filter((k) => values[k as 'from'] !== undefined);
@@ -73,25 +77,51 @@ export function openSource(values: SourceValues, env: NodeJS.ProcessEnv, overrid
 
   if (kind === 'log') {
     if (checkpoint && checkpoint.source !== 'log') throw usage(`${values.resume} is a Kafka cursor: add --source kafka`);
-    if (checkpoint && checkpoint.service !== service.name) throw usage(`${values.resume} is a cursor of ${checkpoint.service}, not ${service.name}`);
+    if (checkpoint && checkpoint.service !== service.name)
+      throw usage(`${values.resume} is a cursor of ${checkpoint.service}, not ${service.name}`);
     const address = serviceAddress(service, values.address, env);
     const bearer = token(values.token, env);
-    const start: LogStart = fromTime ? { fromTime } : after !== undefined ? { after } : checkpoint?.source === 'log' ? { cursor: checkpoint.cursor } : {};
+    const start: LogStart = fromTime
+      ? { fromTime }
+      : after !== undefined
+        ? { after }
+        : checkpoint?.source === 'log'
+          ? { cursor: checkpoint.cursor }
+          : {};
     return {
       service,
       kind,
       description: `${service.name} log at ${address}`,
       chunks: (signal) =>
-        logSource({ service, address, token: bearer, start, filter, ...(toPosition !== undefined ? { toPosition } : {}), includePersonalData: values['include-personal-data'] ?? false, follow: values.follow ?? false }, signal),
+        logSource(
+          {
+            service,
+            address,
+            token: bearer,
+            start,
+            filter,
+            ...(toPosition !== undefined ? { toPosition } : {}),
+            includePersonalData: values['include-personal-data'] ?? false,
+            follow: values.follow ?? false,
+          },
+          signal,
+        ),
     };
   }
   if (values.follow) throw usage('--follow works only with the service log');
-  if (values['include-personal-data']) throw usage('--include-personal-data works only with the service log (it checks your role); Kafka carries personal data sealed');
-  if (after !== undefined || toPosition !== undefined) throw usage('--after and --to-position are log positions: on Kafka use --from/--to times or --resume');
+  if (values['include-personal-data'])
+    throw usage('--include-personal-data works only with the service log (it checks your role); Kafka carries personal data sealed');
+  if (after !== undefined || toPosition !== undefined)
+    throw usage('--after and --to-position are log positions: on Kafka use --from/--to times or --resume');
   if (checkpoint && checkpoint.source !== 'kafka') throw usage(`${values.resume} is a log cursor: drop --source kafka`);
   const brokers = kafkaBrokers(values.kafka, env);
   const topic = values.topic ?? service.topic;
   if (topic === null) throw usage(`${service.name} publishes no topic (its events are its own queue): read its log`);
   const start: KafkaStart = fromTime ? { fromTime } : checkpoint?.source === 'kafka' ? { offsets: checkpoint.offsets } : {};
-  return { service, kind, description: `topic ${topic}`, chunks: (signal) => kafkaSource({ brokers, topic, service, start, filter }, signal) };
+  return {
+    service,
+    kind,
+    description: `topic ${topic}`,
+    chunks: (signal) => kafkaSource({ brokers, topic, service, start, filter }, signal),
+  };
 }

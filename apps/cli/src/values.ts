@@ -11,7 +11,8 @@ export function parseTime(text: string, flag: string): Date {
   const local = LOCAL.exec(text);
   const iso = local ? `${local[1]}${local[2] ?? 'T00:00'}+08:00` : text;
   const ms = /\d{4}-\d{2}-\d{2}/.test(text) ? Date.parse(iso) : Number.NaN;
-  if (Number.isNaN(ms)) throw usage(`bad time for --${flag}: "${text}" (use ISO 8601, e.g. 2025-03-03T08:00+08:00, or a Shanghai date 2025-03-03)`);
+  if (Number.isNaN(ms))
+    throw usage(`bad time for --${flag}: "${text}" (use ISO 8601, e.g. 2025-03-03T08:00+08:00, or a Shanghai date 2025-03-03)`);
   return new Date(ms);
 }
 

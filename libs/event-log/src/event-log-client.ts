@@ -14,7 +14,11 @@ export function eventLogClient(address: string, token: string): EventLogServiceC
  * a consumer that stops pulling stops the server reading (gRPC flow control). Breaking out of the
  * loop or aborting `signal` cancels the call.
  */
-export async function* readLog(client: EventLogServiceClient, request: Partial<ReadLogRequest>, signal?: AbortSignal): AsyncGenerator<ReadLogResponse, void, undefined> {
+export async function* readLog(
+  client: EventLogServiceClient,
+  request: Partial<ReadLogRequest>,
+  signal?: AbortSignal,
+): AsyncGenerator<ReadLogResponse, void, undefined> {
   // No deadline: a replay runs as long as it takes (the default deadline is for unary calls).
   const call = client.readLog(ReadLogRequest.fromPartial(request), { deadline: Number.POSITIVE_INFINITY });
   const cancel = (): void => call.cancel();
@@ -42,7 +46,11 @@ export function recordToEvent(record: LogRecord, codec: EventCodec): LoggedEvent
     recordedAt: record.recordedAt ?? record.occurredAt ?? new Date(0),
     correlationId: record.correlationId,
     causationId: record.causationId || null,
-    actor: { subject: record.actor?.subject ?? 'unknown', ...(record.actor?.department ? { department: record.actor.department } : {}), roles: [...(record.actor?.roles ?? [])] },
+    actor: {
+      subject: record.actor?.subject ?? 'unknown',
+      ...(record.actor?.department ? { department: record.actor.department } : {}),
+      roles: [...(record.actor?.roles ?? [])],
+    },
     traceparent: record.traceparent || null,
     commandId: record.commandId || null,
     data: decoder.decode(record.contentType, record.type, record.payload),
@@ -50,4 +58,5 @@ export function recordToEvent(record: LogRecord, codec: EventCodec): LoggedEvent
 }
 
 /** True for a gRPC error status (as opposed to a local failure). */
-export const isServiceError = (e: unknown): e is ServiceError => typeof e === 'object' && e !== null && 'code' in e && 'details' in e && 'metadata' in e;
+export const isServiceError = (e: unknown): e is ServiceError =>
+  typeof e === 'object' && e !== null && 'code' in e && 'details' in e && 'metadata' in e;

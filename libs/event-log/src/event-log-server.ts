@@ -89,7 +89,8 @@ export function eventLogGrpcService(options: EventLogServiceOptions): GrpcServic
       if (p > head) throw outOfRange(`cursor position ${p} is beyond the end of the log (head ${head})`);
       return p;
     }
-    if (Number.isNaN(start.value.getTime())) throw new ValidationError('from_time is not a time', [{ field: 'from_time', message: 'invalid' }]);
+    if (Number.isNaN(start.value.getTime()))
+      throw new ValidationError('from_time is not a time', [{ field: 'from_time', message: 'invalid' }]);
     return timeIndex.afterPositionFor(start.value);
   };
 
@@ -101,13 +102,14 @@ export function eventLogGrpcService(options: EventLogServiceOptions): GrpcServic
       requireRole(ctx.principal, ANALYST_REPLAY_ROLE);
       if (request.includePersonalData) requireRole(ctx.principal, ANALYST_PERSONAL_DATA_ROLE);
       const batchSize = request.batchSize === 0 ? DEFAULT_BATCH : request.batchSize;
-      if (batchSize > MAX_BATCH) throw new ValidationError(`batch_size is at most ${MAX_BATCH}`, [{ field: 'batch_size', message: String(batchSize) }]);
+      if (batchSize > MAX_BATCH)
+        throw new ValidationError(`batch_size is at most ${MAX_BATCH}`, [{ field: 'batch_size', message: String(batchSize) }]);
       const types = request.types.length > 0 ? new Set(request.types) : null;
       const prefix = request.streamPrefix;
       const follow = request.end === EndMode.END_MODE_FOLLOW;
       const head = await store.headPosition();
       let after = await startAfter(request, head);
-      const endPosition = follow ? (request.toPosition || Number.POSITIVE_INFINITY) : Math.min(head, request.toPosition || head);
+      const endPosition = follow ? request.toPosition || Number.POSITIVE_INFINITY : Math.min(head, request.toPosition || head);
       const toTime = request.toTime?.getTime();
       const signal = ctx.signal;
 
@@ -117,7 +119,12 @@ export function eventLogGrpcService(options: EventLogServiceOptions): GrpcServic
       let sentAny = false;
       let done = false;
       const flush = async (scanned: number): Promise<void> => {
-        const response: ReadLogResponse = { records, cursor: encodeCursor(scanned), scannedPosition: scanned, endPosition: Number.isFinite(endPosition) ? endPosition : 0 };
+        const response: ReadLogResponse = {
+          records,
+          cursor: encodeCursor(scanned),
+          scannedPosition: scanned,
+          endPosition: Number.isFinite(endPosition) ? endPosition : 0,
+        };
         records = [];
         bytes = 0;
         lastSent = scanned;

@@ -5,7 +5,13 @@ import type { LoggedEvent, NewEvent } from '@yiwang/kernel-core';
 import { JsonEventCodec } from '@yiwang/kernel-kafka';
 import { MongoEventStore } from '@yiwang/kernel-mongodb';
 import { createGrpcServer, createLogger, createTokenVerifier, signToken, type GrpcServer, type Principal } from '@yiwang/platform';
-import { DataEncoding, EndMode, type EventLogServiceClient, type ReadLogRequest, type ReadLogResponse } from '@yiwang/proto/yiwang/eventlog/v1/event_log';
+import {
+  DataEncoding,
+  EndMode,
+  type EventLogServiceClient,
+  type ReadLogRequest,
+  type ReadLogResponse,
+} from '@yiwang/proto/yiwang/eventlog/v1/event_log';
 import { testDatabase } from '@yiwang/testing';
 import { eventLogClient, readLog, recordToEvent } from './event-log-client';
 import { eventLogGrpcService } from './event-log-server';
@@ -44,7 +50,8 @@ async function readAllResponses(client: EventLogServiceClient, request: Partial<
   for await (const r of readLog(client, request)) out.push(r);
   return out;
 }
-const events = (responses: ReadLogResponse[]): LoggedEvent[] => responses.flatMap((r) => r.records.map((rec) => recordToEvent(rec, new JsonEventCodec())));
+const events = (responses: ReadLogResponse[]): LoggedEvent[] =>
+  responses.flatMap((r) => r.records.map((rec) => recordToEvent(rec, new JsonEventCodec())));
 const failure = async (p: Promise<unknown>): Promise<ServiceError> => {
   try {
     await p;
@@ -65,7 +72,10 @@ beforeAll(async () => {
       return {
         type: n % 3 === 0 ? 'test.thing.made.v1' : 'test.thing.changed.v1',
         data: { n, phone: `1380000${String(n).padStart(4, '0')}`, note: 'x'.repeat(2000) },
-        metadata: { occurredAt: new Date(BASE + n * 1000), actor: { subject: 'tester', department: 'centre.supervision', roles: ['system'] } },
+        metadata: {
+          occurredAt: new Date(BASE + n * 1000),
+          actor: { subject: 'tester', department: 'centre.supervision', roles: ['system'] },
+        },
       };
     });
     await store.append(`${s % 2 === 0 ? 'even' : 'odd'}-${s}`, 'no_stream', batch);
@@ -73,7 +83,9 @@ beforeAll(async () => {
   }
   const logger = createLogger({ service: 'eventlog-test', level: 'silent' });
   server = createGrpcServer({
-    services: [eventLogGrpcService({ store, codec: new JsonEventCodec(), personalData: policy, followPollMs: 100, onSent: (p) => sent.push(p) })],
+    services: [
+      eventLogGrpcService({ store, codec: new JsonEventCodec(), personalData: policy, followPollMs: 100, onSent: (p) => sent.push(p) }),
+    ],
     auth: createTokenVerifier({ jwtSecret: SECRET }),
     logger,
   });
@@ -99,7 +111,9 @@ it('streams the whole log in position order, with per-record cursors and the end
 
 it('starts after a position, at a time, or from a cursor; stops at a position or a time', async () => {
   const c = await clientAs(analyst);
-  expect(events(await readAllResponses(c, { start: { $case: 'afterPosition', value: 1234 } })).map((e) => e.position)).toEqual(Array.from({ length: TOTAL - 1234 }, (_, i) => 1235 + i));
+  expect(events(await readAllResponses(c, { start: { $case: 'afterPosition', value: 1234 } })).map((e) => e.position)).toEqual(
+    Array.from({ length: TOTAL - 1234 }, (_, i) => 1235 + i),
+  );
   // Event n (position n+1) happened at BASE + n s: the first event at or after BASE + 420.5 s is n = 421.
   const fromTime = events(await readAllResponses(c, { start: { $case: 'fromTime', value: new Date(BASE + 420_500) }, toPosition: 430 }));
   expect(fromTime.map((e) => (e.data as { n: number }).n)).toEqual([421, 422, 423, 424, 425, 426, 427, 428, 429]);
@@ -117,7 +131,9 @@ it('filters by event type and stream prefix while the cursor advances over the r
   const got = events(responses);
   expect(got.length).toBeGreaterThan(0);
   expect(got.every((e) => e.type === 'test.thing.made.v1' && e.streamId.startsWith('odd-'))).toBe(true);
-  const expected = (await store.readAll({ after: 0, limit: TOTAL + 10, types: ['test.thing.made.v1'], streamPrefix: 'odd-' })).map((e) => e.position);
+  const expected = (await store.readAll({ after: 0, limit: TOTAL + 10, types: ['test.thing.made.v1'], streamPrefix: 'odd-' })).map(
+    (e) => e.position,
+  );
   expect(got.map((e) => e.position)).toEqual(expected);
   expect(responses.at(-1)?.cursor).toBe(`log1.${TOTAL}`);
 });
@@ -139,7 +155,9 @@ it('resumes from a cursor with nothing missed and nothing repeated', async () =>
 it('refuses callers without the role, personal data without its role, bad cursors and positions beyond the end', async () => {
   expect((await failure(readAllResponses(await clientAs(handler), {}))).code).toBe(status.PERMISSION_DENIED);
   expect((await failure(readAllResponses(await clientAs(analyst), { includePersonalData: true }))).code).toBe(status.PERMISSION_DENIED);
-  expect((await failure(readAllResponses(await clientAs(analyst), { start: { $case: 'cursor', value: 'nonsense' } }))).code).toBe(status.INVALID_ARGUMENT);
+  expect((await failure(readAllResponses(await clientAs(analyst), { start: { $case: 'cursor', value: 'nonsense' } }))).code).toBe(
+    status.INVALID_ARGUMENT,
+  );
   const beyond = await failure(readAllResponses(await clientAs(analyst), { start: { $case: 'afterPosition', value: TOTAL + 1 } }));
   expect(beyond.code).toBe(status.OUT_OF_RANGE);
   expect(beyond.details).toContain(`head ${TOTAL}`);
@@ -151,7 +169,9 @@ it('encodes payloads as JSON on request and tells the head', async () => {
   const c = await clientAs(analyst);
   const [r] = await readAllResponses(c, { dataEncoding: DataEncoding.DATA_ENCODING_JSON, toPosition: 1 });
   expect(r!.records[0]!.contentType).toBe('application/json');
-  const head = await new Promise<{ headPosition: number; headOccurredAt?: Date }>((resolve, reject) => c.getLogHead({}, (e, v) => (e ? reject(e) : resolve(v))));
+  const head = await new Promise<{ headPosition: number; headOccurredAt?: Date }>((resolve, reject) =>
+    c.getLogHead({}, (e, v) => (e ? reject(e) : resolve(v))),
+  );
   expect(head.headPosition).toBe(TOTAL);
   expect(head.headOccurredAt?.toISOString()).toBe(new Date(BASE + (TOTAL - 1) * 1000).toISOString());
 });
@@ -184,7 +204,11 @@ it('follows the log as it grows, until the client cancels', async () => {
   const seen: LoggedEvent[] = [];
   const reading = (async () => {
     try {
-      for await (const r of readLog(c, { start: { $case: 'afterPosition', value: TOTAL }, end: EndMode.END_MODE_FOLLOW }, controller.signal)) {
+      for await (const r of readLog(
+        c,
+        { start: { $case: 'afterPosition', value: TOTAL }, end: EndMode.END_MODE_FOLLOW },
+        controller.signal,
+      )) {
         seen.push(...r.records.map((rec) => recordToEvent(rec, new JsonEventCodec())));
         if (seen.length >= 3) controller.abort();
       }
@@ -192,7 +216,11 @@ it('follows the log as it grows, until the client cancels', async () => {
       if ((e as ServiceError).code !== status.CANCELLED) throw e;
     }
   })();
-  await store.append('late-1', 'no_stream', [1, 2, 3].map((n) => ({ type: 'test.thing.made.v1', data: { n: TOTAL + n, phone: 'x' } })));
+  await store.append(
+    'late-1',
+    'no_stream',
+    [1, 2, 3].map((n) => ({ type: 'test.thing.made.v1', data: { n: TOTAL + n, phone: 'x' } })),
+  );
   await store.sequenceOnce();
   await reading;
   expect(seen.map((e) => e.position)).toEqual([TOTAL + 1, TOTAL + 2, TOTAL + 3]);

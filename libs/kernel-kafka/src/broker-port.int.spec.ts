@@ -17,7 +17,8 @@ const loads = (client: string): boolean => {
   }
 };
 const runnable = KAFKA_CLIENTS.filter(loads);
-if (runnable.length < KAFKA_CLIENTS.length) console.warn(`broker port tests: ${KAFKA_CLIENTS.filter((c) => !loads(c)).join(', ')} cannot load under jest; not run`);
+if (runnable.length < KAFKA_CLIENTS.length)
+  console.warn(`broker port tests: ${KAFKA_CLIENTS.filter((c) => !loads(c)).join(', ')} cannot load under jest; not run`);
 
 const until = async (check: () => boolean, timeoutMs = 30_000): Promise<void> => {
   const end = Date.now() + timeoutMs;
@@ -54,7 +55,12 @@ describe.each(runnable)('the %s adapter', (client) => {
     const sentAt = Date.now();
     const producer = broker.producer();
     await producer.connect();
-    const messages: OutgoingMessage[] = Array.from({ length: 60 }, (_, i) => ({ topic, key: `k${i % 6}`, value: Buffer.from(String(i)), headers: { n: String(i), bin: Buffer.from([i]) } }));
+    const messages: OutgoingMessage[] = Array.from({ length: 60 }, (_, i) => ({
+      topic,
+      key: `k${i % 6}`,
+      value: Buffer.from(String(i)),
+      headers: { n: String(i), bin: Buffer.from([i]) },
+    }));
     const reports = await producer.send(messages);
     expect(reports.length).toBeGreaterThan(0);
     await producer.disconnect();

@@ -1,1 +1,1 @@
-export * from "./gen/yiwang/common/v1/common";
+export * from './gen/yiwang/common/v1/common';

@@ -6,13 +6,17 @@ import { MongoClient, type Db } from 'mongodb';
 export function testServers(): { kafkaBrokers: string[]; mongoUri: string } {
   const kafka = process.env.KAFKA_BROKERS;
   const mongo = process.env.MONGODB_URI;
-  if (!kafka || !mongo) throw new Error('KAFKA_BROKERS / MONGODB_URI are not set: run int/e2e tests through jest (its global set-up provisions them)');
+  if (!kafka || !mongo)
+    throw new Error('KAFKA_BROKERS / MONGODB_URI are not set: run int/e2e tests through jest (its global set-up provisions them)');
   return { kafkaBrokers: kafka.split(','), mongoUri: mongo };
 }
 
 /** A name unique to this test file and run, safe as a database name or topic prefix. */
 export function uniqueName(hint: string): string {
-  const clean = basename(hint).replace(/\.(unit|int|e2e)\.spec\.ts$/, '').replace(/[^a-zA-Z0-9]/g, '_').slice(0, 24);
+  const clean = basename(hint)
+    .replace(/\.(unit|int|e2e)\.spec\.ts$/, '')
+    .replace(/[^a-zA-Z0-9]/g, '_')
+    .slice(0, 24);
   return `t_${clean}_${randomBytes(4).toString('hex')}`;
 }
 

@@ -27,7 +27,8 @@ export function deadlineAfter(calendar: BusinessCalendar, start: Date, limit: Ti
     case 'clock_hours':
       return new Date(start.getTime() + Math.round(limit.amount * HOUR_MS));
     case 'calendar_days':
-      if (!Number.isInteger(limit.amount)) throw new ValidationError('calendar days are whole days', [{ field: 'limit.amount', message: String(limit.amount) }]);
+      if (!Number.isInteger(limit.amount))
+        throw new ValidationError('calendar days are whole days', [{ field: 'limit.amount', message: String(limit.amount) }]);
       return new Date(dayStartMs(localDayIndex(start.getTime()) + limit.amount + 1));
   }
 }

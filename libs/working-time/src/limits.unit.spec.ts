@@ -6,12 +6,16 @@ const at = (iso: string): Date => new Date(iso);
 
 describe('deadlineAfter', () => {
   it('clock hours run through nights and holidays', () => {
-    expect(deadlineAfter(calendar, at('2026-10-01T10:00:00+08:00'), { amount: 24, unit: 'clock_hours' }).toISOString()).toBe('2026-10-02T02:00:00.000Z');
+    expect(deadlineAfter(calendar, at('2026-10-01T10:00:00+08:00'), { amount: 24, unit: 'clock_hours' }).toISOString()).toBe(
+      '2026-10-02T02:00:00.000Z',
+    );
   });
 
   it('calendar days do not count the start day and end at local midnight', () => {
     // 15 days to pay from 2026-11-02 (Mon): the last day is 11-17, so the limit ends at 11-18 00:00 local.
-    expect(deadlineAfter(calendar, at('2026-11-02T15:30:00+08:00'), { amount: 15, unit: 'calendar_days' }).toISOString()).toBe('2026-11-17T16:00:00.000Z');
+    expect(deadlineAfter(calendar, at('2026-11-02T15:30:00+08:00'), { amount: 15, unit: 'calendar_days' }).toISOString()).toBe(
+      '2026-11-17T16:00:00.000Z',
+    );
   });
 
   it('working days skip the National Day holiday (行政处罚法 Art 85)', () => {

@@ -1,4 +1,16 @@
-import { authConfigVars, int, list, loadConfig, loggingConfigVars, port, str, telemetryConfigVars, url, type ConfigOf, type Env } from '@yiwang/platform';
+import {
+  authConfigVars,
+  int,
+  list,
+  loadConfig,
+  loggingConfigVars,
+  port,
+  str,
+  telemetryConfigVars,
+  url,
+  type ConfigOf,
+  type Env,
+} from '@yiwang/platform';
 import { DISPATCH_DEFAULTS } from './public-defaults';
 
 /** The dispatch service's configuration; only main.ts passes `process.env`. */

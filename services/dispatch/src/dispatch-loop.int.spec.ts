@@ -1,12 +1,30 @@
 // The dispatch service against the real broker and database: a filed report becomes a dispatched
 // case on Kafka; the loop over gRPC with signed tokens; return and re-dispatch; refusals.
 import { status } from '@grpc/grpc-js';
-import { type DispatchServiceClient, type CaseCommandResponse, type GetCaseResponse, type GetIndicatorsResponse, type ListCasesResponse, type GetRankingResponse, VerificationOutcome } from '@yiwang/proto/yiwang/dispatch/v1/dispatch_service';
+import {
+  type DispatchServiceClient,
+  type CaseCommandResponse,
+  type GetCaseResponse,
+  type GetIndicatorsResponse,
+  type ListCasesResponse,
+  type GetRankingResponse,
+  VerificationOutcome,
+} from '@yiwang/proto/yiwang/dispatch/v1/dispatch_service';
 import { TestClock } from '@yiwang/kernel-core';
 import { caseIdForReport } from './application/case-ids';
 import { startDispatchService, type DispatchService } from './service';
 import { signToken } from '@yiwang/platform';
-import { call, client, grpcCode, people, publishFiledReport, readDispatchTopic, SECRET, testEnvironment, until } from './dispatch.test-helpers';
+import {
+  call,
+  client,
+  grpcCode,
+  people,
+  publishFiledReport,
+  readDispatchTopic,
+  SECRET,
+  testEnvironment,
+  until,
+} from './dispatch.test-helpers';
 
 let env: Awaited<ReturnType<typeof testEnvironment>>;
 let service: DispatchService;
@@ -26,7 +44,8 @@ afterAll(async () => {
 });
 
 const getCase = (id: string, who: DispatchServiceClient = c.centre) => call<object, GetCaseResponse>(who, 'getCase', { caseId: id });
-const cmd = (who: DispatchServiceClient, method: keyof DispatchServiceClient, req: object) => call<object, CaseCommandResponse>(who, method, req);
+const cmd = (who: DispatchServiceClient, method: keyof DispatchServiceClient, req: object) =>
+  call<object, CaseCommandResponse>(who, method, req);
 const opened = async (reportId: string) => {
   await publishFiledReport(env.broker, env.config.intakeTopic, reportId);
   const id = caseIdForReport(reportId);
@@ -38,7 +57,13 @@ it('opens a case for a filed report, dispatched to the matrix unit with a workin
   const id = await opened('R-20250303-0001');
   const { case: summary, history } = await getCase(id);
   // event.01.02 (暴露垃圾) in 解放区 → the district's sanitation office; 4 working hours from Monday 10:00 → 15:30 (lunch 12:00–13:30).
-  expect(summary).toMatchObject({ unitId: 'dept.sanitation.jiefang', status: 'dispatched', deadline: '2025-03-03T07:30:00.000Z', district: '解放区', version: 2 });
+  expect(summary).toMatchObject({
+    unitId: 'dept.sanitation.jiefang',
+    status: 'dispatched',
+    deadline: '2025-03-03T07:30:00.000Z',
+    district: '解放区',
+    version: 2,
+  });
   expect(history.map((h) => h.type)).toEqual(['dispatch.case.opened.v1', 'dispatch.case.dispatched.v1']);
 
   const messages = await readDispatchTopic(env.broker, env.config.dispatchTopic, 2);
@@ -62,23 +87,45 @@ it('runs the loop over gRPC: sign → handle → verify fail → rework → hand
   await cmd(c.sanitation, 'signFor', { caseId: id, expectedVersion: 2 });
   clock.advance(30 * 60_000);
   await cmd(c.sanitation, 'reportHandling', { caseId: id, notes: '垃圾已清运', photoRefs: ['photos/after-1.jpg'] });
-  const failed = await cmd(c.inspector, 'verify', { caseId: id, outcome: VerificationOutcome.VERIFICATION_OUTCOME_FAILED, notes: '仍有残留', photoRefs: [] });
+  const failed = await cmd(c.inspector, 'verify', {
+    caseId: id,
+    outcome: VerificationOutcome.VERIFICATION_OUTCOME_FAILED,
+    notes: '仍有残留',
+    photoRefs: [],
+  });
   expect(failed).toMatchObject({ status: 'handling', eventTypes: ['dispatch.case.verified.v1', 'dispatch.case.rework_ordered.v1'] });
   clock.advance(30 * 60_000);
   await cmd(c.sanitation, 'reportHandling', { caseId: id, notes: '已彻底清理', photoRefs: ['photos/after-2.jpg'] });
-  const passed = await cmd(c.inspector, 'verify', { caseId: id, outcome: VerificationOutcome.VERIFICATION_OUTCOME_PASSED, notes: '', photoRefs: [] });
+  const passed = await cmd(c.inspector, 'verify', {
+    caseId: id,
+    outcome: VerificationOutcome.VERIFICATION_OUTCOME_PASSED,
+    notes: '',
+    photoRefs: [],
+  });
   expect(passed).toMatchObject({ status: 'closed', eventTypes: ['dispatch.case.verified.v1', 'dispatch.case.closed.v1'] });
 
   const { case: summary, history } = await getCase(id, c.sanitation);
   expect(summary).toMatchObject({ status: 'closed', reworkCount: 1 });
   expect(history.map((h) => h.type.replace(/^dispatch\.case\.|\.v1$/g, ''))).toEqual([
-    'opened', 'dispatched', 'signed_for', 'handling_reported', 'verified', 'rework_ordered', 'handling_reported', 'verified', 'closed',
+    'opened',
+    'dispatched',
+    'signed_for',
+    'handling_reported',
+    'verified',
+    'rework_ordered',
+    'handling_reported',
+    'verified',
+    'closed',
   ]);
-  const row = await until(async () => {
-    const r = await call<object, GetIndicatorsResponse>(c.centre, 'getIndicators', { dimension: 1 });
-    const unit = r.rows.find((x) => x.key === 'dept.sanitation.jiefang');
-    return unit?.indicators.find((i) => i.id === 'closureRate')?.numerator === 1 ? unit : null;
-  }, 30_000, 'indicators');
+  const row = await until(
+    async () => {
+      const r = await call<object, GetIndicatorsResponse>(c.centre, 'getIndicators', { dimension: 1 });
+      const unit = r.rows.find((x) => x.key === 'dept.sanitation.jiefang');
+      return unit?.indicators.find((i) => i.id === 'closureRate')?.numerator === 1 ? unit : null;
+    },
+    30_000,
+    'indicators',
+  );
   const byId = Object.fromEntries(row.indicators.map((i) => [i.id, i]));
   expect(byId['closureRate']).toMatchObject({ numerator: 1 });
   expect(byId['reworkRate']).toMatchObject({ numerator: 1, denominator: 1 });
@@ -93,8 +140,13 @@ it('runs the loop over gRPC: sign → handle → verify fail → rework → hand
   };
   expect(await http(`/v1/cases/${id}`)).toMatchObject({ status: 200, body: { caseId: id, status: 'closed' } });
   const table = await http('/v1/ranking?indicator=onTimeClosureRate&dimension=unit');
-  expect((table.body['rows'] as { key: string; rank: number }[]).find((r) => r.key === 'dept.sanitation.jiefang')).toMatchObject({ rank: 1, rateText: '100.00%' });
-  expect((await http('/v1/indicators?dimension=district')).body['rows']).toEqual(expect.arrayContaining([expect.objectContaining({ key: '解放区' })]));
+  expect((table.body['rows'] as { key: string; rank: number }[]).find((r) => r.key === 'dept.sanitation.jiefang')).toMatchObject({
+    rank: 1,
+    rateText: '100.00%',
+  });
+  expect((await http('/v1/indicators?dimension=district')).body['rows']).toEqual(
+    expect.arrayContaining([expect.objectContaining({ key: '解放区' })]),
+  );
   expect((await http('/v1/ranking', {})).status).toBe(401);
   expect((await http('/v1/indicators?from=yesterday')).status).toBe(400);
 });
@@ -108,10 +160,14 @@ it('returns a case and re-dispatches it to another unit, which then sees it in i
   const { case: summary } = await getCase(id, c.municipal);
   expect(summary).toMatchObject({ unitId: 'dept.municipal.jiefang', returnCount: 1 });
   expect(Date.parse(summary!.deadline)).toBeGreaterThan(clock.now().getTime());
-  const listed = await until(async () => {
-    const l = await call<object, ListCasesResponse>(c.municipal, 'listCases', {});
-    return l.cases.some((x) => x.caseId === id) ? l : null;
-  }, 20_000, 'municipal list');
+  const listed = await until(
+    async () => {
+      const l = await call<object, ListCasesResponse>(c.municipal, 'listCases', {});
+      return l.cases.some((x) => x.caseId === id) ? l : null;
+    },
+    20_000,
+    'municipal list',
+  );
   expect(listed.cases.find((x) => x.caseId === id)).toMatchObject({ status: 'dispatched' });
   const sanitationList = await call<object, ListCasesResponse>(c.sanitation, 'listCases', {});
   expect(sanitationList.cases.some((x) => x.caseId === id)).toBe(false);

@@ -26,7 +26,11 @@ it('detects an overdue case after a restart, marks it once and supervises it', a
   await publishFiledReport(env.broker, env.config.intakeTopic, 'R-20250303-0100', { hours: 2 });
   await publishFiledReport(env.broker, env.config.intakeTopic, 'R-20250303-0101', { hours: 2 });
   const get = (caseId: string) => call<object, GetCaseResponse>(centre, 'getCase', { caseId });
-  await until(async () => (await get(overdueId)).case?.status === 'dispatched' && (await get(id)).case?.status === 'dispatched', 40_000, 'cases dispatched');
+  await until(
+    async () => (await get(overdueId)).case?.status === 'dispatched' && (await get(id)).case?.status === 'dispatched',
+    40_000,
+    'cases dispatched',
+  );
   // One case is handled in time; the other is not.
   const unit = await client(service.grpcAddress, people.sanitation);
   await call<object, CaseCommandResponse>(unit, 'signFor', { caseId: id });
@@ -43,10 +47,14 @@ it('detects an overdue case after a restart, marks it once and supervises it', a
   clock.set('2025-03-03T15:00:00+08:00');
   service = await startDispatchService(env.config, { clock });
   centre = await client(service.grpcAddress, people.centre);
-  const history = await until(async () => {
-    const h = (await get(overdueId)).history.map((e) => e.type);
-    return h.includes('dispatch.case.supervised.v1') ? h : null;
-  }, 30_000, 'overdue detected after restart');
+  const history = await until(
+    async () => {
+      const h = (await get(overdueId)).history.map((e) => e.type);
+      return h.includes('dispatch.case.supervised.v1') ? h : null;
+    },
+    30_000,
+    'overdue detected after restart',
+  );
   expect(history.slice(-2)).toEqual(['dispatch.case.overdue_marked.v1', 'dispatch.case.supervised.v1']);
   expect((await get(overdueId)).case).toMatchObject({ overdue: true, supervisionCount: 1 });
   expect((await get(id)).history.map((e) => e.type)).not.toContain('dispatch.case.overdue_marked.v1');
@@ -55,10 +63,14 @@ it('detects an overdue case after a restart, marks it once and supervises it', a
   await service.scheduler.scanOnce();
   await new Promise((r) => setTimeout(r, 1_000));
   expect((await get(overdueId)).history.filter((e) => e.type === 'dispatch.case.supervised.v1')).toHaveLength(1);
-  const list = await until(async () => {
-    const l = await call<object, ListCasesResponse>(centre, 'listCases', { unitId: 'dept.sanitation.jiefang', overdueOnly: true });
-    return l.cases.length > 0 ? l : null;
-  }, 20_000, 'overdue list');
+  const list = await until(
+    async () => {
+      const l = await call<object, ListCasesResponse>(centre, 'listCases', { unitId: 'dept.sanitation.jiefang', overdueOnly: true });
+      return l.cases.length > 0 ? l : null;
+    },
+    20_000,
+    'overdue list',
+  );
   expect(list.cases.map((c) => c.caseId)).toEqual([overdueId]);
   centre.close();
 });

@@ -67,11 +67,22 @@ export const grpcCode = async (p: Promise<unknown>): Promise<number> => {
 };
 
 /** `intake.report.filed.v1` as intake publishes it: protobuf `ReportFiled` in a CloudEvent. */
-export async function publishFiledReport(broker: MessageBroker, topic: string, reportId: string, over: { code?: string; district?: string; hours?: number } = {}): Promise<LoggedEvent> {
+export async function publishFiledReport(
+  broker: MessageBroker,
+  topic: string,
+  reportId: string,
+  over: { code?: string; district?: string; hours?: number } = {},
+): Promise<LoggedEvent> {
   const data: ReportFiled = {
     reportId,
     by: 'rule',
-    category: { code: over.code ?? 'event.01.02', urgency: 'normal', unitType: 'sanitation', deadlineAmount: over.hours ?? 4, deadlineUnit: 'working_hours' },
+    category: {
+      code: over.code ?? 'event.01.02',
+      urgency: 'normal',
+      unitType: 'sanitation',
+      deadlineAmount: over.hours ?? 4,
+      deadlineUnit: 'working_hours',
+    },
     cell: { cellId: '410802001001001', district: over.district ?? '解放区', street: '焦北街道', community: '新华社区' },
     location: { lat: 35.2401, lon: 113.2337 },
     note: '',
@@ -93,7 +104,13 @@ export async function publishFiledReport(broker: MessageBroker, topic: string, r
     commandId: null,
     data,
   };
-  const codec = new ProtobufEventCodec({ 'intake.report.filed.v1': { messageType: 'yiwang.intake.v1.ReportFiled', encode: (d: ReportFiled) => ReportFiled.encode(d).finish(), decode: (b) => ReportFiled.decode(b) } });
+  const codec = new ProtobufEventCodec({
+    'intake.report.filed.v1': {
+      messageType: 'yiwang.intake.v1.ReportFiled',
+      encode: (d: ReportFiled) => ReportFiled.encode(d).finish(),
+      decode: (b) => ReportFiled.decode(b),
+    },
+  });
   const producer = broker.producer();
   await producer.connect();
   try {
@@ -104,9 +121,12 @@ export async function publishFiledReport(broker: MessageBroker, topic: string, r
   return event;
 }
 
-
 /** Every event on a dispatch topic so far, decoded (for CloudEvents header checks). */
-export async function readDispatchTopic(broker: MessageBroker, topic: string, minimum: number): Promise<Array<{ event: LoggedEvent; headers: Record<string, string> }>> {
+export async function readDispatchTopic(
+  broker: MessageBroker,
+  topic: string,
+  minimum: number,
+): Promise<Array<{ event: LoggedEvent; headers: Record<string, string> }>> {
   const seen: Array<{ event: LoggedEvent; headers: Record<string, string> }> = [];
   const consumer = broker.consumer({ groupId: `reader-${topic}-${uuidv7()}` });
   await consumer.connect();
@@ -134,29 +154,66 @@ export async function publishReportStream(
   broker: MessageBroker,
   topic: string,
   reportId: string,
-  over: { district?: string; code?: string; receivedAt?: Date; channel?: string; steps?: ReadonlyArray<'filed' | 'rejected' | 'duplicate'> } = {},
+  over: {
+    district?: string;
+    code?: string;
+    receivedAt?: Date;
+    channel?: string;
+    steps?: ReadonlyArray<'filed' | 'rejected' | 'duplicate'>;
+  } = {},
 ): Promise<void> {
   const receivedAt = over.receivedAt ?? new Date('2025-03-03T01:50:00Z');
-  const category = { code: over.code ?? 'event.01.02', urgency: 'normal', unitType: 'sanitation', deadlineAmount: 4, deadlineUnit: 'working_hours' };
+  const category = {
+    code: over.code ?? 'event.01.02',
+    urgency: 'normal',
+    unitType: 'sanitation',
+    deadlineAmount: 4,
+    deadlineUnit: 'working_hours',
+  };
   const cell = { cellId: '410802001001001', district: over.district ?? '解放区', street: '焦北街道', community: '新华社区' };
   const location = { lat: 35.2401, lon: 113.2337 };
   const at = new Date(receivedAt.getTime() + 60_000);
   const data: Record<string, unknown> = {
     'intake.report.received.v1': {
-      reportId, channel: over.channel ?? 'citizen', category, location, cell, description: '垃圾', photoRefs: [], reporter: undefined, sensor: undefined, externalId: '', trackingToken: '', receivedAt,
+      reportId,
+      channel: over.channel ?? 'citizen',
+      category,
+      location,
+      cell,
+      description: '垃圾',
+      photoRefs: [],
+      reporter: undefined,
+      sensor: undefined,
+      externalId: '',
+      trackingToken: '',
+      receivedAt,
     },
     'intake.report.filed.v1': { reportId, by: 'centre', category, cell, location, note: '', filedAt: at },
     'intake.report.rejected.v1': { reportId, reason: 'out_of_scope', note: '', rejectedAt: at },
     'intake.report.marked_duplicate.v1': { reportId, masterReportId: 'R-master', caseId: '', by: 'rule', markedAt: at },
   };
-  const types = ['intake.report.received.v1', ...(over.steps ?? []).map((s) => (s === 'duplicate' ? 'intake.report.marked_duplicate.v1' : `intake.report.${s}.v1`))];
+  const types = [
+    'intake.report.received.v1',
+    ...(over.steps ?? []).map((s) => (s === 'duplicate' ? 'intake.report.marked_duplicate.v1' : `intake.report.${s}.v1`)),
+  ];
   const codec = intakeEventCodec();
   const correlationId = uuidv7();
   const messages = types.map((type, i) => {
     const now = new Date();
     const event: LoggedEvent = {
-      id: uuidv7(), type, streamId: `report-${reportId}`, streamVersion: i + 1, position: i + 1, occurredAt: now, recordedAt: now,
-      correlationId, causationId: null, actor: { subject: 'intake', department: 'system.intake', roles: ['system'] }, traceparent: null, commandId: null, data: data[type],
+      id: uuidv7(),
+      type,
+      streamId: `report-${reportId}`,
+      streamVersion: i + 1,
+      position: i + 1,
+      occurredAt: now,
+      recordedAt: now,
+      correlationId,
+      causationId: null,
+      actor: { subject: 'intake', department: 'system.intake', roles: ['system'] },
+      traceparent: null,
+      commandId: null,
+      data: data[type],
     };
     return toKafkaMessage(topic, event, { source: '/yiwang/intake', codec });
   });

@@ -38,9 +38,21 @@ export {
 
 // Projections and the queries over their read models.
 export { caseListsProjection, CASE_EVENT_TYPES } from './application/projections/case-lists';
-export { caseIndicatorsProjection, weekKey, weekStartDay, type StoredCounterRow, type WeekDoc } from './application/projections/case-indicators';
+export {
+  caseIndicatorsProjection,
+  weekKey,
+  weekStartDay,
+  type StoredCounterRow,
+  type WeekDoc,
+} from './application/projections/case-indicators';
 export { countersAsOf, storedReportRow } from './application/projections/case-indicators';
-export { IndicatorQueries, type Dimension, type IndicatorQueryDeps, type IndicatorRow, type WeekSource } from './application/indicator-queries';
+export {
+  IndicatorQueries,
+  type Dimension,
+  type IndicatorQueryDeps,
+  type IndicatorRow,
+  type WeekSource,
+} from './application/indicator-queries';
 // The JSON mapping of GetIndicators / GetRanking, so replayed tables print as the live API answers.
 export { toIndicatorRow, toIndicatorValues, toRankingResponse } from './adapters/grpc/proto-mapping';
 

@@ -88,12 +88,29 @@ export async function startDispatchService(config: DispatchConfig, runtime: Disp
       reportRows: (days) => reportCounters.rowsOfWeeks(days),
     });
     const broker = createMessageBroker({ brokers: config.kafkaBrokers, clientId: `yiwang-${SERVICE_NAME}` }); // KAFKA_CLIENT=kafkajs|platformatic
-    const relay = new EventRelay({ store, ...mongoRelayStorage(db), broker, serviceName: SERVICE_NAME, codec: caseEventCodec(), topic: config.dispatchTopic, onError: (e) => logger.warn({ err: e }, 'relay error') });
-    const scheduler = new DeadlineScheduler({ db, cases, models: () => lists.models(), intervalMs: config.deadlineScanIntervalMs, onError: (e) => logger.warn({ err: e }, 'deadline scan error') });
+    const relay = new EventRelay({
+      store,
+      ...mongoRelayStorage(db),
+      broker,
+      serviceName: SERVICE_NAME,
+      codec: caseEventCodec(),
+      topic: config.dispatchTopic,
+      onError: (e) => logger.warn({ err: e }, 'relay error'),
+    });
+    const scheduler = new DeadlineScheduler({
+      db,
+      cases,
+      models: () => lists.models(),
+      intervalMs: config.deadlineScanIntervalMs,
+      onError: (e) => logger.warn({ err: e }, 'deadline scan error'),
+    });
 
     lists.start();
     counters.start();
-    stops.push(() => lists.stop(), () => counters.stop());
+    stops.push(
+      () => lists.stop(),
+      () => counters.stop(),
+    );
     await relay.start();
     stops.push(() => relay.stop());
     const unsubscribe = store.onLogAdvanced(() => {

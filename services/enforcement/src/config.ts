@@ -1,6 +1,22 @@
 import { randomBytes } from 'node:crypto';
 import { parseMasterKey } from '@yiwang/kernel-mongodb';
-import { authConfigVars, bool, ConfigError, int, list, loadConfig, loggingConfigVars, optional, port, str, telemetryConfigVars, url, type ConfigOf, type Env, type EnvVar } from '@yiwang/platform';
+import {
+  authConfigVars,
+  bool,
+  ConfigError,
+  int,
+  list,
+  loadConfig,
+  loggingConfigVars,
+  optional,
+  port,
+  str,
+  telemetryConfigVars,
+  url,
+  type ConfigOf,
+  type Env,
+  type EnvVar,
+} from '@yiwang/platform';
 import { ENFORCEMENT_DEFAULTS } from './defaults';
 
 /** A 32-byte key as base64; never shown in error messages. */
@@ -45,5 +61,10 @@ export function loadEnforcementConfig(env: Env): EnforcementConfig {
   const config = loadConfig(env, enforcementConfigSchema);
   if (config.piiMasterKey) return { ...config, piiMasterKey: config.piiMasterKey };
   if (config.piiEphemeralDevKey) return { ...config, piiMasterKey: randomBytes(32) };
-  throw new ConfigError([{ variable: 'PII_MASTER_KEY', reason: 'PII_MASTER_KEY is required (32 bytes, base64); ENFORCEMENT_DEV_EPHEMERAL_PII_KEY=true gives a throwaway key for development' }]);
+  throw new ConfigError([
+    {
+      variable: 'PII_MASTER_KEY',
+      reason: 'PII_MASTER_KEY is required (32 bytes, base64); ENFORCEMENT_DEV_EPHEMERAL_PII_KEY=true gives a throwaway key for development',
+    },
+  ]);
 }

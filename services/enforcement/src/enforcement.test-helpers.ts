@@ -21,7 +21,13 @@ export const people = {
   hearing: { subject: 'ting.zheng', department: 'bureau.legal', roles: ['enforcement.hearing-officer'] },
 } satisfies Record<string, Principal>;
 
-export const PERSON = { type: 'person', name: '王小明', idNumber: '410802199001011234', phone: '13800000000', address: '解放区民主路 1 号' };
+export const PERSON = {
+  type: 'person',
+  name: '王小明',
+  idNumber: '410802199001011234',
+  phone: '13800000000',
+  address: '解放区民主路 1 号',
+};
 
 export async function testEnvironment(file: string) {
   const t = await testDatabase(file);
@@ -48,7 +54,11 @@ export const client = async (address: string, who: Principal | null) =>
   createGrpcClient(api.EnforcementServiceClient, address, who ? { token: await signToken(who, { secret: SECRET }) } : {});
 
 /** Calls a unary method by name, the request completed with the message's defaults first. */
-export function call<Res = api.CaseCommandResponse>(c: api.EnforcementServiceClient, method: keyof api.EnforcementServiceClient, request: object): Promise<Res> {
+export function call<Res = api.CaseCommandResponse>(
+  c: api.EnforcementServiceClient,
+  method: keyof api.EnforcementServiceClient,
+  request: object,
+): Promise<Res> {
   const fn = (c[method] as unknown as (...args: unknown[]) => unknown).bind(c);
   const type = `${String(method).charAt(0).toUpperCase()}${String(method).slice(1)}Request`;
   const fns = (api as unknown as Record<string, { fromPartial(o: unknown): unknown }>)[type];
@@ -80,7 +90,11 @@ export async function until<T>(check: () => Promise<T | null | undefined | false
 }
 
 /** Every message on the topic so far, decoded, with its headers and raw payload. */
-export async function readTopic(broker: MessageBroker, topic: string, minimum: number): Promise<Array<{ event: LoggedEvent; headers: Record<string, string>; raw: Buffer }>> {
+export async function readTopic(
+  broker: MessageBroker,
+  topic: string,
+  minimum: number,
+): Promise<Array<{ event: LoggedEvent; headers: Record<string, string>; raw: Buffer }>> {
   const seen: Array<{ event: LoggedEvent; headers: Record<string, string>; raw: Buffer }> = [];
   const consumer = broker.consumer({ groupId: `reader-${topic}-${uuidv7()}` });
   await consumer.connect();

@@ -6,7 +6,14 @@ import { caseViewProjection as caseView } from './application/projections/case-v
 import { ENFORCEMENT_DEFAULTS as DEFAULTS, SERVICE_NAME as NAME } from './defaults';
 export { SERVICE_NAME, ENFORCEMENT_DEFAULTS } from './defaults';
 export { enforcementEventCodec, ENFORCEMENT_EVENT_MESSAGES, ENFORCEMENT_EVENT_TYPES } from './adapters/kafka/enforcement-event-codec';
-export { caseViewProjection, MODELS as ENFORCEMENT_MODELS, type CaseDoc, type DeadlineDoc, type PublicEntry, type PublicListDoc } from './application/projections/case-view';
+export {
+  caseViewProjection,
+  MODELS as ENFORCEMENT_MODELS,
+  type CaseDoc,
+  type DeadlineDoc,
+  type PublicEntry,
+  type PublicListDoc,
+} from './application/projections/case-view';
 export { EnforcementQueries, type CaseView } from './application/queries';
 export {
   enforcementDecider,
@@ -24,7 +31,6 @@ export {
   type CaseState,
   type EnforcementPolicy,
 } from './domain';
-
 
 /** How analysts' tools read this service: its log port, topic, codec, rebuildable projections. */
 export const enforcementAnalytics: ServiceAnalytics = {

@@ -1,6 +1,17 @@
 import { EventRelay, KafkajsBroker } from '@yiwang/kernel-kafka';
 import { MongoEventStore, PersonalDataVault, Projector, mongoRelayStorage, mongoVaultKeys } from '@yiwang/kernel-mongodb';
-import { buildHttpApp, connectMongo, createGrpcServer, createLogger, createTokenVerifier, kafkaReadiness, mongoReadiness, startTelemetry, type Logger, type Telemetry } from '@yiwang/platform';
+import {
+  buildHttpApp,
+  connectMongo,
+  createGrpcServer,
+  createLogger,
+  createTokenVerifier,
+  kafkaReadiness,
+  mongoReadiness,
+  startTelemetry,
+  type Logger,
+  type Telemetry,
+} from '@yiwang/platform';
 import { systemClock, type Clock } from '@yiwang/kernel-core';
 import { eventLogGrpcService } from '@yiwang/event-log';
 import { shippedPolicy, type EnforcementPolicy } from './domain';
@@ -64,8 +75,22 @@ export async function startEnforcementService(config: EnforcementConfig, runtime
     const queries = new EnforcementQueries({ clock, policy, vault, models: () => projector.models() });
     const codec = enforcementEventCodec();
     const broker = new KafkajsBroker({ brokers: config.kafkaBrokers, clientId: `yiwang-${SERVICE_NAME}` });
-    const relay = new EventRelay({ store, ...mongoRelayStorage(db), broker, serviceName: SERVICE_NAME, codec, topic: config.topic, onError: (e) => logger.warn({ err: e }, 'relay error') });
-    const deadlines = new EnforcementDeadlines({ db, cases, models: () => projector.models(), intervalMs: config.deadlineScanIntervalMs, onError: (e) => logger.warn({ err: e }, 'deadline scan error') });
+    const relay = new EventRelay({
+      store,
+      ...mongoRelayStorage(db),
+      broker,
+      serviceName: SERVICE_NAME,
+      codec,
+      topic: config.topic,
+      onError: (e) => logger.warn({ err: e }, 'relay error'),
+    });
+    const deadlines = new EnforcementDeadlines({
+      db,
+      cases,
+      models: () => projector.models(),
+      intervalMs: config.deadlineScanIntervalMs,
+      onError: (e) => logger.warn({ err: e }, 'deadline scan error'),
+    });
 
     projector.start();
     stops.push(() => projector.stop());
@@ -90,7 +115,11 @@ export async function startEnforcementService(config: EnforcementConfig, runtime
       logger,
       auth,
       readiness: [mongoReadiness(db), kafkaReadiness(config.kafkaBrokers)],
-      openapi: { title: 'Yiwang enforcement', version: '1', description: 'Administrative penalty cases (执法办案): case read API and the public 双公示 list' },
+      openapi: {
+        title: 'Yiwang enforcement',
+        version: '1',
+        description: 'Administrative penalty cases (执法办案): case read API and the public 双公示 list',
+      },
       metrics: telemetry.prometheus,
     });
     registerRoutes(http, queries);
@@ -100,7 +129,16 @@ export async function startEnforcementService(config: EnforcementConfig, runtime
 
     const local = config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
     logger.info({ grpcPort, httpPort }, 'enforcement service started');
-    return { grpcAddress: `${local}:${grpcPort}`, httpAddress: `http://${local}:${httpPort}`, store, cases, queries, deadlines, vault, stop };
+    return {
+      grpcAddress: `${local}:${grpcPort}`,
+      httpAddress: `http://${local}:${httpPort}`,
+      store,
+      cases,
+      queries,
+      deadlines,
+      vault,
+      stop,
+    };
   } catch (e) {
     await stop();
     throw e;

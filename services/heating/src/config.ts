@@ -1,7 +1,23 @@
 import { randomBytes } from 'node:crypto';
 import { HEATING_DEFAULTS } from './public-module';
 import { parseMasterKey } from '@yiwang/kernel-mongodb';
-import { authConfigVars, bool, ConfigError, int, list, loadConfig, loggingConfigVars, optional, port, str, telemetryConfigVars, url, type ConfigOf, type Env, type EnvVar } from '@yiwang/platform';
+import {
+  authConfigVars,
+  bool,
+  ConfigError,
+  int,
+  list,
+  loadConfig,
+  loggingConfigVars,
+  optional,
+  port,
+  str,
+  telemetryConfigVars,
+  url,
+  type ConfigOf,
+  type Env,
+  type EnvVar,
+} from '@yiwang/platform';
 
 /** A 32-byte key as base64 (or base64url); never shown in error messages (as intake reads it). */
 function masterKey(name: string): EnvVar<Buffer> {
@@ -50,5 +66,10 @@ export function loadHeatingConfig(env: Env): HeatingConfig {
   const config = loadConfig(env, heatingConfigSchema);
   if (config.piiMasterKey) return { ...config, piiMasterKey: config.piiMasterKey };
   if (config.piiEphemeralDevKey) return { ...config, piiMasterKey: randomBytes(32) };
-  throw new ConfigError([{ variable: 'PII_MASTER_KEY', reason: 'PII_MASTER_KEY is required (32 bytes, base64); HEATING_DEV_EPHEMERAL_PII_KEY=true gives a throwaway key for development' }]);
+  throw new ConfigError([
+    {
+      variable: 'PII_MASTER_KEY',
+      reason: 'PII_MASTER_KEY is required (32 bytes, base64); HEATING_DEV_EPHEMERAL_PII_KEY=true gives a throwaway key for development',
+    },
+  ]);
 }

@@ -41,10 +41,15 @@ export async function testEnvironment(file: string) {
 }
 
 export const token = (who: Principal) => signToken(who, { secret: SECRET });
-export const client = async (address: string, who: Principal | null) => createGrpcClient(api.HeatingServiceClient, address, who ? { token: await token(who) } : {});
+export const client = async (address: string, who: Principal | null) =>
+  createGrpcClient(api.HeatingServiceClient, address, who ? { token: await token(who) } : {});
 
 /** Calls a unary method by name, the request completed with the message's defaults first. */
-export function call<Res = api.ComplaintCommandResponse>(c: api.HeatingServiceClient, method: keyof api.HeatingServiceClient, request: object): Promise<Res> {
+export function call<Res = api.ComplaintCommandResponse>(
+  c: api.HeatingServiceClient,
+  method: keyof api.HeatingServiceClient,
+  request: object,
+): Promise<Res> {
   const fn = (c[method] as unknown as (...args: unknown[]) => unknown).bind(c);
   const type = `${String(method).charAt(0).toUpperCase()}${String(method).slice(1)}Request`;
   const fns = (api as unknown as Record<string, { fromPartial(o: unknown): unknown }>)[type];
@@ -75,7 +80,11 @@ export async function until<T>(check: () => Promise<T | null | undefined | false
 }
 
 /** Every event on the topic so far, decoded, with its CloudEvents headers. */
-export async function readTopic(broker: MessageBroker, topic: string, minimum: number): Promise<Array<{ event: LoggedEvent; headers: Record<string, string> }>> {
+export async function readTopic(
+  broker: MessageBroker,
+  topic: string,
+  minimum: number,
+): Promise<Array<{ event: LoggedEvent; headers: Record<string, string> }>> {
   const seen: Array<{ event: LoggedEvent; headers: Record<string, string> }> = [];
   const consumer = broker.consumer({ groupId: `reader-${topic}-${uuidv7()}` });
   await consumer.connect();

@@ -12,8 +12,21 @@ import { HEATING_DEFAULTS as DEFAULTS, SERVICE_NAME as NAME } from './public-mod
 
 export { SERVICE_NAME, HEATING_DEFAULTS } from './public-module';
 export { heatingEventCodec, HEATING_MESSAGES } from './adapters/kafka/heating-event-codec';
-export { heatingViewsProjection, summarize, MODELS as HEATING_MODELS, type ComplaintDoc, type ComplaintSummary, type DeadlineDoc } from './application/projections/complaint-views';
-export { countEvent, emptySeason, seasonDocId, type CompanySeasonDoc, type HouseholdRefundLine } from './application/projections/company-season';
+export {
+  heatingViewsProjection,
+  summarize,
+  MODELS as HEATING_MODELS,
+  type ComplaintDoc,
+  type ComplaintSummary,
+  type DeadlineDoc,
+} from './application/projections/complaint-views';
+export {
+  countEvent,
+  emptySeason,
+  seasonDocId,
+  type CompanySeasonDoc,
+  type HouseholdRefundLine,
+} from './application/projections/company-season';
 export {
   BEIJING_RULE,
   HARBIN_RULE,

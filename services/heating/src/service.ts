@@ -1,6 +1,17 @@
 import { EventRelay, KafkajsBroker } from '@yiwang/kernel-kafka';
 import { MongoEventStore, PersonalDataVault, Projector, mongoRelayStorage, mongoVaultKeys } from '@yiwang/kernel-mongodb';
-import { buildHttpApp, connectMongo, createGrpcServer, createLogger, createTokenVerifier, kafkaReadiness, mongoReadiness, startTelemetry, type Logger, type Telemetry } from '@yiwang/platform';
+import {
+  buildHttpApp,
+  connectMongo,
+  createGrpcServer,
+  createLogger,
+  createTokenVerifier,
+  kafkaReadiness,
+  mongoReadiness,
+  startTelemetry,
+  type Logger,
+  type Telemetry,
+} from '@yiwang/platform';
 import { systemClock, type Clock } from '@yiwang/kernel-core';
 import { businessCalendar } from '@yiwang/working-time';
 import { eventLogGrpcService } from '@yiwang/event-log';
@@ -69,8 +80,22 @@ export async function startHeatingService(config: HeatingConfig, runtime: Heatin
     const queries = new HeatingQueries(() => views.models(), city, vault);
     const broker = new KafkajsBroker({ brokers: config.kafkaBrokers, clientId: `yiwang-${SERVICE_NAME}` });
     const codec = heatingEventCodec();
-    const relay = new EventRelay({ store, ...mongoRelayStorage(db), broker, serviceName: SERVICE_NAME, codec, topic: config.topic, onError: (e) => logger.warn({ err: e }, 'relay error') });
-    const scheduler = new DeadlineScheduler({ db, complaints, models: () => views.models(), intervalMs: config.deadlineScanIntervalMs, onError: (e) => logger.warn({ err: e }, 'deadline scan error') });
+    const relay = new EventRelay({
+      store,
+      ...mongoRelayStorage(db),
+      broker,
+      serviceName: SERVICE_NAME,
+      codec,
+      topic: config.topic,
+      onError: (e) => logger.warn({ err: e }, 'relay error'),
+    });
+    const scheduler = new DeadlineScheduler({
+      db,
+      complaints,
+      models: () => views.models(),
+      intervalMs: config.deadlineScanIntervalMs,
+      onError: (e) => logger.warn({ err: e }, 'deadline scan error'),
+    });
 
     views.start();
     stops.push(() => views.stop());
@@ -86,7 +111,11 @@ export async function startHeatingService(config: HeatingConfig, runtime: Heatin
 
     const auth = createTokenVerifier(config);
     const eventLog = eventLogGrpcService({ store, codec, personalData: complaintContactPolicy(vault) });
-    const grpc = createGrpcServer({ services: [heatingGrpcService({ complaints, queries, onErased: (id) => vault.erase(id) }), eventLog], auth, logger });
+    const grpc = createGrpcServer({
+      services: [heatingGrpcService({ complaints, queries, onErased: (id) => vault.erase(id) }), eventLog],
+      auth,
+      logger,
+    });
     const grpcPort = await grpc.listen(`${config.host}:${config.grpcPort}`);
     stops.push(() => grpc.shutdown());
 
@@ -104,7 +133,17 @@ export async function startHeatingService(config: HeatingConfig, runtime: Heatin
 
     const local = config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
     logger.info({ grpcPort, httpPort, city: city.city }, 'heating service started');
-    return { grpcAddress: `${local}:${grpcPort}`, httpAddress: `http://${local}:${httpPort}`, store, complaints, ingest, readings, scheduler, vault, stop };
+    return {
+      grpcAddress: `${local}:${grpcPort}`,
+      httpAddress: `http://${local}:${httpPort}`,
+      store,
+      complaints,
+      ingest,
+      readings,
+      scheduler,
+      vault,
+      stop,
+    };
   } catch (e) {
     await stop();
     throw e;

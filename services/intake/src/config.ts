@@ -27,7 +27,8 @@ function masterKey(name: string): EnvVar<Buffer> {
     read(raw) {
       const text = raw?.trim() ?? '';
       if (text === '') return { ok: false, reason: `${name} is required` };
-      if (!/^[A-Za-z0-9+/_-]{43}=?$/.test(text)) return { ok: false, reason: `${name} must be 32 bytes, base64-encoded (secret value hidden)` };
+      if (!/^[A-Za-z0-9+/_-]{43}=?$/.test(text))
+        return { ok: false, reason: `${name} must be 32 bytes, base64-encoded (secret value hidden)` };
       try {
         return { ok: true, value: parseMasterKey(text) };
       } catch {
@@ -79,5 +80,10 @@ export function loadIntakeConfig(env: Env): IntakeConfig {
   const config = loadConfig(env, intakeConfigSchema);
   if (config.piiMasterKey) return { ...config, piiMasterKey: config.piiMasterKey };
   if (config.piiEphemeralDevKey) return { ...config, piiMasterKey: randomBytes(32) };
-  throw new ConfigError([{ variable: 'PII_MASTER_KEY', reason: 'PII_MASTER_KEY is required (32 bytes, base64); INTAKE_DEV_EPHEMERAL_PII_KEY=true gives a throwaway key for development' }]);
+  throw new ConfigError([
+    {
+      variable: 'PII_MASTER_KEY',
+      reason: 'PII_MASTER_KEY is required (32 bytes, base64); INTAKE_DEV_EPHEMERAL_PII_KEY=true gives a throwaway key for development',
+    },
+  ]);
 }

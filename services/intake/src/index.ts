@@ -29,5 +29,8 @@ export const intakeAnalytics: ServiceAnalytics = {
   database: INTAKE_DEFAULTS.database,
   codec: intakeEventCodec,
   redact: redactReporterContact,
-  projections: (_store, settings) => [reportsProjection, reportIndexProjection(settings['duplicateWindowHours'] ?? INTAKE_DEFAULTS.duplicateWindowHours)],
+  projections: (_store, settings) => [
+    reportsProjection,
+    reportIndexProjection(settings['duplicateWindowHours'] ?? INTAKE_DEFAULTS.duplicateWindowHours),
+  ],
 };

@@ -25,7 +25,11 @@ async function refused(call: () => Promise<{ status: number; text: string }>, st
 }
 
 it('unknown category and coordinates outside the city: 400 problem+json, nothing stored', async () => {
-  await refused(() => http(intake.httpAddress, '/v1/reports', { body: { ...good, category: 'event.77.77' } }), 400, /unknown category event\.77\.77/);
+  await refused(
+    () => http(intake.httpAddress, '/v1/reports', { body: { ...good, category: 'event.77.77' } }),
+    400,
+    /unknown category event\.77\.77/,
+  );
   await refused(() => http(intake.httpAddress, '/v1/reports', { body: { ...good, category: 'garbage' } }), 400, /category code/);
   await refused(() => http(intake.httpAddress, '/v1/reports', { body: { ...good, location: outside } }), 400, /outside Jiaozuo/);
   await refused(() => http(intake.httpAddress, '/v1/reports', { body: { ...good, location: { lat: 200, lon: 1 } } }), 400, /location\.lat/);
@@ -38,14 +42,43 @@ it('unknown category and coordinates outside the city: 400 problem+json, nothing
 it('malformed JSON and oversized bodies', async () => {
   await refused(() => http(intake.httpAddress, '/v1/reports', { raw: '{"category": "event.01.02", ' }), 400, /JSON|Unexpected|body/i);
   await refused(() => http(intake.httpAddress, '/v1/reports', { body: { ...good, description: 'x'.repeat(5000) } }), 413, /too large/i);
-  await refused(() => http(intake.httpAddress, '/open311/v2/requests.json', { raw: `service_code=event.01.02&description=${'y'.repeat(5000)}`, contentType: 'application/x-www-form-urlencoded' }), 413, /"code":413/);
+  await refused(
+    () =>
+      http(intake.httpAddress, '/open311/v2/requests.json', {
+        raw: `service_code=event.01.02&description=${'y'.repeat(5000)}`,
+        contentType: 'application/x-www-form-urlencoded',
+      }),
+    413,
+    /"code":413/,
+  );
 });
 
 it('Open311 errors are the spec’s [{code, description}] list', async () => {
-  await refused(() => http(intake.httpAddress, '/open311/v2/requests.json', { body: { service_code: 'event.77.77', lat: inCity.lat, long: inCity.lon } }), 400, /^\[\{"code":400,"description":"unknown category/);
-  await refused(() => http(intake.httpAddress, '/open311/v2/requests.json', { body: { service_code: 'event.01.02', lat: outside.lat, long: outside.lon } }), 400, /outside Jiaozuo/);
-  await refused(() => http(intake.httpAddress, '/open311/v2/requests.json', { body: { service_code: 'event.01.02', address_string: '民主路' } }), 400, /a location is required/);
-  await refused(() => http(intake.httpAddress, '/open311/v2/requests.json', { body: { service_code: 'event.01.02', lat: inCity.lat, long: inCity.lon, description: 'x', api_key: 'stolen' } }), 403, /unknown api_key/);
+  await refused(
+    () =>
+      http(intake.httpAddress, '/open311/v2/requests.json', { body: { service_code: 'event.77.77', lat: inCity.lat, long: inCity.lon } }),
+    400,
+    /^\[\{"code":400,"description":"unknown category/,
+  );
+  await refused(
+    () =>
+      http(intake.httpAddress, '/open311/v2/requests.json', { body: { service_code: 'event.01.02', lat: outside.lat, long: outside.lon } }),
+    400,
+    /outside Jiaozuo/,
+  );
+  await refused(
+    () => http(intake.httpAddress, '/open311/v2/requests.json', { body: { service_code: 'event.01.02', address_string: '民主路' } }),
+    400,
+    /a location is required/,
+  );
+  await refused(
+    () =>
+      http(intake.httpAddress, '/open311/v2/requests.json', {
+        body: { service_code: 'event.01.02', lat: inCity.lat, long: inCity.lon, description: 'x', api_key: 'stolen' },
+      }),
+    403,
+    /unknown api_key/,
+  );
   const missing = await http(intake.httpAddress, '/open311/v2/requests/nope.json');
   expect(missing.status).toBe(404);
   expect(missing.json()).toEqual([{ code: 404, description: 'no report nope' }]);
@@ -58,11 +91,18 @@ it('hotline and sensor routes: 401 without or with a bad token, 403 with the wro
   await refused(() => http(intake.httpAddress, '/v1/sensor-alarms', { body: alarms }), 401, /bearer/);
   const citizenish = await tokenFor('someone', ['inspector']);
   await refused(() => http(intake.httpAddress, '/v1/hotline/reports', { body: good, token: citizenish }), 403, /needs role hotline\.agent/);
-  await refused(() => http(intake.httpAddress, '/v1/sensor-alarms', { body: alarms, token: citizenish }), 403, /needs role sensor\.gateway/);
+  await refused(
+    () => http(intake.httpAddress, '/v1/sensor-alarms', { body: alarms, token: citizenish }),
+    403,
+    /needs role sensor\.gateway/,
+  );
   // A bad token on a public route is refused too, rather than silently ignored.
   await refused(() => http(intake.httpAddress, '/v1/reports', { body: good, token: 'garbage' }), 401, /invalid token/);
   // …and the right role works.
-  const ok = await http(intake.httpAddress, '/v1/hotline/reports', { body: good, token: await tokenFor('agent-7', ['hotline.agent'], 'centre.hotline') });
+  const ok = await http(intake.httpAddress, '/v1/hotline/reports', {
+    body: good,
+    token: await tokenFor('agent-7', ['hotline.agent'], 'centre.hotline'),
+  });
   expect(ok.status).toBe(201);
 });
 
@@ -72,13 +112,24 @@ it('gRPC: wrong role → PERMISSION_DENIED, bad input → INVALID_ARGUMENT, noth
   const anonymous = grpcClient(intake.grpcAddress, '');
   try {
     const before = await commits();
-    const req = { categoryCode: 'event.01.02', location: { latitude: inCity.lat, longitude: inCity.lon }, crs: 0, description: 'x', photoRefs: [], requestId: '' };
+    const req = {
+      categoryCode: 'event.01.02',
+      location: { latitude: inCity.lat, longitude: inCity.lon },
+      crs: 0,
+      description: 'x',
+      photoRefs: [],
+      requestId: '',
+    };
     await expect(rpc(hotline, hotline.submitReport, req)).rejects.toMatchObject({ code: 7 });
     await expect(rpc(anonymous, anonymous.submitReport, req)).rejects.toMatchObject({ code: 16 });
     await expect(rpc(camera, camera.submitReport, { ...req, categoryCode: 'event.77.77' })).rejects.toMatchObject({ code: 3 });
-    await expect(rpc(camera, camera.submitReport, { ...req, location: { latitude: outside.lat, longitude: outside.lon } })).rejects.toMatchObject({ code: 3, details: expect.stringMatching(/outside/) });
+    await expect(
+      rpc(camera, camera.submitReport, { ...req, location: { latitude: outside.lat, longitude: outside.lon } }),
+    ).rejects.toMatchObject({ code: 3, details: expect.stringMatching(/outside/) });
     await expect(rpc(camera, camera.submitReport, { ...req, location: undefined })).rejects.toMatchObject({ code: 3 });
-    await expect(rpc(camera, camera.submitWorkOrder, { ...req, externalId: 'X', reporterName: '', reporterPhone: '' })).rejects.toMatchObject({ code: 7 });
+    await expect(
+      rpc(camera, camera.submitWorkOrder, { ...req, externalId: 'X', reporterName: '', reporterPhone: '' }),
+    ).rejects.toMatchObject({ code: 7 });
     await expect(rpc(camera, camera.getReport, { reportId: 'nope' })).rejects.toMatchObject({ code: 5 });
     expect(await commits()).toBe(before);
     const ok = await rpc(camera, camera.submitReport, req);

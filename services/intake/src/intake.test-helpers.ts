@@ -32,7 +32,8 @@ export function testConfig(file: string, extra: Record<string, string> = {}): In
 
 export const quietLogger = () => createLogger({ service: 'intake-test', level: 'silent' });
 
-export const tokenFor = (subject: string, roles: string[], department = 'centre.supervision') => signToken({ subject, department, roles }, { secret: SECRET });
+export const tokenFor = (subject: string, roles: string[], department = 'centre.supervision') =>
+  signToken({ subject, department, roles }, { secret: SECRET });
 
 export function grpcClient(address: string, token: string): IntakeServiceClient {
   return createGrpcClient(IntakeServiceClient, address, { token, defaultDeadlineMs: 15_000 });
@@ -43,17 +44,24 @@ export function rpc<Req, Res>(client: IntakeServiceClient, method: UnaryMethod<R
   return callUnary(method.bind(client) as UnaryMethod<Req, Res>, request);
 }
 
-
 export type Answer = { status: number; headers: Headers; text: string; json: <T = unknown>() => T };
 
-export async function http(base: string, path: string, init: { method?: string; body?: unknown; raw?: string; contentType?: string; token?: string; headers?: Record<string, string> } = {}): Promise<Answer> {
+export async function http(
+  base: string,
+  path: string,
+  init: { method?: string; body?: unknown; raw?: string; contentType?: string; token?: string; headers?: Record<string, string> } = {},
+): Promise<Answer> {
   const headers: Record<string, string> = { ...init.headers };
   let body: string | undefined;
   if (init.raw !== undefined) body = init.raw;
   else if (init.body !== undefined) body = JSON.stringify(init.body);
   if (body !== undefined) headers['content-type'] = init.contentType ?? 'application/json';
   if (init.token) headers['authorization'] = `Bearer ${init.token}`;
-  const res = await fetch(`${base}${path}`, { method: init.method ?? (body !== undefined ? 'POST' : 'GET'), headers, ...(body !== undefined ? { body } : {}) });
+  const res = await fetch(`${base}${path}`, {
+    method: init.method ?? (body !== undefined ? 'POST' : 'GET'),
+    headers,
+    ...(body !== undefined ? { body } : {}),
+  });
   const text = await res.text();
   return { status: res.status, headers: res.headers, text, json: <T>() => JSON.parse(text) as T };
 }

@@ -37,12 +37,19 @@ afterAll(async () => {
 
 const header = (m: KafkaMessage, name: string) => m.headers?.[name]?.toString();
 const kafkaEvent = (reportId: string, type: string) =>
-  until(async () => seen.find((m) => header(m, 'ce_subject') === `report-${reportId}` && header(m, 'ce_type') === type), 30_000, `${type} on Kafka`);
+  until(
+    async () => seen.find((m) => header(m, 'ce_subject') === `report-${reportId}` && header(m, 'ce_type') === type),
+    30_000,
+    `${type} on Kafka`,
+  );
 const streamTypes = async (reportId: string) => (await intake.store.readStream(`report-${reportId}`)).events.map((e) => e.type);
-const erase = (reportId: string, token?: string) => http(intake.httpAddress, `/v1/reports/${reportId}/contact`, { method: 'DELETE', ...(token ? { token } : {}) });
+const erase = (reportId: string, token?: string) =>
+  http(intake.httpAddress, `/v1/reports/${reportId}/contact`, { method: 'DELETE', ...(token ? { token } : {}) });
 
 async function report(): Promise<string> {
-  const r = await http(intake.httpAddress, '/v1/reports', { body: { category: 'event.01.02', location: spot, description: '垃圾', reporter: { name: NAME, phone: PHONE } } });
+  const r = await http(intake.httpAddress, '/v1/reports', {
+    body: { category: 'event.01.02', location: spot, description: '垃圾', reporter: { name: NAME, phone: PHONE } },
+  });
   expect(r.status).toBe(201);
   return r.json<{ reportId: string }>().reportId;
 }
@@ -56,7 +63,9 @@ it('the contact is sealed in es_commits, every other collection and Kafka; DELET
   const raw = JSON.stringify(commits);
   expect(raw).not.toContain(PHONE);
   expect(raw).not.toContain(NAME);
-  const received = commits.flatMap((c) => c.events as unknown as { type: string; data: { reporter: { name: string; phone: string } } }[]).find((e) => e.type === 'intake.report.received.v1')!;
+  const received = commits
+    .flatMap((c) => c.events as unknown as { type: string; data: { reporter: { name: string; phone: string } } }[])
+    .find((e) => e.type === 'intake.report.received.v1')!;
   expect(isSealed(received.data.reporter.phone)).toBe(true);
   expect(isSealed(received.data.reporter.name)).toBe(true);
 
@@ -80,10 +89,14 @@ it('the contact is sealed in es_commits, every other collection and Kafka; DELET
   expect(await intake.vault.open(reportId, received.data.reporter.name)).toBeNull();
   expect(await streamTypes(reportId)).toContain('intake.report.reporter_contact_erased.v1');
   await kafkaEvent(reportId, 'intake.report.reporter_contact_erased.v1');
-  const view = await until(async () => {
-    const v = await intake.application.get(reportId);
-    return v.hasContact ? null : v;
-  }, 10_000, 'the read model');
+  const view = await until(
+    async () => {
+      const v = await intake.application.get(reportId);
+      return v.hasContact ? null : v;
+    },
+    10_000,
+    'the read model',
+  );
   expect(view.hasContact).toBe(false);
 
   // Idempotent: a repeat answers 204 and appends nothing.
@@ -113,7 +126,9 @@ it('other roles get 403, no token 401, an unknown report 404; nothing is erased 
 });
 
 it('the erasure endpoint is documented in the OpenAPI, with its role and bearer auth', async () => {
-  const doc = (await http(intake.httpAddress, '/openapi.json')).json<{ paths: Record<string, Record<string, { summary: string; security: unknown[] }>> }>();
+  const doc = (await http(intake.httpAddress, '/openapi.json')).json<{
+    paths: Record<string, Record<string, { summary: string; security: unknown[] }>>;
+  }>();
   const op = doc.paths['/v1/reports/{id}/contact']?.['delete'];
   expect(op?.summary).toMatch(/centre\.supervision/);
   expect(op?.security).toEqual([{ bearerAuth: [] }]);

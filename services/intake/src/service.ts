@@ -64,7 +64,8 @@ function apiKeys(entries: readonly string[]): Map<string, Channel> {
   const map = new Map<string, Channel>();
   for (const e of entries) {
     const [key, channel] = e.split('=');
-    if (!key || !channel || !(CHANNELS as readonly string[]).includes(channel)) throw new Error(`OPEN311_API_KEYS: "${e}" is not key=channel`);
+    if (!key || !channel || !(CHANNELS as readonly string[]).includes(channel))
+      throw new Error(`OPEN311_API_KEYS: "${e}" is not key=channel`);
     map.set(key, channel as Channel);
   }
   return map;
@@ -110,7 +111,10 @@ export async function startIntakeService(config: IntakeConfig, options: IntakeSe
     const reports = new Projector(mongo.db, store, reportsProjection, { pollIntervalMs: 200 });
     const index = new Projector(mongo.db, store, reportIndexProjection(config.duplicateWindowHours), { pollIntervalMs: 100 });
     const duplicates = new DuplicateFinder(index, policy);
-    if (config.piiEphemeralDevKey) logger.warn('INTAKE_DEV_EPHEMERAL_PII_KEY is set: without PII_MASTER_KEY, reporters’ contacts are sealed with a throwaway key (development only)');
+    if (config.piiEphemeralDevKey)
+      logger.warn(
+        'INTAKE_DEV_EPHEMERAL_PII_KEY is set: without PII_MASTER_KEY, reporters’ contacts are sealed with a throwaway key (development only)',
+      );
     const vault = new PersonalDataVault(mongoVaultKeys(mongo.db), config.piiMasterKey);
     const application = new IntakeApplication({
       store,
@@ -128,7 +132,10 @@ export async function startIntakeService(config: IntakeConfig, options: IntakeSe
     stops.push(() => store.stopSequencer());
     reports.start();
     index.start();
-    stops.push(() => reports.stop(), () => index.stop());
+    stops.push(
+      () => reports.stop(),
+      () => index.stop(),
+    );
 
     const broker = createMessageBroker({ brokers: config.kafkaBrokers, clientId: `yiwang-${SERVICE_NAME}` }); // KAFKA_CLIENT=kafkajs|platformatic
     const relay = new EventRelay({
@@ -149,11 +156,25 @@ export async function startIntakeService(config: IntakeConfig, options: IntakeSe
     });
     stops.push(async () => unobserve());
 
-    const consumer: EventConsumer = await startDispatchConsumer({ broker, db: mongo.db, topic: config.dispatchTopic, group: config.consumerGroup, intake: application, logger });
+    const consumer: EventConsumer = await startDispatchConsumer({
+      broker,
+      db: mongo.db,
+      topic: config.dispatchTopic,
+      group: config.consumerGroup,
+      intake: application,
+      logger,
+    });
     stops.push(() => consumer.stop());
     // The reporter's view of each case (unit, deadline, step), in a consumer group of its own.
     const caseProgress = new CaseProgressReadModel(mongo.db, shippedUnitDirectory());
-    const progressConsumer = await startCaseProgressConsumer({ broker, db: mongo.db, topic: config.dispatchTopic, group: `${config.consumerGroup}.case-progress`, progress: caseProgress, logger });
+    const progressConsumer = await startCaseProgressConsumer({
+      broker,
+      db: mongo.db,
+      topic: config.dispatchTopic,
+      group: `${config.consumerGroup}.case-progress`,
+      progress: caseProgress,
+      logger,
+    });
     stops.push(() => progressConsumer.stop());
 
     const auth = createTokenVerifier(config);
@@ -161,7 +182,11 @@ export async function startIntakeService(config: IntakeConfig, options: IntakeSe
       logger,
       auth,
       readiness: [mongoReadiness(mongo.db), kafkaReadiness(config.kafkaBrokers)],
-      openapi: { title: 'Yiwang intake', version: '1.0.0', description: 'Reports from citizens, the 12345 hotline, Open311 clients and sensors.' },
+      openapi: {
+        title: 'Yiwang intake',
+        version: '1.0.0',
+        description: 'Reports from citizens, the 12345 hotline, Open311 clients and sensors.',
+      },
       metrics: telemetry.prometheus,
       bodyLimit: config.publicBodyLimitBytes,
     });

@@ -1,4 +1,17 @@
-import { authConfigVars, int, list, loadConfig, loggingConfigVars, optional, port, str, telemetryConfigVars, url, type ConfigOf, type Env } from '@yiwang/platform';
+import {
+  authConfigVars,
+  int,
+  list,
+  loadConfig,
+  loggingConfigVars,
+  optional,
+  port,
+  str,
+  telemetryConfigVars,
+  url,
+  type ConfigOf,
+  type Env,
+} from '@yiwang/platform';
 import { INTEGRATION_DEFAULTS } from './public-defaults';
 
 /** The integration service's configuration; only main.ts passes `process.env`. */

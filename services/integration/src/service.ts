@@ -57,7 +57,10 @@ export interface IntegrationService {
 
 function tlsFromFiles(config: IntegrationConfig): TlsMaterial {
   const { centreCaFile, tlsCertFile, tlsKeyFile } = config;
-  if (!centreCaFile || !tlsCertFile || !tlsKeyFile) throw new Error('the operations-centre link needs OPSCENTER_CA_FILE, INTEGRATION_TLS_CERT_FILE and INTEGRATION_TLS_KEY_FILE (mutual TLS)');
+  if (!centreCaFile || !tlsCertFile || !tlsKeyFile)
+    throw new Error(
+      'the operations-centre link needs OPSCENTER_CA_FILE, INTEGRATION_TLS_CERT_FILE and INTEGRATION_TLS_KEY_FILE (mutual TLS)',
+    );
   return { ca: readFileSync(centreCaFile, 'utf8'), cert: readFileSync(tlsCertFile, 'utf8'), key: readFileSync(tlsKeyFile, 'utf8') };
 }
 
@@ -119,11 +122,27 @@ export async function startIntegrationService(config: IntegrationConfig, runtime
       sync,
       store,
       now: () => clock.now(),
-      onReport: (r) => logger.info({ checked: r.checked, inFlight: r.inFlight, repaired: r.repaired.length, repairs: r.repaired.map((x) => `${x.caseId}: ${x.reason}`) }, 'reconciliation with the operations centre'),
+      onReport: (r) =>
+        logger.info(
+          {
+            checked: r.checked,
+            inFlight: r.inFlight,
+            repaired: r.repaired.length,
+            repairs: r.repaired.map((x) => `${x.caseId}: ${x.reason}`),
+          },
+          'reconciliation with the operations centre',
+        ),
     });
     // One scheduled reconciliation per interval across replicas: the holder of this lease runs it.
-    const reconcileLease = new MongoLease(db, 'opscenter-reconciler', `reconciler-${uuidv7()}`, { ttlMs: Math.max(2 * config.reconcileIntervalMs, 60_000) });
-    const schedule = new IntervalRunner({ intervalMs: config.reconcileIntervalMs, run: () => reconciler.run(), lease: reconcileLease, onError: (e) => logger.warn({ err: e }, 'scheduled reconciliation failed') });
+    const reconcileLease = new MongoLease(db, 'opscenter-reconciler', `reconciler-${uuidv7()}`, {
+      ttlMs: Math.max(2 * config.reconcileIntervalMs, 60_000),
+    });
+    const schedule = new IntervalRunner({
+      intervalMs: config.reconcileIntervalMs,
+      run: () => reconciler.run(),
+      lease: reconcileLease,
+      onError: (e) => logger.warn({ err: e }, 'scheduled reconciliation failed'),
+    });
     schedule.start();
     stops.push(() => schedule.stop());
 
@@ -144,14 +163,28 @@ export async function startIntegrationService(config: IntegrationConfig, runtime
       types: DISPATCH_CASE_EVENT_TYPES,
       codec: dispatchCaseEventCodec(),
       handler: (event) => sync.observe(event),
-      consumer: { sessionTimeoutMs: config.consumerSessionTimeoutMs, heartbeatIntervalMs: Math.min(3_000, Math.floor(config.consumerSessionTimeoutMs / 6)), partitionsConcurrently: config.consumerConcurrency },
+      consumer: {
+        sessionTimeoutMs: config.consumerSessionTimeoutMs,
+        heartbeatIntervalMs: Math.min(3_000, Math.floor(config.consumerSessionTimeoutMs / 6)),
+        partitionsConcurrently: config.consumerConcurrency,
+      },
       onError: (e, m) => logger.warn({ err: e, topic: m.topic, offset: m.offset }, 'case event not recorded yet'),
     });
     await consumer.start();
     stops.push(() => consumer.stop());
 
     const grpc = createGrpcServer({
-      services: [caseLinkGrpcService({ workOrders, sync, store, codeTable, centreIdentities: config.centreIdentities, onLogAdvanced: (l) => store.onLogAdvanced(l), feedPollMs: 1_000 })],
+      services: [
+        caseLinkGrpcService({
+          workOrders,
+          sync,
+          store,
+          codeTable,
+          centreIdentities: config.centreIdentities,
+          onLogAdvanced: (l) => store.onLogAdvanced(l),
+          feedPollMs: 1_000,
+        }),
+      ],
       // No bearer tokens on this server: every call is authenticated by mutual TLS and the peer's identity is checked per call.
       auth: createTokenVerifier(config),
       publicMethods: CASE_LINK_METHODS,
@@ -161,7 +194,11 @@ export async function startIntegrationService(config: IntegrationConfig, runtime
     stops.push(() => grpc.shutdown());
 
     // Integration's own events are not published to Kafka (they are its outbound queue), hence JSON data.
-    const internal = createGrpcServer({ services: [eventLogGrpcService({ store, codec: new JsonEventCodec() })], auth: createTokenVerifier(config), logger });
+    const internal = createGrpcServer({
+      services: [eventLogGrpcService({ store, codec: new JsonEventCodec() })],
+      auth: createTokenVerifier(config),
+      logger,
+    });
     const internalGrpcPort = await internal.listen(`${config.host}:${config.internalGrpcPort}`);
     stops.push(() => internal.shutdown());
 
@@ -179,7 +216,16 @@ export async function startIntegrationService(config: IntegrationConfig, runtime
 
     const local = config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
     logger.info({ grpcPort, internalGrpcPort, httpPort }, 'integration service started');
-    return { grpcAddress: `${local}:${grpcPort}`, internalGrpcAddress: `${local}:${internalGrpcPort}`, httpAddress: `http://${local}:${httpPort}`, store, sync, pusher, reconciler, stop };
+    return {
+      grpcAddress: `${local}:${grpcPort}`,
+      internalGrpcAddress: `${local}:${internalGrpcPort}`,
+      httpAddress: `http://${local}:${httpPort}`,
+      store,
+      sync,
+      pusher,
+      reconciler,
+      stop,
+    };
   } catch (e) {
     await stop();
     throw e;

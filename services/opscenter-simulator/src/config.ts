@@ -9,7 +9,9 @@ function fraction(name: string): EnvVar<number> {
     read(raw) {
       if (raw === undefined || raw.trim() === '') return { ok: true, value: 0 };
       const v = Number(raw);
-      return Number.isFinite(v) && v >= 0 && v <= 1 ? { ok: true, value: v } : { ok: false, reason: `${name} must be a number from 0 to 1` };
+      return Number.isFinite(v) && v >= 0 && v <= 1
+        ? { ok: true, value: v }
+        : { ok: false, reason: `${name} must be a number from 0 to 1` };
     },
   };
 }

@@ -23,9 +23,16 @@ export interface RunningSimulator {
 }
 
 export function tlsFromDir(dir: string): CentreTls {
-  if (dir === '') throw new Error('SIM_CERT_DIR is required: the folder of the link certificates (pki/generate-certificates.ts makes them)');
+  if (dir === '')
+    throw new Error('SIM_CERT_DIR is required: the folder of the link certificates (pki/generate-certificates.ts makes them)');
   const read = (f: string): string => readFileSync(join(dir, f), 'utf8');
-  return { peerCa: read('yiwang-ca.crt'), serverCert: read('centre-server.crt'), serverKey: read('centre-server.key'), clientCert: read('centre-client.crt'), clientKey: read('centre-client.key') };
+  return {
+    peerCa: read('yiwang-ca.crt'),
+    serverCert: read('centre-server.crt'),
+    serverKey: read('centre-server.key'),
+    clientCert: read('centre-client.crt'),
+    clientKey: read('centre-client.key'),
+  };
 }
 
 /**
@@ -57,7 +64,9 @@ export async function startSimulator(
       dropAckRate: config.dropAckRate,
     });
     const server: Server = centreGrpcServer({ store, faults, allowedPeers: config.allowedPeers, now });
-    const grpcPort = await new Promise<number>((resolve, reject) => server.bindAsync(`${config.host}:${config.grpcPort}`, serverCredentials(tls), (e, p) => (e ? reject(e) : resolve(p))));
+    const grpcPort = await new Promise<number>((resolve, reject) =>
+      server.bindAsync(`${config.host}:${config.grpcPort}`, serverCredentials(tls), (e, p) => (e ? reject(e) : resolve(p))),
+    );
     stops.push(
       () =>
         new Promise<void>((resolve) => {

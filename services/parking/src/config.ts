@@ -68,5 +68,10 @@ export function loadParkingConfig(env: Env): ParkingConfig {
   const config = loadConfig(env, parkingConfigSchema);
   if (config.piiMasterKey) return { ...config, piiMasterKey: config.piiMasterKey };
   if (config.piiEphemeralDevKey) return { ...config, piiMasterKey: randomBytes(32) };
-  throw new ConfigError([{ variable: 'PII_MASTER_KEY', reason: 'PII_MASTER_KEY is required (32 bytes, base64); PARKING_DEV_EPHEMERAL_PII_KEY=true gives a throwaway key for development' }]);
+  throw new ConfigError([
+    {
+      variable: 'PII_MASTER_KEY',
+      reason: 'PII_MASTER_KEY is required (32 bytes, base64); PARKING_DEV_EPHEMERAL_PII_KEY=true gives a throwaway key for development',
+    },
+  ]);
 }

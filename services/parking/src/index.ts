@@ -9,8 +9,23 @@ export { SERVICE_NAME, PARKING_DEFAULTS } from './defaults';
 export { parkingEventCodec, PARKING_EVENT_MESSAGES } from './adapters/kafka/parking-event-codec';
 export { parkingRecordsProjection, PARKING_EVENT_TYPES } from './application/projections/parking-records';
 export { MODELS as PARKING_MODELS, weekOf, weeklyId, weekIndexId } from './application/projections/read-model-docs';
-export type { ViolationDoc, ObstructionDoc, SpaceDoc, WeeklyDoc, WeekIndexDoc, HotSpotDoc, DeadlineDoc } from './application/projections/read-model-docs';
-export { VIOLATION_EVENT_TYPES, OBSTRUCTION_EVENT_TYPES, SPACE_EVENT_TYPES, violationStreamId, obstructionStreamId, spaceStreamId } from './domain';
+export type {
+  ViolationDoc,
+  ObstructionDoc,
+  SpaceDoc,
+  WeeklyDoc,
+  WeekIndexDoc,
+  HotSpotDoc,
+  DeadlineDoc,
+} from './application/projections/read-model-docs';
+export {
+  VIOLATION_EVENT_TYPES,
+  OBSTRUCTION_EVENT_TYPES,
+  SPACE_EVENT_TYPES,
+  violationStreamId,
+  obstructionStreamId,
+  spaceStreamId,
+} from './domain';
 export type { ViolationEvent, ObstructionEvent, SpaceEvent, ViolationClosed, ViolationRecorded } from './domain';
 
 /** How analysts' tools read this service: its log port, topic, codec, rebuildable projections. */

@@ -70,12 +70,21 @@ export function record(over: Partial<RecordViolation['data']> = {}, actor: Actor
   };
 }
 
-export const tidalSpace: SpaceFacts = { spaceId: 'S-T1', kind: 'tidal', maxMinutes: 0, windows: [{ weekdays: [1, 2, 3, 4, 5], from: '19:00', to: '07:00' }], removed: false };
+export const tidalSpace: SpaceFacts = {
+  spaceId: 'S-T1',
+  kind: 'tidal',
+  maxMinutes: 0,
+  windows: [{ weekdays: [1, 2, 3, 4, 5], from: '19:00', to: '07:00' }],
+  removed: false,
+};
 export const markedSpace: SpaceFacts = { spaceId: 'S-M1', kind: 'marked', maxMinutes: 120, windows: [], removed: false };
 
 /** The events a command produces from a history (for building the next `given`). */
-export const cmd = <T extends ViolationCommand['type']>(type: T, data: Extract<ViolationCommand, { type: T }>['data'], actor: Actor = actors.officer) =>
-  ({ type, data, actor }) as Extract<ViolationCommand, { type: T }>;
+export const cmd = <T extends ViolationCommand['type']>(
+  type: T,
+  data: Extract<ViolationCommand, { type: T }>['data'],
+  actor: Actor = actors.officer,
+) => ({ type, data, actor }) as Extract<ViolationCommand, { type: T }>;
 
 export type { ViolationEvent };
 
@@ -113,7 +122,8 @@ export async function testEnvironment(file: string) {
   return { t, prefix, config, broker };
 }
 
-export const client = async (address: string, who: Principal | null) => createGrpcClient(ParkingServiceClient, address, who ? { token: await signToken(who, { secret: SECRET }) } : {});
+export const client = async (address: string, who: Principal | null) =>
+  createGrpcClient(ParkingServiceClient, address, who ? { token: await signToken(who, { secret: SECRET }) } : {});
 
 /** Calls a unary method by name, the request completed with the message's defaults as a generated client would. */
 export function call<Res>(c: ParkingServiceClient, method: keyof ParkingServiceClient, request: object): Promise<Res> {
@@ -147,7 +157,11 @@ export async function until<T>(check: () => Promise<T | null | undefined | false
 }
 
 /** Every message on a topic until `minimum` arrived: the decoded event, its headers and raw bytes. */
-export async function readTopic(broker: MessageBroker, topic: string, minimum: number): Promise<Array<{ event: LoggedEvent; headers: Record<string, string>; raw: string }>> {
+export async function readTopic(
+  broker: MessageBroker,
+  topic: string,
+  minimum: number,
+): Promise<Array<{ event: LoggedEvent; headers: Record<string, string>; raw: string }>> {
   const seen: Array<{ event: LoggedEvent; headers: Record<string, string>; raw: string }> = [];
   const consumer = broker.consumer({ groupId: `reader-${topic}-${uuidv7()}` });
   await consumer.connect();

@@ -1,6 +1,17 @@
 import { EventRelay, KafkajsBroker } from '@yiwang/kernel-kafka';
 import { MongoEventStore, PersonalDataVault, Projector, mongoRelayStorage, mongoVaultKeys } from '@yiwang/kernel-mongodb';
-import { buildHttpApp, connectMongo, createGrpcServer, createLogger, createTokenVerifier, kafkaReadiness, mongoReadiness, startTelemetry, type Logger, type Telemetry } from '@yiwang/platform';
+import {
+  buildHttpApp,
+  connectMongo,
+  createGrpcServer,
+  createLogger,
+  createTokenVerifier,
+  kafkaReadiness,
+  mongoReadiness,
+  startTelemetry,
+  type Logger,
+  type Telemetry,
+} from '@yiwang/platform';
 import { systemClock, type Clock } from '@yiwang/kernel-core';
 import { businessCalendar } from '@yiwang/working-time';
 import { eventLogGrpcService } from '@yiwang/event-log';
@@ -63,12 +74,36 @@ export async function startParkingService(config: ParkingConfig, runtime: Parkin
     const plateKeys = PlateKeys.fromConfig(config.plateHashKeys, config.piiMasterKey);
     const projector = new Projector(db, store, parkingRecordsProjection, { pollIntervalMs: 200 });
     const models = () => projector.models();
-    const app = new ParkingApp({ store, clock, calendar: businessCalendar(), rules: shippedParkingRules(), cameras: shippedCameraRegister(), grid: shippedCityGrid(), vault, plateKeys, models });
+    const app = new ParkingApp({
+      store,
+      clock,
+      calendar: businessCalendar(),
+      rules: shippedParkingRules(),
+      cameras: shippedCameraRegister(),
+      grid: shippedCityGrid(),
+      vault,
+      plateKeys,
+      models,
+    });
     const ingest = new CameraIngest(app, db);
     const queries = new ParkingQueries(app, plateKeys, models);
     const broker = new KafkajsBroker({ brokers: config.kafkaBrokers, clientId: `yiwang-${SERVICE_NAME}` });
-    const relay = new EventRelay({ store, ...mongoRelayStorage(db), broker, serviceName: SERVICE_NAME, codec: parkingEventCodec(), topic: config.topic, onError: (e) => logger.warn({ err: e }, 'relay error') });
-    const deadlines = new ParkingDeadlines({ db, app, models, intervalMs: config.deadlineScanIntervalMs, onError: (e) => logger.warn({ err: e }, 'deadline scan error') });
+    const relay = new EventRelay({
+      store,
+      ...mongoRelayStorage(db),
+      broker,
+      serviceName: SERVICE_NAME,
+      codec: parkingEventCodec(),
+      topic: config.topic,
+      onError: (e) => logger.warn({ err: e }, 'relay error'),
+    });
+    const deadlines = new ParkingDeadlines({
+      db,
+      app,
+      models,
+      intervalMs: config.deadlineScanIntervalMs,
+      onError: (e) => logger.warn({ err: e }, 'deadline scan error'),
+    });
 
     projector.start();
     stops.push(() => projector.stop());
@@ -92,7 +127,11 @@ export async function startParkingService(config: ParkingConfig, runtime: Parkin
       logger,
       auth,
       readiness: [mongoReadiness(db), kafkaReadiness(config.kafkaBrokers)],
-      openapi: { title: 'Yiwang parking', version: '1', description: 'Parking enforcement (静态交通执法): violations, weekly tables, hot spots (read API)' },
+      openapi: {
+        title: 'Yiwang parking',
+        version: '1',
+        description: 'Parking enforcement (静态交通执法): violations, weekly tables, hot spots (read API)',
+      },
       metrics: telemetry.prometheus,
     });
     registerReadRoutes(http, queries);

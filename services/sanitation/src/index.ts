@@ -6,13 +6,34 @@ import { assessmentProjection as assessment } from './application/projections/as
 import { registerProjection as register } from './application/projections/register';
 import { SANITATION_DEFAULTS as DEFAULTS, SERVICE_NAME as NAME } from './defaults';
 export { SERVICE_NAME, SANITATION_DEFAULTS } from './defaults';
-export { sanitationEventCodec, SANITATION_EVENT_MESSAGES, SANITATION_EVENT_TYPES, type SanitationEventType } from './adapters/kafka/sanitation-event-codec';
+export {
+  sanitationEventCodec,
+  SANITATION_EVENT_MESSAGES,
+  SANITATION_EVENT_TYPES,
+  type SanitationEventType,
+} from './adapters/kafka/sanitation-event-codec';
 export { registerProjection, MODELS as REGISTER_MODELS, type FacilityDoc, type DeviceDoc } from './application/projections/register';
-export { assessmentProjection, ASSESSMENT_MODELS, periodKey, type PeriodDoc, type InspectionDoc } from './application/projections/assessment';
+export {
+  assessmentProjection,
+  ASSESSMENT_MODELS,
+  periodKey,
+  type PeriodDoc,
+  type InspectionDoc,
+} from './application/projections/assessment';
 export { SanitationQueries, type Ranking } from './application/queries';
 export {
-  facilityTotals, rankingTable, scoreOf, passRate, shippedAssessmentConfig, shippedStandards, assessmentConfigFrom, standardsFrom,
-  type AssessmentConfig, type Standards, type RankingRow, type Dimension,
+  facilityTotals,
+  rankingTable,
+  scoreOf,
+  passRate,
+  shippedAssessmentConfig,
+  shippedStandards,
+  assessmentConfigFrom,
+  standardsFrom,
+  type AssessmentConfig,
+  type Standards,
+  type RankingRow,
+  type Dimension,
 } from './domain';
 
 /** How analysts' tools read this service: its log port, topic, codec, rebuildable projections. */

@@ -4,4 +4,8 @@ import { SERVICE_NAME } from './defaults';
 import { startSanitationService } from './service';
 
 /** The composition root: the only reader of process.env. Stops gracefully on SIGTERM / SIGINT. */
-runServiceProcess({ serviceName: SERVICE_NAME, loadConfig: loadSanitationConfig, start: (config, deps) => startSanitationService(config, deps) });
+runServiceProcess({
+  serviceName: SERVICE_NAME,
+  loadConfig: loadSanitationConfig,
+  start: (config, deps) => startSanitationService(config, deps),
+});

@@ -62,7 +62,11 @@ export async function grpcError(p: Promise<unknown>): Promise<ServiceError> {
 }
 
 /** Every event on the topic so far, decoded, with the CloudEvents headers. */
-export async function readTopic(broker: MessageBroker, topic: string, minimum: number): Promise<Array<{ event: LoggedEvent; headers: Record<string, string> }>> {
+export async function readTopic(
+  broker: MessageBroker,
+  topic: string,
+  minimum: number,
+): Promise<Array<{ event: LoggedEvent; headers: Record<string, string> }>> {
   const seen: Array<{ event: LoggedEvent; headers: Record<string, string> }> = [];
   const consumer = broker.consumer({ groupId: `reader-${topic}-${uuidv7()}` });
   await consumer.connect();
@@ -82,7 +86,8 @@ export async function readTopic(broker: MessageBroker, topic: string, minimum: n
   return seen;
 }
 
-export const CSV_HEADER = 'facilityId,kind,name,district,contractor,geometry,cells,lengthM,areaM2,grade,toiletClass,siting,opensAt,closesAt,capacityTonnesPerDay';
+export const CSV_HEADER =
+  'facilityId,kind,name,district,contractor,geometry,cells,lengthM,areaM2,grade,toiletClass,siting,opensAt,closesAt,capacityTonnesPerDay';
 
 /** A CSV of the register: the rows as given, after the header. */
 export const csvOf = (rows: readonly string[]): string => [CSV_HEADER, ...rows].join('\n');

@@ -1,6 +1,17 @@
 import { EventRelay, createMessageBroker } from '@yiwang/kernel-kafka';
 import { MongoEventStore, Projector, mongoRelayStorage } from '@yiwang/kernel-mongodb';
-import { buildHttpApp, connectMongo, createGrpcServer, createLogger, createTokenVerifier, kafkaReadiness, mongoReadiness, startTelemetry, type Logger, type Telemetry } from '@yiwang/platform';
+import {
+  buildHttpApp,
+  connectMongo,
+  createGrpcServer,
+  createLogger,
+  createTokenVerifier,
+  kafkaReadiness,
+  mongoReadiness,
+  startTelemetry,
+  type Logger,
+  type Telemetry,
+} from '@yiwang/platform';
 import { systemClock, type Clock } from '@yiwang/kernel-core';
 import { businessCalendar } from '@yiwang/working-time';
 import { eventLogGrpcService } from '@yiwang/event-log';
@@ -62,16 +73,37 @@ export async function startSanitationService(config: SanitationConfig, runtime: 
     const assessment = new Projector(db, store, assessmentProjection, { pollIntervalMs: 1_000 });
     const standards = shippedStandards();
     const service = new SanitationService(store, clock, businessCalendar(), standards, () => register.models());
-    const queries = new SanitationQueries({ registerModels: () => register.models(), assessmentModels: () => assessment.models(), config: shippedAssessmentConfig() });
+    const queries = new SanitationQueries({
+      registerModels: () => register.models(),
+      assessmentModels: () => assessment.models(),
+      config: shippedAssessmentConfig(),
+    });
     const commands = new SanitationCommands(service, queries);
     const codec = sanitationEventCodec();
     const broker = createMessageBroker({ brokers: config.kafkaBrokers, clientId: `yiwang-${SERVICE_NAME}` }); // KAFKA_CLIENT=kafkajs|platformatic
-    const relay = new EventRelay({ store, ...mongoRelayStorage(db), broker, serviceName: SERVICE_NAME, codec, topic: config.topic, onError: (e) => logger.warn({ err: e }, 'relay error') });
-    const scheduler = new RectificationScheduler({ db, service, models: () => assessment.models(), intervalMs: config.deadlineScanIntervalMs, onError: (e) => logger.warn({ err: e }, 'rectification scan error') });
+    const relay = new EventRelay({
+      store,
+      ...mongoRelayStorage(db),
+      broker,
+      serviceName: SERVICE_NAME,
+      codec,
+      topic: config.topic,
+      onError: (e) => logger.warn({ err: e }, 'relay error'),
+    });
+    const scheduler = new RectificationScheduler({
+      db,
+      service,
+      models: () => assessment.models(),
+      intervalMs: config.deadlineScanIntervalMs,
+      onError: (e) => logger.warn({ err: e }, 'rectification scan error'),
+    });
 
     register.start();
     assessment.start();
-    stops.push(() => register.stop(), () => assessment.stop());
+    stops.push(
+      () => register.stop(),
+      () => assessment.stop(),
+    );
     await relay.start();
     stops.push(() => relay.stop());
     const unsubscribe = store.onLogAdvanced(() => {

@@ -14,7 +14,9 @@ case decider's evolve, the same code the service runs; prints the state and the 
 
   --at time                   the moment (events that happened at or before it count)
   --format text|json          (default text)
-${SOURCE_HELP.split('\n').filter((l) => !/--types|--stream-prefix|--to |--from |--service/.test(l)).join('\n')}`;
+${SOURCE_HELP.split('\n')
+  .filter((l) => !/--types|--stream-prefix|--to |--from |--service/.test(l))
+  .join('\n')}`;
 
 export type CaseAtResult = Readonly<{
   caseId: string;
@@ -41,14 +43,26 @@ export function caseAtFrom(caseId: string, at: Date, events: readonly LoggedEven
 
 function text(r: CaseAtResult): string {
   const s = r.state as Record<string, unknown>;
-  const facts = ['unitId', 'deadline', 'district', 'category', 'openedAt', 'closedAt', 'closedOnTime'].filter((k) => s[k] !== undefined && s[k] !== null).map((k) => `${k} ${String(s[k])}`);
-  const lines = [`case ${r.caseId} at ${r.at}: ${r.status} (version ${r.version})${facts.length ? `\n  ${facts.join(', ')}` : ''}`, `events (${r.events.length}):`];
-  for (const e of r.events) lines.push(`  v${e.streamVersion} ${e.occurredAt} ${e.type} by ${e.actor.subject}${e.actor.department ? ` (${e.actor.department})` : ''}`);
+  const facts = ['unitId', 'deadline', 'district', 'category', 'openedAt', 'closedAt', 'closedOnTime']
+    .filter((k) => s[k] !== undefined && s[k] !== null)
+    .map((k) => `${k} ${String(s[k])}`);
+  const lines = [
+    `case ${r.caseId} at ${r.at}: ${r.status} (version ${r.version})${facts.length ? `\n  ${facts.join(', ')}` : ''}`,
+    `events (${r.events.length}):`,
+  ];
+  for (const e of r.events)
+    lines.push(
+      `  v${e.streamVersion} ${e.occurredAt} ${e.type} by ${e.actor.subject}${e.actor.department ? ` (${e.actor.department})` : ''}`,
+    );
   return `${lines.join('\n')}\n`;
 }
 
 export async function caseAt(argv: readonly string[], ctx: CommandContext): Promise<number> {
-  const { values, positionals } = parseArgs({ args: [...argv], options: { ...SOURCE_OPTIONS, at: { type: 'string' }, format: { type: 'string' } }, allowPositionals: true });
+  const { values, positionals } = parseArgs({
+    args: [...argv],
+    options: { ...SOURCE_OPTIONS, at: { type: 'string' }, format: { type: 'string' } },
+    allowPositionals: true,
+  });
   const [caseId, ...extra] = positionals;
   if (!caseId || extra.length > 0) throw usage('case-at needs exactly one case id: yiwang case-at <caseId> --at <time>');
   if (values.at === undefined) throw usage('--at <time> is required');

@@ -1,6 +1,18 @@
 import { parseArgs } from 'node:util';
 import { GetIndicatorsResponse, GetRankingResponse } from '@yiwang/proto/yiwang/dispatch/v1/dispatch_service';
-import { INTAKE_REPORT_EVENT_TYPES, shippedIndicatorConfig, shippedResponsibilityMatrix, formatRate, IndicatorQueries, type Dimension, CASE_EVENT_TYPES, toIndicatorRow, toIndicatorValues, toRankingResponse, weekStartDay } from '@yiwang/dispatch';
+import {
+  INTAKE_REPORT_EVENT_TYPES,
+  shippedIndicatorConfig,
+  shippedResponsibilityMatrix,
+  formatRate,
+  IndicatorQueries,
+  type Dimension,
+  CASE_EVENT_TYPES,
+  toIndicatorRow,
+  toIndicatorValues,
+  toRankingResponse,
+  weekStartDay,
+} from '@yiwang/dispatch';
 import { dayStartMs } from '@yiwang/working-time';
 import { usage } from '../cli-error';
 import { ReplayedIndicatorRows } from '../indicators/replayed-indicator-rows';
@@ -90,10 +102,18 @@ export async function indicators(argv: readonly string[], ctx: CommandContext): 
   const range = period(values);
   if (values.ranking !== undefined && dimension === 'category') throw usage('rankings are per unit or district');
   const config = shippedIndicatorConfig();
-  if (values.ranking !== undefined && !config.has(values.ranking)) throw usage(`unknown indicator "${values.ranking}" (one of ${[...config.keys()].join(', ')})`);
+  if (values.ranking !== undefined && !config.has(values.ranking))
+    throw usage(`unknown indicator "${values.ranking}" (one of ${[...config.keys()].join(', ')})`);
   const common = { source: values.source, token: values.token, kafka: values.kafka };
-  const cases = openSource({ ...common, service: 'dispatch', address: values['dispatch-address'], topic: values['dispatch-topic'] }, ctx.env, { types: CASE_EVENT_TYPES, streamPrefix: 'case-' });
-  const reports = openSource({ ...common, service: 'intake', address: values['intake-address'], topic: values['intake-topic'] }, ctx.env, { types: INTAKE_REPORT_EVENT_TYPES, streamPrefix: '' });
+  const cases = openSource(
+    { ...common, service: 'dispatch', address: values['dispatch-address'], topic: values['dispatch-topic'] },
+    ctx.env,
+    { types: CASE_EVENT_TYPES, streamPrefix: 'case-' },
+  );
+  const reports = openSource({ ...common, service: 'intake', address: values['intake-address'], topic: values['intake-topic'] }, ctx.env, {
+    types: INTAKE_REPORT_EVENT_TYPES,
+    streamPrefix: '',
+  });
 
   const rows = new ReplayedIndicatorRows();
   const progress = new Progress('indicators: replaying', ctx.progress);
@@ -115,19 +135,33 @@ export async function indicators(argv: readonly string[], ctx: CommandContext): 
     const response = toRankingResponse(weekStart, table);
     if (format === 'json') process.stdout.write(`${JSON.stringify(GetRankingResponse.toJSON(response), null, 2)}\n`);
     else {
-      const lines = [`${response.indicatorNameZh} (${response.indicatorId}), week of ${weekStart}, per ${dimension}`, 'rank  rate      change    name'];
-      for (const r of response.rows) lines.push(`${String(r.rank ?? '—').padEnd(5)} ${r.rateText.padEnd(9)} ${r.change === undefined ? '—'.padEnd(9) : `${(r.change * 100).toFixed(2)}pp`.padEnd(9)} ${r.name}`);
+      const lines = [
+        `${response.indicatorNameZh} (${response.indicatorId}), week of ${weekStart}, per ${dimension}`,
+        'rank  rate      change    name',
+      ];
+      for (const r of response.rows)
+        lines.push(
+          `${String(r.rank ?? '—').padEnd(5)} ${r.rateText.padEnd(9)} ${r.change === undefined ? '—'.padEnd(9) : `${(r.change * 100).toFixed(2)}pp`.padEnd(9)} ${r.name}`,
+        );
       lines.push(`total ${response.total?.rateText ?? '—'}`);
       process.stdout.write(`${lines.join('\n')}\n`);
     }
     return 0;
   }
   const result = await queries.indicators(dimension, range.from, range.to);
-  const response: GetIndicatorsResponse = { from: result.from, to: result.to, rows: result.rows.map((row) => toIndicatorRow(config, row)), total: toIndicatorValues(config, result.total) };
+  const response: GetIndicatorsResponse = {
+    from: result.from,
+    to: result.to,
+    rows: result.rows.map((row) => toIndicatorRow(config, row)),
+    total: toIndicatorValues(config, result.total),
+  };
   if (format === 'json') process.stdout.write(`${JSON.stringify(GetIndicatorsResponse.toJSON(response), null, 2)}\n`);
   else {
     const ids = [...config.keys()];
-    const lines = [`indicators per ${dimension}, cases opened ${result.from} – ${result.to} (${rows.caseCount} cases, ${rows.reportCount} reports replayed)`, ['key', ...ids].join('\t')];
+    const lines = [
+      `indicators per ${dimension}, cases opened ${result.from} – ${result.to} (${rows.caseCount} cases, ${rows.reportCount} reports replayed)`,
+      ['key', ...ids].join('\t'),
+    ];
     for (const row of result.rows) lines.push([row.name, ...ids.map((id) => formatRate(row.indicators[id]?.rate ?? null))].join('\t'));
     lines.push(['total', ...ids.map((id) => formatRate(result.total[id]?.rate ?? null))].join('\t'));
     process.stdout.write(`${lines.join('\n')}\n`);

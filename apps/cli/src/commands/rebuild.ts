@@ -36,10 +36,19 @@ async function modelsOf(db: Db, projection: string, generation: number): Promise
   const suffix = `_g${generation}`;
   const names = (await db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name);
   // Earlier rebuilds' collections (`rm_<projection>__rebuild_…`) start with the live prefix too.
-  return names.filter((n) => n.startsWith(prefix) && n.endsWith(suffix) && !n.slice(prefix.length).includes(REBUILD_MARK)).map((n) => n.slice(prefix.length, -suffix.length));
+  return names
+    .filter((n) => n.startsWith(prefix) && n.endsWith(suffix) && !n.slice(prefix.length).includes(REBUILD_MARK))
+    .map((n) => n.slice(prefix.length, -suffix.length));
 }
 
-async function replayInto(store: MongoEventStore, projection: Projection, models: ReadModels, to: number, progress: Progress, signal: AbortSignal): Promise<number> {
+async function replayInto(
+  store: MongoEventStore,
+  projection: Projection,
+  models: ReadModels,
+  to: number,
+  progress: Progress,
+  signal: AbortSignal,
+): Promise<number> {
   const handles = new Set(projection.handles);
   // A projection may apply a batch at once (same documents as event by event, by its contract).
   const applyBatch = (projection as { applyBatch?: (events: readonly LoggedEvent[], models: ReadModels) => Promise<void> }).applyBatch;
@@ -57,7 +66,15 @@ async function replayInto(store: MongoEventStore, projection: Projection, models
 export async function rebuild(argv: readonly string[], ctx: CommandContext): Promise<number> {
   const { values } = parseArgs({
     args: [...argv],
-    options: { service: { type: 'string' }, projection: { type: 'string' }, mongo: { type: 'string' }, db: { type: 'string' }, 'drop-rebuilt': { type: 'boolean' }, format: { type: 'string' }, 'duplicate-window-hours': { type: 'string' } },
+    options: {
+      service: { type: 'string' },
+      projection: { type: 'string' },
+      mongo: { type: 'string' },
+      db: { type: 'string' },
+      'drop-rebuilt': { type: 'boolean' },
+      format: { type: 'string' },
+      'duplicate-window-hours': { type: 'string' },
+    },
   });
   const service = serviceInfo(values.service);
   const format = oneOf(values.format, ['text', 'json'] as const, 'format', 'text');
@@ -72,7 +89,8 @@ export async function rebuild(argv: readonly string[], ctx: CommandContext): Pro
   try {
     const store = new MongoEventStore(mongo.db, { serviceName: service.name });
     const hours = Number(values['duplicate-window-hours'] ?? 72);
-    if (!Number.isInteger(hours) || hours < 1) throw usage(`bad value for --duplicate-window-hours: "${values['duplicate-window-hours']}" (whole hours ≥ 1)`);
+    if (!Number.isInteger(hours) || hours < 1)
+      throw usage(`bad value for --duplicate-window-hours: "${values['duplicate-window-hours']}" (whole hours ≥ 1)`);
     const projections = projectionsOf(service, store, { duplicateWindowHours: hours });
     const name = values.projection;
     if (!name) throw usage(`--projection is required (${service.name}: ${[...projections.keys()].join(', ')})`);
@@ -81,7 +99,10 @@ export async function rebuild(argv: readonly string[], ctx: CommandContext): Pro
     const state = await mongo.db.collection<ProjectionState>('projection_state').findOne({ _id: name });
     if (!state) throw new CliError(`projection ${name} has no live state in database ${dbName} (is this ${service.name}'s database?)`);
 
-    const fresh = `${name}_${REBUILD_MARK}${new Date().toISOString().replace(/[-:.TZ]/g, '').slice(0, 17)}`;
+    const fresh = `${name}_${REBUILD_MARK}${new Date()
+      .toISOString()
+      .replace(/[-:.TZ]/g, '')
+      .slice(0, 17)}`;
     const progress = new Progress(`rebuild ${name}`, ctx.progress);
     const applied = await replayInto(store, projection, new MongoReadModels(mongo.db, fresh, 1), state.position, progress, ctx.signal);
     progress.finish();
@@ -89,7 +110,14 @@ export async function rebuild(argv: readonly string[], ctx: CommandContext): Pro
     const after = await mongo.db.collection<ProjectionState>('projection_state').findOne({ _id: name });
 
     const models = [...new Set([...(await modelsOf(mongo.db, name, state.generation)), ...(await modelsOf(mongo.db, fresh, 1))])].sort();
-    const results: Array<{ model: string; live: string; rebuilt: string; liveDocs: number; rebuiltDocs: number; differences: Difference[] }> = [];
+    const results: Array<{
+      model: string;
+      live: string;
+      rebuilt: string;
+      liveDocs: number;
+      rebuiltDocs: number;
+      differences: Difference[];
+    }> = [];
     for (const model of models) {
       const live = collectionName(name, model, state.generation);
       const rebuilt = collectionName(fresh, model, 1);
@@ -97,15 +125,37 @@ export async function rebuild(argv: readonly string[], ctx: CommandContext): Pro
     }
     const count = results.reduce((n, r) => n + r.differences.length, 0);
     const moved = after !== null && (after.position !== state.position || after.generation !== state.generation);
-    if (values['drop-rebuilt']) for (const r of results) await mongo.db.collection(r.rebuilt).drop().catch(() => undefined);
+    if (values['drop-rebuilt'])
+      for (const r of results)
+        await mongo.db
+          .collection(r.rebuilt)
+          .drop()
+          .catch(() => undefined);
 
-    const report = { projection: name, service: service.name, database: dbName, position: state.position, liveGeneration: state.generation, applied, equal: count === 0, liveMovedDuringRebuild: moved, models: results };
+    const report = {
+      projection: name,
+      service: service.name,
+      database: dbName,
+      position: state.position,
+      liveGeneration: state.generation,
+      applied,
+      equal: count === 0,
+      liveMovedDuringRebuild: moved,
+      models: results,
+    };
     if (format === 'json') process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     else {
-      const lines = [`rebuilt ${name} of ${service.name} up to position ${state.position} (${applied} events applied); live generation ${state.generation}`];
+      const lines = [
+        `rebuilt ${name} of ${service.name} up to position ${state.position} (${applied} events applied); live generation ${state.generation}`,
+      ];
       for (const r of results) {
-        lines.push(`  ${r.model}: live ${r.live} ${r.liveDocs} docs, rebuilt ${r.rebuilt} ${r.rebuiltDocs} docs, ${r.differences.length} differences`);
-        for (const d of r.differences.slice(0, 20)) lines.push(`    ${d.kind} ${d.id}${d.path ? ` at ${d.path}: live ${JSON.stringify(d.live)} rebuilt ${JSON.stringify(d.rebuilt)}` : ''}`);
+        lines.push(
+          `  ${r.model}: live ${r.live} ${r.liveDocs} docs, rebuilt ${r.rebuilt} ${r.rebuiltDocs} docs, ${r.differences.length} differences`,
+        );
+        for (const d of r.differences.slice(0, 20))
+          lines.push(
+            `    ${d.kind} ${d.id}${d.path ? ` at ${d.path}: live ${JSON.stringify(d.live)} rebuilt ${JSON.stringify(d.rebuilt)}` : ''}`,
+          );
         if (r.differences.length > 20) lines.push(`    … ${r.differences.length - 20} more`);
       }
       lines.push(count === 0 ? 'no differences' : `${count} differences`);

@@ -60,7 +60,8 @@ async function republishSink(brokers: readonly string[], topic: string, service:
   const source = `/yiwang/${service.name}`;
   return {
     async write(events) {
-      for (let i = 0; i < events.length; i += 500) await producer.send(events.slice(i, i + 500).map((e) => toKafkaMessage(topic, e.event, { source, codec })));
+      for (let i = 0; i < events.length; i += 500)
+        await producer.send(events.slice(i, i + 500).map((e) => toKafkaMessage(topic, e.event, { source, codec })));
     },
     close: () => producer.disconnect(),
   };
@@ -69,12 +70,20 @@ async function republishSink(brokers: readonly string[], topic: string, service:
 export async function replay(argv: readonly string[], ctx: CommandContext): Promise<number> {
   const { values } = parseArgs({
     args: [...argv],
-    options: { ...SOURCE_OPTIONS, format: { type: 'string' }, out: { type: 'string' }, republish: { type: 'string' }, 'cursor-file': { type: 'string' } },
+    options: {
+      ...SOURCE_OPTIONS,
+      format: { type: 'string' },
+      out: { type: 'string' },
+      republish: { type: 'string' },
+      'cursor-file': { type: 'string' },
+    },
     allowPositionals: false,
   });
   const format = oneOf(values.format, ['ndjson', 'csv'] as const, 'format', 'ndjson');
   const source = openSource(values, ctx.env);
-  const sink = values.republish ? await republishSink(kafkaBrokers(values.kafka, ctx.env), values.republish, source.service) : textSink(format, values.out, source.service.name, values.resume !== undefined);
+  const sink = values.republish
+    ? await republishSink(kafkaBrokers(values.kafka, ctx.env), values.republish, source.service)
+    : textSink(format, values.out, source.service.name, values.resume !== undefined);
   const progress = new Progress(`replay ${source.description}`, ctx.progress);
   let checkpoint: Checkpoint | undefined;
   try {
@@ -92,7 +101,13 @@ export async function replay(argv: readonly string[], ctx: CommandContext): Prom
   const file = values['cursor-file'] ?? 'yiwang-replay.cursor.json';
   if (checkpoint) {
     writeCheckpoint(file, checkpoint);
-    const again = [...argv.filter((a, i) => !['--from', '--after', '--resume'].includes(a) && !['--from', '--after', '--resume'].includes(argv[i - 1] ?? '')), '--resume', file];
+    const again = [
+      ...argv.filter(
+        (a, i) => !['--from', '--after', '--resume'].includes(a) && !['--from', '--after', '--resume'].includes(argv[i - 1] ?? ''),
+      ),
+      '--resume',
+      file,
+    ];
     ctx.stderr(`interrupted: cursor saved in ${file}; resume with: yiwang replay ${again.join(' ')}`);
   } else ctx.stderr('interrupted before the first batch: nothing to resume from');
   return 130;

@@ -1,5 +1,16 @@
 import { type LoggedEvent } from '@yiwang/kernel-core';
-import { applyReportEvent, caseRow, type CaseEvent, type ReportCounterRow, caseEventMapping, storedReportRow, weekKey, weekStartDay, type StoredCounterRow, type WeekDoc } from '@yiwang/dispatch';
+import {
+  applyReportEvent,
+  caseRow,
+  type CaseEvent,
+  type ReportCounterRow,
+  caseEventMapping,
+  storedReportRow,
+  weekKey,
+  weekStartDay,
+  type StoredCounterRow,
+  type WeekDoc,
+} from '@yiwang/dispatch';
 
 /**
  * The indicator rows the dispatch read models hold, rebuilt in memory from replayed events with

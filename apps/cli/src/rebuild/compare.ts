@@ -1,13 +1,23 @@
 import { type Db, type Document } from 'mongodb';
 
-export type Difference = Readonly<{ id: string; kind: 'missing_in_live' | 'missing_in_rebuilt' | 'different'; path?: string; live?: unknown; rebuilt?: unknown }>;
+export type Difference = Readonly<{
+  id: string;
+  kind: 'missing_in_live' | 'missing_in_rebuilt' | 'different';
+  path?: string;
+  live?: unknown;
+  rebuilt?: unknown;
+}>;
 
 const ROW_KEYS = ['caseId', 'reportId', 'id'] as const;
 
 /** The identity key shared by every element of an array of rows, if there is one. */
 function rowKey(items: readonly unknown[]): string | null {
   if (items.length === 0) return null;
-  return ROW_KEYS.find((k) => items.every((x) => x !== null && typeof x === 'object' && typeof (x as Record<string, unknown>)[k] === 'string')) ?? null;
+  return (
+    ROW_KEYS.find((k) =>
+      items.every((x) => x !== null && typeof x === 'object' && typeof (x as Record<string, unknown>)[k] === 'string'),
+    ) ?? null
+  );
 }
 
 /**
@@ -21,9 +31,16 @@ export function canonical(v: unknown): unknown {
   if (Array.isArray(v)) {
     const key = rowKey(v);
     const items = v.map(canonical);
-    return key ? items.sort((a, b) => String((a as Record<string, unknown>)[key]).localeCompare(String((b as Record<string, unknown>)[key]))) : items;
+    return key
+      ? items.sort((a, b) => String((a as Record<string, unknown>)[key]).localeCompare(String((b as Record<string, unknown>)[key])))
+      : items;
   }
-  if (v && typeof v === 'object') return Object.fromEntries(Object.keys(v as object).sort().map((k) => [k, canonical((v as Record<string, unknown>)[k])]));
+  if (v && typeof v === 'object')
+    return Object.fromEntries(
+      Object.keys(v as object)
+        .sort()
+        .map((k) => [k, canonical((v as Record<string, unknown>)[k])]),
+    );
   return v;
 }
 
@@ -45,13 +62,19 @@ function firstDifference(a: unknown, b: unknown, path: string): { path: string; 
  * records WHICH event last wrote a document, and a rebuild that reads the log in other batch sizes
  * may stamp a different (equally valid) one; the content is what must be equal.
  */
-export async function compareCollections(db: Db, live: string, rebuilt: string): Promise<{ liveDocs: number; rebuiltDocs: number; differences: Difference[] }> {
+export async function compareCollections(
+  db: Db,
+  live: string,
+  rebuilt: string,
+): Promise<{ liveDocs: number; rebuiltDocs: number; differences: Difference[] }> {
   const load = async (name: string) => {
     const docs = await db.collection(name).find({}).toArray();
-    return new Map(docs.map((d: Document) => {
-      const { _id, _guard: _g, ...rest } = d;
-      return [String(_id), canonical(rest)] as const;
-    }));
+    return new Map(
+      docs.map((d: Document) => {
+        const { _id, _guard: _g, ...rest } = d;
+        return [String(_id), canonical(rest)] as const;
+      }),
+    );
   };
   const [a, b] = await Promise.all([load(live), load(rebuilt)]);
   const differences: Difference[] = [];

@@ -1,5 +1,12 @@
 import { uuidv7 } from '@yiwang/kernel-core';
-import { fromKafkaMessage, KafkajsBroker, type HandlerControl, type IncomingBatch, type IncomingMessage, type MessageBroker } from '@yiwang/kernel-kafka';
+import {
+  fromKafkaMessage,
+  KafkajsBroker,
+  type HandlerControl,
+  type IncomingBatch,
+  type IncomingMessage,
+  type MessageBroker,
+} from '@yiwang/kernel-kafka';
 import { CliError } from '../cli-error';
 import { type ServiceInfo } from '../services';
 import { type ReplayChunk, type ReplayedEvent, type ReplayFilter } from './source';
@@ -51,7 +58,9 @@ async function ranges(broker: MessageBroker, options: KafkaSourceOptions): Promi
 }
 
 const matches = (e: ReplayedEvent['event'], f: ReplayFilter): boolean =>
-  (f.types.length === 0 || f.types.includes(e.type)) && (!f.streamPrefix || e.streamId.startsWith(f.streamPrefix)) && (!f.toTime || e.occurredAt < f.toTime);
+  (f.types.length === 0 || f.types.includes(e.type)) &&
+  (!f.streamPrefix || e.streamId.startsWith(f.streamPrefix)) &&
+  (!f.toTime || e.occurredAt < f.toTime);
 
 /** Events buffered before the consumer waits for the writer (backpressure; one batch may overshoot it). */
 const HIGH_WATER = 2000;
@@ -72,7 +81,12 @@ export async function* kafkaSource(options: KafkaSourceOptions, signal: AbortSig
   if (todo.size === 0) return;
   const codec = options.service.codec();
   const consumer = broker.consumer({ groupId: `yiwang-cli-replay-${uuidv7()}` });
-  const state: { buffer: ReplayedEvent[]; done: number; finished: boolean; failure: unknown } = { buffer: [], done: 0, finished: false, failure: null };
+  const state: { buffer: ReplayedEvent[]; done: number; finished: boolean; failure: unknown } = {
+    buffer: [],
+    done: 0,
+    finished: false,
+    failure: null,
+  };
   let wakeReader: (() => void) | null = null;
   let wakeConsumer: (() => void) | null = null;
   const wake = (which: 'reader' | 'consumer'): void => {
@@ -94,7 +108,8 @@ export async function* kafkaSource(options: KafkaSourceOptions, signal: AbortSig
       throw new CliError(`topic ${options.topic} partition ${m.partition} offset ${m.offset}: ${(e as Error).message}`);
     }
     const redacted = options.service.redact(event);
-    if (matches(redacted, options.filter)) state.buffer.push({ event: redacted, kafka: { topic: m.topic, partition: m.partition, offset: m.offset } });
+    if (matches(redacted, options.filter))
+      state.buffer.push({ event: redacted, kafka: { topic: m.topic, partition: m.partition, offset: m.offset } });
     range.next = offset + 1n;
     offsets[String(m.partition)] = range.next.toString();
     state.done++;
@@ -107,7 +122,8 @@ export async function* kafkaSource(options: KafkaSourceOptions, signal: AbortSig
     // Done with the batch: the next fetch starts after it (no commit — a replay commits nothing).
     if (last) {
       if (control.resolveOffset) control.resolveOffset(last.offset);
-      else if (todo.has(batch.partition)) consumer.seek({ topic: options.topic, partition: batch.partition, offset: offsets[String(batch.partition)]! });
+      else if (todo.has(batch.partition))
+        consumer.seek({ topic: options.topic, partition: batch.partition, offset: offsets[String(batch.partition)]! });
     }
     if (state.buffer.length >= HIGH_WATER || state.finished) wake('reader');
     while (state.buffer.length >= HIGH_WATER && !signal.aborted) await new Promise<void>((r) => (wakeConsumer = r));

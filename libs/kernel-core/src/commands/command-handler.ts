@@ -62,7 +62,10 @@ export class CommandHandler<Command, Event, State> {
 
   private async loadWithEvents(streamId: string): Promise<{ state: State; version: number; events: readonly RecordedEvent[] }> {
     const snap = this.options.snapshots ? await this.options.snapshots.store.load<State>(streamId, this.options.snapshots.schema) : null;
-    const { version, events } = await this.store.readStream(streamId, { fromVersion: (snap?.version ?? 0) + 1, fromIsCommitBoundary: snap !== null });
+    const { version, events } = await this.store.readStream(streamId, {
+      fromVersion: (snap?.version ?? 0) + 1,
+      fromIsCommitBoundary: snap !== null,
+    });
     let state = snap?.state ?? this.decider.initialState();
     for (const e of events) {
       const mapped = this.mapping.fromRecorded(e);

@@ -3,13 +3,7 @@
  * (clients match on it) and readonly context; HTTP maps them to problem+json, gRPC to a status.
  */
 export type DomainErrorCode =
-  | 'VALIDATION'
-  | 'ILLEGAL_STATE'
-  | 'NOT_FOUND'
-  | 'CONCURRENCY'
-  | 'FORBIDDEN'
-  | 'UNAUTHENTICATED'
-  | 'UNAVAILABLE';
+  'VALIDATION' | 'ILLEGAL_STATE' | 'NOT_FOUND' | 'CONCURRENCY' | 'FORBIDDEN' | 'UNAUTHENTICATED' | 'UNAVAILABLE';
 
 export abstract class DomainError extends Error {
   abstract readonly code: DomainErrorCode;

@@ -1,4 +1,3 @@
-
 // Web Crypto (global in Node 20+ and browsers), not `node:crypto`: the core loads no Node modules.
 const randomBytes = (n: number): Uint8Array => globalThis.crypto.getRandomValues(new Uint8Array(n));
 

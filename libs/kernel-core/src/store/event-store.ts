@@ -36,7 +36,10 @@ export interface ReadAllOptions {
 export interface EventStore {
   append(streamId: string, expected: ExpectedVersion, events: readonly NewEvent[]): Promise<AppendResult>;
   /** The stream's events in version order; an empty array (and version 0) for a stream that does not exist. */
-  readStream(streamId: string, options?: ReadStreamOptions): Promise<{ readonly version: number; readonly events: readonly RecordedEvent[] }>;
+  readStream(
+    streamId: string,
+    options?: ReadStreamOptions,
+  ): Promise<{ readonly version: number; readonly events: readonly RecordedEvent[] }>;
   /** Events of a stream that were produced by the command with this idempotency key. */
   findByCommandId(streamId: string, commandId: string): Promise<readonly RecordedEvent[]>;
   /** The ordered log after a position, in position order. */

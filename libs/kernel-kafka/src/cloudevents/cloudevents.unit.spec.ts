@@ -79,8 +79,12 @@ describe('ProtobufEventCodec', () => {
   });
   it('refuses data that names another message type, or bytes that are not the message', () => {
     const codec = new ProtobufEventCodec(registry);
-    expect(() => codec.decode('application/protobuf; messageType=yiwang.other.v1.X', 'testing.whoami.answered.v1', new Uint8Array())).toThrow(/expected yiwang.testing.v1.WhoAmIResponse/);
-    expect(() => codec.decode('application/protobuf', 'testing.whoami.answered.v1', Buffer.from([0x0a, 0xff, 0xff, 0xff]))).toThrow(MessageDecodeError);
+    expect(() =>
+      codec.decode('application/protobuf; messageType=yiwang.other.v1.X', 'testing.whoami.answered.v1', new Uint8Array()),
+    ).toThrow(/expected yiwang.testing.v1.WhoAmIResponse/);
+    expect(() => codec.decode('application/protobuf', 'testing.whoami.answered.v1', Buffer.from([0x0a, 0xff, 0xff, 0xff]))).toThrow(
+      MessageDecodeError,
+    );
   });
   it('parses media types and parameters', () => {
     expect(mediaType('Application/Protobuf ; messageType=a.B')).toBe('application/protobuf');
@@ -114,11 +118,15 @@ describe('CloudEvents Kafka binding (binary mode)', () => {
     });
   });
   it('round-trips the whole envelope, protobuf and JSON', () => {
-    expect(fromKafkaMessage(delivered(toKafkaMessage('t', event(), { source: '/yiwang/test', codec: protobuf })), protobuf)).toEqual(event());
+    expect(fromKafkaMessage(delivered(toKafkaMessage('t', event(), { source: '/yiwang/test', codec: protobuf })), protobuf)).toEqual(
+      event(),
+    );
     const json = new JsonEventCodec();
     const bare = event({ type: 'x.v1', causationId: null, commandId: null, traceparent: null, data: { k: [1, 2] } });
     const m = toKafkaMessage('t', bare, { source: '/yiwang/test', codec: json });
-    expect(Object.keys(m.headers!)).not.toEqual(expect.arrayContaining([CE_HEADERS.causationid, CE_HEADERS.commandid, CE_HEADERS.traceparent]));
+    expect(Object.keys(m.headers!)).not.toEqual(
+      expect.arrayContaining([CE_HEADERS.causationid, CE_HEADERS.commandid, CE_HEADERS.traceparent]),
+    );
     expect(fromKafkaMessage(delivered(m), json)).toEqual(bare);
   });
   it('reports messages that are not our CloudEvents as undecodable', () => {
@@ -127,7 +135,9 @@ describe('CloudEvents Kafka binding (binary mode)', () => {
     for (const name of [CE_HEADERS.id, CE_HEADERS.type, CE_HEADERS.subject, CE_HEADERS.position, CE_HEADERS.specversion]) {
       expect(() => fromKafkaMessage(without(name), protobuf)).toThrow(MessageDecodeError);
     }
-    expect(() => fromKafkaMessage({ ...good, headers: { ...good.headers, ce_position: Buffer.from('x') } }, protobuf)).toThrow(/ce_position/);
+    expect(() => fromKafkaMessage({ ...good, headers: { ...good.headers, ce_position: Buffer.from('x') } }, protobuf)).toThrow(
+      /ce_position/,
+    );
     expect(() => fromKafkaMessage({ ...good, headers: { ...good.headers, ce_actor: Buffer.from('{') } }, protobuf)).toThrow(/ce_actor/);
     expect(() => fromKafkaMessage({ ...good, value: Buffer.from([0xff, 0xff, 0xff]) }, protobuf)).toThrow(MessageDecodeError);
     expect(() => fromKafkaMessage({ ...good, headers: {} }, protobuf)).toThrow(MessageDecodeError);

@@ -23,7 +23,11 @@ export const mediaType = (contentType: string | undefined): string => (contentTy
 export function mediaTypeParameter(contentType: string | undefined, name: string): string | undefined {
   for (const part of (contentType ?? '').split(';').slice(1)) {
     const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim().toLowerCase() === name.toLowerCase()) return part.slice(eq + 1).trim().replace(/^"(.*)"$/, '$1');
+    if (eq > 0 && part.slice(0, eq).trim().toLowerCase() === name.toLowerCase())
+      return part
+        .slice(eq + 1)
+        .trim()
+        .replace(/^"(.*)"$/, '$1');
   }
   return undefined;
 }
@@ -96,7 +100,11 @@ export class ProtobufEventCodec implements EventCodec {
       if (this.fallback) return this.fallback.encode(type, data);
       throw new UnknownEventTypeError(type);
     }
-    return { contentType: `${ProtobufEventCodec.mediaType}; messageType=${entry.messageType}`, dataschema: `proto:${entry.messageType}`, bytes: entry.encode(data) };
+    return {
+      contentType: `${ProtobufEventCodec.mediaType}; messageType=${entry.messageType}`,
+      dataschema: `proto:${entry.messageType}`,
+      bytes: entry.encode(data),
+    };
   }
 
   decode(contentType: string | undefined, type: string, bytes: Uint8Array): unknown {

@@ -58,7 +58,12 @@ export function toKafkaMessage(topic: string, event: LoggedEvent, options: Cloud
   if (event.causationId) headers[CE_HEADERS.causationid] = event.causationId;
   if (event.commandId) headers[CE_HEADERS.commandid] = event.commandId;
   if (event.traceparent) headers[CE_HEADERS.traceparent] = event.traceparent;
-  return { topic, key: event.streamId, value: Buffer.from(encoded.bytes.buffer, encoded.bytes.byteOffset, encoded.bytes.byteLength), headers };
+  return {
+    topic,
+    key: event.streamId,
+    value: Buffer.from(encoded.bytes.buffer, encoded.bytes.byteOffset, encoded.bytes.byteLength),
+    headers,
+  };
 }
 
 /** What a message says about itself before decoding (for logs and the dead-letter queue). */
@@ -74,7 +79,12 @@ export function fromKafkaMessage(message: IncomingMessage, codec: EventCodec): L
   const h = (name: string): string | undefined => headerString(message.headers, name);
   const required = (name: string): string => {
     const v = h(name);
-    if (v === undefined || v === '') throw new MessageDecodeError(`missing header ${name}`, { topic: message.topic, partition: message.partition, offset: message.offset });
+    if (v === undefined || v === '')
+      throw new MessageDecodeError(`missing header ${name}`, {
+        topic: message.topic,
+        partition: message.partition,
+        offset: message.offset,
+      });
     return v;
   };
   const specversion = required(CE_HEADERS.specversion);

@@ -17,7 +17,15 @@ describe('backoffDelay', () => {
 
 describe('deadLetterMessage', () => {
   it('keeps key, value and headers and adds where and why it failed', () => {
-    const original: IncomingMessage = { topic: 'yiwang.a.events.v1', partition: 2, offset: '41', key: Buffer.from('k'), value: Buffer.from([1, 2]), headers: { ce_id: Buffer.from('e1') }, timestamp: '0' };
+    const original: IncomingMessage = {
+      topic: 'yiwang.a.events.v1',
+      partition: 2,
+      offset: '41',
+      key: Buffer.from('k'),
+      value: Buffer.from([1, 2]),
+      headers: { ce_id: Buffer.from('e1') },
+      timestamp: '0',
+    };
     const err = new TypeError('boom');
     const m = deadLetterMessage(original, err, 'grp', new Date('2025-01-01T00:00:00Z'));
     expect(m).toEqual({

@@ -39,7 +39,22 @@ let position = 0;
 const event = (streamId: string, streamVersion: number, data: unknown, over: Partial<LoggedEvent> = {}): LoggedEvent => {
   const id = uuidv7();
   const now = new Date();
-  return { id, type: 'test.thing.done.v1', streamId, streamVersion, position: ++position, occurredAt: now, recordedAt: now, correlationId: id, causationId: null, actor: { subject: 'u1' }, traceparent: null, commandId: null, data, ...over };
+  return {
+    id,
+    type: 'test.thing.done.v1',
+    streamId,
+    streamVersion,
+    position: ++position,
+    occurredAt: now,
+    recordedAt: now,
+    correlationId: id,
+    causationId: null,
+    actor: { subject: 'u1' },
+    traceparent: null,
+    commandId: null,
+    data,
+    ...over,
+  };
 };
 
 async function freshTopic(partitions = 1): Promise<string> {
@@ -62,7 +77,17 @@ async function produce(messages: readonly OutgoingMessage[]): Promise<void> {
 function consumerOn(topic: string, handler: EventConsumerOptions['handler'], over: Partial<EventConsumerOptions> = {}) {
   const db = t.client.db(`${t.db.databaseName}_${n}`);
   const outcomes: ConsumerOutcome[] = [];
-  const consumer = new EventConsumer({ broker, inbox: new MongoInbox(db), group: `${topic}.g`, topics: [topic], codec, handler, retry: { attempts: 3, initialDelayMs: 20, maxDelayMs: 100 }, onSettled: (o) => void outcomes.push(o), ...over });
+  const consumer = new EventConsumer({
+    broker,
+    inbox: new MongoInbox(db),
+    group: `${topic}.g`,
+    topics: [topic],
+    codec,
+    handler,
+    retry: { attempts: 3, initialDelayMs: 20, maxDelayMs: 100 },
+    onSettled: (o) => void outcomes.push(o),
+    ...over,
+  });
   return { consumer, outcomes, db };
 }
 
@@ -173,7 +198,11 @@ describe('EventConsumer', () => {
     const span = spans.getFinishedSpans().find((s) => s.name === `process ${topic}`)!;
     expect(span.spanContext().traceId).toBe('4bf92f3577b34da6a3ce929d0e0e4736');
     expect(span.parentSpanContext?.spanId).toBe('00f067aa0ba902b7');
-    expect(span.attributes).toMatchObject({ 'messaging.system': 'kafka', 'messaging.destination.name': topic, 'yiwang.consumer.outcome': 'handled' });
+    expect(span.attributes).toMatchObject({
+      'messaging.system': 'kafka',
+      'messaging.destination.name': topic,
+      'yiwang.consumer.outcome': 'handled',
+    });
   });
 
   it('handles partitions in parallel (a slow one does not hold up the others) and each partition in order', async () => {

@@ -1,6 +1,16 @@
 import { SpanStatusCode } from '@opentelemetry/api';
 import { type Inbox, type LoggedEvent, Wakeup } from '@yiwang/kernel-core';
-import { UNLIMITED_RETENTION, headerString, type ConsumerOptions, type HandlerControl, type IncomingBatch, type IncomingMessage, type MessageBroker, type MessageConsumer, type MessageProducer } from '../ports';
+import {
+  UNLIMITED_RETENTION,
+  headerString,
+  type ConsumerOptions,
+  type HandlerControl,
+  type IncomingBatch,
+  type IncomingMessage,
+  type MessageBroker,
+  type MessageConsumer,
+  type MessageProducer,
+} from '../ports';
 import type { EventCodec } from '../cloudevents/event-codec';
 import { CE_HEADERS, fromKafkaMessage } from '../cloudevents/kafka-binding';
 import { dlqTopic } from '../topics';
@@ -47,8 +57,14 @@ export interface EventConsumerOptions {
 }
 
 const instruments = lazyInstruments((meter) => ({
-  settled: meter.createCounter('yiwang.consumer.messages', { description: 'messages settled by event consumers, by outcome', unit: '{message}' }),
-  handlerDuration: meter.createHistogram('yiwang.consumer.handler_duration', { description: 'handler latency, successful calls', unit: 'ms' }),
+  settled: meter.createCounter('yiwang.consumer.messages', {
+    description: 'messages settled by event consumers, by outcome',
+    unit: '{message}',
+  }),
+  handlerDuration: meter.createHistogram('yiwang.consumer.handler_duration', {
+    description: 'handler latency, successful calls',
+    unit: 'ms',
+  }),
 }));
 
 /** Thrown inside the consumer when a stop interrupts retries: the message stays uncommitted. */
@@ -99,7 +115,9 @@ export class EventConsumer {
     const admin = broker.admin();
     await admin.connect();
     try {
-      await admin.ensureTopics(topics.map((t) => ({ topic: dlqTopic(t), partitions: this.options.dlqPartitions ?? 1, config: UNLIMITED_RETENTION })));
+      await admin.ensureTopics(
+        topics.map((t) => ({ topic: dlqTopic(t), partitions: this.options.dlqPartitions ?? 1, config: UNLIMITED_RETENTION })),
+      );
     } finally {
       await admin.disconnect();
     }
@@ -137,7 +155,8 @@ export class EventConsumer {
     const { group } = this.options;
     const decoded = batch.messages.map((m) => this.decode(m));
     const ids = decoded.flatMap((d) => (d.event ? [d.event.id] : []));
-    const seen = ids.length > 0 && batch.messages[0] ? await this.durably(() => this.seen(ids), batch.messages[0], control) : new Set<string>();
+    const seen =
+      ids.length > 0 && batch.messages[0] ? await this.durably(() => this.seen(ids), batch.messages[0], control) : new Set<string>();
     const settled: Array<{ message: IncomingMessage; outcome: ConsumerOutcome }> = [];
     const handled: LoggedEvent[] = [];
     const inBatch = new Set<string>();

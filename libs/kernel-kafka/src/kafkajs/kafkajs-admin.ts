@@ -35,7 +35,10 @@ export class KafkajsAdmin implements TopicAdmin {
 
   async describeTopic(topic: string): Promise<{ partitions: number; config: Record<string, string> }> {
     const meta = await this.admin.fetchTopicMetadata({ topics: [topic] });
-    const described = await this.admin.describeConfigs({ resources: [{ type: ConfigResourceTypes.TOPIC, name: topic }], includeSynonyms: false });
+    const described = await this.admin.describeConfigs({
+      resources: [{ type: ConfigResourceTypes.TOPIC, name: topic }],
+      includeSynonyms: false,
+    });
     const config: Record<string, string> = {};
     for (const entry of described.resources[0]?.configEntries ?? []) config[entry.configName] = entry.configValue;
     return { partitions: meta.topics[0]?.partitions.length ?? 0, config };
@@ -53,7 +56,9 @@ export class KafkajsAdmin implements TopicAdmin {
 
   async fetchCommittedOffsets(groupId: string, topic: string): Promise<PartitionOffset[]> {
     const result = await this.admin.fetchOffsets({ groupId, topics: [topic] });
-    return (result[0]?.partitions ?? []).map((p) => ({ partition: p.partition, offset: p.offset })).sort((a, b) => a.partition - b.partition);
+    return (result[0]?.partitions ?? [])
+      .map((p) => ({ partition: p.partition, offset: p.offset }))
+      .sort((a, b) => a.partition - b.partition);
   }
 
   disconnect(): Promise<void> {
@@ -63,5 +68,8 @@ export class KafkajsAdmin implements TopicAdmin {
 
 const isAlreadyExists = (e: unknown): boolean => {
   const err = e as { type?: string; errors?: Array<{ type?: string }> } | null;
-  return err?.type === TOPIC_ALREADY_EXISTS || (Array.isArray(err?.errors) && err.errors.length > 0 && err.errors.every((x) => x.type === TOPIC_ALREADY_EXISTS));
+  return (
+    err?.type === TOPIC_ALREADY_EXISTS ||
+    (Array.isArray(err?.errors) && err.errors.length > 0 && err.errors.every((x) => x.type === TOPIC_ALREADY_EXISTS))
+  );
 };

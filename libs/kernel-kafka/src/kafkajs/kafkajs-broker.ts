@@ -1,5 +1,13 @@
 import { Kafka, logLevel as KafkaLogLevel, Partitioners, type KafkaConfig, type Producer } from 'kafkajs';
-import type { ConsumerOptions, DeliveryReport, MessageBroker, MessageConsumer, MessageProducer, OutgoingMessage, TopicAdmin } from '../ports';
+import type {
+  ConsumerOptions,
+  DeliveryReport,
+  MessageBroker,
+  MessageConsumer,
+  MessageProducer,
+  OutgoingMessage,
+  TopicAdmin,
+} from '../ports';
 import { KafkajsConsumer } from './kafkajs-consumer';
 import { KafkajsAdmin } from './kafkajs-admin';
 
@@ -12,7 +20,13 @@ export interface KafkajsBrokerOptions {
   readonly kafka?: Omit<KafkaConfig, 'brokers' | 'clientId' | 'logLevel'>;
 }
 
-const LEVELS = { nothing: KafkaLogLevel.NOTHING, error: KafkaLogLevel.ERROR, warn: KafkaLogLevel.WARN, info: KafkaLogLevel.INFO, debug: KafkaLogLevel.DEBUG } as const;
+const LEVELS = {
+  nothing: KafkaLogLevel.NOTHING,
+  error: KafkaLogLevel.ERROR,
+  warn: KafkaLogLevel.WARN,
+  info: KafkaLogLevel.INFO,
+  debug: KafkaLogLevel.DEBUG,
+} as const;
 
 /** The {@link MessageBroker} port on kafkajs 2.x: one `Kafka` client, producers, consumers and admins from it. */
 export class KafkajsBroker implements MessageBroker {
@@ -83,7 +97,12 @@ class KafkajsProducer implements MessageProducer {
       acks: -1,
       topicMessages: [...byTopic].map(([topic, list]) => ({
         topic,
-        messages: list.map((m) => ({ key: m.key, value: m.value, headers: m.headers ? { ...m.headers } : undefined, partition: m.partition })),
+        messages: list.map((m) => ({
+          key: m.key,
+          value: m.value,
+          headers: m.headers ? { ...m.headers } : undefined,
+          partition: m.partition,
+        })),
       })),
     });
     return metadata.map((r) => ({ topic: r.topicName, partition: r.partition, baseOffset: r.baseOffset ?? r.offset ?? '-1' }));

@@ -49,10 +49,17 @@ export class KafkajsConsumer implements MessageConsumer {
       eachBatch: async ({ batch, heartbeat, isRunning: kafkaRunning, isStale, resolveOffset }) => {
         if (this.stopping) return;
         const control: HandlerControl = { heartbeat, isRunning: () => isRunning() && kafkaRunning() && !isStale(), resolveOffset };
-        await this.track(handle(
-          { topic: batch.topic, partition: batch.partition, highWatermark: batch.highWatermark, messages: batch.messages.map((m) => toIncoming(batch.topic, batch.partition, m)) },
-          control,
-        ));
+        await this.track(
+          handle(
+            {
+              topic: batch.topic,
+              partition: batch.partition,
+              highWatermark: batch.highWatermark,
+              messages: batch.messages.map((m) => toIncoming(batch.topic, batch.partition, m)),
+            },
+            control,
+          ),
+        );
       },
     });
   }
@@ -111,7 +118,15 @@ export class KafkajsConsumer implements MessageConsumer {
 }
 
 function toIncoming(topic: string, partition: number, m: KafkaMessage): IncomingMessage {
-  return { topic, partition, offset: m.offset, key: m.key ?? null, value: m.value ?? null, headers: normaliseHeaders(m.headers), timestamp: m.timestamp };
+  return {
+    topic,
+    partition,
+    offset: m.offset,
+    key: m.key ?? null,
+    value: m.value ?? null,
+    headers: normaliseHeaders(m.headers),
+    timestamp: m.timestamp,
+  };
 }
 
 /** kafkajs hands headers as Buffer, string or arrays of them; the port promises one Buffer each (the last wins). */

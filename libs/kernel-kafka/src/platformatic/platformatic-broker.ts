@@ -1,6 +1,16 @@
 import type { Admin, Producer } from '@platformatic/kafka';
 import { platformaticKafka } from './load';
-import type { ConsumerOptions, DeliveryReport, MessageBroker, MessageConsumer, MessageProducer, OutgoingMessage, PartitionOffset, TopicAdmin, TopicSpec } from '../ports';
+import type {
+  ConsumerOptions,
+  DeliveryReport,
+  MessageBroker,
+  MessageConsumer,
+  MessageProducer,
+  OutgoingMessage,
+  PartitionOffset,
+  TopicAdmin,
+  TopicSpec,
+} from '../ports';
 import { PlatformaticConsumer } from './platformatic-consumer';
 
 export interface PlatformaticBrokerOptions {
@@ -34,7 +44,16 @@ export class PlatformaticBroker implements MessageBroker {
 
   producer(): MessageProducer {
     const { Producer, compatibilityPartitioner } = platformaticKafka();
-    return new PlatformaticProducer(() => new Producer({ ...this.base('producer'), idempotent: true, acks: -1, partitioner: compatibilityPartitioner, autocreateTopics: false }));
+    return new PlatformaticProducer(
+      () =>
+        new Producer({
+          ...this.base('producer'),
+          idempotent: true,
+          acks: -1,
+          partitioner: compatibilityPartitioner,
+          autocreateTopics: false,
+        }),
+    );
   }
 
   consumer(options: ConsumerOptions): MessageConsumer {
@@ -77,7 +96,13 @@ class PlatformaticProducer implements MessageProducer {
       messages: messages.map((m) => {
         const headers = new Map<Buffer, Buffer>();
         for (const [k, v] of Object.entries(m.headers ?? {})) headers.set(Buffer.from(k, 'utf8'), toBuffer(v));
-        return { topic: m.topic, key: m.key === null ? undefined : toBuffer(m.key), value: m.value ?? undefined, headers, ...(m.partition !== undefined ? { partition: m.partition } : {}) };
+        return {
+          topic: m.topic,
+          key: m.key === null ? undefined : toBuffer(m.key),
+          value: m.value ?? undefined,
+          headers,
+          ...(m.partition !== undefined ? { partition: m.partition } : {}),
+        };
       }),
     });
     return (result.offsets ?? []).map((o) => ({ topic: o.topic, partition: o.partition, baseOffset: String(o.offset) }));
@@ -110,7 +135,12 @@ class PlatformaticAdmin implements TopicAdmin {
     const missing = topics.filter((t) => !existing.has(t.topic));
     for (const t of missing) {
       try {
-        await this.client.createTopics({ topics: [t.topic], partitions: t.partitions, replicas: t.replicationFactor ?? -1, configs: Object.entries(t.config ?? {}).map(([name, value]) => ({ name, value })) });
+        await this.client.createTopics({
+          topics: [t.topic],
+          partitions: t.partitions,
+          replicas: t.replicationFactor ?? -1,
+          configs: Object.entries(t.config ?? {}).map(([name, value]) => ({ name, value })),
+        });
       } catch (e) {
         // Two replicas starting together race to create the same topic; the loser is fine.
         if (!isAlreadyExists(e)) throw e;
@@ -124,14 +154,21 @@ class PlatformaticAdmin implements TopicAdmin {
   private async waitForLeaders(topics: string[]): Promise<void> {
     for (let i = 0; i < 50; i++) {
       const meta = await this.client.metadata({ topics, forceUpdate: true }).catch(() => null);
-      if (meta && topics.every((t) => (meta.topics.get(t)?.partitions ?? []).length > 0 && meta.topics.get(t)!.partitions.every((p) => p.leader >= 0))) return;
+      if (
+        meta &&
+        topics.every((t) => (meta.topics.get(t)?.partitions ?? []).length > 0 && meta.topics.get(t)!.partitions.every((p) => p.leader >= 0))
+      )
+        return;
       await new Promise((r) => setTimeout(r, 100));
     }
   }
 
   async describeTopic(topic: string): Promise<{ partitions: number; config: Record<string, string> }> {
     const meta = await this.client.metadata({ topics: [topic], forceUpdate: true });
-    const described = await this.client.describeConfigs({ resources: [{ resourceType: TOPIC, resourceName: topic }], includeSynonyms: false });
+    const described = await this.client.describeConfigs({
+      resources: [{ resourceType: TOPIC, resourceName: topic }],
+      includeSynonyms: false,
+    });
     const config: Record<string, string> = {};
     for (const c of described[0]?.configs ?? []) if (c.value !== null && c.value !== undefined) config[c.name] = c.value;
     return { partitions: meta.topics.get(topic)?.partitionsCount ?? 0, config };
@@ -145,7 +182,9 @@ class PlatformaticAdmin implements TopicAdmin {
 
   private async listOffsets(topic: string, timestamp: bigint): Promise<Map<number, bigint>> {
     const partitions = await this.partitionsOf(topic);
-    const listed = await this.client.listOffsets({ topics: [{ name: topic, partitions: partitions.map((partitionIndex) => ({ partitionIndex, timestamp })) }] });
+    const listed = await this.client.listOffsets({
+      topics: [{ name: topic, partitions: partitions.map((partitionIndex) => ({ partitionIndex, timestamp })) }],
+    });
     const out = new Map<number, bigint>();
     for (const p of listed.find((t) => t.name === topic)?.partitions ?? []) out.set(p.partitionIndex, p.offset);
     return out;
@@ -153,20 +192,27 @@ class PlatformaticAdmin implements TopicAdmin {
 
   async fetchTopicOffsets(topic: string): Promise<Array<PartitionOffset & { low: string }>> {
     const [high, low] = await Promise.all([this.listOffsets(topic, -1n), this.listOffsets(topic, -2n)]);
-    return [...high].map(([partition, offset]) => ({ partition, offset: String(offset), low: String(low.get(partition) ?? 0n) })).sort((a, b) => a.partition - b.partition);
+    return [...high]
+      .map(([partition, offset]) => ({ partition, offset: String(offset), low: String(low.get(partition) ?? 0n) }))
+      .sort((a, b) => a.partition - b.partition);
   }
 
   async fetchTopicOffsetsByTimestamp(topic: string, timestamp: number): Promise<PartitionOffset[]> {
     const [at, high] = await Promise.all([this.listOffsets(topic, BigInt(timestamp)), this.listOffsets(topic, -1n)]);
     // No message at or after the timestamp: Kafka answers -1, kafkajs the high watermark; as kafkajs.
-    return [...at].map(([partition, offset]) => ({ partition, offset: String(offset < 0n ? (high.get(partition) ?? 0n) : offset) })).sort((a, b) => a.partition - b.partition);
+    return [...at]
+      .map(([partition, offset]) => ({ partition, offset: String(offset < 0n ? (high.get(partition) ?? 0n) : offset) }))
+      .sort((a, b) => a.partition - b.partition);
   }
 
   async fetchCommittedOffsets(groupId: string, topic: string): Promise<PartitionOffset[]> {
     const partitions = await this.partitionsOf(topic);
-    const groups = await this.client.listConsumerGroupOffsets({ groups: [{ groupId, topics: [{ name: topic, partitionIndexes: partitions }] }] });
+    const groups = await this.client.listConsumerGroupOffsets({
+      groups: [{ groupId, topics: [{ name: topic, partitionIndexes: partitions }] }],
+    });
     const found = new Map<number, bigint>();
-    for (const t of groups[0]?.topics ?? []) if (t.name === topic) for (const p of t.partitions) found.set(p.partitionIndex, p.committedOffset);
+    for (const t of groups[0]?.topics ?? [])
+      if (t.name === topic) for (const p of t.partitions) found.set(p.partitionIndex, p.committedOffset);
     return partitions.map((partition) => ({ partition, offset: String(found.get(partition) ?? -1n) }));
   }
 

@@ -71,7 +71,12 @@ export class PlatformaticConsumer implements MessageConsumer {
     if (!this.consumer) await this.connect();
     this.stopping = false;
     this.handlers = handlers;
-    const stream = (await this.consumer!.consume({ topics: this.topics, mode: 'committed', fallbackMode: this.fromBeginning ? 'earliest' : 'latest', autocommit: false })) as Stream;
+    const stream = (await this.consumer!.consume({
+      topics: this.topics,
+      mode: 'committed',
+      fallbackMode: this.fromBeginning ? 'earliest' : 'latest',
+      autocommit: false,
+    })) as Stream;
     this.stream = stream;
     stream.on('data', (m: Message<Buffer, Buffer, Buffer, Buffer>) => this.enqueue(m));
     stream.on('error', () => undefined); // the client reconnects by itself; handlers see no error
@@ -143,7 +148,9 @@ export class PlatformaticConsumer implements MessageConsumer {
           if (i > resolved) resolved = i;
         },
       };
-      await handlers.eachBatch({ topic: q.topic, partition: q.partition, highWatermark: '-1', messages: batch }, batchControl).catch(() => undefined);
+      await handlers
+        .eachBatch({ topic: q.topic, partition: q.partition, highWatermark: '-1', messages: batch }, batchControl)
+        .catch(() => undefined);
       // Resolved messages are done; the others are handed out again (as kafkajs refetches them).
       const done = Math.max(0, resolved + 1);
       if (q.messages[0] === batch[0]) {
@@ -156,7 +163,9 @@ export class PlatformaticConsumer implements MessageConsumer {
 
   async commit(offsets: readonly TopicPartitionOffset[]): Promise<void> {
     if (offsets.length === 0) return;
-    await this.consumer!.commit({ offsets: offsets.map((o) => ({ topic: o.topic, partition: o.partition, offset: BigInt(o.offset), leaderEpoch: -1 })) });
+    await this.consumer!.commit({
+      offsets: offsets.map((o) => ({ topic: o.topic, partition: o.partition, offset: BigInt(o.offset), leaderEpoch: -1 })),
+    });
   }
 
   pause(topics: ReadonlyArray<{ topic: string; partitions?: readonly number[] }>): void {
@@ -169,7 +178,9 @@ export class PlatformaticConsumer implements MessageConsumer {
   }
 
   private setPaused(topics: ReadonlyArray<{ topic: string; partitions?: readonly number[] }>, paused: boolean): void {
-    for (const t of topics) for (const q of this.queues.values()) if (q.topic === t.topic && (!t.partitions || t.partitions.includes(q.partition))) q.paused = paused;
+    for (const t of topics)
+      for (const q of this.queues.values())
+        if (q.topic === t.topic && (!t.partitions || t.partitions.includes(q.partition))) q.paused = paused;
   }
 
   /** Drops what is queued for the partition and moves the stream's fetch position there. */
@@ -209,5 +220,13 @@ export class PlatformaticConsumer implements MessageConsumer {
 function toIncoming(m: Message<Buffer, Buffer, Buffer, Buffer>): IncomingMessage {
   const headers: Record<string, Buffer | undefined> = {};
   for (const [k, v] of m.headers) headers[k.toString('utf8')] = v;
-  return { topic: m.topic, partition: m.partition, offset: String(m.offset), key: m.key ?? null, value: m.value ?? null, headers: headers as IncomingHeaders, timestamp: String(m.timestamp) };
+  return {
+    topic: m.topic,
+    partition: m.partition,
+    offset: String(m.offset),
+    key: m.key ?? null,
+    value: m.value ?? null,
+    headers: headers as IncomingHeaders,
+    timestamp: String(m.timestamp),
+  };
 }

@@ -56,7 +56,15 @@ async function seed(store: MongoEventStore, streams: number, perStream: number, 
     const versions = Array.from({ length: Math.min(5, from + perStream - v) }, (_, i) => v + i);
     await Promise.all(
       Array.from({ length: streams }, (_, s) =>
-        store.append(`case-${s}`, 'any', versions.map((x) => ({ type: 'test.case.touched.v1', data: { s, v: x }, metadata: { actor: { subject: 'u1', department: 'd1' } } }))),
+        store.append(
+          `case-${s}`,
+          'any',
+          versions.map((x) => ({
+            type: 'test.case.touched.v1',
+            data: { s, v: x },
+            metadata: { actor: { subject: 'u1', department: 'd1' } },
+          })),
+        ),
       ),
     );
   }
@@ -64,7 +72,18 @@ async function seed(store: MongoEventStore, streams: number, perStream: number, 
 }
 
 const relayFor = (svc: { db: Db; store: MongoEventStore; service: string }, over: Partial<EventRelayOptions> = {}): EventRelay =>
-  new EventRelay({ store: svc.store, ...mongoRelayStorage(svc.db), broker, serviceName: svc.service, codec, partitions: 4, batchSize: 100, pollIntervalMs: 100, leaseTtlMs: 3_000, ...over });
+  new EventRelay({
+    store: svc.store,
+    ...mongoRelayStorage(svc.db),
+    broker,
+    serviceName: svc.service,
+    codec,
+    partitions: 4,
+    batchSize: 100,
+    pollIntervalMs: 100,
+    leaseTtlMs: 3_000,
+    ...over,
+  });
 
 const checkpointOf = (db: Db, topic: string): Promise<number> => new MongoRelayCheckpoints(db).get(topic);
 
@@ -203,14 +222,17 @@ describe('EventRelay', () => {
     expect(applied).toHaveLength(500);
     expect(new Set(applied.map((a) => a.eventId)).size).toBe(500);
     expect(await consumerDb.collection('inbox').countDocuments({})).toBe(500);
-    console.log(`relay crash: ${duplicated.length} duplicates (positions ${checkpointAtCrash + 1}-${lastSentAtCrash}), takeover after ${takeoverMs} ms; consumer settled ${messages.length} in ${consumeMs} ms`);
+    console.log(
+      `relay crash: ${duplicated.length} duplicates (positions ${checkpointAtCrash + 1}-${lastSentAtCrash}), takeover after ${takeoverMs} ms; consumer settled ${messages.length} in ${consumeMs} ms`,
+    );
   }, 240_000);
 
   it('with two relays at once, only the lease holder publishes; the other takes over when it stops', async () => {
     const svc = await freshService();
     await seed(svc.store, 20, 10);
     const publishedBy = new Map<string, number>();
-    const hook = (owner: string) => (batch: readonly LoggedEvent[]) => void publishedBy.set(owner, (publishedBy.get(owner) ?? 0) + batch.length);
+    const hook = (owner: string) => (batch: readonly LoggedEvent[]) =>
+      void publishedBy.set(owner, (publishedBy.get(owner) ?? 0) + batch.length);
     const a: EventRelay = relayFor(svc, { owner: 'relay-a', batchSize: 25, beforeCheckpoint: (b) => hook('relay-a')(b) });
     const b: EventRelay = relayFor(svc, { owner: 'relay-b', batchSize: 25, beforeCheckpoint: (x) => hook('relay-b')(x) });
     await Promise.all([a.start(), b.start()]);

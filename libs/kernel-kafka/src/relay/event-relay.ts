@@ -1,4 +1,12 @@
-import { type LoggedEvent, type EventStore, type Lease, type LeaseFactory, type RelayCheckpointStore, uuidv7, Wakeup } from '@yiwang/kernel-core';
+import {
+  type LoggedEvent,
+  type EventStore,
+  type Lease,
+  type LeaseFactory,
+  type RelayCheckpointStore,
+  uuidv7,
+  Wakeup,
+} from '@yiwang/kernel-core';
 import { UNLIMITED_RETENTION, type MessageBroker, type MessageProducer } from '../ports';
 import type { EventCodec } from '../cloudevents/event-codec';
 import { toKafkaMessage } from '../cloudevents/kafka-binding';
@@ -141,7 +149,14 @@ export class EventRelay {
     const admin = this.options.broker.admin();
     await admin.connect();
     try {
-      await admin.ensureTopics([{ topic: this.topic, partitions: this.options.partitions ?? 6, replicationFactor: this.options.replicationFactor, config: UNLIMITED_RETENTION }]);
+      await admin.ensureTopics([
+        {
+          topic: this.topic,
+          partitions: this.options.partitions ?? 6,
+          replicationFactor: this.options.replicationFactor,
+          config: UNLIMITED_RETENTION,
+        },
+      ]);
     } finally {
       await admin.disconnect();
     }
@@ -221,7 +236,8 @@ export class EventRelay {
     const batch = await this.options.store.readAll({ after, limit: this.batchSize });
     // A short read reached the end of the log: that is the head, without two more round trips
     // (head hint + segment lookup) per round just for the backlog gauge.
-    this.head = batch.length < this.batchSize ? after + batch.length : Math.max(after + batch.length, await this.options.store.headPosition());
+    this.head =
+      batch.length < this.batchSize ? after + batch.length : Math.max(after + batch.length, await this.options.store.headPosition());
     this.oldestUnpublishedAt = batch[0]?.recordedAt ?? null;
     if (batch.length === 0) return 0;
     const messages = batch.map((e) => toKafkaMessage(this.topic, e, { source: this.source, codec: this.options.codec }));
@@ -244,7 +260,10 @@ export class EventRelay {
 
   private gauges(): { backlog: number; lagMs: number } | null {
     if (!this.isActive) return null;
-    return { backlog: Math.max(0, this.head - this.checkpoint), lagMs: this.oldestUnpublishedAt ? Math.max(0, Date.now() - this.oldestUnpublishedAt.getTime()) : 0 };
+    return {
+      backlog: Math.max(0, this.head - this.checkpoint),
+      lagMs: this.oldestUnpublishedAt ? Math.max(0, Date.now() - this.oldestUnpublishedAt.getTime()) : 0,
+    };
   }
 
   private report(e: unknown): void {

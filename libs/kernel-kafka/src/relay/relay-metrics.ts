@@ -3,7 +3,10 @@ import { lazyInstruments } from '@yiwang/kernel-core/telemetry';
 
 const instruments = lazyInstruments((meter) => ({
   published: meter.createCounter('yiwang.relay.published', { description: 'events published to Kafka by the relay', unit: '{event}' }),
-  backlog: meter.createObservableGauge('yiwang.relay.backlog', { description: 'log positions not yet published (head position - checkpoint)', unit: '{event}' }),
+  backlog: meter.createObservableGauge('yiwang.relay.backlog', {
+    description: 'log positions not yet published (head position - checkpoint)',
+    unit: '{event}',
+  }),
   lag: meter.createObservableGauge('yiwang.relay.lag_ms', { description: 'age of the oldest event not yet published', unit: 'ms' }),
   meter,
 }));

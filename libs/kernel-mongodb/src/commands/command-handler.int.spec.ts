@@ -41,7 +41,9 @@ it('answers a retried command from its first result and appends nothing new', as
 
 it('appends once when the same command is sent five times at once', async () => {
   const h = new CommandHandler(store, tally, mapping);
-  const results = await Promise.all(Array.from({ length: 5 }, () => h.handle('tally-burst', { type: 'Add', amount: 1 }, { commandId: 'burst-1' })));
+  const results = await Promise.all(
+    Array.from({ length: 5 }, () => h.handle('tally-burst', { type: 'Add', amount: 1 }, { commandId: 'burst-1' })),
+  );
   expect(new Set(results.map((r) => r.events[0]!.id)).size).toBe(1);
   expect(results.filter((r) => !r.replayed)).toHaveLength(1);
   expect((await store.readStream('tally-burst')).version).toBe(1);
@@ -73,5 +75,8 @@ it('loads long streams from a snapshot plus the events after it', async () => {
   await snapshots.save('tally-long', 1, 21, { status: 'open', total: 1000 });
   expect((await h.load('tally-long')).state.total).toBe(1004);
   // A snapshot of another schema (the state shape changed) is ignored.
-  expect((await new CommandHandler(store, tally, mapping, { snapshots: { store: snapshots, every: 10, schema: 2 } }).load('tally-long')).state.total).toBe(25);
+  expect(
+    (await new CommandHandler(store, tally, mapping, { snapshots: { store: snapshots, every: 10, schema: 2 } }).load('tally-long')).state
+      .total,
+  ).toBe(25);
 });

@@ -54,7 +54,16 @@ export class MongoInbox implements Inbox {
   /** One unordered `insertMany`; records that already exist (a duplicate got there first) are skipped. */
   async recordMany(group: string, events: readonly LoggedEvent[], handledAt: Date = new Date()): Promise<void> {
     const docs = new Map<string, InboxDoc>();
-    for (const e of events) docs.set(e.id, { _id: MongoInbox.key(group, e.id), group, eventId: e.id, type: e.type, streamId: e.streamId, position: e.position, handledAt });
+    for (const e of events)
+      docs.set(e.id, {
+        _id: MongoInbox.key(group, e.id),
+        group,
+        eventId: e.id,
+        type: e.type,
+        streamId: e.streamId,
+        position: e.position,
+        handledAt,
+      });
     if (docs.size === 0) return;
     try {
       await this.collection.insertMany([...docs.values()], { ordered: false });
@@ -69,7 +78,15 @@ export class MongoInbox implements Inbox {
   /** Records the event as handled; false when it already was (a concurrent duplicate got there first). */
   async record(group: string, event: LoggedEvent, handledAt: Date = new Date()): Promise<boolean> {
     try {
-      await this.collection.insertOne({ _id: MongoInbox.key(group, event.id), group, eventId: event.id, type: event.type, streamId: event.streamId, position: event.position, handledAt });
+      await this.collection.insertOne({
+        _id: MongoInbox.key(group, event.id),
+        group,
+        eventId: event.id,
+        type: event.type,
+        streamId: event.streamId,
+        position: event.position,
+        handledAt,
+      });
       return true;
     } catch (e) {
       if (isDuplicateKey(e)) return false;

@@ -71,7 +71,10 @@ export class MongoLease implements Lease {
       const held = this.heldTerm;
       const successor = await this.terms.findOne({ _id: this.key(held + 1) }, { projection: { _id: 1 } });
       if (!successor) {
-        const r = await this.terms.updateOne({ _id: this.key(held), owner: this.owner }, { $set: { expiresAt: new Date(now.getTime() + this.ttlMs) } });
+        const r = await this.terms.updateOne(
+          { _id: this.key(held), owner: this.owner },
+          { $set: { expiresAt: new Date(now.getTime() + this.ttlMs) } },
+        );
         if (r.matchedCount === 1) return true;
       }
       this.heldTerm = null;
@@ -86,7 +89,14 @@ export class MongoLease implements Lease {
     if (current && current.expiresAt > now) return false;
     const term = (current?.term ?? 0) + 1;
     try {
-      await this.terms.insertOne({ _id: this.key(term), name: this.name, term, owner: this.owner, expiresAt: new Date(now.getTime() + this.ttlMs), acquiredAt: now });
+      await this.terms.insertOne({
+        _id: this.key(term),
+        name: this.name,
+        term,
+        owner: this.owner,
+        expiresAt: new Date(now.getTime() + this.ttlMs),
+        acquiredAt: now,
+      });
     } catch (e) {
       if (isDuplicateKey(e)) return false; // another contender claimed this term first
       throw e;
@@ -106,7 +116,9 @@ export class MongoLease implements Lease {
     if (this.knownTerm !== null) doc = await this.terms.findOne({ _id: this.key(this.knownTerm) });
     if (!doc) {
       const hint = (await this.heads.findOne({ _id: `${this.name}#head` }))?.term;
-      if (hint !== undefined) doc = (await this.terms.findOne({ _id: this.key(hint) })) ?? (hint > 1 ? await this.terms.findOne({ _id: this.key(hint - 1) }) : null);
+      if (hint !== undefined)
+        doc =
+          (await this.terms.findOne({ _id: this.key(hint) })) ?? (hint > 1 ? await this.terms.findOne({ _id: this.key(hint - 1) }) : null);
     }
     if (!doc) {
       // No hint yet (a lease taken before hints existed, or never): the one sorted read.

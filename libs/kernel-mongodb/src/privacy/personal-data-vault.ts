@@ -19,7 +19,8 @@ export interface VaultKeyStore {
 }
 
 /** The key documents in a MongoDB collection of the service's database. */
-export const mongoVaultKeys = (db: Db, collection = 'personal_data_keys'): VaultKeyStore => db.collection<{ _id: string; wrapped: string; createdAt: Date }>(collection);
+export const mongoVaultKeys = (db: Db, collection = 'personal_data_keys'): VaultKeyStore =>
+  db.collection<{ _id: string; wrapped: string; createdAt: Date }>(collection);
 
 /** A sealed value or wrapped key failed authentication: tampered with, or another master key. */
 export class SealedDataTamperedError extends Error {
@@ -43,7 +44,8 @@ function encrypt(key: Buffer, plain: Buffer, aad: string): string {
 
 function decrypt(key: Buffer, sealed: string, aad: string, subjectId: string): Buffer {
   const [prefix, iv, body, tag, ...rest] = sealed.split('.');
-  if (prefix !== PREFIX || iv === undefined || body === undefined || tag === undefined || rest.length > 0) throw new SealedDataTamperedError(subjectId);
+  if (prefix !== PREFIX || iv === undefined || body === undefined || tag === undefined || rest.length > 0)
+    throw new SealedDataTamperedError(subjectId);
   try {
     const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'));
     decipher.setAAD(Buffer.from(aad, 'utf8'));
@@ -55,7 +57,8 @@ function decrypt(key: Buffer, sealed: string, aad: string, subjectId: string): B
 }
 
 /** Whether a string looks like a value sealed by a vault (for checks that no plaintext leaks). */
-export const isSealed = (value: unknown): boolean => typeof value === 'string' && value.startsWith(`${PREFIX}.`) && value.split('.').length === 4;
+export const isSealed = (value: unknown): boolean =>
+  typeof value === 'string' && value.startsWith(`${PREFIX}.`) && value.split('.').length === 4;
 
 /** Reads a master key from configuration: 32 bytes as base64 (or base64url). */
 export function parseMasterKey(encoded: string): Buffer {
@@ -102,7 +105,11 @@ export class PersonalDataVault {
   private async createKey(subjectId: string): Promise<Buffer> {
     const key = randomBytes(32);
     try {
-      await this.keys.insertOne({ _id: keyId(subjectId), wrapped: encrypt(this.masterKey, key, `key:${subjectId}`), createdAt: new Date() });
+      await this.keys.insertOne({
+        _id: keyId(subjectId),
+        wrapped: encrypt(this.masterKey, key, `key:${subjectId}`),
+        createdAt: new Date(),
+      });
       return key;
     } catch (e) {
       if ((e as { code?: number }).code !== 11000) throw e;

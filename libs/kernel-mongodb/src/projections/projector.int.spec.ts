@@ -22,9 +22,13 @@ const cases: Projection = {
   handles: ['t.case.opened.v1', 't.case.moved.v1'],
   async apply(e: LoggedEvent | RecordedEvent, models: ReadModels) {
     const data = e.data as { unit: string; status: string };
-    await models.model<CaseRow>('rows').upsert(e.streamId, e, (row) => ({ caseId: e.streamId, status: data.status, touches: (row?.touches ?? 0) + 1 }));
+    await models
+      .model<CaseRow>('rows')
+      .upsert(e.streamId, e, (row) => ({ caseId: e.streamId, status: data.status, touches: (row?.touches ?? 0) + 1 }));
     if (e.type === 't.case.opened.v1' && e.position !== null) {
-      await models.model<UnitTotal>('units').upsert(data.unit, { position: e.position }, (t) => ({ unit: data.unit, opened: (t?.opened ?? 0) + 1 }));
+      await models
+        .model<UnitTotal>('units')
+        .upsert(data.unit, { position: e.position }, (t) => ({ unit: data.unit, opened: (t?.opened ?? 0) + 1 }));
     }
   },
 };
@@ -37,7 +41,11 @@ beforeAll(async () => {
   await store.init();
   for (let i = 0; i < 30; i++) {
     await store.append(`case-${i}`, 'no_stream', [{ type: 't.case.opened.v1', data: { unit: `u${i % 3}`, status: 'open' } }]);
-    if (i % 2 === 0) await store.append(`case-${i}`, 1, [{ type: 't.case.moved.v1', data: { unit: `u${i % 3}`, status: 'signed' } }, { type: 't.ignored.v1', data: {} }]);
+    if (i % 2 === 0)
+      await store.append(`case-${i}`, 1, [
+        { type: 't.case.moved.v1', data: { unit: `u${i % 3}`, status: 'signed' } },
+        { type: 't.ignored.v1', data: {} },
+      ]);
   }
   await store.sequenceOnce();
 });
@@ -45,7 +53,10 @@ afterAll(() => t.close());
 
 const snapshot = async (p: Projector) => {
   const m = await p.models();
-  return { rows: await m.model<CaseRow>('rows').find({}, { sort: { caseId: 1 } }), units: await m.model<UnitTotal>('units').find({}, { sort: { unit: 1 } }) };
+  return {
+    rows: await m.model<CaseRow>('rows').find({}, { sort: { caseId: 1 } }),
+    units: await m.model<UnitTotal>('units').find({}, { sort: { unit: 1 } }),
+  };
 };
 
 it('builds read models from the log up to a checkpoint, and replaying changes nothing', async () => {
@@ -53,7 +64,11 @@ it('builds read models from the log up to a checkpoint, and replaying changes no
   expect(await p.catchUp()).toBe(45);
   expect(await p.checkpoint()).toBe(await store.headPosition());
   const first = await snapshot(p);
-  expect(first.units).toEqual([{ unit: 'u0', opened: 10 }, { unit: 'u1', opened: 10 }, { unit: 'u2', opened: 10 }]);
+  expect(first.units).toEqual([
+    { unit: 'u0', opened: 10 },
+    { unit: 'u1', opened: 10 },
+    { unit: 'u2', opened: 10 },
+  ]);
   expect(first.rows.find((r) => r.caseId === 'case-4')).toEqual({ caseId: 'case-4', status: 'signed', touches: 2 });
   // Replay everything again over the same generation (a crash before the checkpoint was saved).
   await t.db.collection('projection_state').updateOne({ _id: 'cases' as never }, { $set: { position: 0 } });
@@ -65,7 +80,8 @@ it('rebuilds from position 0 into a fresh generation after the collections are d
   const p = new Projector(t.db, store, cases);
   await p.catchUp();
   const before = await snapshot(p);
-  for (const c of await t.db.listCollections({}, { nameOnly: true }).toArray()) if (c.name.startsWith('rm_cases_')) await t.db.collection(c.name).drop();
+  for (const c of await t.db.listCollections({}, { nameOnly: true }).toArray())
+    if (c.name.startsWith('rm_cases_')) await t.db.collection(c.name).drop();
   const r = await p.rebuild();
   expect(r.generation).toBeGreaterThan(1);
   expect(await snapshot(p)).toEqual(before);

@@ -56,7 +56,9 @@ export class Projector {
     this.state = db.collection<ProjectionStateDoc>('projection_state');
     this.batchSize = options.batchSize ?? 500;
     this.pollIntervalMs = options.pollIntervalMs ?? 100;
-    this.lease = new MongoLease(db, `projection:${projection.name}`, options.owner ?? `projector-${uuidv7()}`, { ttlMs: options.leaseTtlMs ?? 15_000 });
+    this.lease = new MongoLease(db, `projection:${projection.name}`, options.owner ?? `projector-${uuidv7()}`, {
+      ttlMs: options.leaseTtlMs ?? 15_000,
+    });
     this.handles = new Set(projection.handles);
     this.worker = new LeasedWorker({
       lease: this.lease,
@@ -147,7 +149,11 @@ export class Projector {
     this.running = false;
     const before = await this.current();
     const generation = before.generation + 1;
-    for (const name of await this.collectionsOf(generation)) await this.db.collection(name).drop().catch(() => undefined);
+    for (const name of await this.collectionsOf(generation))
+      await this.db
+        .collection(name)
+        .drop()
+        .catch(() => undefined);
     let position = 0;
     let applied = 0;
     for (;;) {
@@ -158,7 +164,11 @@ export class Projector {
       if (n.read === 0) break;
     }
     await this.state.updateOne({ _id: this.projection.name }, { $set: { generation, position, rebuiltAt: new Date() } });
-    for (const name of await this.collectionsOf(before.generation)) await this.db.collection(name).drop().catch(() => undefined);
+    for (const name of await this.collectionsOf(before.generation))
+      await this.db
+        .collection(name)
+        .drop()
+        .catch(() => undefined);
     if (wasRunning) this.start();
     return { generation, position, applied };
   }
@@ -183,7 +193,11 @@ export class Projector {
     this.worker.wake();
   }
 
-  private async applyBatch(generation: number, after: number, save: (position: number) => Promise<void>): Promise<{ read: number; applied: number }> {
+  private async applyBatch(
+    generation: number,
+    after: number,
+    save: (position: number) => Promise<void>,
+  ): Promise<{ read: number; applied: number }> {
     const events = await this.store.readAll({ after, limit: this.batchSize });
     if (events.length === 0) return { read: 0, applied: 0 };
     // Each document is read and written at most once per batch, however many events touch it.

@@ -3,7 +3,8 @@ import type { ApplyGuard, ModelDocument, ModelFilter, ReadModel, ReadModels } fr
 
 export type ReadModelDoc<T> = T & { _id: string; _guard: { stream?: string; version?: number; position?: number } };
 
-const byStream = (g: ApplyGuard): g is { readonly streamId: string; readonly streamVersion: number } => 'streamId' in g && typeof g.streamId === 'string';
+const byStream = (g: ApplyGuard): g is { readonly streamId: string; readonly streamVersion: number } =>
+  'streamId' in g && typeof g.streamId === 'string';
 
 const isNewer = (guard: ApplyGuard, current: ReadModelDoc<unknown>['_guard'] | undefined): boolean => {
   if (!current) return true;
@@ -11,7 +12,8 @@ const isNewer = (guard: ApplyGuard, current: ReadModelDoc<unknown>['_guard'] | u
   return current.stream !== guard.streamId || current.version === undefined || guard.streamVersion > current.version;
 };
 
-const stampOf = (guard: ApplyGuard): ReadModelDoc<unknown>['_guard'] => (byStream(guard) ? { stream: guard.streamId, version: guard.streamVersion } : { position: guard.position });
+const stampOf = (guard: ApplyGuard): ReadModelDoc<unknown>['_guard'] =>
+  byStream(guard) ? { stream: guard.streamId, version: guard.streamVersion } : { position: guard.position };
 
 /**
  * One read-model collection. Writes go through `upsert`, which skips an event the document has
@@ -167,7 +169,9 @@ export class BatchReadModels implements ReadModels {
   model<T extends ModelDocument>(name: string): ReadModel<T> {
     let m = this.models.get(name);
     if (!m) {
-      m = new BufferedReadModel<ModelDocument>(this.db.collection(collectionName(this.projection, name, this.generation)), () => this.flush().then(() => undefined));
+      m = new BufferedReadModel<ModelDocument>(this.db.collection(collectionName(this.projection, name, this.generation)), () =>
+        this.flush().then(() => undefined),
+      );
       this.models.set(name, m);
     }
     return m as unknown as ReadModel<T>;

@@ -16,7 +16,11 @@ afterAll(() => t.close());
 function startWorker(id: string, acked: Array<{ streamId: string; version: number }>): ChildProcess {
   // `--import tsx` runs the worker in this very process; the tsx CLI would fork a grandchild that
   // survives the SIGKILL meant for it.
-  const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'conformance', 'append-worker.ts'), testServers().mongoUri, t.db.databaseName, id], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(__dirname, 'conformance', 'append-worker.ts'), testServers().mongoUri, t.db.databaseName, id],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   createInterface({ input: child.stdout! }).on('line', (line) => acked.push(JSON.parse(line) as { streamId: string; version: number }));
   return child;
 }

@@ -40,7 +40,8 @@ export async function* scanLog(store: MongoEventStore, options: LogScanOptions):
   const upcasters = store.options.upcasters ?? {};
   const toEvents = (s: SegmentDocument): LoggedEvent[] => {
     const out: LoggedEvent[] = [];
-    for (let i = Math.max(0, next - s.first); i < s.events.length && s.first + i <= to; i++) out.push(upcast({ ...s.events[i]!, position: s.first + i }, upcasters));
+    for (let i = Math.max(0, next - s.first); i < s.events.length && s.first + i <= to; i++)
+      out.push(upcast({ ...s.events[i]!, position: s.first + i }, upcasters));
     return out;
   };
   const pending = new Map<number, SegmentDocument>();

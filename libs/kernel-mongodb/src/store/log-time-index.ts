@@ -10,7 +10,11 @@ interface SegmentTimes {
 
 type ProjectedSegment = { first: number; last: number; events: Array<{ occurredAt: Date }> };
 
-const toTimes = (s: ProjectedSegment): SegmentTimes => ({ first: s.first, last: s.last, maxTime: Math.max(...s.events.map((e) => new Date(e.occurredAt).getTime())) });
+const toTimes = (s: ProjectedSegment): SegmentTimes => ({
+  first: s.first,
+  last: s.last,
+  maxTime: Math.max(...s.events.map((e) => new Date(e.occurredAt).getTime())),
+});
 
 /**
  * Time → position over the ordered log ("the first event at or after 08:00").
@@ -58,9 +62,7 @@ export class LogTimeIndex {
   /** Catches up with segments written since the last call. */
   private async refresh(): Promise<void> {
     if (!this.built) {
-      const all = await this.store.log.segments
-        .find({}, { projection: { first: 1, last: 1, 'events.occurredAt': 1 } })
-        .toArray();
+      const all = await this.store.log.segments.find({}, { projection: { first: 1, last: 1, 'events.occurredAt': 1 } }).toArray();
       this.segments = (all as unknown as ProjectedSegment[]).map(toTimes).sort((a, b) => a.first - b.first);
       // Keep only the contiguous chain from position 1 (a half-visible write cannot break the order).
       const chain: SegmentTimes[] = [];

@@ -27,16 +27,29 @@ describe('appending and reading a stream', () => {
   it('stores a batch with the full envelope and reads it back in order', async () => {
     const store = await freshStore();
     const r = await store.append('case-1', 'no_stream', [
-      { type: 'a.v1', data: { x: 1 }, metadata: { correlationId: 'corr-1', actor: { subject: 'u1', department: 'dept.a' }, commandId: 'cmd-1' } },
+      {
+        type: 'a.v1',
+        data: { x: 1 },
+        metadata: { correlationId: 'corr-1', actor: { subject: 'u1', department: 'dept.a' }, commandId: 'cmd-1' },
+      },
       { type: 'b.v1', data: { x: 2 } },
     ]);
     expect(r.nextExpectedVersion).toBe(2);
     const { version, events } = await store.readStream('case-1');
     expect(version).toBe(2);
-    expect(events.map((e) => [e.type, e.streamVersion, e.data])).toEqual([['a.v1', 1, { x: 1 }], ['b.v1', 2, { x: 2 }]]);
+    expect(events.map((e) => [e.type, e.streamVersion, e.data])).toEqual([
+      ['a.v1', 1, { x: 1 }],
+      ['b.v1', 2, { x: 2 }],
+    ]);
     const [first] = events;
     expect(isUuidV7(first!.id)).toBe(true);
-    expect(first).toMatchObject({ streamId: 'case-1', correlationId: 'corr-1', causationId: null, actor: { subject: 'u1', department: 'dept.a' }, commandId: 'cmd-1' });
+    expect(first).toMatchObject({
+      streamId: 'case-1',
+      correlationId: 'corr-1',
+      causationId: null,
+      actor: { subject: 'u1', department: 'dept.a' },
+      commandId: 'cmd-1',
+    });
     expect(first!.recordedAt).toBeInstanceOf(Date);
     expect(events[1]!.correlationId).toBe(events[1]!.id); // a new flow correlates to its first event
   });
@@ -97,11 +110,20 @@ describe('optimistic concurrency', () => {
     const store = await freshStore();
     for (let version = 1; version <= 5; version++) {
       const streamId = `hot-${version}`;
-      await store.append(streamId, 'no_stream', Array.from({ length: version }, (_, i) => ev(i)));
-      const outcomes = await Promise.allSettled(Array.from({ length: 8 }, (_, w) => store.append(streamId, version, [ev(100 + w), ev(100 + w)])));
-      const winners = outcomes.filter((o): o is PromiseFulfilledResult<Awaited<ReturnType<MongoEventStore['append']>>> => o.status === 'fulfilled');
+      await store.append(
+        streamId,
+        'no_stream',
+        Array.from({ length: version }, (_, i) => ev(i)),
+      );
+      const outcomes = await Promise.allSettled(
+        Array.from({ length: 8 }, (_, w) => store.append(streamId, version, [ev(100 + w), ev(100 + w)])),
+      );
+      const winners = outcomes.filter(
+        (o): o is PromiseFulfilledResult<Awaited<ReturnType<MongoEventStore['append']>>> => o.status === 'fulfilled',
+      );
       expect(winners).toHaveLength(1);
-      for (const o of outcomes) if (o.status === 'rejected') expect(o.reason).toMatchObject({ code: 'CONCURRENCY', actualVersion: version + 2 });
+      for (const o of outcomes)
+        if (o.status === 'rejected') expect(o.reason).toMatchObject({ code: 'CONCURRENCY', actualVersion: version + 2 });
       const { version: now, events } = await store.readStream(streamId);
       expect(now).toBe(version + 2);
       // The winner's batch is whole and not interleaved with a loser's.
@@ -130,7 +152,10 @@ describe('the service-wide ordered log', () => {
     await store.sequenceOnce(); // whatever the background loop has not placed yet
     await store.stopSequencer();
     const seen = await tail.stop();
-    const total = (await Promise.all(Array.from({ length: 30 }, (_, s) => store.readStream(`s-${s}`)))).reduce((sum, s) => sum + s.version, 0);
+    const total = (await Promise.all(Array.from({ length: 30 }, (_, s) => store.readStream(`s-${s}`)))).reduce(
+      (sum, s) => sum + s.version,
+      0,
+    );
     expect(seen).toHaveLength(total);
     expect(orderedLogViolations(seen)).toEqual([]);
     expect(await store.headPosition()).toBe(total);
@@ -140,10 +165,17 @@ describe('the service-wide ordered log', () => {
   it('stays contiguous with two sequencers racing (a stale leaseholder still writing)', async () => {
     const store = await freshStore();
     const other = new MongoEventStore(store.db, { serviceName: 'conformance' });
-    const appends = Promise.all(Array.from({ length: 6 }, async (_, w) => {
-      for (let i = 0; i < 30; i++) await store.append(`r-${w}`, 'any', [ev(i)]);
-    }));
-    const race = async (s: MongoEventStore) => { for (let k = 0; k < 40; k++) { await s.sequenceOnce(); await new Promise((r) => setTimeout(r, 3)); } };
+    const appends = Promise.all(
+      Array.from({ length: 6 }, async (_, w) => {
+        for (let i = 0; i < 30; i++) await store.append(`r-${w}`, 'any', [ev(i)]);
+      }),
+    );
+    const race = async (s: MongoEventStore) => {
+      for (let k = 0; k < 40; k++) {
+        await s.sequenceOnce();
+        await new Promise((r) => setTimeout(r, 3));
+      }
+    };
     await Promise.all([appends, race(store), race(other)]);
     await store.sequenceOnce();
     const all = await store.readAll({ after: 0, limit: 10_000 });
@@ -153,7 +185,10 @@ describe('the service-wide ordered log', () => {
 
   it('filters by type and stream prefix, and pages by position', async () => {
     const store = await freshStore();
-    await store.append('report-1', 'any', [{ type: 'x.v1', data: {} }, { type: 'y.v1', data: {} }]);
+    await store.append('report-1', 'any', [
+      { type: 'x.v1', data: {} },
+      { type: 'y.v1', data: {} },
+    ]);
     await store.append('case-1', 'any', [{ type: 'x.v1', data: {} }]);
     await store.sequenceOnce();
     expect((await store.readAll({ after: 0, types: ['x.v1'] })).map((e) => e.streamId)).toEqual(['report-1', 'case-1']);
@@ -183,7 +218,11 @@ describe('upcasting and long streams', () => {
     const store = await freshStore({ sequencer: { batchSize: 200 } });
     const blob = 'x'.repeat(10_000);
     for (let b = 0; b < 18; b++) {
-      await store.append('long', 'any', Array.from({ length: 100 }, (_, i) => ({ type: 'big.v1', data: { i: b * 100 + i, blob } })));
+      await store.append(
+        'long',
+        'any',
+        Array.from({ length: 100 }, (_, i) => ({ type: 'big.v1', data: { i: b * 100 + i, blob } })),
+      );
       await store.sequenceOnce();
     }
     const { version, events } = await store.readStream('long', { fromVersion: 1795 });

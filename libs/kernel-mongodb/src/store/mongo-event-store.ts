@@ -1,8 +1,30 @@
 import type { Collection, Db } from 'mongodb';
 import { context, propagation, trace, SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { lazyInstruments } from '@yiwang/kernel-core/telemetry';
-import { type LoggedEvent, type NewEvent, type RecordedEvent, type AppendResult, type EventStore, type ExpectedVersion, type ReadAllOptions, type ReadStreamOptions, ConcurrencyError, ValidationError, uuidv7, upcast, type Upcasters } from '@yiwang/kernel-core';
-import { COLLECTIONS, commandRecordId, commitId, type CommandRecord, type CommitDocument, type PendingDocument, type StoredEvent } from './documents';
+import {
+  type LoggedEvent,
+  type NewEvent,
+  type RecordedEvent,
+  type AppendResult,
+  type EventStore,
+  type ExpectedVersion,
+  type ReadAllOptions,
+  type ReadStreamOptions,
+  ConcurrencyError,
+  ValidationError,
+  uuidv7,
+  upcast,
+  type Upcasters,
+} from '@yiwang/kernel-core';
+import {
+  COLLECTIONS,
+  commandRecordId,
+  commitId,
+  type CommandRecord,
+  type CommitDocument,
+  type PendingDocument,
+  type StoredEvent,
+} from './documents';
 import { isDuplicateKeyError } from './mongo-errors';
 import { LogSegments } from './log-segments';
 import { Sequencer, type SequencerOptions } from './sequencer';
@@ -54,7 +76,11 @@ export class MongoEventStore implements EventStore {
     this.log = new LogSegments(db);
     this.upcasters = options.upcasters ?? {};
     this.now = options.now ?? (() => new Date());
-    this.sequencer = new Sequencer(db, this.commits, this.pending, this.log, { ...options.sequencer, serviceName: options.serviceName, now: this.now });
+    this.sequencer = new Sequencer(db, this.commits, this.pending, this.log, {
+      ...options.sequencer,
+      serviceName: options.serviceName,
+      now: this.now,
+    });
     this.sequencer.onSequenced(() => this.logListeners.forEach((l) => l()));
   }
 
@@ -87,29 +113,39 @@ export class MongoEventStore implements EventStore {
   }
 
   async append(streamId: string, expected: ExpectedVersion, events: readonly NewEvent[]): Promise<AppendResult> {
-    if (!STREAM_ID.test(streamId)) throw new ValidationError(`invalid stream id ${JSON.stringify(streamId)}`, [{ field: 'streamId', message: 'letters, digits, ".", "_" and "-" only, up to 200' }]);
+    if (!STREAM_ID.test(streamId))
+      throw new ValidationError(`invalid stream id ${JSON.stringify(streamId)}`, [
+        { field: 'streamId', message: 'letters, digits, ".", "_" and "-" only, up to 200' },
+      ]);
     if (events.length === 0) throw new ValidationError('an append needs at least one event');
-    for (const e of events) if (typeof e.type !== 'string' || e.type.length === 0) throw new ValidationError('event type is required', [{ field: 'type', message: 'required' }]);
-    return tracer.startActiveSpan('eventstore.append', { kind: SpanKind.INTERNAL, attributes: { 'yiwang.stream_id': streamId, 'yiwang.events': events.length } }, async (span) => {
-      try {
-        const result = await this.appendWithExpectation(streamId, expected, events);
-        instruments().appended.add(events.length, { service: this.options.serviceName });
-        this.sequencer.wake();
-        return result;
-      } catch (e) {
-        if (e instanceof ConcurrencyError) instruments().conflicts.add(1, { service: this.options.serviceName });
-        span.recordException(e as Error);
-        span.setStatus({ code: SpanStatusCode.ERROR });
-        throw e;
-      } finally {
-        span.end();
-      }
-    });
+    for (const e of events)
+      if (typeof e.type !== 'string' || e.type.length === 0)
+        throw new ValidationError('event type is required', [{ field: 'type', message: 'required' }]);
+    return tracer.startActiveSpan(
+      'eventstore.append',
+      { kind: SpanKind.INTERNAL, attributes: { 'yiwang.stream_id': streamId, 'yiwang.events': events.length } },
+      async (span) => {
+        try {
+          const result = await this.appendWithExpectation(streamId, expected, events);
+          instruments().appended.add(events.length, { service: this.options.serviceName });
+          this.sequencer.wake();
+          return result;
+        } catch (e) {
+          if (e instanceof ConcurrencyError) instruments().conflicts.add(1, { service: this.options.serviceName });
+          span.recordException(e as Error);
+          span.setStatus({ code: SpanStatusCode.ERROR });
+          throw e;
+        } finally {
+          span.end();
+        }
+      },
+    );
   }
 
   private async appendWithExpectation(streamId: string, expected: ExpectedVersion, events: readonly NewEvent[]): Promise<AppendResult> {
     if (typeof expected === 'number') {
-      if (!Number.isInteger(expected) || expected < 0) throw new ValidationError(`expected version must be a non-negative integer, got ${expected}`);
+      if (!Number.isInteger(expected) || expected < 0)
+        throw new ValidationError(`expected version must be a non-negative integer, got ${expected}`);
       // Only a version the stream really ends at may be extended (not a made-up one, not one inside a batch).
       const head = await this.streamHead(streamId);
       if (head !== expected) throw new ConcurrencyError(streamId, String(expected), head === 0 ? -1 : head);
@@ -153,11 +189,17 @@ export class MongoEventStore implements EventStore {
     }
     this.rememberHead(streamId, last);
     // Hand the commit to this process's sequencer if it writes the log; otherwise tell whoever does.
-    if (this.sequencer.isSurelyHolding) this.sequencer.offer({ _id: id, streamId, prev, last, committedAt: now, events: stored, commandIds });
+    if (this.sequencer.isSurelyHolding)
+      this.sequencer.offer({ _id: id, streamId, prev, last, committedAt: now, events: stored, commandIds });
     else await this.ringDoorbell();
     if (commandIds.length > 0) {
       // Best effort: lets a retry find its first result even after snapshots hide the events.
-      await this.commands.insertMany(commandIds.map((c) => ({ _id: commandRecordId(streamId, c), commitId: id })), { ordered: false }).catch(() => undefined);
+      await this.commands
+        .insertMany(
+          commandIds.map((c) => ({ _id: commandRecordId(streamId, c), commitId: id })),
+          { ordered: false },
+        )
+        .catch(() => undefined);
     }
     this.sequencer.wake();
     return { streamId, nextExpectedVersion: last, events: stored.map((ev) => this.toRecorded(ev, null)) };

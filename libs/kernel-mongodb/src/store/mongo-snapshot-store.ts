@@ -11,7 +11,6 @@ interface SnapshotDocument {
   takenAt: Date;
 }
 
-
 /**
  * Snapshots of an aggregate's state at a version, so loading a long stream (a case with years of
  * history, a facility inspected daily) reads one document plus the events after it.
@@ -33,7 +32,10 @@ export class MongoSnapshotStore implements SnapshotStore {
   /** Keeps the newest snapshot only; an older one never overwrites a newer one. */
   async save<State>(streamId: string, schema: number, version: number, state: State): Promise<void> {
     const doc = { version, schema, state, takenAt: new Date() };
-    const r = await this.snapshots.updateOne({ _id: streamId, $or: [{ version: { $lt: version } }, { schema: { $ne: schema } }] }, { $set: doc });
+    const r = await this.snapshots.updateOne(
+      { _id: streamId, $or: [{ version: { $lt: version } }, { schema: { $ne: schema } }] },
+      { $set: doc },
+    );
     if (r.matchedCount === 0) {
       try {
         await this.snapshots.insertOne({ _id: streamId, ...doc });

@@ -100,7 +100,9 @@ export class Sequencer {
     this.flushIntervalMs = options.flushIntervalMs ?? 1_000;
     this.now = options.now ?? (() => new Date());
     this.doorbell = db.collection<DoorbellDocument>(COLLECTIONS.logHead);
-    this.lease = new MongoLease(db, `sequencer:${options.serviceName}`, options.owner ?? `sequencer-${uuidv7()}`, { ttlMs: options.leaseTtlMs ?? 15_000 });
+    this.lease = new MongoLease(db, `sequencer:${options.serviceName}`, options.owner ?? `sequencer-${uuidv7()}`, {
+      ttlMs: options.leaseTtlMs ?? 15_000,
+    });
     const pollIntervalMs = options.pollIntervalMs ?? 50;
     this.worker = new LeasedWorker({
       lease: this.lease,
@@ -234,7 +236,8 @@ export class Sequencer {
     const byId = new Map<string, CommitDocument>(this.offered);
     const markers = new Map<string, PendingDocument>();
     if (scan) for (const m of await this.pending.find({}).toArray()) markers.set(m._id, m);
-    for (const c of this.offered.values()) if (!markers.has(c._id)) markers.set(c._id, { _id: c._id, streamId: c.streamId, prev: c.prev, at: c.committedAt });
+    for (const c of this.offered.values())
+      if (!markers.has(c._id)) markers.set(c._id, { _id: c._id, streamId: c.streamId, prev: c.prev, at: c.committedAt });
     if (markers.size === 0) return { placed: 0, progressed: false };
     const unknown = [...markers.values()].filter((m) => !byId.has(m._id) && !this.placed.has(m._id) && !this.toDelete.has(m._id));
     for (let i = 0; i < unknown.length; i += 8) {
@@ -267,7 +270,10 @@ export class Sequencer {
    * k-th marker of a stream in time order takes that stream's k-th smallest `prev`, so a writer
    * with a slow clock cannot put version 7 before version 5.
    */
-  private chooseBatch(markers: readonly PendingDocument[], byId: ReadonlyMap<string, CommitDocument>): { batch: CommitDocument[]; done: string[] } {
+  private chooseBatch(
+    markers: readonly PendingDocument[],
+    byId: ReadonlyMap<string, CommitDocument>,
+  ): { batch: CommitDocument[]; done: string[] } {
     const inStreamOrder = new Map<string, PendingDocument[]>();
     for (const m of markers) {
       const list = inStreamOrder.get(m.streamId);
@@ -390,7 +396,9 @@ export class Sequencer {
     this.tail = await this.log.headPosition();
     // A holder that died after writing a segment but before clearing its markers left commits that
     // look waiting; the recent segments say they are placed.
-    const recent = await this.log.segments.find({ last: { $gt: Math.max(0, this.tail - 20 * this.batchSize) } }, { projection: { commitIds: 1 } }).toArray();
+    const recent = await this.log.segments
+      .find({ last: { $gt: Math.max(0, this.tail - 20 * this.batchSize) } }, { projection: { commitIds: 1 } })
+      .toArray();
     for (const s of recent) for (const c of s.commitIds) this.remember(c);
   }
 
@@ -423,7 +431,10 @@ export class Sequencer {
     const inLog = new Set<string>();
     for await (const s of this.log.segments.find({}, { projection: { commitIds: 1 } })) for (const c of s.commitIds) inLog.add(c);
     const cutoff = new Date(this.now().getTime() - this.orphanAfterMs);
-    for await (const c of this.commits.find({ committedAt: { $lt: cutoff } }, { projection: { _id: 1, streamId: 1, prev: 1, committedAt: 1 } })) {
+    for await (const c of this.commits.find(
+      { committedAt: { $lt: cutoff } },
+      { projection: { _id: 1, streamId: 1, prev: 1, committedAt: 1 } },
+    )) {
       if (inLog.has(c._id)) continue;
       await this.pending.insertOne({ _id: c._id, streamId: c.streamId, prev: c.prev, at: c.committedAt }).catch(() => undefined);
     }

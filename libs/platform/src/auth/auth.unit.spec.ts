@@ -27,8 +27,19 @@ describe('createTokenVerifier (HS256)', () => {
 
   it('rejects a token without exp or without a department', async () => {
     const key = new TextEncoder().encode(secret);
-    const noExp = await new SignJWT({ dept: 'centre.command', roles: [] }).setProtectedHeader({ alg: 'HS256' }).setSubject('s').setIssuer('yiwang-idp').setAudience('yiwang').sign(key);
-    const noDept = await new SignJWT({ roles: [] }).setProtectedHeader({ alg: 'HS256' }).setSubject('s').setIssuer('yiwang-idp').setAudience('yiwang').setExpirationTime('1h').sign(key);
+    const noExp = await new SignJWT({ dept: 'centre.command', roles: [] })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('s')
+      .setIssuer('yiwang-idp')
+      .setAudience('yiwang')
+      .sign(key);
+    const noDept = await new SignJWT({ roles: [] })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('s')
+      .setIssuer('yiwang-idp')
+      .setAudience('yiwang')
+      .setExpirationTime('1h')
+      .sign(key);
     await expect(verifier.verify(noExp)).rejects.toThrow(/exp/);
     await expect(verifier.verify(noDept)).rejects.toThrow(/department/);
   });
@@ -43,7 +54,11 @@ describe('createTokenVerifier (public key)', () => {
     const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     const pem = publicKey.export({ type: 'spki', format: 'pem' }).toString().replace(/\n/g, '\\n'); // as an env var holds it
     const verifier = createTokenVerifier({ jwtSecret: secret, jwtPublicKey: pem });
-    const es256 = await new SignJWT({ dept: 'centre.command', roles: ['dispatcher'] }).setProtectedHeader({ alg: 'ES256' }).setSubject('c-1').setExpirationTime('5m').sign(privateKey);
+    const es256 = await new SignJWT({ dept: 'centre.command', roles: ['dispatcher'] })
+      .setProtectedHeader({ alg: 'ES256' })
+      .setSubject('c-1')
+      .setExpirationTime('5m')
+      .sign(privateKey);
     await expect(verifier.verify(es256)).resolves.toEqual({ subject: 'c-1', department: 'centre.command', roles: ['dispatcher'] });
     await expect(verifier.verify(await signToken(inspector, { secret }))).resolves.toEqual(inspector);
   });
@@ -51,8 +66,15 @@ describe('createTokenVerifier (public key)', () => {
   it('rejects RS256 when the configured key is EC', async () => {
     const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
-    const verifier = createTokenVerifier({ jwtSecret: secret, jwtPublicKey: ec.publicKey.export({ type: 'spki', format: 'pem' }).toString() });
-    const rs256 = await new SignJWT({ dept: 'centre.command', roles: [] }).setProtectedHeader({ alg: 'RS256' }).setSubject('c-1').setExpirationTime('5m').sign(rsa.privateKey);
+    const verifier = createTokenVerifier({
+      jwtSecret: secret,
+      jwtPublicKey: ec.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+    });
+    const rs256 = await new SignJWT({ dept: 'centre.command', roles: [] })
+      .setProtectedHeader({ alg: 'RS256' })
+      .setSubject('c-1')
+      .setExpirationTime('5m')
+      .sign(rsa.privateKey);
     await expect(verifier.verify(rs256)).rejects.toBeInstanceOf(UnauthenticatedError);
   });
 });

@@ -21,7 +21,9 @@ export interface AuthConfig {
 /** Config fragment for a service schema: the `AUTH_JWT_*` variables, parsed into an {@link AuthConfig}. */
 export const authConfigVars = {
   jwtSecret: str('AUTH_JWT_SECRET', { secret: true, minLength: 32 }),
-  jwtPublicKey: optional(str('AUTH_JWT_PUBLIC_KEY', { pattern: /-----BEGIN PUBLIC KEY-----/, describe: 'an SPKI PEM public key (-----BEGIN PUBLIC KEY-----)' })),
+  jwtPublicKey: optional(
+    str('AUTH_JWT_PUBLIC_KEY', { pattern: /-----BEGIN PUBLIC KEY-----/, describe: 'an SPKI PEM public key (-----BEGIN PUBLIC KEY-----)' }),
+  ),
   jwtIssuer: optional(str('AUTH_JWT_ISSUER')),
   jwtAudience: optional(str('AUTH_JWT_AUDIENCE')),
 };
@@ -46,7 +48,8 @@ function principalFrom(payload: JWTPayload): Principal {
   const { sub, dept, roles } = payload;
   if (typeof sub !== 'string' || sub === '') throw new UnauthenticatedError('token has no subject (sub)');
   if (typeof dept !== 'string' || !DEPARTMENT_PATTERN.test(dept)) throw new UnauthenticatedError('token has no valid department (dept)');
-  if (!Array.isArray(roles) || !roles.every((r): r is string => typeof r === 'string')) throw new UnauthenticatedError('token has no roles array (roles)');
+  if (!Array.isArray(roles) || !roles.every((r): r is string => typeof r === 'string'))
+    throw new UnauthenticatedError('token has no roles array (roles)');
   return { subject: sub, department: dept, roles: [...roles] };
 }
 

@@ -32,7 +32,9 @@ interface Common<T> {
 /** Thrown by {@link loadConfig}; `problems` lists every bad variable, in schema order. */
 export class ConfigError extends Error {
   constructor(readonly problems: ReadonlyArray<{ readonly variable: string; readonly reason: string }>) {
-    super(`invalid configuration (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n${problems.map((p) => `  - ${p.reason}`).join('\n')}`);
+    super(
+      `invalid configuration (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n${problems.map((p) => `  - ${p.reason}`).join('\n')}`,
+    );
     this.name = 'ConfigError';
   }
 }
@@ -61,10 +63,14 @@ function envVar<T>(name: string, opts: Common<T>, parse: (raw: string, shown: st
 }
 
 /** A string, optionally constrained by a pattern and a minimum length. */
-export function str(name: string, opts: Common<string> & { readonly pattern?: RegExp; readonly minLength?: number; readonly describe?: string } = {}): EnvVar<string> {
+export function str(
+  name: string,
+  opts: Common<string> & { readonly pattern?: RegExp; readonly minLength?: number; readonly describe?: string } = {},
+): EnvVar<string> {
   return envVar(name, opts, (raw, shown) => {
     if (opts.minLength !== undefined && raw.length < opts.minLength) return bad(`must be at least ${opts.minLength} characters long`);
-    if (opts.pattern && !opts.pattern.test(raw)) return bad(`must be ${opts.describe ?? `a string matching ${String(opts.pattern)}`}, got ${shown}`);
+    if (opts.pattern && !opts.pattern.test(raw))
+      return bad(`must be ${opts.describe ?? `a string matching ${String(opts.pattern)}`}, got ${shown}`);
     return ok(raw);
   });
 }
@@ -76,7 +82,9 @@ export function int(name: string, opts: Common<number> & { readonly min?: number
   const range = opts.min !== undefined || opts.max !== undefined ? ` ${opts.min ?? '…'}-${opts.max ?? '…'}` : '';
   return envVar(name, opts, (raw, shown) => {
     const n = Number(raw);
-    return /^[-+]?\d+$/.test(raw) && Number.isSafeInteger(n) && n >= min && n <= max ? ok(n) : bad(`must be an integer${range}, got ${shown}`);
+    return /^[-+]?\d+$/.test(raw) && Number.isSafeInteger(n) && n >= min && n <= max
+      ? ok(n)
+      : bad(`must be an integer${range}, got ${shown}`);
   });
 }
 
@@ -94,7 +102,8 @@ export function url(name: string, opts: Common<string> & { readonly protocols?: 
     } catch {
       return bad(`must be an absolute URL, got ${shown}`);
     }
-    if (opts.protocols && !opts.protocols.includes(parsed.protocol)) return bad(`must be a URL with scheme ${opts.protocols.join(' or ')}, got ${shown}`);
+    if (opts.protocols && !opts.protocols.includes(parsed.protocol))
+      return bad(`must be a URL with scheme ${opts.protocols.join(' or ')}, got ${shown}`);
     return ok(raw);
   });
 }
@@ -102,14 +111,21 @@ export function url(name: string, opts: Common<string> & { readonly protocols?: 
 /** A comma-separated list of non-empty items (blanks around commas are dropped). */
 export function list(name: string, opts: Common<readonly string[]> & { readonly minItems?: number } = {}): EnvVar<readonly string[]> {
   return envVar(name, opts, (raw, shown) => {
-    const items = raw.split(',').map((s) => s.trim()).filter((s) => s !== '');
-    return items.length >= (opts.minItems ?? 1) ? ok(items) : bad(`must be a comma-separated list of at least ${opts.minItems ?? 1} item(s), got ${shown}`);
+    const items = raw
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s !== '');
+    return items.length >= (opts.minItems ?? 1)
+      ? ok(items)
+      : bad(`must be a comma-separated list of at least ${opts.minItems ?? 1} item(s), got ${shown}`);
   });
 }
 
 /** One of a fixed set of values (case-sensitive). */
 export function oneOf<const V extends string>(name: string, values: readonly V[], opts: Common<V> = {}): EnvVar<V> {
-  return envVar(name, opts, (raw, shown) => ((values as readonly string[]).includes(raw) ? ok(raw as V) : bad(`must be one of ${values.join(', ')}, got ${shown}`)));
+  return envVar(name, opts, (raw, shown) =>
+    (values as readonly string[]).includes(raw) ? ok(raw as V) : bad(`must be one of ${values.join(', ')}, got ${shown}`),
+  );
 }
 
 /** A boolean: true/false, 1/0, yes/no, on/off (any case). */

@@ -45,9 +45,20 @@ describe('loadConfig', () => {
 
   it('reports every bad variable in one error, and never echoes a secret', () => {
     const error = errorOf(() =>
-      loadConfig({ GRPC_PORT: '70000', MONGODB_URI: 'http://db', LOG_LEVEL: 'loud', LOG_PRETTY: 'maybe', AUTH_JWT_SECRET: 'short', BATCH_SIZE: '0' }, schema),
+      loadConfig(
+        { GRPC_PORT: '70000', MONGODB_URI: 'http://db', LOG_LEVEL: 'loud', LOG_PRETTY: 'maybe', AUTH_JWT_SECRET: 'short', BATCH_SIZE: '0' },
+        schema,
+      ),
     );
-    expect(error.problems.map((p) => p.variable)).toEqual(['GRPC_PORT', 'MONGODB_URI', 'KAFKA_BROKERS', 'LOG_LEVEL', 'LOG_PRETTY', 'AUTH_JWT_SECRET', 'BATCH_SIZE']);
+    expect(error.problems.map((p) => p.variable)).toEqual([
+      'GRPC_PORT',
+      'MONGODB_URI',
+      'KAFKA_BROKERS',
+      'LOG_LEVEL',
+      'LOG_PRETTY',
+      'AUTH_JWT_SECRET',
+      'BATCH_SIZE',
+    ]);
     expect(error.message).toContain('KAFKA_BROKERS is required');
     expect(error.message).toContain('LOG_LEVEL must be one of debug, info, warn, got "loud"');
     expect(error.message).toContain('MONGODB_URI must be a URL with scheme mongodb: or mongodb+srv:');

@@ -57,7 +57,12 @@ export function callContext(call: ServerCall): CallContext {
 }
 
 /** A unary handler that returns (or throws) instead of calling back. */
-export type AuthedUnaryHandler<Req, Res> = (request: Req, principal: Principal, call: ServerUnaryCall<Req, Res>, ctx: CallContext) => Promise<Res>;
+export type AuthedUnaryHandler<Req, Res> = (
+  request: Req,
+  principal: Principal,
+  call: ServerUnaryCall<Req, Res>,
+  ctx: CallContext,
+) => Promise<Res>;
 
 /**
  * Adapts an async handler that needs an authenticated caller to grpc-js. Thrown DomainErrors
@@ -80,7 +85,9 @@ export function authed<Req, Res>(handler: AuthedUnaryHandler<Req, Res>): handleU
 }
 
 /** Like {@link authed} for public methods (listed in `publicMethods`): the principal may be absent. */
-export function unary<Req, Res>(handler: (request: Req, ctx: CallContext, call: ServerUnaryCall<Req, Res>) => Promise<Res>): handleUnaryCall<Req, Res> {
+export function unary<Req, Res>(
+  handler: (request: Req, ctx: CallContext, call: ServerUnaryCall<Req, Res>) => Promise<Res>,
+): handleUnaryCall<Req, Res> {
   return (call, callback) => {
     settle(callback, () => handler(call.request, callContext(call), call));
   };

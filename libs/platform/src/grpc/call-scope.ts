@@ -44,14 +44,20 @@ export async function startCallScope(
   const method = call.getPath();
   const [service = '', rpc = ''] = method.split('/').slice(1);
   const started = performance.now();
-  const span = tracer.startSpan(method.slice(1), { kind: SpanKind.SERVER, attributes: { 'rpc.system': 'grpc', 'rpc.service': service, 'rpc.method': rpc } }, extractTraceContext(call.metadata));
+  const span = tracer.startSpan(
+    method.slice(1),
+    { kind: SpanKind.SERVER, attributes: { 'rpc.system': 'grpc', 'rpc.service': service, 'rpc.method': rpc } },
+    extractTraceContext(call.metadata),
+  );
   const spanContext: Context = trace.setSpan(extractTraceContext(call.metadata), span);
   const logger = options.logger.child({ rpc: method });
 
   // grpc-js answers DEADLINE_EXCEEDED itself; the signal lets the handler stop its own work too.
   const controller = new AbortController();
   const deadline = deadlineOf(call);
-  const timer = deadline ? setTimeout(() => controller.abort(new DeadlineExceeded()), Math.max(0, deadline.getTime() - Date.now())) : undefined;
+  const timer = deadline
+    ? setTimeout(() => controller.abort(new DeadlineExceeded()), Math.max(0, deadline.getTime() - Date.now()))
+    : undefined;
   const onCancelled = (): void => controller.abort(new CallCancelled());
   // Each call type is an EventEmitter; their overloaded `once` signatures do not unite.
   const events: EventEmitter = call;

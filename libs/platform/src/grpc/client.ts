@@ -14,7 +14,11 @@ import { context } from '@opentelemetry/api';
 import { injectTraceContext } from './trace-context';
 
 /** A ts-proto (or grpc-js generic) client class. */
-export type GrpcClientConstructor<C extends Client> = new (address: string, credentials: ChannelCredentials, options?: Partial<ClientOptions>) => C;
+export type GrpcClientConstructor<C extends Client> = new (
+  address: string,
+  credentials: ChannelCredentials,
+  options?: Partial<ClientOptions>,
+) => C;
 
 export interface GrpcClientOptions {
   /** Bearer token, or a function returning a fresh one per call (e.g. from a token cache). */
@@ -64,7 +68,11 @@ export function platformClientInterceptor(options: Pick<GrpcClientOptions, 'toke
  * A client of a generated service with the platform interceptor installed.
  * @example const probe = createGrpcClient(ProbeServiceClient, 'localhost:50051', { token });
  */
-export function createGrpcClient<C extends Client>(ClientClass: GrpcClientConstructor<C>, address: string, options: GrpcClientOptions = {}): C {
+export function createGrpcClient<C extends Client>(
+  ClientClass: GrpcClientConstructor<C>,
+  address: string,
+  options: GrpcClientOptions = {},
+): C {
   const interceptors = [platformClientInterceptor(options), ...(options.clientOptions?.interceptors ?? [])];
   return new ClientClass(address, options.credentials ?? grpcCredentials.createInsecure(), { ...options.clientOptions, interceptors });
 }

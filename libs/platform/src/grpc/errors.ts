@@ -23,7 +23,12 @@ export type GrpcErrorStatus = Partial<StatusObject> & { code: status; details: s
 // Only plain objects: an Error with a `code` is usually a downstream call's failure, whose
 // details belong to another service and must not leak through ours.
 const isStatus = (e: unknown): e is GrpcErrorStatus =>
-  typeof e === 'object' && e !== null && !(e instanceof Error) && typeof (e as { code?: unknown }).code === 'number' && (e as { code: number }).code in status && 'details' in e;
+  typeof e === 'object' &&
+  e !== null &&
+  !(e instanceof Error) &&
+  typeof (e as { code?: unknown }).code === 'number' &&
+  (e as { code: number }).code in status &&
+  'details' in e;
 
 /**
  * Maps a thrown value to the status sent to the client. DomainErrors keep their message (it is
@@ -47,7 +52,10 @@ export function toGrpcStatus(error: unknown): { status: GrpcErrorStatus; interna
   }
   // A status thrown on purpose by the handler (e.g. `throw { code: status.RESOURCE_EXHAUSTED, details }`).
   if (isStatus(error) && error.code !== status.OK && error.code !== status.UNKNOWN && error.code !== status.INTERNAL) {
-    return { status: { code: error.code, details: error.details, ...(error.metadata ? { metadata: error.metadata } : {}) }, internal: false };
+    return {
+      status: { code: error.code, details: error.details, ...(error.metadata ? { metadata: error.metadata } : {}) },
+      internal: false,
+    };
   }
   return { status: { code: status.INTERNAL, details: 'internal error' }, internal: true };
 }

@@ -58,14 +58,18 @@ function healthClient(address: string) {
   const pkg = loadPackageDefinition(loadSync(healthProtoPath, { keepCase: true, enums: String, defaults: true }));
   const Health = (pkg.grpc as never as { health: { v1: { Health: Ctor } } }).health.v1.Health;
   const client = new Health(address, credentials.createInsecure());
-  const check = (service: string) => new Promise<string>((resolve, reject) => client.check({ service }, (e, r) => (e ? reject(e) : resolve(r.status))));
+  const check = (service: string) =>
+    new Promise<string>((resolve, reject) => client.check({ service }, (e, r) => (e ? reject(e) : resolve(r.status))));
   return { client, check };
 }
 
 function reflectionClient(address: string) {
   const file = require.resolve('@grpc/reflection/build/proto/grpc/reflection/v1/reflection.proto');
   const pkg = loadPackageDefinition(loadSync(file, { keepCase: true, defaults: true, oneofs: true }));
-  type Ctor = new (a: string, c: ReturnType<typeof credentials.createInsecure>) => Client & { ServerReflectionInfo(): NodeJS.ReadWriteStream & { write(m: object): boolean; end(): void } };
+  type Ctor = new (
+    a: string,
+    c: ReturnType<typeof credentials.createInsecure>,
+  ) => Client & { ServerReflectionInfo(): NodeJS.ReadWriteStream & { write(m: object): boolean; end(): void } };
   const ServerReflection = (pkg.grpc as never as { reflection: { v1: { ServerReflection: Ctor } } }).reflection.v1.ServerReflection;
   const client = new ServerReflection(address, credentials.createInsecure());
   const ask = <T>(request: object) =>
@@ -93,11 +97,16 @@ describe('createGrpcServer', () => {
   let address: string;
   let client: ProbeServiceClient;
   const clients: Client[] = [];
-  const token = (p: Principal = sanitation, expiresInSec?: number) => signToken(p, { secret, ...(expiresInSec !== undefined ? { expiresInSec } : {}) });
+  const token = (p: Principal = sanitation, expiresInSec?: number) =>
+    signToken(p, { secret, ...(expiresInSec !== undefined ? { expiresInSec } : {}) });
 
   beforeAll(async () => {
     telemetry = startTelemetry({ serviceName: 'probe' });
-    server = createGrpcServer({ services: [{ definition: ProbeServiceService, implementation: probe }], auth: createTokenVerifier({ jwtSecret: secret }), logger });
+    server = createGrpcServer({
+      services: [{ definition: ProbeServiceService, implementation: probe }],
+      auth: createTokenVerifier({ jwtSecret: secret }),
+      logger,
+    });
     address = `127.0.0.1:${await server.listen('127.0.0.1:0')}`;
     client = createGrpcClient(ProbeServiceClient, address, { token: () => token() });
     clients.push(client);
@@ -122,21 +131,31 @@ describe('createGrpcServer', () => {
     const listed = await reflection.ask<{ list_services_response: { service: { name: string }[] } }>({ list_services: '*' });
     const names = listed.list_services_response.service.map((s) => s.name);
     expect(names).toEqual(expect.arrayContaining(['yiwang.testing.v1.ProbeService', 'grpc.health.v1.Health']));
-    const file = await reflection.ask<{ file_descriptor_response: { file_descriptor_proto: Buffer[] } }>({ file_containing_symbol: 'yiwang.testing.v1.ProbeService' });
+    const file = await reflection.ask<{ file_descriptor_response: { file_descriptor_proto: Buffer[] } }>({
+      file_containing_symbol: 'yiwang.testing.v1.ProbeService',
+    });
     // The file buf compiled, under its own name, as grpcurl expects to find it again by name.
     const descriptor = file.file_descriptor_response.file_descriptor_proto[0]?.toString('latin1');
     expect(descriptor).toContain('yiwang/testing/v1/probe.proto');
     expect(descriptor).toContain('ActOnDepartmentRequest');
     // Well-known imports are served too (grpcurl fetches every dependency by file name).
-    const timestamp = await reflection.ask<{ file_descriptor_response: { file_descriptor_proto: Buffer[] } }>({ file_by_filename: 'google/protobuf/timestamp.proto' });
+    const timestamp = await reflection.ask<{ file_descriptor_response: { file_descriptor_proto: Buffer[] } }>({
+      file_by_filename: 'google/protobuf/timestamp.proto',
+    });
     expect(timestamp.file_descriptor_response.file_descriptor_proto[0]?.toString('latin1')).toContain('google.protobuf');
     // Health is described as its standard proto, map entries and all.
-    const health = await reflection.ask<{ file_descriptor_response: { file_descriptor_proto: Buffer[] } }>({ file_containing_symbol: 'grpc.health.v1.Health' });
+    const health = await reflection.ask<{ file_descriptor_response: { file_descriptor_proto: Buffer[] } }>({
+      file_containing_symbol: 'grpc.health.v1.Health',
+    });
     expect(health.file_descriptor_response.file_descriptor_proto[0]?.toString('latin1')).toContain('HealthCheckResponse');
   });
 
   it('authenticates the caller and hands the principal to the handler', async () => {
-    await expect(callUnary(client.whoAmI.bind(client), {})).resolves.toEqual({ subject: 'u-1', department: 'dept.sanitation.d01', roles: ['handler'] });
+    await expect(callUnary(client.whoAmI.bind(client), {})).resolves.toEqual({
+      subject: 'u-1',
+      department: 'dept.sanitation.d01',
+      roles: ['handler'],
+    });
   });
 
   it('carries the W3C trace context from client to handler', async () => {
@@ -148,7 +167,9 @@ describe('createGrpcServer', () => {
 
   it('rejects a call without a token, with a bad signature or an expired token: UNAUTHENTICATED', async () => {
     const anonymous = createGrpcClient(ProbeServiceClient, address);
-    const forged = createGrpcClient(ProbeServiceClient, address, { token: await signToken(sanitation, { secret: 'some-other-secret-of-32-characters!!' }) });
+    const forged = createGrpcClient(ProbeServiceClient, address, {
+      token: await signToken(sanitation, { secret: 'some-other-secret-of-32-characters!!' }),
+    });
     const expired = createGrpcClient(ProbeServiceClient, address, { token: await token(sanitation, -300) });
     clients.push(anonymous, forged, expired);
     for (const c of [anonymous, forged, expired]) {
@@ -159,7 +180,9 @@ describe('createGrpcServer', () => {
   it('answers PERMISSION_DENIED to a caller of another department', async () => {
     const result = callUnary(client.actOnDepartment.bind(client), { department: 'dept.sanitation.d02', failWith: '', delayMs: 0 });
     await expect(codeOf(result)).resolves.toBe('PERMISSION_DENIED');
-    await expect(callUnary(client.actOnDepartment.bind(client), { department: 'dept.sanitation.d01', failWith: '', delayMs: 0 })).resolves.toEqual({ ok: true });
+    await expect(
+      callUnary(client.actOnDepartment.bind(client), { department: 'dept.sanitation.d01', failWith: '', delayMs: 0 }),
+    ).resolves.toEqual({ ok: true });
   });
 
   it.each([
@@ -170,11 +193,16 @@ describe('createGrpcServer', () => {
     ['UNAVAILABLE', 'UNAVAILABLE'],
     ['BUG', 'INTERNAL'],
   ])('maps a thrown %s to %s', async (failWith, expected) => {
-    await expect(codeOf(callUnary(client.actOnDepartment.bind(client), { department: sanitation.department, failWith, delayMs: 0 }))).resolves.toBe(expected);
+    await expect(
+      codeOf(callUnary(client.actOnDepartment.bind(client), { department: sanitation.department, failWith, delayMs: 0 })),
+    ).resolves.toBe(expected);
   });
 
   it('puts validation violations in the message and the trailers, and never leaks internal messages', async () => {
-    const act = (failWith: string) => callUnary(client.actOnDepartment.bind(client), { department: sanitation.department, failWith, delayMs: 0 }).catch((e: ServiceError) => e);
+    const act = (failWith: string) =>
+      callUnary(client.actOnDepartment.bind(client), { department: sanitation.department, failWith, delayMs: 0 }).catch(
+        (e: ServiceError) => e,
+      );
     const invalid = (await act('VALIDATION')) as ServiceError;
     expect(invalid.details).toContain('department: unknown department');
     expect(violationsOf(invalid)).toEqual([{ field: 'department', message: 'unknown department' }]);
@@ -186,7 +214,11 @@ describe('createGrpcServer', () => {
 
   it('respects the client deadline: DEADLINE_EXCEEDED, and the handler is told to stop', async () => {
     seen.aborted = false;
-    const slow = callUnary(client.actOnDepartment.bind(client), { department: sanitation.department, failWith: '', delayMs: 3000 }, { deadlineMs: 300 });
+    const slow = callUnary(
+      client.actOnDepartment.bind(client),
+      { department: sanitation.department, failWith: '', delayMs: 3000 },
+      { deadlineMs: 300 },
+    );
     await expect(codeOf(slow)).resolves.toBe('DEADLINE_EXCEEDED');
     for (let i = 0; i < 50 && !seen.aborted; i++) await sleep(20);
     expect(seen.aborted).toBe(true);
@@ -221,7 +253,8 @@ describe('createGrpcServer', () => {
   });
 
   it('lets a public method through without a token but still rejects a bad one', async () => {
-    const anonymousWhoAmI: ProbeServiceServer['whoAmI'] = (_call, callback) => callback(null, { subject: 'anonymous', department: '', roles: [] });
+    const anonymousWhoAmI: ProbeServiceServer['whoAmI'] = (_call, callback) =>
+      callback(null, { subject: 'anonymous', department: '', roles: [] });
     const open = createGrpcServer({
       services: [{ definition: ProbeServiceService, implementation: { ...probe, whoAmI: anonymousWhoAmI } }],
       auth: createTokenVerifier({ jwtSecret: secret }),
@@ -234,7 +267,9 @@ describe('createGrpcServer', () => {
     clients.push(anonymous, forged);
     try {
       await expect(callUnary(anonymous.whoAmI.bind(anonymous), {})).resolves.toMatchObject({ subject: 'anonymous' });
-      await expect(codeOf(callUnary(anonymous.actOnDepartment.bind(anonymous), { department: 'x', failWith: '', delayMs: 0 }))).resolves.toBe('UNAUTHENTICATED');
+      await expect(
+        codeOf(callUnary(anonymous.actOnDepartment.bind(anonymous), { department: 'x', failWith: '', delayMs: 0 })),
+      ).resolves.toBe('UNAUTHENTICATED');
       await expect(codeOf(callUnary(forged.whoAmI.bind(forged), {}))).resolves.toBe('UNAUTHENTICATED');
     } finally {
       await open.shutdown();

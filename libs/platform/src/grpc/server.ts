@@ -72,7 +72,9 @@ const serviceNameOf = (definition: ServiceDefinition): string => {
 export function createGrpcServer(options: GrpcServerOptions): GrpcServer {
   const server = new Server(options.serverOptions);
   const serviceNames = options.services.map((s) => serviceNameOf(s.definition));
-  const health = new HealthImplementation(Object.fromEntries(['', ...serviceNames].map((n): [string, ServingStatus] => [n, 'NOT_SERVING'])));
+  const health = new HealthImplementation(
+    Object.fromEntries(['', ...serviceNames].map((n): [string, ServingStatus] => [n, 'NOT_SERVING'])),
+  );
   health.addToServer(server);
 
   const reflection = reflectionDescriptors(serviceNames);
@@ -156,7 +158,10 @@ function wrapHandler(handler: UntypedHandleCall, kind: Kind, begin: (call: Serve
       const failWith = (error: unknown): void => reply(toGrpcStatus(error).status);
       begin(call).then((started) => {
         scope = started;
-        started.run(() => inner(call, reply), (error) => reply(error instanceof Error ? error : toGrpcStatus(error).status));
+        started.run(
+          () => inner(call, reply),
+          (error) => reply(error instanceof Error ? error : toGrpcStatus(error).status),
+        );
       }, failWith);
     };
     return wrapped as UntypedHandleCall;
@@ -172,7 +177,10 @@ function wrapHandler(handler: UntypedHandleCall, kind: Kind, begin: (call: Serve
       (scope) => {
         call.once('finish', () => scope.finish(status.OK));
         // Stream handlers may be async; a rejection ends the stream with the mapped status.
-        scope.run(() => inner(call), (error) => fail(error, scope));
+        scope.run(
+          () => inner(call),
+          (error) => fail(error, scope),
+        );
       },
       (error: unknown) => fail(error),
     );

@@ -42,8 +42,17 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<HttpApp> {
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
-      info: { title: options.openapi.title, version: options.openapi.version, ...(options.openapi.description ? { description: options.openapi.description } : {}) },
-      ...(options.auth ? { components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } }, security: [{ bearerAuth: [] }] } : {}),
+      info: {
+        title: options.openapi.title,
+        version: options.openapi.version,
+        ...(options.openapi.description ? { description: options.openapi.description } : {}),
+      },
+      ...(options.auth
+        ? {
+            components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+            security: [{ bearerAuth: [] }],
+          }
+        : {}),
     },
     transform: ({ schema, url, route }) => ({ schema: route.config?.public && options.auth ? { ...schema, security: [] } : schema, url }),
   });
@@ -57,7 +66,12 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<HttpApp> {
     return sendProblem(request, reply, problem);
   });
   app.setNotFoundHandler((request, reply) =>
-    sendProblem(request, reply, { type: 'about:blank', title: 'Not Found', status: 404, detail: `no route ${request.method} ${request.url.split('?')[0]}` }),
+    sendProblem(request, reply, {
+      type: 'about:blank',
+      title: 'Not Found',
+      status: 404,
+      detail: `no route ${request.method} ${request.url.split('?')[0]}`,
+    }),
   );
 
   app.get('/healthz', { config: publicRoute, schema: { hide: true } }, async () => ({ status: 'ok' }));

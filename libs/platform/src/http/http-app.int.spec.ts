@@ -38,9 +38,18 @@ async function call(app: HttpApp, options: InjectLike): Promise<Answer> {
     body = JSON.stringify(options.payload);
     headers['content-type'] ??= 'application/json';
   }
-  const response = await fetch(`http://127.0.0.1:${address.port}${options.url}`, { method: options.method ?? 'GET', headers, ...(body !== undefined ? { body } : {}) });
+  const response = await fetch(`http://127.0.0.1:${address.port}${options.url}`, {
+    method: options.method ?? 'GET',
+    headers,
+    ...(body !== undefined ? { body } : {}),
+  });
   const text = await response.text();
-  return { statusCode: response.status, headers: Object.fromEntries(response.headers), body: text, json: () => JSON.parse(text) as unknown };
+  return {
+    statusCode: response.status,
+    headers: Object.fromEntries(response.headers),
+    body: text,
+    json: () => JSON.parse(text) as unknown,
+  };
 }
 const logger = createLogger({ service: 'http-test', level: 'silent' });
 
@@ -73,13 +82,17 @@ async function appWith(telemetry: Telemetry, readiness: readonly ReadinessCheck[
       return reply.code(201).send({ accepted: true });
     },
   );
-  app.get<{ Params: { id: string } }>('/cases/:id', { schema: { params: { type: 'object', properties: { id: { type: 'string' } } } } }, async (request) => {
-    const principal = principalOf(request);
-    if (request.params.id === 'missing') throw new NotFoundError('no case missing');
-    if (request.params.id === 'closed') throw new IllegalStateError('case closed is already closed');
-    requireDepartment(principal, 'dept.heating.d01');
-    return { id: request.params.id, by: principal.subject };
-  });
+  app.get<{ Params: { id: string } }>(
+    '/cases/:id',
+    { schema: { params: { type: 'object', properties: { id: { type: 'string' } } } } },
+    async (request) => {
+      const principal = principalOf(request);
+      if (request.params.id === 'missing') throw new NotFoundError('no case missing');
+      if (request.params.id === 'closed') throw new IllegalStateError('case closed is already closed');
+      requireDepartment(principal, 'dept.heating.d01');
+      return { id: request.params.id, by: principal.subject };
+    },
+  );
   app.get('/boom', { config: { public: true } }, async () => {
     throw new Error('connection string mongodb://admin:hunter2@db');
   });
@@ -121,7 +134,12 @@ describe('buildHttpApp', () => {
   });
 
   it('answers invalid JSON with a 400 problem', async () => {
-    const response = await call(app, { method: 'POST', url: '/reports', headers: { 'content-type': 'application/json' }, payload: '{"description": "x",' });
+    const response = await call(app, {
+      method: 'POST',
+      url: '/reports',
+      headers: { 'content-type': 'application/json' },
+      payload: '{"description": "x",',
+    });
     expect(expectProblem(response, 400)).toMatchObject({ code: 'FST_ERR_CTP_INVALID_JSON_BODY', instance: '/reports' });
   });
 
@@ -137,29 +155,46 @@ describe('buildHttpApp', () => {
     const fields = (body.violations as { field: string }[]).map((v) => v.field).sort();
     expect(fields).toEqual(['body.description', 'body.lat']);
     const missing = await call(app, { method: 'POST', url: '/reports', payload: {} });
-    expect((expectProblem(missing, 400).violations as { field: string }[]).map((v) => v.field).sort()).toEqual(['body.description', 'body.lat']);
+    expect((expectProblem(missing, 400).violations as { field: string }[]).map((v) => v.field).sort()).toEqual([
+      'body.description',
+      'body.lat',
+    ]);
   });
 
   it('maps DomainErrors to their statuses', async () => {
     const auth = { authorization: `Bearer ${token}` };
-    expect(expectProblem(await call(app, { url: '/cases/missing', headers: auth }), 404)).toMatchObject({ code: 'NOT_FOUND', detail: 'no case missing' });
-    expect(expectProblem(await call(app, { url: '/cases/closed', headers: auth }), 409)).toMatchObject({ code: 'ILLEGAL_STATE', type: 'urn:yiwang:problem:illegal-state' });
+    expect(expectProblem(await call(app, { url: '/cases/missing', headers: auth }), 404)).toMatchObject({
+      code: 'NOT_FOUND',
+      detail: 'no case missing',
+    });
+    expect(expectProblem(await call(app, { url: '/cases/closed', headers: auth }), 409)).toMatchObject({
+      code: 'ILLEGAL_STATE',
+      type: 'urn:yiwang:problem:illegal-state',
+    });
     const ok = await call(app, { url: '/cases/c-1', headers: auth });
     expect(ok.json()).toEqual({ id: 'c-1', by: 'u-9' });
     const other = await signToken({ subject: 'u-2', department: 'dept.parking.d01', roles: [] }, { secret });
-    expect(expectProblem(await call(app, { url: '/cases/c-1', headers: { authorization: `Bearer ${other}` } }), 403)).toMatchObject({ code: 'FORBIDDEN' });
+    expect(expectProblem(await call(app, { url: '/cases/c-1', headers: { authorization: `Bearer ${other}` } }), 403)).toMatchObject({
+      code: 'FORBIDDEN',
+    });
   });
 
   it('requires a valid bearer token on non-public routes: 401 problem', async () => {
     const none = await call(app, { url: '/cases/c-1' });
     expect(expectProblem(none, 401)).toMatchObject({ code: 'UNAUTHENTICATED' });
     expect(none.headers['www-authenticate']).toBe('Bearer');
-    const forged = await signToken({ subject: 'u-9', department: 'dept.heating.d01', roles: [] }, { secret: 'a-different-secret-of-at-least-32-chars' });
+    const forged = await signToken(
+      { subject: 'u-9', department: 'dept.heating.d01', roles: [] },
+      { secret: 'a-different-secret-of-at-least-32-chars' },
+    );
     expectProblem(await call(app, { url: '/cases/c-1', headers: { authorization: `Bearer ${forged}` } }), 401);
   });
 
   it('answers unknown routes with a 404 problem, and hides internal errors behind a 500', async () => {
-    expect(expectProblem(await call(app, { url: '/nowhere?x=1' }), 404)).toMatchObject({ detail: 'no route GET /nowhere', instance: '/nowhere' });
+    expect(expectProblem(await call(app, { url: '/nowhere?x=1' }), 404)).toMatchObject({
+      detail: 'no route GET /nowhere',
+      instance: '/nowhere',
+    });
     const boom = await call(app, { url: '/boom' });
     expect(expectProblem(boom, 500).detail).toBe('an internal error occurred');
     expect(boom.body).not.toContain('hunter2');
@@ -167,7 +202,10 @@ describe('buildHttpApp', () => {
 
   it('puts the caller trace id into problems', async () => {
     const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
-    const response = await call(app, { url: '/cases/missing', headers: { authorization: `Bearer ${token}`, traceparent: `00-${traceId}-00f067aa0ba902b7-01` } });
+    const response = await call(app, {
+      url: '/cases/missing',
+      headers: { authorization: `Bearer ${token}`, traceparent: `00-${traceId}-00f067aa0ba902b7-01` },
+    });
     expect(expectProblem(response, 404).traceId).toBe(traceId);
   });
 
@@ -184,7 +222,10 @@ describe('buildHttpApp', () => {
   });
 
   it('answers 503 naming the failing check when a dependency refuses', async () => {
-    const broken = await appWith(telemetry, [mongoReadiness(mongo.db), kafkaReadiness(['127.0.0.1:1'], { name: 'kafka', timeoutMs: 1000 })]);
+    const broken = await appWith(telemetry, [
+      mongoReadiness(mongo.db),
+      kafkaReadiness(['127.0.0.1:1'], { name: 'kafka', timeoutMs: 1000 }),
+    ]);
     try {
       const response = await call(broken, { url: '/readyz' });
       expect(response.statusCode).toBe(503);
@@ -210,7 +251,12 @@ describe('buildHttpApp', () => {
   it('serves an OpenAPI document built from the route schemas', async () => {
     const response = await call(app, { url: '/openapi.json' });
     expect(response.statusCode).toBe(200);
-    const doc = response.json() as { openapi: string; info: { title: string }; paths: Record<string, Record<string, { security?: unknown[] }>>; components: { securitySchemes: object } };
+    const doc = response.json() as {
+      openapi: string;
+      info: { title: string };
+      paths: Record<string, Record<string, { security?: unknown[] }>>;
+      components: { securitySchemes: object };
+    };
     expect(doc.openapi).toBe('3.1.0');
     expect(doc.info.title).toBe('Probe API');
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/reports', '/cases/{id}', '/boom']));

@@ -38,7 +38,11 @@ interface FastifyishError {
   readonly statusCode?: number;
   readonly code?: string;
   readonly message: string;
-  readonly validation?: ReadonlyArray<{ readonly instancePath?: string; readonly message?: string; readonly params?: Readonly<Record<string, unknown>> }>;
+  readonly validation?: ReadonlyArray<{
+    readonly instancePath?: string;
+    readonly message?: string;
+    readonly params?: Readonly<Record<string, unknown>>;
+  }>;
   readonly validationContext?: string;
 }
 
@@ -59,16 +63,35 @@ export function problemFromError(error: unknown): { problem: ProblemDetails; fau
   if (isDomainError(error)) {
     const status = HTTP_STATUS_BY_DOMAIN_CODE[error.code];
     const violations = error instanceof ValidationError && error.violations.length > 0 ? { violations: error.violations } : {};
-    return { problem: { type: problemType(error.code), title: titleOf(status), status, detail: error.message, code: error.code, ...violations }, fault: false };
+    return {
+      problem: { type: problemType(error.code), title: titleOf(status), status, detail: error.message, code: error.code, ...violations },
+      fault: false,
+    };
   }
   const e = error as Partial<FastifyishError> | undefined;
   if (e && Array.isArray(e.validation)) {
     const violations = e.validation.map((v) => ({ field: fieldOf(e.validationContext, v), message: v.message ?? 'is invalid' }));
-    return { problem: { type: problemType('VALIDATION'), title: titleOf(400), status: 400, detail: 'the request is invalid', code: 'VALIDATION', violations }, fault: false };
+    return {
+      problem: {
+        type: problemType('VALIDATION'),
+        title: titleOf(400),
+        status: 400,
+        detail: 'the request is invalid',
+        code: 'VALIDATION',
+        violations,
+      },
+      fault: false,
+    };
   }
   if (e && typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
     return {
-      problem: { type: 'about:blank', title: titleOf(e.statusCode), status: e.statusCode, detail: e.message ?? titleOf(e.statusCode), ...(e.code ? { code: e.code } : {}) },
+      problem: {
+        type: 'about:blank',
+        title: titleOf(e.statusCode),
+        status: e.statusCode,
+        detail: e.message ?? titleOf(e.statusCode),
+        ...(e.code ? { code: e.code } : {}),
+      },
       fault: false,
     };
   }

@@ -1,4 +1,14 @@
-import { context, defaultTextMapGetter, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Context, type Span } from '@opentelemetry/api';
+import {
+  context,
+  defaultTextMapGetter,
+  propagation,
+  ROOT_CONTEXT,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+  type Context,
+  type Span,
+} from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { type RouteHandlerMethod } from 'fastify';
 import { type HttpApp } from './http-app-type';
@@ -29,7 +39,11 @@ export function installTracing(app: HttpApp): void {
   app.addHook('onRequest', async (request) => {
     const parent = propagation.extract(w3c.extract(ROOT_CONTEXT, request.headers, defaultTextMapGetter), request.headers);
     const route = request.routeOptions.url ?? 'unmatched';
-    const span = tracer.startSpan(`${request.method} ${route}`, { kind: SpanKind.SERVER, attributes: { 'http.request.method': request.method, 'http.route': route } }, parent);
+    const span = tracer.startSpan(
+      `${request.method} ${route}`,
+      { kind: SpanKind.SERVER, attributes: { 'http.request.method': request.method, 'http.route': route } },
+      parent,
+    );
     scopes.set(request, { span, context: trace.setSpan(parent, span), started: performance.now() });
   });
   app.addHook('onResponse', async (request, reply) => {

@@ -23,7 +23,11 @@ export function runServiceProcess<C extends ProcessConfig>(options: {
   const main = async (): Promise<void> => {
     const config = options.loadConfig(process.env);
     const logger = createLogger({ service: options.serviceName, level: config.logLevel });
-    const telemetry = startTelemetry({ serviceName: options.serviceName, otlpEndpoint: config.otlpEndpoint, metricExportIntervalMs: config.metricExportIntervalMs });
+    const telemetry = startTelemetry({
+      serviceName: options.serviceName,
+      otlpEndpoint: config.otlpEndpoint,
+      metricExportIntervalMs: config.metricExportIntervalMs,
+    });
     const service = await options.start(config, { logger, telemetry });
     stopOnSignals({
       logger,

@@ -21,7 +21,10 @@ export function mongoReadiness(db: Db, name = 'mongodb'): ReadinessCheck {
  * Ready when a broker of the cluster answers `describeCluster`. Each check uses a short-lived
  * admin client without retries: readiness must answer "now", not after kafkajs' backoff.
  */
-export function kafkaReadiness(brokers: readonly string[], options: { name?: string; timeoutMs?: number; clientId?: string } = {}): ReadinessCheck {
+export function kafkaReadiness(
+  brokers: readonly string[],
+  options: { name?: string; timeoutMs?: number; clientId?: string } = {},
+): ReadinessCheck {
   const timeoutMs = options.timeoutMs ?? 2_000;
   const kafka = new Kafka({
     clientId: options.clientId ?? 'yiwang-readiness',

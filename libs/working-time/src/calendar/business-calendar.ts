@@ -71,9 +71,7 @@ export function isWorkingTime(calendar: BusinessCalendar, at: Date): boolean {
 
 function checkDuration(d: WorkingDuration): void {
   const ok =
-    Number.isFinite(d.amount) &&
-    d.amount >= 0 &&
-    (d.unit === 'working_hours' || (d.unit === 'working_days' && Number.isInteger(d.amount)));
+    Number.isFinite(d.amount) && d.amount >= 0 && (d.unit === 'working_hours' || (d.unit === 'working_days' && Number.isInteger(d.amount)));
   if (!ok) {
     throw new ValidationError('a working duration needs a non-negative amount (whole days for working_days)', [
       { field: 'duration', message: JSON.stringify(d) },
@@ -114,7 +112,9 @@ export function addWorkingTime(calendar: BusinessCalendar, start: Date, duration
       }
     }
   }
-  throw new ValidationError('the deadline lies beyond the range of the business calendar', [{ field: 'duration', message: JSON.stringify(duration) }]);
+  throw new ValidationError('the deadline lies beyond the range of the business calendar', [
+    { field: 'duration', message: JSON.stringify(duration) },
+  ]);
 }
 
 /**
@@ -145,4 +145,3 @@ export const workingDayLengthMs = (calendar: BusinessCalendar): number =>
 
 /** The name of the holiday on a local date, if any (for UIs and error messages). */
 export const holidayOn = (calendar: BusinessCalendar, isoDate: string): string | undefined => calendar.holidays.get(isoDate);
-

@@ -1,5 +1,12 @@
 import { ValidationError } from '@yiwang/kernel-core';
-import { addWorkingTime, businessCalendar, isWorkingTime, workingDayLengthMs, workingTimeBetween, type WorkingDuration } from './business-calendar';
+import {
+  addWorkingTime,
+  businessCalendar,
+  isWorkingTime,
+  workingDayLengthMs,
+  workingTimeBetween,
+  type WorkingDuration,
+} from './business-calendar';
 import { parseCalendarYear, parseWorkingHours } from './calendar-data';
 import { toShanghaiIso } from './shanghai-time';
 
@@ -130,12 +137,21 @@ describe('configuration and coverage', () => {
   });
 
   it('rejects malformed working hours and calendar data', () => {
-    expect(() => parseWorkingHours([{ start: '09:00', end: '12:00' }, { start: '11:00', end: '13:00' }])).toThrow(ValidationError);
+    expect(() =>
+      parseWorkingHours([
+        { start: '09:00', end: '12:00' },
+        { start: '11:00', end: '13:00' },
+      ]),
+    ).toThrow(ValidationError);
     expect(() => parseWorkingHours([{ start: '9am', end: '12:00' }])).toThrow(ValidationError);
     expect(() => parseWorkingHours([])).toThrow(ValidationError);
-    expect(() => parseCalendarYear({ year: 2025, holidays: [{ name: { zh: 'x', en: 'x' }, from: '2025-02-30', to: '2025-03-01' }], makeUpWorkdays: [] })).toThrow(
-      ValidationError,
-    );
+    expect(() =>
+      parseCalendarYear({
+        year: 2025,
+        holidays: [{ name: { zh: 'x', en: 'x' }, from: '2025-02-30', to: '2025-03-01' }],
+        makeUpWorkdays: [],
+      }),
+    ).toThrow(ValidationError);
     expect(() => parseCalendarYear({ year: 2025, holidays: [], makeUpWorkdays: [{ date: '2026-01-04' }] })).toThrow(ValidationError);
     expect(() => parseCalendarYear({ year: 'soon' })).toThrow(ValidationError);
   });

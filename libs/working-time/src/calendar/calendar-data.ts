@@ -69,7 +69,10 @@ export function parseWorkingHours(config: WorkingHoursConfig): readonly WorkingP
     const [h, m] = s.split(':').map(Number);
     return (h ?? 0) * 60 + (m ?? 0);
   };
-  const periods = config.map((p, i) => ({ start: minutes(p.start, `workingHours[${i}].start`), end: minutes(p.end, `workingHours[${i}].end`) }));
+  const periods = config.map((p, i) => ({
+    start: minutes(p.start, `workingHours[${i}].start`),
+    end: minutes(p.end, `workingHours[${i}].end`),
+  }));
   if (periods.length === 0) bad('workingHours', 'needs at least one period');
   periods.sort((a, b) => a.start - b.start);
   periods.forEach((p, i) => {
@@ -81,4 +84,8 @@ export function parseWorkingHours(config: WorkingHoursConfig): readonly WorkingP
 }
 
 /** The shipped years (2025, 2026). */
-export const SHIPPED_CALENDAR_YEARS: readonly CalendarYear[] = [parseCalendarYear(year2025), parseCalendarYear(year2026), parseCalendarYear(year2027)];
+export const SHIPPED_CALENDAR_YEARS: readonly CalendarYear[] = [
+  parseCalendarYear(year2025),
+  parseCalendarYear(year2026),
+  parseCalendarYear(year2027),
+];

@@ -20,7 +20,8 @@ export type CaseHandler = CommandHandler<CaseCommand, CaseEvent, CaseState>;
 
 /** Stored events of the case streams back into the decider's events (other types are skipped). */
 export const caseEventMapping = {
-  fromRecorded: (e: RecordedEvent): CaseEvent | null => (e.type.startsWith('dispatch.case.') ? ({ type: e.type, data: e.data } as CaseEvent) : null),
+  fromRecorded: (e: RecordedEvent): CaseEvent | null =>
+    e.type.startsWith('dispatch.case.') ? ({ type: e.type, data: e.data } as CaseEvent) : null,
   toNew: (e: CaseEvent) => ({ type: e.type, data: e.data }),
 };
 
@@ -56,7 +57,11 @@ export class CaseService {
     return instantFromMillis(this.clock.now().getTime());
   }
 
-  async execute(rawCaseId: string, build: (ctx: CommandContext) => CaseCommand | Promise<CaseCommand>, options: ExecuteOptions): Promise<HandleResult<CaseState>> {
+  async execute(
+    rawCaseId: string,
+    build: (ctx: CommandContext) => CaseCommand | Promise<CaseCommand>,
+    options: ExecuteOptions,
+  ): Promise<HandleResult<CaseState>> {
     const caseId = CaseId(rawCaseId);
     const command = await build({ caseId, at: this.now() });
     return this.handler.handle(caseStreamId(caseId), command, {
@@ -72,7 +77,8 @@ export class CaseService {
 
   /** A unit id the matrix knows (re-dispatch and reopen must name a real unit). */
   knownUnit(unitId: string, field = 'unitId'): string {
-    if (!this.matrix.units.has(unitId)) throw new ValidationError(`unknown unit ${unitId}`, [{ field, message: 'not a unit of the responsibility matrix' }]);
+    if (!this.matrix.units.has(unitId))
+      throw new ValidationError(`unknown unit ${unitId}`, [{ field, message: 'not a unit of the responsibility matrix' }]);
     return unitId;
   }
 

@@ -46,7 +46,12 @@ export function filedReportFromData(data: unknown): FiledReport {
   const filedAt = d['filedAt'] instanceof Date ? d['filedAt'].toISOString() : text(d['filedAt']);
   const report: FiledReport = {
     reportId: text(d['reportId']),
-    category: { code: text(category['code']), urgency: text(category['urgency']), unitType: text(category['unitType']), deadline: { amount: Number(amount), unit: unit as WorkingDuration['unit'] } },
+    category: {
+      code: text(category['code']),
+      urgency: text(category['urgency']),
+      unitType: text(category['unitType']),
+      deadline: { amount: Number(amount), unit: unit as WorkingDuration['unit'] },
+    },
     cell: { cellId: text(cell['cellId']), district: text(cell['district']) },
     filedAt,
   };
@@ -56,7 +61,11 @@ export function filedReportFromData(data: unknown): FiledReport {
     ['cell.cellId', report.cell.cellId],
     ['cell.district', report.cell.district],
   ].filter(([, v]) => v === '');
-  if (missing.length > 0) throw new ValidationError('the filed report lacks fields dispatch needs', missing.map(([f]) => ({ field: f!, message: 'missing' })));
+  if (missing.length > 0)
+    throw new ValidationError(
+      'the filed report lacks fields dispatch needs',
+      missing.map(([f]) => ({ field: f!, message: 'missing' })),
+    );
   return report;
 }
 
@@ -65,7 +74,11 @@ export function filedReportFromData(data: unknown): FiledReport {
  * category's deadline in working time from `now`.
  */
 export function planOpenCase(report: FiledReport, matrix: ResponsibilityMatrix, calendar: BusinessCalendar, now: Instant): OpenCase {
-  const routed = route(matrix, { category: report.category.code, district: report.cell.district, defaultUnitType: report.category.unitType });
+  const routed = route(matrix, {
+    category: report.category.code,
+    district: report.cell.district,
+    defaultUnitType: report.category.unitType,
+  });
   const deadline = instantFromMillis(addWorkingTime(calendar, new Date(now), report.category.deadline).getTime());
   return {
     type: 'OpenCase',
@@ -96,7 +109,12 @@ export function filedReportHandler(cases: CaseService): (event: LoggedEvent) => 
     try {
       const result = await cases.handler.handle(caseStreamId(caseIdForReport(command.data.reportId)), command, {
         commandId: event.id,
-        metadata: { actor: ROUTER_ACTOR, correlationId: event.correlationId, causationId: event.id, ...(event.traceparent ? { traceparent: event.traceparent } : {}) },
+        metadata: {
+          actor: ROUTER_ACTOR,
+          correlationId: event.correlationId,
+          causationId: event.id,
+          ...(event.traceparent ? { traceparent: event.traceparent } : {}),
+        },
       });
       return result.state;
     } catch (e) {

@@ -52,15 +52,24 @@ export class IndicatorQueries {
   constructor(private readonly deps: IndicatorQueryDeps) {}
 
   /** Indicators per unit / district / category over cases opened in [from, to) (default: this week). */
-  async indicators(dimension: Dimension, fromRaw?: string, toRaw?: string): Promise<{ from: string; to: string; rows: IndicatorRow[]; total: Record<string, IndicatorValue> }> {
+  async indicators(
+    dimension: Dimension,
+    fromRaw?: string,
+    toRaw?: string,
+  ): Promise<{ from: string; to: string; rows: IndicatorRow[]; total: Record<string, IndicatorValue> }> {
     const nowMs = this.deps.clock.now().getTime();
     const fromMs = fromRaw ? Date.parse(Instant(fromRaw, 'from')) : dayStartMs(weekStartDay(nowMs));
     const toMs = toRaw ? Date.parse(Instant(toRaw, 'to')) : fromMs + WEEK_MS;
     if (toMs <= fromMs) throw new ValidationError('to must be after from', [{ field: 'to', message: 'not after from' }]);
-    if (toMs - fromMs > MAX_WEEKS * WEEK_MS) throw new ValidationError(`a period of at most ${MAX_WEEKS} weeks`, [{ field: 'to', message: 'period too long' }]);
+    if (toMs - fromMs > MAX_WEEKS * WEEK_MS)
+      throw new ValidationError(`a period of at most ${MAX_WEEKS} weeks`, [{ field: 'to', message: 'period too long' }]);
     const { groups, total } = await this.tallies(dimension, fromMs, toMs, nowMs);
     const { indicators } = this.deps;
-    const rows = [...groups].map(([key, tallies]) => ({ key, name: this.nameOf(dimension, key), indicators: evaluateTallies(indicators, tallies) }));
+    const rows = [...groups].map(([key, tallies]) => ({
+      key,
+      name: this.nameOf(dimension, key),
+      indicators: evaluateTallies(indicators, tallies),
+    }));
     rows.sort((a, b) => a.key.localeCompare(b.key));
     return { from: new Date(fromMs).toISOString(), to: new Date(toMs).toISOString(), rows, total: evaluateTallies(indicators, total) };
   }
@@ -69,12 +78,22 @@ export class IndicatorQueries {
    * The ranking table of one indicator for the week of `weekOf`, with the change since the week
    * before: last week as of last week's end, whatever happened to its cases since.
    */
-  async ranking(indicatorId: string, dimension: Exclude<Dimension, 'category'>, weekOf?: string): Promise<{ weekStart: string; table: RankingTable }> {
+  async ranking(
+    indicatorId: string,
+    dimension: Exclude<Dimension, 'category'>,
+    weekOf?: string,
+  ): Promise<{ weekStart: string; table: RankingTable }> {
     const def = this.deps.indicators.get(indicatorId);
-    if (!def) throw new ValidationError(`unknown indicator ${indicatorId}`, [{ field: 'indicatorId', message: `one of ${[...this.deps.indicators.keys()].join(', ')}` }]);
+    if (!def)
+      throw new ValidationError(`unknown indicator ${indicatorId}`, [
+        { field: 'indicatorId', message: `one of ${[...this.deps.indicators.keys()].join(', ')}` },
+      ]);
     const nowMs = this.deps.clock.now().getTime();
     const start = dayStartMs(weekStartDay(weekOf ? Date.parse(Instant(weekOf, 'weekOf')) : nowMs));
-    const [current, previous] = await Promise.all([this.tallies(dimension, start, start + WEEK_MS, nowMs), this.tallies(dimension, start - WEEK_MS, start, nowMs)]);
+    const [current, previous] = await Promise.all([
+      this.tallies(dimension, start, start + WEEK_MS, nowMs),
+      this.tallies(dimension, start - WEEK_MS, start, nowMs),
+    ]);
     const inputs = ({ groups }: PeriodTallies) => {
       const keys = dimension === 'unit' ? [...this.deps.matrix.units.keys()] : [...this.deps.matrix.districts];
       for (const k of groups.keys()) if (!keys.includes(k)) keys.push(k);

@@ -7,12 +7,17 @@ import { MODELS, type BucketDoc } from './projections/case-lists';
 import { CENTRE, shanghaiMonth, summarize, type CaseSummary } from './projections/case-summary';
 import { INDICATOR_MODELS, type StoredCounterRow, type WeekDoc } from './projections/case-indicators';
 
-export type HistoryEntry = Readonly<{ version: number; type: string; occurredAt: string; actor: { subject: string; department?: string }; data: unknown }>;
+export type HistoryEntry = Readonly<{
+  version: number;
+  type: string;
+  occurredAt: string;
+  actor: { subject: string; department?: string };
+  data: unknown;
+}>;
 
 /** Who sees everything: the centres, their inspectors and the system. */
 const CENTRE_ROLES = ['centre.command', 'centre.supervision', 'inspector', 'system'];
 export const isCentre = (actor: Actor): boolean => actor.roles.some((r) => CENTRE_ROLES.includes(r));
-
 
 export interface QueryDeps {
   readonly store: EventStore;
@@ -48,10 +53,17 @@ export class DispatchQueries {
     if (state.status === 'none') throw new NotFoundError(`no case ${caseId}`, { caseId });
     // A unit sees the cases that were ever dispatched to it, nothing else.
     const units = new Set(caseEvents.flatMap((e) => (e.type === 'dispatch.case.dispatched.v1' ? [e.data.unitId as string] : [])));
-    if (!isCentre(actor) && !units.has(actor.department)) throw new ForbiddenError(`case ${caseId} was never dispatched to ${actor.department}`, { caseId });
+    if (!isCentre(actor) && !units.has(actor.department))
+      throw new ForbiddenError(`case ${caseId} was never dispatched to ${actor.department}`, { caseId });
     return {
       summary: summarize(state, version),
-      history: events.map((e) => ({ version: e.streamVersion, type: e.type, occurredAt: e.occurredAt.toISOString(), actor: e.actor, data: e.data })),
+      history: events.map((e) => ({
+        version: e.streamVersion,
+        type: e.type,
+        occurredAt: e.occurredAt.toISOString(),
+        actor: e.actor,
+        data: e.data,
+      })),
     };
   }
 
@@ -64,20 +76,27 @@ export class DispatchQueries {
     request: { unitId?: string; status?: string; overdueOnly?: boolean; pageSize?: number; pageToken?: string },
   ): Promise<{ cases: CaseSummary[]; nextPageToken: string }> {
     const unit = request.unitId || (isCentre(actor) ? CENTRE : actor.department);
-    if (!isCentre(actor) && unit !== actor.department) throw new ForbiddenError(`${actor.subject} may list only the cases of ${actor.department}`, { unit });
+    if (!isCentre(actor) && unit !== actor.department)
+      throw new ForbiddenError(`${actor.subject} may list only the cases of ${actor.department}`, { unit });
     const units = unit === '*' ? [CENTRE, ...this.deps.matrix.units.keys()] : [unit];
     const size = Math.min(Math.max(request.pageSize || 50, 1), 200);
     const offset = request.pageToken ? Number(Buffer.from(request.pageToken, 'base64url').toString('utf8')) : 0;
-    if (!Number.isSafeInteger(offset) || offset < 0) throw new ValidationError('bad page token', [{ field: 'pageToken', message: 'not from a previous response' }]);
+    if (!Number.isSafeInteger(offset) || offset < 0)
+      throw new ValidationError('bad page token', [{ field: 'pageToken', message: 'not from a previous response' }]);
     const models = await this.deps.caseModels();
     const buckets = models.model<BucketDoc>(MODELS.buckets);
-    const keys = request.status === 'closed' ? units.flatMap((u) => this.lastMonths(12).map((m) => `closed:${u}:${m}`)) : units.map((u) => `open:${u}`);
+    const keys =
+      request.status === 'closed'
+        ? units.flatMap((u) => this.lastMonths(12).map((m) => `closed:${u}:${m}`))
+        : units.map((u) => `open:${u}`);
     const docs = await Promise.all(keys.map((k) => buckets.get(k)));
     let cases = docs.flatMap((d) => d?.cases ?? []);
     if (request.status) cases = cases.filter((c) => c.status === request.status);
     if (request.overdueOnly) cases = cases.filter((c) => c.overdue);
     cases.sort((a, b) =>
-      request.status === 'closed' ? (b.closedAt ?? '').localeCompare(a.closedAt ?? '') : Date.parse(a.deadline ?? a.openedAt) - Date.parse(b.deadline ?? b.openedAt) || a.caseId.localeCompare(b.caseId),
+      request.status === 'closed'
+        ? (b.closedAt ?? '').localeCompare(a.closedAt ?? '')
+        : Date.parse(a.deadline ?? a.openedAt) - Date.parse(b.deadline ?? b.openedAt) || a.caseId.localeCompare(b.caseId),
     );
     const page = cases.slice(offset, offset + size);
     const next = offset + size < cases.length ? Buffer.from(String(offset + size), 'utf8').toString('base64url') : '';

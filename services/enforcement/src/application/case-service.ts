@@ -18,7 +18,8 @@ export type EnforcementHandler = CommandHandler<EnforcementCommand, EnforcementE
 
 /** Stored events back into the decider's events (other types are skipped). */
 export const enforcementEventMapping = {
-  fromRecorded: (e: RecordedEvent): EnforcementEvent | null => (e.type.startsWith('enforcement.case.') ? ({ type: e.type, data: e.data } as EnforcementEvent) : null),
+  fromRecorded: (e: RecordedEvent): EnforcementEvent | null =>
+    e.type.startsWith('enforcement.case.') ? ({ type: e.type, data: e.data } as EnforcementEvent) : null,
   toNew: (e: EnforcementEvent) => ({ type: e.type, data: e.data }),
 };
 
@@ -32,7 +33,8 @@ export interface ExecuteOptions {
 export type CommandContext = Readonly<{ caseId: EnforcementCaseId; at: Instant }>;
 
 /** A dispatch case handed over becomes `EF-<dispatch case id>`: one enforcement case per hand-over. */
-export const caseIdForDispatchCase = (dispatchCaseId: string): EnforcementCaseId => EnforcementCaseId(`EF-${dispatchCaseId}`.slice(0, 80), 'dispatchCaseId');
+export const caseIdForDispatchCase = (dispatchCaseId: string): EnforcementCaseId =>
+  EnforcementCaseId(`EF-${dispatchCaseId}`.slice(0, 80), 'dispatchCaseId');
 
 /**
  * The application side of the enforcement case: validates the id, stamps the time from the
@@ -59,7 +61,11 @@ export class EnforcementCases {
     return EnforcementCaseId(`EF-${uuidv7()}`);
   }
 
-  async execute(rawCaseId: string, build: (ctx: CommandContext) => EnforcementCommand, options: ExecuteOptions): Promise<HandleResult<CaseState>> {
+  async execute(
+    rawCaseId: string,
+    build: (ctx: CommandContext) => EnforcementCommand,
+    options: ExecuteOptions,
+  ): Promise<HandleResult<CaseState>> {
     const caseId = EnforcementCaseId(rawCaseId);
     const command = build({ caseId, at: this.now() });
     const result = await this.handler.handle(enforcementStreamId(caseId), command, {

@@ -55,11 +55,15 @@ export class EnforcementDeadlines {
 
   private async act(d: DeadlineDoc): Promise<DueOutcome> {
     try {
-      const result = await this.options.cases.execute(d.caseId, ({ at }) => ({ type: 'MarkDeadlineMissed', actor: DEADLINE_ACTOR, data: { kind: d.kind, deadline: d.deadline, at } }), {
-        actor: DEADLINE_ACTOR,
-        commandId: `missed:${d.caseId}:${d.kind}:${d.deadline}`,
-        correlationId: `missed:${d.caseId}:${d.kind}`,
-      });
+      const result = await this.options.cases.execute(
+        d.caseId,
+        ({ at }) => ({ type: 'MarkDeadlineMissed', actor: DEADLINE_ACTOR, data: { kind: d.kind, deadline: d.deadline, at } }),
+        {
+          actor: DEADLINE_ACTOR,
+          commandId: `missed:${d.caseId}:${d.kind}:${d.deadline}`,
+          correlationId: `missed:${d.caseId}:${d.kind}`,
+        },
+      );
       return result.events.length > 0 && !result.replayed ? 'acted' : 'skipped';
     } catch (e) {
       // The case moved on since the read model saw it (served, paid, extended): nothing to mark.

@@ -30,7 +30,9 @@ const hasParty = (type: string): boolean => (PARTY_EVENT_TYPES as readonly strin
 
 export function sealingParties(store: EventStore, vault: PersonalDataVault): EventStore {
   const seal = async (event: NewEvent): Promise<NewEvent> =>
-    hasParty(event.type) ? { ...event, data: await mapParty(event.data as WithParty, async (s, v) => (isSealed(v) ? v : vault.seal(s, v))) } : event;
+    hasParty(event.type)
+      ? { ...event, data: await mapParty(event.data as WithParty, async (s, v) => (isSealed(v) ? v : vault.seal(s, v))) }
+      : event;
   return {
     append: async (streamId, expected, events) => store.append(streamId, expected, await Promise.all(events.map(seal))),
     readStream: (streamId, options) => store.readStream(streamId, options),
@@ -41,10 +43,16 @@ export function sealingParties(store: EventStore, vault: PersonalDataVault): Eve
 }
 
 /** The party unsealed (null fields once erased). */
-export async function openParty(vault: PersonalDataVault, caseId: string, party: Party | null): Promise<Record<string, string | null> | null> {
+export async function openParty(
+  vault: PersonalDataVault,
+  caseId: string,
+  party: Party | null,
+): Promise<Record<string, string | null> | null> {
   if (!party) return null;
   const out: Record<string, string | null> = { ...party };
-  for (const field of SEALED_FIELDS) out[field] = party[field] !== '' && isSealed(party[field]) ? await vault.open(vaultSubject(caseId), party[field]) : party[field] || null;
+  for (const field of SEALED_FIELDS)
+    out[field] =
+      party[field] !== '' && isSealed(party[field]) ? await vault.open(vaultSubject(caseId), party[field]) : party[field] || null;
   return out;
 }
 

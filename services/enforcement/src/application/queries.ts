@@ -1,6 +1,16 @@
 import { ForbiddenError, NotFoundError, ValidationError, type Clock, type ReadModels } from '@yiwang/kernel-core';
 import { type PersonalDataVault } from '@yiwang/kernel-mongodb';
-import { amountDue, EnforcementCaseId, missedKey, runningDeadlines, seesAllSquads, toMillis, type Actor, type EnforcementCase, type EnforcementPolicy } from '../domain';
+import {
+  amountDue,
+  EnforcementCaseId,
+  missedKey,
+  runningDeadlines,
+  seesAllSquads,
+  toMillis,
+  type Actor,
+  type EnforcementCase,
+  type EnforcementPolicy,
+} from '../domain';
 import { openParty } from './personal-data';
 import { MODELS, type CaseDoc, type HistoryEntry, type PublicEntry, type PublicListDoc } from './projections/case-view';
 
@@ -53,7 +63,8 @@ export class EnforcementQueries {
     const doc = await (await this.deps.models()).model<CaseDoc>(MODELS.cases).get(caseId);
     if (!doc || doc.state.status === 'none') throw new NotFoundError(`no enforcement case ${caseId}`, { caseId });
     const s = doc.state;
-    if (!seesAllSquads(actor) && actor.department !== s.squadId) throw new ForbiddenError(`case ${caseId} belongs to ${s.squadId}`, { caseId });
+    if (!seesAllSquads(actor) && actor.department !== s.squadId)
+      throw new ForbiddenError(`case ${caseId} belongs to ${s.squadId}`, { caseId });
     const nowMs = this.deps.clock.now().getTime();
     const owed = amountDue(s, nowMs, this.deps.policy);
     const view: CaseView = {
@@ -64,7 +75,11 @@ export class EnforcementQueries {
       sourceKind: s.source.kind,
       sourceRef: s.source.ref,
       cause: s.cause,
-      party: s.erased ? (s.party ? { type: s.party.type, publicName: s.party.publicName } : null) : await openParty(this.deps.vault, s.caseId, s.party),
+      party: s.erased
+        ? s.party
+          ? { type: s.party.type, publicName: s.party.publicName }
+          : null
+        : await openParty(this.deps.vault, s.caseId, s.party),
       personalDataErased: s.erased,
       filedAt: s.filedAt,
       decisionDeadline: s.decisionDeadline,
@@ -72,7 +87,12 @@ export class EnforcementQueries {
       fineFen: owed.fineFen,
       surchargeFen: s.paidAt ? 0 : owed.surchargeFen,
       amountDueFen: s.paidAt || !s.service?.paymentDeadline ? 0 : owed.totalFen,
-      deadlines: runningDeadlines(s).map((d) => ({ kind: d.kind, deadline: d.deadline, overdue: toMillis(d.deadline) < nowMs, marked: s.missed.includes(missedKey(d.kind, d.deadline)) })),
+      deadlines: runningDeadlines(s).map((d) => ({
+        kind: d.kind,
+        deadline: d.deadline,
+        overdue: toMillis(d.deadline) < nowMs,
+        marked: s.missed.includes(missedKey(d.kind, d.deadline)),
+      })),
       publicationStatus: publicationStatus(s),
       version: doc.version,
     };

@@ -1,4 +1,12 @@
-import { CommandHandler, uuidv7, ValidationError, type Clock, type EventStore, type HandleResult, type RecordedEvent } from '@yiwang/kernel-core';
+import {
+  CommandHandler,
+  uuidv7,
+  ValidationError,
+  type Clock,
+  type EventStore,
+  type HandleResult,
+  type RecordedEvent,
+} from '@yiwang/kernel-core';
 import { deadlineAfter, type BusinessCalendar } from '@yiwang/working-time';
 import {
   complaintDecider,
@@ -21,7 +29,8 @@ import {
 export type ComplaintHandler = CommandHandler<ComplaintCommand, ComplaintEvent, ComplaintState>;
 
 export const complaintEventMapping = {
-  fromRecorded: (e: RecordedEvent): ComplaintEvent | null => (e.type.startsWith('heating.complaint.') ? ({ type: e.type, data: e.data } as ComplaintEvent) : null),
+  fromRecorded: (e: RecordedEvent): ComplaintEvent | null =>
+    e.type.startsWith('heating.complaint.') ? ({ type: e.type, data: e.data } as ComplaintEvent) : null,
   toNew: (e: ComplaintEvent) => ({ type: e.type, data: e.data }),
 };
 
@@ -76,7 +85,11 @@ export class ComplaintService {
     return instantFromMillis(deadlineAfter(this.calendar, new Date(at), this.city.limits[which]).getTime());
   }
 
-  async execute(rawId: string, build: (ctx: CommandContext) => ComplaintCommand | Promise<ComplaintCommand>, options: ExecuteOptions): Promise<HandleResult<ComplaintState>> {
+  async execute(
+    rawId: string,
+    build: (ctx: CommandContext) => ComplaintCommand | Promise<ComplaintCommand>,
+    options: ExecuteOptions,
+  ): Promise<HandleResult<ComplaintState>> {
     const complaintId = ComplaintId(rawId);
     const command = await build({ complaintId, at: this.now() });
     return this.handler.handle(complaintStreamId(complaintId), command, {
@@ -90,7 +103,10 @@ export class ComplaintService {
   receive(req: NewComplaint, options: ExecuteOptions): Promise<HandleResult<ComplaintState>> {
     const householdId = HouseholdId(req.householdId);
     const household = householdOf(this.city, householdId);
-    if (!household) throw new ValidationError(`no heating company serves ${householdId}: unknown compound`, [{ field: 'householdId', message: 'compound not in any service area' }]);
+    if (!household)
+      throw new ValidationError(`no heating company serves ${householdId}: unknown compound`, [
+        { field: 'householdId', message: 'compound not in any service area' },
+      ]);
     return this.execute(
       req.complaintId,
       async ({ complaintId, at }) => ({
@@ -117,7 +133,11 @@ export class ComplaintService {
 
   private async sealContact(complaintId: string, contact: NewComplaint['contact']): Promise<SealedContact | null> {
     if (contact === null || (contact.name === '' && contact.phone === '' && contact.address === '')) return null;
-    for (const [field, value, max] of [['contactName', contact.name, 50], ['contactPhone', contact.phone, 30], ['address', contact.address, 200]] as const) {
+    for (const [field, value, max] of [
+      ['contactName', contact.name, 50],
+      ['contactPhone', contact.phone, 30],
+      ['address', contact.address, 200],
+    ] as const) {
       if (value.length > max) throw new ValidationError(`${field} is longer than ${max} characters`, [{ field, message: 'too long' }]);
     }
     const seal = (v: string) => (v === '' ? Promise.resolve('') : this.sealer.seal(complaintId, v));

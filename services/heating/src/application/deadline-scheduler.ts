@@ -17,7 +17,13 @@ export const DEADLINE_ACTOR: Actor = { subject: 'deadline-checker', department: 
 export class DeadlineScheduler {
   private readonly scan: DeadlineScan<DeadlineDoc>;
 
-  constructor(options: { db: Db; complaints: ComplaintService; models: () => Promise<ReadModels>; intervalMs?: number; onError?: (e: unknown) => void }) {
+  constructor(options: {
+    db: Db;
+    complaints: ComplaintService;
+    models: () => Promise<ReadModels>;
+    intervalMs?: number;
+    onError?: (e: unknown) => void;
+  }) {
     const { complaints } = options;
     this.scan = new DeadlineScan<DeadlineDoc>({
       lease: new MongoLease(options.db, 'heating:deadline-scheduler', `deadlines-${uuidv7()}`, { ttlMs: 10_000 }),

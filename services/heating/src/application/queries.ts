@@ -27,7 +27,11 @@ export class HeatingQueries {
     const doc = await (await this.models()).model<ComplaintDoc>(MODELS.complaints).get(id);
     const summary = doc ? summarize(doc) : null;
     if (!doc || !summary) throw new NotFoundError(`no heating complaint ${id}`, { complaintId: id });
-    if (!maySee(actor, summary.companyId)) throw new ForbiddenError(`complaint ${id} is not assigned to ${actor.department}`, { subject: actor.subject, department: actor.department });
+    if (!maySee(actor, summary.companyId))
+      throw new ForbiddenError(`complaint ${id} is not assigned to ${actor.department}`, {
+        subject: actor.subject,
+        department: actor.department,
+      });
     return { ...summary, contact: await this.contact(id, doc) };
   }
 

@@ -1,4 +1,12 @@
-import { CommandHandler, IllegalStateError, uuidv7, ValidationError, type Clock, type EventStore, type RecordedEvent } from '@yiwang/kernel-core';
+import {
+  CommandHandler,
+  IllegalStateError,
+  uuidv7,
+  ValidationError,
+  type Clock,
+  type EventStore,
+  type RecordedEvent,
+} from '@yiwang/kernel-core';
 import {
   DeciCelsius,
   inSeason,
@@ -43,7 +51,11 @@ export type IngestResult = { accepted: number; points: number; findingsRaised: s
  * the point's stream and a complaint for the company (idempotent by finding id).
  */
 export class ReadingsIngest {
-  private readonly points: CommandHandler<Parameters<typeof pointDecider.decide>[0], PointEvent, ReturnType<typeof pointDecider.initialState>>;
+  private readonly points: CommandHandler<
+    Parameters<typeof pointDecider.decide>[0],
+    PointEvent,
+    ReturnType<typeof pointDecider.initialState>
+  >;
 
   constructor(
     private readonly deps: { store: EventStore; readings: ReadingStore; clock: Clock; city: CityConfig; complaints: ComplaintService },
@@ -56,15 +68,24 @@ export class ReadingsIngest {
 
   validate(batch: unknown): ValidReading[] {
     if (!Array.isArray(batch) || batch.length === 0 || batch.length > MAX_BATCH) {
-      throw new ValidationError(`readings must be a list of 1–${MAX_BATCH} readings`, [{ field: 'readings', message: 'empty, too long or not a list' }]);
+      throw new ValidationError(`readings must be a list of 1–${MAX_BATCH} readings`, [
+        { field: 'readings', message: 'empty, too long or not a list' },
+      ]);
     }
     const nowMs = this.deps.clock.now().getTime();
     return (batch as RawReading[]).map((r, i) => {
       const pointId = PointId(r?.pointId, `readings[${i}].pointId`);
-      if (!pointOf(this.deps.city, pointId)) throw new ValidationError(`unknown monitoring point ${pointId}`, [{ field: `readings[${i}].pointId`, message: 'not a registered device' }]);
+      if (!pointOf(this.deps.city, pointId))
+        throw new ValidationError(`unknown monitoring point ${pointId}`, [
+          { field: `readings[${i}].pointId`, message: 'not a registered device' },
+        ]);
       const atMs = typeof r.at === 'string' ? Date.parse(r.at) : NaN;
-      if (Number.isNaN(atMs)) throw new ValidationError(`readings[${i}].at must be an ISO-8601 instant`, [{ field: `readings[${i}].at`, message: String(r.at) }]);
-      if (atMs > nowMs + FUTURE_TOLERANCE_MS) throw new ValidationError(`readings[${i}].at lies in the future`, [{ field: `readings[${i}].at`, message: `${r.at} is after now` }]);
+      if (Number.isNaN(atMs))
+        throw new ValidationError(`readings[${i}].at must be an ISO-8601 instant`, [{ field: `readings[${i}].at`, message: String(r.at) }]);
+      if (atMs > nowMs + FUTURE_TOLERANCE_MS)
+        throw new ValidationError(`readings[${i}].at lies in the future`, [
+          { field: `readings[${i}].at`, message: `${r.at} is after now` },
+        ]);
       return { pointId, atMs, deci: DeciCelsius(r.celsius, `readings[${i}].celsius`) };
     });
   }
@@ -94,16 +115,42 @@ export class ReadingsIngest {
     const metadata = { actor: MONITORING_ACTOR, correlationId };
     try {
       if (signal.kind === 'raise') {
-        const data = { pointId, householdId: point.householdId, companyId: point.compound.companyId, belowSince: instantFromMillis(signal.sinceMs), lowestDeci: signal.lowestDeci, at: instantFromMillis(signal.atMs) };
-        const raised = await this.points.handle(pointStreamId(pointId), { type: 'RaiseFinding', actor: MONITORING_ACTOR, data }, { commandId: `raise:${pointId}:${signal.sinceMs}`, metadata });
+        const data = {
+          pointId,
+          householdId: point.householdId,
+          companyId: point.compound.companyId,
+          belowSince: instantFromMillis(signal.sinceMs),
+          lowestDeci: signal.lowestDeci,
+          at: instantFromMillis(signal.atMs),
+        };
+        const raised = await this.points.handle(
+          pointStreamId(pointId),
+          { type: 'RaiseFinding', actor: MONITORING_ACTOR, data },
+          { commandId: `raise:${pointId}:${signal.sinceMs}`, metadata },
+        );
         const finding = raised.state.open!;
         await this.deps.complaints.receive(
-          { complaintId: finding.complaintId, householdId: point.householdId, channel: 'monitoring', pointId, description: `监测点 ${pointId} 室温低于标准 ${(signal.lowestDeci / 10).toFixed(1)} ℃ 持续 ${this.deps.city.monitoring.belowHours} 小时以上`, contact: null },
+          {
+            complaintId: finding.complaintId,
+            householdId: point.householdId,
+            channel: 'monitoring',
+            pointId,
+            description: `监测点 ${pointId} 室温低于标准 ${(signal.lowestDeci / 10).toFixed(1)} ℃ 持续 ${this.deps.city.monitoring.belowHours} 小时以上`,
+            contact: null,
+          },
           { actor: MONITORING_ACTOR, commandId: `finding:${finding.findingId}`, correlationId },
         );
         result.findingsRaised.push(finding.findingId);
       } else {
-        const closed = await this.points.handle(pointStreamId(pointId), { type: 'CloseFinding', actor: MONITORING_ACTOR, data: { aboveSince: instantFromMillis(signal.sinceMs), at: instantFromMillis(signal.atMs) } }, { commandId: `close:${pointId}:${signal.sinceMs}`, metadata });
+        const closed = await this.points.handle(
+          pointStreamId(pointId),
+          {
+            type: 'CloseFinding',
+            actor: MONITORING_ACTOR,
+            data: { aboveSince: instantFromMillis(signal.sinceMs), at: instantFromMillis(signal.atMs) },
+          },
+          { commandId: `close:${pointId}:${signal.sinceMs}`, metadata },
+        );
         result.findingsClosed.push(...closed.events.map((e) => (e.data as { findingId: string }).findingId));
       }
     } catch (e) {

@@ -1,4 +1,12 @@
-import { CommandHandler, ConcurrencyError, fold, ValidationError, type EventMapping, type EventStore, type RecordedEvent } from '@yiwang/kernel-core';
+import {
+  CommandHandler,
+  ConcurrencyError,
+  fold,
+  ValidationError,
+  type EventMapping,
+  type EventStore,
+  type RecordedEvent,
+} from '@yiwang/kernel-core';
 import {
   CATEGORY_TABLE_STREAM,
   categoryTableDecider,
@@ -20,7 +28,8 @@ export type CategorySource = Readonly<{ current(): CategoryTable }>;
 export const fixedCategories = (table: CategoryTable): CategorySource => ({ current: () => table });
 
 /** A dependency that may be a fixed table or a live source. */
-export const currentTable = (categories: CategoryTable | CategorySource): CategoryTable => ('current' in categories ? categories.current() : categories);
+export const currentTable = (categories: CategoryTable | CategorySource): CategoryTable =>
+  'current' in categories ? categories.current() : categories;
 
 const CATEGORY_EVENT_TYPES: ReadonlySet<string> = new Set<CategoryTableEvent['type']>(['intake.category_table.revised.v1']);
 
@@ -30,7 +39,15 @@ export const categoryTableEventMapping: EventMapping<CategoryTableEvent> = {
 };
 
 /** An entry as in data/categories.json. */
-export type CategoryEntry = Readonly<{ family: string; major: string; minor: string; name: unknown; deadline: unknown; urgency: string; unitType: string }>;
+export type CategoryEntry = Readonly<{
+  family: string;
+  major: string;
+  minor: string;
+  name: unknown;
+  deadline: unknown;
+  urgency: string;
+  unitType: string;
+}>;
 export type MajorEntry = Readonly<{ family: string; major: string; name: unknown }>;
 
 /** An edit of the current table: what to add, change (by code) and remove (by code). */
@@ -66,7 +83,8 @@ export type CategoryCatalogueOptions = Readonly<{
 
 type Loaded = Readonly<{ table: CategoryTable; revision: number; state: CategoryTableState }>;
 
-const entryCode = (e: { family: string; major: string; minor: string }, field: string): CategoryCode => CategoryCode(`${e.family}.${e.major}.${e.minor}`, field);
+const entryCode = (e: { family: string; major: string; minor: string }, field: string): CategoryCode =>
+  CategoryCode(`${e.family}.${e.major}.${e.minor}`, field);
 const majorKey = (m: { family: string; major: string }): string => `${m.family}.${m.major}`;
 const bad = (field: string, message: string): ValidationError => new ValidationError(`${field}: ${message}`, [{ field, message }]);
 
@@ -75,7 +93,15 @@ export function tableToJson(table: CategoryTable) {
   return {
     version: table.version,
     majors: [...table.majors.values()].map((m) => ({ family: m.family, major: m.major, name: m.name })),
-    categories: [...table.categories.values()].map((c) => ({ family: c.family, major: c.major, minor: c.minor, name: c.name, deadline: c.deadline, urgency: c.urgency, unitType: c.unitType })),
+    categories: [...table.categories.values()].map((c) => ({
+      family: c.family,
+      major: c.major,
+      minor: c.minor,
+      name: c.name,
+      deadline: c.deadline,
+      urgency: c.urgency,
+      unitType: c.unitType,
+    })),
   };
 }
 
@@ -107,7 +133,10 @@ export class CategoryCatalogue implements CategorySource {
     await catalogue.refresh();
     const every = options.refreshIntervalMs ?? 5_000;
     if (every > 0) {
-      catalogue.timer = setInterval(() => void catalogue.refresh().catch((e: unknown) => options.onWarning?.('category table refresh failed', e)), every);
+      catalogue.timer = setInterval(
+        () => void catalogue.refresh().catch((e: unknown) => options.onWarning?.('category table refresh failed', e)),
+        every,
+      );
       catalogue.timer.unref();
     }
     return catalogue;
@@ -138,7 +167,11 @@ export class CategoryCatalogue implements CategorySource {
    * `expectedVersion`, a table revised meanwhile is a ConcurrencyError (409 / ABORTED); without,
    * the edit is re-applied to the newer table (a few times).
    */
-  async revise(patch: CategoryTablePatch, actor: Actor, metadata: Readonly<{ correlationId?: string; traceparent?: string }> = {}): Promise<RevisionResult> {
+  async revise(
+    patch: CategoryTablePatch,
+    actor: Actor,
+    metadata: Readonly<{ correlationId?: string; traceparent?: string }> = {},
+  ): Promise<RevisionResult> {
     requireRole(actor, 'ReviseCategoryTable', IntakeRoles.categoryAdmin);
     for (let attempt = 0; ; attempt++) {
       const { table, revision, state } = await this.refresh();
@@ -148,8 +181,13 @@ export class CategoryCatalogue implements CategorySource {
       const next = applyPatch(table, patch);
       const at = instantOf(this.options.clock);
       const meta = { actor, ...metadata };
-      const command = (t: unknown, reason: string): CategoryTableCommand => ({ type: 'ReviseCategoryTable', actor, data: { table: t, reason, at } });
-      const baseline = revision === 0 ? command(tableToJson(this.options.shipped), `baseline: shipped table ${this.options.shipped.version}`) : null;
+      const command = (t: unknown, reason: string): CategoryTableCommand => ({
+        type: 'ReviseCategoryTable',
+        actor,
+        data: { table: t, reason, at },
+      });
+      const baseline =
+        revision === 0 ? command(tableToJson(this.options.shipped), `baseline: shipped table ${this.options.shipped.version}`) : null;
       const before = baseline ? fold(categoryTableDecider, state, categoryTableDecider.decide(baseline, state)) : state;
       // The whole command (role, reason, table) is checked before anything is written, the baseline included.
       const decided = categoryTableDecider.decide(command(next, patch.reason), before);
@@ -157,8 +195,12 @@ export class CategoryCatalogue implements CategorySource {
       const codes = diffCodes(table, parseCategoryTable(next));
       try {
         let expected = revision;
-        if (baseline) expected = (await this.handler.handle(CATEGORY_TABLE_STREAM, baseline, { expectedVersion: 0, metadata: meta })).version;
-        const result = await this.handler.handle(CATEGORY_TABLE_STREAM, command(next, patch.reason), { expectedVersion: expected, metadata: meta });
+        if (baseline)
+          expected = (await this.handler.handle(CATEGORY_TABLE_STREAM, baseline, { expectedVersion: 0, metadata: meta })).version;
+        const result = await this.handler.handle(CATEGORY_TABLE_STREAM, command(next, patch.reason), {
+          expectedVersion: expected,
+          metadata: meta,
+        });
         this.loaded = { table: tableOf(result.state, this.options.shipped), revision: result.version, state: result.state };
         return { revision: result.version, version: this.loaded.table.version, recorded: result.events.length > 0, ...codes };
       } catch (e) {
@@ -217,7 +259,10 @@ export function applyPatch(table: CategoryTable, patch: CategoryTablePatch) {
     } catch (e) {
       if (!(e instanceof ValidationError)) throw e;
       const violations = e.violations.map((v) => ({ field: v.field.replace(/^categories\[0\]/, field), message: `${code}: ${v.message}` }));
-      throw new ValidationError(`category ${code} is invalid: ${violations.map((v) => `${v.field} ${v.message.slice(code.length + 2)}`).join('; ')}`, violations);
+      throw new ValidationError(
+        `category ${code} is invalid: ${violations.map((v) => `${v.field} ${v.message.slice(code.length + 2)}`).join('; ')}`,
+        violations,
+      );
     }
     return code;
   };

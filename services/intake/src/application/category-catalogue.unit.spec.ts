@@ -3,7 +3,15 @@ import { parseCategoryTable, shippedCategoryTable } from '../domain';
 import { applyPatch, currentTable, fixedCategories, tableToJson } from './category-catalogue';
 
 const shipped = shippedCategoryTable();
-const charging = { family: 'event', major: '05', minor: '08', name: { zh: '违规设置充电桩', en: 'Unauthorised charging point' }, deadline: { amount: 1, unit: 'working_days' }, urgency: 'normal', unitType: 'enforcement' };
+const charging = {
+  family: 'event',
+  major: '05',
+  minor: '08',
+  name: { zh: '违规设置充电桩', en: 'Unauthorised charging point' },
+  deadline: { amount: 1, unit: 'working_days' },
+  urgency: 'normal',
+  unitType: 'enforcement',
+};
 const failure = (f: () => unknown): ValidationError => {
   try {
     f();
@@ -21,7 +29,11 @@ describe('applyPatch', () => {
 
   it('adds, changes and removes by code', () => {
     const next = parseCategoryTable(
-      applyPatch(shipped, { reason: 'r', version: '2025.2', categories: { added: [charging], removed: ['event.01.10'], changed: [{ ...tableToJson(shipped).categories[0]!, urgency: 'low' }] } }),
+      applyPatch(shipped, {
+        reason: 'r',
+        version: '2025.2',
+        categories: { added: [charging], removed: ['event.01.10'], changed: [{ ...tableToJson(shipped).categories[0]!, urgency: 'low' }] },
+      }),
     );
     expect(next.version).toBe('2025.2');
     expect(next.categories.has('event.05.08' as never)).toBe(true);

@@ -27,5 +27,9 @@ describe('GridLocator', () => {
 });
 
 it('parses Open311 form bodies with attribute[...] keys', () => {
-  expect(parseForm('service_code=event.01.02&lat=35.2&attribute%5BWHISPER%5D=x&lat=1')).toEqual({ service_code: 'event.01.02', lat: '35.2', attribute: { WHISPER: 'x' } });
+  expect(parseForm('service_code=event.01.02&lat=35.2&attribute%5BWHISPER%5D=x&lat=1')).toEqual({
+    service_code: 'event.01.02',
+    lat: '35.2',
+    attribute: { WHISPER: 'x' },
+  });
 });

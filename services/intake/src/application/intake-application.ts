@@ -1,5 +1,14 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { CommandHandler, IllegalStateError, NotFoundError, ValidationError, uuidv7, type EventMetadata, type EventStore, type RecordedEvent } from '@yiwang/kernel-core';
+import {
+  CommandHandler,
+  IllegalStateError,
+  NotFoundError,
+  ValidationError,
+  uuidv7,
+  type EventMetadata,
+  type EventStore,
+  type RecordedEvent,
+} from '@yiwang/kernel-core';
 import type { PersonalDataVault, Projector } from '@yiwang/kernel-mongodb';
 import {
   lookupCategory,
@@ -54,7 +63,8 @@ export const SYSTEM_ACTOR: Actor = { subject: 'intake-process', department: 'sys
 const digest = (...parts: string[]): string => createHash('sha256').update(parts.join('\u0000')).digest('hex').slice(0, 32);
 
 function requiredString(value: unknown, field: string): string {
-  if (typeof value !== 'string' || value.trim() === '' || value.length > 80) throw new ValidationError(`${field} is required`, [{ field, message: 'must be non-empty text of at most 80 characters' }]);
+  if (typeof value !== 'string' || value.trim() === '' || value.length > 80)
+    throw new ValidationError(`${field} is required`, [{ field, message: 'must be non-empty text of at most 80 characters' }]);
   return value;
 }
 
@@ -85,7 +95,9 @@ export class IntakeApplication {
   constructor(private readonly deps: IntakeApplicationDeps) {
     this.handler = new CommandHandler(sealingReporterContacts(deps.store, deps.vault), reportDecider, reportEventMapping, {
       afterAppend: async (_stream, _state, events) => {
-        await deps.reports.applyInline(events).catch((e: unknown) => deps.onWarning?.('inline projection failed (the projector will catch up)', e));
+        await deps.reports
+          .applyInline(events)
+          .catch((e: unknown) => deps.onWarning?.('inline projection failed (the projector will catch up)', e));
       },
     });
   }
@@ -94,7 +106,8 @@ export class IntakeApplication {
     const { categories, grid, duplicates, clock } = this.deps;
     const category = lookupCategory(currentTable(categories), s.category, 'category');
     const crs = s.crs ?? 'wgs84';
-    if (crs !== 'wgs84' && crs !== 'gcj02') throw new ValidationError('crs must be wgs84 or gcj02', [{ field: 'crs', message: 'must be wgs84 or gcj02' }]);
+    if (crs !== 'wgs84' && crs !== 'gcj02')
+      throw new ValidationError('crs must be wgs84 or gcj02', [{ field: 'crs', message: 'must be wgs84 or gcj02' }]);
     const location = toWgs84(s.location, crs);
     const cell = grid.locate(location);
     const reportId = this.reportIdFor(s, meta.actor);
@@ -135,7 +148,12 @@ export class IntakeApplication {
       const cause = result.events[0];
       if (state.status === 'filed') duplicates.remember({ reportId, caseId: null, category: category.code, location, receivedAt: at });
       if (master && state.status === 'duplicate') {
-        await this.system(master.reportId, { type: 'AbsorbDuplicate', actor: SYSTEM_ACTOR, data: { duplicateReportId: reportId, at } }, meta, cause);
+        await this.system(
+          master.reportId,
+          { type: 'AbsorbDuplicate', actor: SYSTEM_ACTOR, data: { duplicateReportId: reportId, at } },
+          meta,
+          cause,
+        );
       }
       if (state.status !== 'none' && state.status !== 'awaiting_filing' && state.hasContact) {
         await this.system(reportId, { type: 'NotifyReporter', actor: SYSTEM_ACTOR, data: { at } }, meta, cause);
@@ -148,7 +166,15 @@ export class IntakeApplication {
   async file(reportId: string, input: Readonly<{ cellId?: string; note?: string }>, meta: CallMeta): Promise<ReportView> {
     const cell = input.cellId ? this.deps.grid.cell(input.cellId) : undefined;
     const at = instantOf(this.deps.clock);
-    const result = await this.handle(reportId, { type: 'FileReport', actor: meta.actor, data: { ...(cell ? { cell } : {}), ...(input.note !== undefined ? { note: input.note } : {}), at } }, meta);
+    const result = await this.handle(
+      reportId,
+      {
+        type: 'FileReport',
+        actor: meta.actor,
+        data: { ...(cell ? { cell } : {}), ...(input.note !== undefined ? { note: input.note } : {}), at },
+      },
+      meta,
+    );
     const s = result.state;
     if (s.status === 'filed') {
       this.deps.duplicates.remember({ reportId, caseId: null, category: s.category.code, location: s.location, receivedAt: at });
@@ -181,7 +207,8 @@ export class IntakeApplication {
     const closed: string[] = [];
     for (const id of [reportId, ...merged]) {
       const r = await this.handle(id, { type: 'CloseReport', actor: SYSTEM_ACTOR, data: { caseId, at } }, meta);
-      if (r.state.status === 'closed' && r.state.hasContact) await this.system(id, { type: 'NotifyReporter', actor: SYSTEM_ACTOR, data: { at } }, meta, r.events[0]);
+      if (r.state.status === 'closed' && r.state.hasContact)
+        await this.system(id, { type: 'NotifyReporter', actor: SYSTEM_ACTOR, data: { at } }, meta, r.events[0]);
       closed.push(id);
     }
     return closed;
@@ -192,20 +219,30 @@ export class IntakeApplication {
    * copy, in the store, Kafka and backups, is unreadable from then on), then the erasure is
    * recorded. Idempotent: a repeat deletes nothing and appends nothing.
    */
-  async eraseReporterContact(reportId: string, input: Readonly<{ reason?: string }>, meta: CallMeta): Promise<Readonly<{ erased: boolean }>> {
+  async eraseReporterContact(
+    reportId: string,
+    input: Readonly<{ reason?: string }>,
+    meta: CallMeta,
+  ): Promise<Readonly<{ erased: boolean }>> {
     requireRole(meta.actor, 'EraseReporterContact', IntakeRoles.supervisionCentre, IntakeRoles.system);
     const { state } = await this.handler.load(reportStreamId(reportId as never));
     if (state.status === 'none') throw new NotFoundError(`no report ${reportId}`, { reportId });
     await this.deps.vault.erase(reportId);
     const reason = input.reason ?? 'erasure requested by the reporter (PIPL art. 47)';
-    const result = await this.handle(reportId, { type: 'EraseReporterContact', actor: meta.actor, data: { reason, at: instantOf(this.deps.clock) } }, meta);
+    const result = await this.handle(
+      reportId,
+      { type: 'EraseReporterContact', actor: meta.actor, data: { reason, at: instantOf(this.deps.clock) } },
+      meta,
+    );
     return { erased: result.events.length > 0 };
   }
 
   async get(reportId: string): Promise<ReportView> {
     const view = await reportModels(await this.deps.reports.models()).byId.get(reportId);
     if (view) return view;
-    const { state } = await this.handler.load(reportStreamId(reportId as never)).catch(() => ({ state: { status: 'none' } as ReportState }));
+    const { state } = await this.handler
+      .load(reportStreamId(reportId as never))
+      .catch(() => ({ state: { status: 'none' } as ReportState }));
     if (state.status === 'none') throw new NotFoundError(`no report ${reportId}`, { reportId });
     return this.view(reportId, state);
   }
@@ -257,7 +294,9 @@ export class IntakeApplication {
   /** A follow-up command of the process (absorb, notify): never fails the caller's request, which is recorded already. */
   private async system(reportId: string, command: ReportCommand, meta: CallMeta, cause: RecordedEvent | undefined): Promise<void> {
     try {
-      await this.handler.handle(reportStreamId(reportId as never), command, { metadata: { ...this.metadata(meta, cause), actor: SYSTEM_ACTOR } });
+      await this.handler.handle(reportStreamId(reportId as never), command, {
+        metadata: { ...this.metadata(meta, cause), actor: SYSTEM_ACTOR },
+      });
     } catch (e) {
       this.deps.onWarning?.(`${command.type} on report ${reportId} failed`, e);
     }

@@ -10,13 +10,17 @@ import { type ReporterContact, type ReportReceived } from '../domain';
  * report's key (`vault.erase(reportId)`) makes every copy unreadable.
  */
 export function sealingReporterContacts(store: EventStore, vault: PersonalDataVault): EventStore {
-  const sealOne = async (subjectId: string, value: string | null): Promise<string | null> => (value === null || isSealed(value) ? value : vault.seal(subjectId, value));
+  const sealOne = async (subjectId: string, value: string | null): Promise<string | null> =>
+    value === null || isSealed(value) ? value : vault.seal(subjectId, value);
 
   const sealEvent = async (event: NewEvent): Promise<NewEvent> => {
     if (event.type !== 'intake.report.received.v1') return event;
     const data = event.data as ReportReceived['data'];
     if (!data.reporter) return event;
-    const reporter: ReporterContact = { name: await sealOne(data.reportId, data.reporter.name), phone: await sealOne(data.reportId, data.reporter.phone) };
+    const reporter: ReporterContact = {
+      name: await sealOne(data.reportId, data.reporter.name),
+      phone: await sealOne(data.reportId, data.reporter.phone),
+    };
     return { ...event, data: { ...data, reporter } };
   };
 
@@ -28,4 +32,3 @@ export function sealingReporterContacts(store: EventStore, vault: PersonalDataVa
     headPosition: () => store.headPosition(),
   };
 }
-

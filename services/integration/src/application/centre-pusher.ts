@@ -70,7 +70,11 @@ export class CentrePusher {
   }
 
   start(): void {
-    this.unobserve = observeSync({ backlog: () => this.lastBacklog, lagSeconds: () => this.lagSeconds(), breakerState: () => this.breakerState() });
+    this.unobserve = observeSync({
+      backlog: () => this.lastBacklog,
+      lagSeconds: () => this.lagSeconds(),
+      breakerState: () => this.breakerState(),
+    });
     this.worker.start();
   }
 
@@ -140,10 +144,18 @@ export class CentrePusher {
     const firstMissing = updates.findIndex((u) => !acknowledged.has(u.eventId));
     const settled = firstMissing === -1 ? batch : batch.slice(0, firstMissing);
     await this.recordAcknowledgements(settled.map((e) => (e.data as { update: CaseUpdate }).update));
-    const last: LoggedEvent | undefined = firstMissing === -1 ? (batch.length === outbound.length ? scanned[scanned.length - 1] : batch[batch.length - 1]) : settled[settled.length - 1];
+    const last: LoggedEvent | undefined =
+      firstMissing === -1
+        ? batch.length === outbound.length
+          ? scanned[scanned.length - 1]
+          : batch[batch.length - 1]
+        : settled[settled.length - 1];
     if (last) await this.checkpoints.advance(CHECKPOINT, last.position, this.owner);
     const nowAfter = this.options.clock.now().getTime();
-    countPushed(settled.length, settled.map((e) => (nowAfter - Date.parse((e.data as { update: CaseUpdate }).update.occurredAt)) / 1000));
+    countPushed(
+      settled.length,
+      settled.map((e) => (nowAfter - Date.parse((e.data as { update: CaseUpdate }).update.occurredAt)) / 1000),
+    );
     if (firstMissing === -1) this.options.onPushed?.(updates);
     else {
       // Partial acknowledgement: the centre is up but did not take everything; try again soon.

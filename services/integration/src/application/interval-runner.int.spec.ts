@@ -21,7 +21,11 @@ it('two replicas on one lease: the holder runs every tick, the other none; after
   const runs = { a: 0, b: 0 };
   // A ttl far longer than the interval: the holder renews at each tick and keeps it.
   const runner = (name: 'a' | 'b') =>
-    new IntervalRunner({ intervalMs: 30, lease: new MongoLease(t.db, 'reconciler', name, { ttlMs: 5_000 }), run: async () => void runs[name]++ });
+    new IntervalRunner({
+      intervalMs: 30,
+      lease: new MongoLease(t.db, 'reconciler', name, { ttlMs: 5_000 }),
+      run: async () => void runs[name]++,
+    });
   const a = runner('a');
   const b = runner('b');
   a.start();

@@ -32,7 +32,14 @@ export class Reconciler {
   private last: ReconciliationReport | null = null;
 
   constructor(
-    private readonly deps: { centre: CentreLink; sync: SyncService; store: EventStore; pageSize?: number; now?: () => Date; onReport?: (r: ReconciliationReport) => void },
+    private readonly deps: {
+      centre: CentreLink;
+      sync: SyncService;
+      store: EventStore;
+      pageSize?: number;
+      now?: () => Date;
+      onReport?: (r: ReconciliationReport) => void;
+    },
   ) {}
 
   get lastReport(): ReconciliationReport | null {
@@ -69,7 +76,15 @@ export class Reconciler {
     for (const caseId of await this.linkedCases()) {
       if (seen.has(caseId)) continue;
       checked++;
-      const outcome = await this.compare({ caseId, externalId: '', sequence: 0, state: null, unitId: null, deadline: null, lastEventId: '' });
+      const outcome = await this.compare({
+        caseId,
+        externalId: '',
+        sequence: 0,
+        state: null,
+        unitId: null,
+        deadline: null,
+        lastEventId: '',
+      });
       if (outcome === 'in_flight') inFlight++;
       else if (outcome) repaired.push(outcome);
     }
@@ -82,7 +97,7 @@ export class Reconciler {
   /** Every case ever linked to the centre, from the ordered log (a scan: fine for a periodic job). */
   private async linkedCases(): Promise<Set<string>> {
     const ids = new Set<string>();
-    for (let after = 0; ; ) {
+    for (let after = 0; ;) {
       const page = await this.deps.store.readAll({ after, limit: 1_000, types: [SYNC_EVENT_TYPES.linked] });
       if (page.length === 0) return ids;
       for (const e of page) ids.add((e.data as { caseId: string }).caseId);
@@ -99,11 +114,18 @@ export class Reconciler {
     if (theirs.state !== ours.state) diffs.push(`state ${theirs.state ?? 'unknown'} ≠ ${ours.state}`);
     if (theirs.sequence !== ours.sequence) diffs.push(`sequence ${theirs.sequence} ≠ ${ours.sequence}`);
     if ((theirs.unitId ?? null) !== ours.unitId) diffs.push(`unit ${theirs.unitId ?? '-'} ≠ ${ours.unitId ?? '-'}`);
-    if (theirs.deadline !== null && ours.deadline !== null && Date.parse(theirs.deadline) !== Date.parse(ours.deadline)) diffs.push('deadline differs');
+    if (theirs.deadline !== null && ours.deadline !== null && Date.parse(theirs.deadline) !== Date.parse(ours.deadline))
+      diffs.push('deadline differs');
     if (diffs.length === 0) return null;
     const reason = diffs.join('; ');
     const centre = { state: theirs.state, sequence: theirs.sequence, unitId: theirs.unitId };
     const repairEventId = await this.deps.sync.repair(theirs.caseId, reason, centre);
-    return { caseId: theirs.caseId, reason, centre, ours: { state: ours.state, sequence: ours.sequence, unitId: ours.unitId }, repairEventId };
+    return {
+      caseId: theirs.caseId,
+      reason,
+      centre,
+      ours: { state: ours.state, sequence: ours.sequence, unitId: ours.unitId },
+      repairEventId,
+    };
   }
 }

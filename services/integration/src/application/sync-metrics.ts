@@ -15,10 +15,18 @@ const BREAKER_CODES: Record<BreakerState, number> = { closed: 0, half_open: 1, o
 const instruments = lazyInstrument('@yiwang/integration', (meter) => ({
   pushed: meter.createCounter('yiwang.opscenter.updates_pushed', { description: 'updates the centre acknowledged', unit: '{update}' }),
   failures: meter.createCounter('yiwang.opscenter.push_failures', { description: 'failed pushes to the centre', unit: '{call}' }),
-  deliveryLag: meter.createHistogram('yiwang.opscenter.delivery_lag', { description: 'from the case event to the centre’s acknowledgement', unit: 's' }),
+  deliveryLag: meter.createHistogram('yiwang.opscenter.delivery_lag', {
+    description: 'from the case event to the centre’s acknowledgement',
+    unit: 's',
+  }),
   backlog: meter.createObservableGauge('yiwang.opscenter.backlog', { description: 'updates waiting for the centre', unit: '{update}' }),
-  lag: meter.createObservableGauge('yiwang.opscenter.sync_lag', { description: 'age of the oldest update waiting for the centre', unit: 's' }),
-  breaker: meter.createObservableGauge('yiwang.opscenter.breaker_state', { description: 'circuit breaker towards the centre: 0 closed, 1 half-open, 2 open' }),
+  lag: meter.createObservableGauge('yiwang.opscenter.sync_lag', {
+    description: 'age of the oldest update waiting for the centre',
+    unit: 's',
+  }),
+  breaker: meter.createObservableGauge('yiwang.opscenter.breaker_state', {
+    description: 'circuit breaker towards the centre: 0 closed, 1 half-open, 2 open',
+  }),
 }));
 
 const sources = new Set<SyncGaugeSource>();

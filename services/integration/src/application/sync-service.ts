@@ -1,6 +1,15 @@
 import { CommandHandler, uuidv7, type Actor, type EventStore, type LoggedEvent, type RecordedEvent } from '@yiwang/kernel-core';
 import type { MongoSnapshotStore } from '@yiwang/kernel-mongodb';
-import { SYNC_EVENT_TYPES, syncDecider, syncStreamId, type CaseLink, type CentreState, type SyncCommand, type SyncEvent, type SyncState } from '../domain';
+import {
+  SYNC_EVENT_TYPES,
+  syncDecider,
+  syncStreamId,
+  type CaseLink,
+  type CentreState,
+  type SyncCommand,
+  type SyncEvent,
+  type SyncState,
+} from '../domain';
 import type { Clock } from '@yiwang/kernel-core';
 
 const SYNC_TYPES = new Set<string>(Object.values(SYNC_EVENT_TYPES));
@@ -27,15 +36,20 @@ export class SyncService {
     private readonly subscriptions: Subscriptions,
     snapshots?: MongoSnapshotStore,
   ) {
-    this.handler = new CommandHandler(store, syncDecider, {
-      fromRecorded: (e: RecordedEvent) => (SYNC_TYPES.has(e.type) ? ({ type: e.type, data: e.data } as SyncEvent) : null),
-      toNew: (e) => ({ type: e.type, data: e.data }),
-    }, {
-      maxRetries: 10,
-      // A case's link stream grows by two events per change (queued, acknowledged) and every command
-      // loads it; loading walks the commit chain one lookup per commit, so snapshot every few events.
-      ...(snapshots ? { snapshots: { store: snapshots, every: 4, schema: 1 } } : {}),
-    });
+    this.handler = new CommandHandler(
+      store,
+      syncDecider,
+      {
+        fromRecorded: (e: RecordedEvent) => (SYNC_TYPES.has(e.type) ? ({ type: e.type, data: e.data } as SyncEvent) : null),
+        toNew: (e) => ({ type: e.type, data: e.data }),
+      },
+      {
+        maxRetries: 10,
+        // A case's link stream grows by two events per change (queued, acknowledged) and every command
+        // loads it; loading walks the commit chain one lookup per commit, so snapshot every few events.
+        ...(snapshots ? { snapshots: { store: snapshots, every: 4, schema: 1 } } : {}),
+      },
+    );
   }
 
   /**
@@ -51,7 +65,15 @@ export class SyncService {
       syncStreamId(caseId),
       {
         type: 'ObserveCaseEvent',
-        data: { caseId, eventId: event.id, sequence: event.streamVersion, change: { type: event.type, data }, occurredAt: event.occurredAt.toISOString(), at: this.clock.now().toISOString(), subscribed },
+        data: {
+          caseId,
+          eventId: event.id,
+          sequence: event.streamVersion,
+          change: { type: event.type, data },
+          occurredAt: event.occurredAt.toISOString(),
+          at: this.clock.now().toISOString(),
+          subscribed,
+        },
       },
       { metadata: { actor: ACTOR, correlationId: event.correlationId, causationId: event.id } },
     );
@@ -66,13 +88,25 @@ export class SyncService {
   }
 
   async acknowledge(caseId: string, eventIds: readonly string[]): Promise<void> {
-    await this.handler.handle(syncStreamId(caseId), { type: 'AcknowledgeUpdates', data: { eventIds, at: this.clock.now().toISOString() } }, { metadata: { actor: ACTOR } });
+    await this.handler.handle(
+      syncStreamId(caseId),
+      { type: 'AcknowledgeUpdates', data: { eventIds, at: this.clock.now().toISOString() } },
+      { metadata: { actor: ACTOR } },
+    );
   }
 
   /** Queues the latest state again as a repair; returns the repair's event id. */
-  async repair(caseId: string, reason: string, centre: { state: CentreState | null; sequence: number; unitId: string | null }): Promise<string> {
+  async repair(
+    caseId: string,
+    reason: string,
+    centre: { state: CentreState | null; sequence: number; unitId: string | null },
+  ): Promise<string> {
     const eventId = uuidv7();
-    await this.handler.handle(syncStreamId(caseId), { type: 'RepairCentreCopy', data: { eventId, reason, centre, at: this.clock.now().toISOString() } }, { metadata: { actor: ACTOR } });
+    await this.handler.handle(
+      syncStreamId(caseId),
+      { type: 'RepairCentreCopy', data: { eventId, reason, centre, at: this.clock.now().toISOString() } },
+      { metadata: { actor: ACTOR } },
+    );
     return eventId;
   }
 

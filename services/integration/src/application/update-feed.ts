@@ -15,8 +15,15 @@ export function decodeCursor(cursor: string): number {
  * The updates queued for the centre, read from the ordered log after a position: what the
  * server-streaming subscription sends (the same updates, in the same order, as the pushes).
  */
-export async function updatesAfter(store: EventStore, after: number, limit = 200): Promise<{ updates: Array<{ update: CaseUpdate; cursor: string }>; scannedTo: number }> {
+export async function updatesAfter(
+  store: EventStore,
+  after: number,
+  limit = 200,
+): Promise<{ updates: Array<{ update: CaseUpdate; cursor: string }>; scannedTo: number }> {
   const events = await store.readAll({ after, limit, types: OUTBOUND_TYPES });
   const scannedTo = events.length > 0 ? events[events.length - 1]!.position : after;
-  return { updates: events.map((e) => ({ update: (e.data as { update: CaseUpdate }).update, cursor: encodeCursor(e.position) })), scannedTo };
+  return {
+    updates: events.map((e) => ({ update: (e.data as { update: CaseUpdate }).update, cursor: encodeCursor(e.position) })),
+    scannedTo,
+  };
 }

@@ -46,8 +46,16 @@ export function adminApp(deps: AdminDeps): FastifyInstance {
   app.post<{ Params: { id: string }; Body: { state?: string; responsibleUnit?: string } }>('/cases/:id/tamper', async (req, reply) => {
     const key = `CASE_STATE_${(req.body?.state ?? '').toUpperCase()}` as keyof typeof CaseState;
     const state = req.body?.state ? CaseState[key] : undefined;
-    if (req.body?.state && (state === undefined || typeof state !== 'number')) return reply.code(400).send({ title: `unknown state ${req.body.state}` });
-    const ok = await deps.store.tamper(req.params.id, { ...(state !== undefined ? { state } : {}), ...(req.body?.responsibleUnit !== undefined ? { responsibleUnit: req.body.responsibleUnit } : {}) }, deps.now());
+    if (req.body?.state && (state === undefined || typeof state !== 'number'))
+      return reply.code(400).send({ title: `unknown state ${req.body.state}` });
+    const ok = await deps.store.tamper(
+      req.params.id,
+      {
+        ...(state !== undefined ? { state } : {}),
+        ...(req.body?.responsibleUnit !== undefined ? { responsibleUnit: req.body.responsibleUnit } : {}),
+      },
+      deps.now(),
+    );
     return ok ? { tampered: req.params.id } : reply.code(404).send({ title: 'no such case at the centre' });
   });
   app.delete<{ Params: { id: string } }>('/cases/:id', async (req, reply) =>
@@ -56,11 +64,18 @@ export function adminApp(deps: AdminDeps): FastifyInstance {
   /** `{ count, from }` generates 12345 orders; `{ orders: [...] }` sends the given ones (proto JSON field names in camelCase). */
   app.post<{ Body: { count?: number; from?: number; orders?: SubmitWorkOrderRequest[] } }>('/work-orders', async (req) => {
     const body = req.body ?? {};
-    const orders = body.orders ?? Array.from({ length: Math.min(500, body.count ?? 1) }, (_, i) => hotlineOrder((body.from ?? 0) + i, deps.places, deps.now()));
+    const orders =
+      body.orders ??
+      Array.from({ length: Math.min(500, body.count ?? 1) }, (_, i) => hotlineOrder((body.from ?? 0) + i, deps.places, deps.now()));
     const results = [];
     for (const order of orders) {
       const sends = await deps.sender.send(order);
-      results.push({ externalId: order.externalId, sends: sends.map((s) => (s.ok ? { caseId: s.response.caseId, created: s.response.created } : { error: s.code, details: s.details })) });
+      results.push({
+        externalId: order.externalId,
+        sends: sends.map((s) =>
+          s.ok ? { caseId: s.response.caseId, created: s.response.created } : { error: s.code, details: s.details },
+        ),
+      });
     }
     return results;
   });

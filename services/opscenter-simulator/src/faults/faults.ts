@@ -16,7 +16,14 @@ export interface FaultSettings {
   readonly dropAckRate: number;
 }
 
-export const NO_FAULTS: FaultSettings = { unavailableUntil: 0, delayMs: 0, errorRate: 0, duplicateDeliveries: 1, outOfOrderAcks: false, dropAckRate: 0 };
+export const NO_FAULTS: FaultSettings = {
+  unavailableUntil: 0,
+  delayMs: 0,
+  errorRate: 0,
+  duplicateDeliveries: 1,
+  outOfOrderAcks: false,
+  dropAckRate: 0,
+};
 
 /** A change as the admin API takes it: `unavailableForMs` is turned into an instant. */
 export type FaultChange = Partial<Omit<FaultSettings, 'unavailableUntil'>> & { readonly unavailableForMs?: number };
@@ -34,10 +41,12 @@ export class Faults {
   }
 
   change(c: FaultChange): FaultSettings {
-    const clamp = (v: number | undefined, lo: number, hi: number, fallback: number): number => (v === undefined || !Number.isFinite(v) ? fallback : Math.min(hi, Math.max(lo, v)));
+    const clamp = (v: number | undefined, lo: number, hi: number, fallback: number): number =>
+      v === undefined || !Number.isFinite(v) ? fallback : Math.min(hi, Math.max(lo, v));
     const s = this.settings;
     this.settings = {
-      unavailableUntil: c.unavailableForMs !== undefined ? (c.unavailableForMs > 0 ? this.now() + c.unavailableForMs : 0) : s.unavailableUntil,
+      unavailableUntil:
+        c.unavailableForMs !== undefined ? (c.unavailableForMs > 0 ? this.now() + c.unavailableForMs : 0) : s.unavailableUntil,
       delayMs: clamp(c.delayMs, 0, 600_000, s.delayMs),
       errorRate: clamp(c.errorRate, 0, 1, s.errorRate),
       duplicateDeliveries: Math.round(clamp(c.duplicateDeliveries, 1, 10, s.duplicateDeliveries)),

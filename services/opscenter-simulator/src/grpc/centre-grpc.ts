@@ -18,7 +18,8 @@ function guarded<Req, Res>(deps: CentreGrpcDeps, handler: (req: Req) => Promise<
   return (call: ServerUnaryCall<Req, Res>, callback: sendUnaryData<Res>): void => {
     void (async () => {
       const peer = peerName(call);
-      if (peer === null || !deps.allowedPeers.includes(peer)) throw { code: status.PERMISSION_DENIED, details: `certificate ${peer ?? '(none)'} may not call the centre` } satisfies Fail;
+      if (peer === null || !deps.allowedPeers.includes(peer))
+        throw { code: status.PERMISSION_DENIED, details: `certificate ${peer ?? '(none)'} may not call the centre` } satisfies Fail;
       const f = deps.faults.current();
       if (f.delayMs > 0) await new Promise((r) => setTimeout(r, f.delayMs));
       if (deps.faults.failsNow()) throw { code: status.UNAVAILABLE, details: 'operations centre unavailable (simulated)' } satisfies Fail;
@@ -27,7 +28,11 @@ function guarded<Req, Res>(deps: CentreGrpcDeps, handler: (req: Req) => Promise<
       (res) => callback(null, res),
       (e: unknown) => {
         const fail = e as Partial<Fail>;
-        callback(typeof fail.code === 'number' ? { code: fail.code, details: fail.details ?? '' } : { code: status.INTERNAL, details: e instanceof Error ? e.message : 'internal error' });
+        callback(
+          typeof fail.code === 'number'
+            ? { code: fail.code, details: fail.details ?? '' }
+            : { code: status.INTERNAL, details: e instanceof Error ? e.message : 'internal error' },
+        );
       },
     );
   };
@@ -54,7 +59,8 @@ export function centreGrpcServer(deps: CentreGrpcDeps): Server {
       const run = queue.then(async () => {
         const held: string[] = [];
         for (const u of req.updates) {
-          if (!u.eventId || !u.caseId || u.sequence < 1) throw { code: status.INVALID_ARGUMENT, details: `malformed update ${u.eventId || '(no event_id)'}` } satisfies Fail;
+          if (!u.eventId || !u.caseId || u.sequence < 1)
+            throw { code: status.INVALID_ARGUMENT, details: `malformed update ${u.eventId || '(no event_id)'}` } satisfies Fail;
           await deps.store.receive(u, deps.now());
           held.push(u.eventId);
         }
@@ -69,7 +75,16 @@ export function centreGrpcServer(deps: CentreGrpcDeps): Server {
       const all = await deps.store.list(req.updatedSince ?? null);
       const page = all.slice(from, from + size);
       return {
-        cases: page.map((c) => ({ caseId: c._id, externalId: c.externalId, sequence: c.sequence, state: c.state, responsibleUnit: c.responsibleUnit, deadline: c.deadline ?? undefined, lastEventId: c.lastEventId, updatedAt: c.updatedAt })),
+        cases: page.map((c) => ({
+          caseId: c._id,
+          externalId: c.externalId,
+          sequence: c.sequence,
+          state: c.state,
+          responsibleUnit: c.responsibleUnit,
+          deadline: c.deadline ?? undefined,
+          lastEventId: c.lastEventId,
+          updatedAt: c.updatedAt,
+        })),
         nextPageToken: from + size < all.length ? encodeToken(from + size) : '',
       };
     }),

@@ -11,9 +11,14 @@ export interface CentreTls {
 }
 
 export const serverCredentials = (tls: CentreTls): ServerCredentials =>
-  ServerCredentials.createSsl(Buffer.from(tls.peerCa), [{ cert_chain: Buffer.from(tls.serverCert), private_key: Buffer.from(tls.serverKey) }], true);
+  ServerCredentials.createSsl(
+    Buffer.from(tls.peerCa),
+    [{ cert_chain: Buffer.from(tls.serverCert), private_key: Buffer.from(tls.serverKey) }],
+    true,
+  );
 
-export const clientCredentials = (tls: CentreTls): ChannelCredentials => credentials.createSsl(Buffer.from(tls.peerCa), Buffer.from(tls.clientKey), Buffer.from(tls.clientCert));
+export const clientCredentials = (tls: CentreTls): ChannelCredentials =>
+  credentials.createSsl(Buffer.from(tls.peerCa), Buffer.from(tls.clientKey), Buffer.from(tls.clientCert));
 
 /** The subject CN of the caller's certificate (the handshake already checked its issuer). */
 export function peerName(call: { getAuthContext(): { sslPeerCertificate?: PeerCertificate } }): string | null {

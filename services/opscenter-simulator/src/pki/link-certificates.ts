@@ -36,11 +36,18 @@ export interface LinkCertificates {
   readonly rogue: PemPair;
 }
 
-export const LINK_IDENTITIES = { centreClient: 'opscenter-jiaozuo', yiwangClient: 'yiwang-integration', stranger: 'dept-parking-app' } as const;
+export const LINK_IDENTITIES = {
+  centreClient: 'opscenter-jiaozuo',
+  yiwangClient: 'yiwang-integration',
+  stranger: 'dept-parking-app',
+} as const;
 
 const keyPem = async (key: CryptoKey): Promise<string> => {
   const der = Buffer.from(await webcrypto.subtle.exportKey('pkcs8', key));
-  return `-----BEGIN PRIVATE KEY-----\n${der.toString('base64').replace(/(.{64})/g, '$1\n').replace(/\n?$/, '\n')}-----END PRIVATE KEY-----\n`;
+  return `-----BEGIN PRIVATE KEY-----\n${der
+    .toString('base64')
+    .replace(/(.{64})/g, '$1\n')
+    .replace(/\n?$/, '\n')}-----END PRIVATE KEY-----\n`;
 };
 
 const newKeys = async (): Promise<CryptoKeyPair> => (await webcrypto.subtle.generateKey(ALG, true, ['sign', 'verify'])) as CryptoKeyPair;
@@ -56,12 +63,19 @@ async function authority(name: string): Promise<{ cert: x509.X509Certificate; ke
     ...validity(),
     keys,
     signingAlgorithm: ALG,
-    extensions: [new x509.BasicConstraintsExtension(true, 0, true), new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true)],
+    extensions: [
+      new x509.BasicConstraintsExtension(true, 0, true),
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
+    ],
   });
   return { cert, keys };
 }
 
-async function issue(ca: { cert: x509.X509Certificate; keys: CryptoKeyPair }, commonName: string, hostNames: readonly string[] = []): Promise<PemPair> {
+async function issue(
+  ca: { cert: x509.X509Certificate; keys: CryptoKeyPair },
+  commonName: string,
+  hostNames: readonly string[] = [],
+): Promise<PemPair> {
   const keys = await newKeys();
   const cert = await x509.X509CertificateGenerator.create({
     serialNumber: (serial++).toString(16).padStart(2, '0'),

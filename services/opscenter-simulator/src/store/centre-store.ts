@@ -63,7 +63,14 @@ export class CentreStore {
    */
   async receive(u: CaseUpdate, now: Date): Promise<boolean> {
     const known = (await this.seen.findOne({ _id: u.eventId })) !== null;
-    await this.deliveries.insertOne({ _id: `${this.prefix}-${++this.deliverySeq}`, eventId: u.eventId, caseId: u.caseId, sequence: u.sequence, duplicate: known, receivedAt: now });
+    await this.deliveries.insertOne({
+      _id: `${this.prefix}-${++this.deliverySeq}`,
+      eventId: u.eventId,
+      caseId: u.caseId,
+      sequence: u.sequence,
+      duplicate: known,
+      receivedAt: now,
+    });
     if (known) return false;
     await this.apply(u, now);
     try {
@@ -90,7 +97,17 @@ export class CentreStore {
       deadline: u.deadline ?? null,
       lastEventId: u.eventId,
       updatedAt: now,
-      history: [...(current?.history ?? []), { eventId: u.eventId, sequence: u.sequence, state: u.state, kind: repair ? 'repair' : 'change', eventType: u.eventType, receivedAt: now }],
+      history: [
+        ...(current?.history ?? []),
+        {
+          eventId: u.eventId,
+          sequence: u.sequence,
+          state: u.state,
+          kind: repair ? 'repair' : 'change',
+          eventType: u.eventType,
+          receivedAt: now,
+        },
+      ],
       orderViolations: violations,
     };
     await this.cases.replaceOne({ _id: u.caseId }, doc, { upsert: true });
@@ -118,7 +135,11 @@ export class CentreStore {
   }
 
   async stats(): Promise<CentreStats> {
-    const [deliveries, duplicates, cases] = await Promise.all([this.deliveries.countDocuments({}), this.deliveries.countDocuments({ duplicate: true }), this.cases.find({}).toArray()]);
+    const [deliveries, duplicates, cases] = await Promise.all([
+      this.deliveries.countDocuments({}),
+      this.deliveries.countDocuments({ duplicate: true }),
+      this.cases.find({}).toArray(),
+    ]);
     return { deliveries, duplicates, cases: cases.length, orderViolations: cases.reduce((n, c) => n + c.orderViolations.length, 0) };
   }
 }

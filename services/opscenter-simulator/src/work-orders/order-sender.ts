@@ -1,6 +1,10 @@
 import { type Collection, type Db } from 'mongodb';
 import { callUnary } from '@yiwang/platform';
-import { CaseLinkServiceClient, type SubmitWorkOrderRequest, type SubmitWorkOrderResponse } from '@yiwang/proto/yiwang/opscenter/v1/case_link_service';
+import {
+  CaseLinkServiceClient,
+  type SubmitWorkOrderRequest,
+  type SubmitWorkOrderResponse,
+} from '@yiwang/proto/yiwang/opscenter/v1/case_link_service';
 import { type Faults } from '../faults/faults';
 import { clientCredentials, type CentreTls } from '../grpc/tls';
 
@@ -52,7 +56,13 @@ export class OrderSender {
       const previous = await this.orders.findOne({ _id: order.externalId });
       await this.orders.replaceOne(
         { _id: order.externalId },
-        { caseId: first.response.caseId, reportId: first.response.reportId, sends: (previous?.sends ?? 0) + copies, answers: [...(previous?.answers ?? []), ...answers], sentAt: previous?.sentAt ?? new Date() },
+        {
+          caseId: first.response.caseId,
+          reportId: first.response.reportId,
+          sends: (previous?.sends ?? 0) + copies,
+          answers: [...(previous?.answers ?? []), ...answers],
+          sentAt: previous?.sentAt ?? new Date(),
+        },
         { upsert: true },
       );
     }

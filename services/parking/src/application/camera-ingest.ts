@@ -1,12 +1,34 @@
 import { createHash } from 'node:crypto';
 import { ValidationError } from '@yiwang/kernel-core';
 import { type Db } from 'mongodb';
-import { type Actor, type CameraEntry, cameraIsEvidence, findingsOf, Instant, parsePlate, spotKey, toMillis, violationKind, type Place, type Sighting } from '../domain';
+import {
+  type Actor,
+  type CameraEntry,
+  cameraIsEvidence,
+  findingsOf,
+  Instant,
+  parsePlate,
+  spotKey,
+  toMillis,
+  violationKind,
+  type Place,
+  type Sighting,
+} from '../domain';
 import { type ParkingApp } from './parking-app';
 import { MODELS, type VehicleSpotDoc } from './projections/read-model-docs';
 
 /** One camera frame as the API receives it. */
-export type SightingInput = Readonly<{ cameraId: string; plate: string; vehicleType: string; lat: number; lon: number; road: string; kind: string; observedAt: string; photoRef: string }>;
+export type SightingInput = Readonly<{
+  cameraId: string;
+  plate: string;
+  vehicleType: string;
+  lat: number;
+  lon: number;
+  road: string;
+  kind: string;
+  observedAt: string;
+  photoRef: string;
+}>;
 
 export type IngestResult = { stored: number; findings: number; violationIds: string[]; merged: number };
 
@@ -14,7 +36,15 @@ export type IngestResult = { stored: number; findings: number; violationIds: str
  * Raw frames, one compact document per batch, in columns (FerretDB stores no nested arrays, and
  * columns repeat no field names): frame i is (cameras[i], plateHashes[i], observedMs[i], …).
  */
-type BatchDoc = { _id: string; receivedAt: Date; cameras: string[]; plateHashes: string[]; observedMs: number[]; photoRefs: string[]; spots: string[] };
+type BatchDoc = {
+  _id: string;
+  receivedAt: Date;
+  cameras: string[];
+  plateHashes: string[];
+  observedMs: number[];
+  photoRefs: string[];
+  spots: string[];
+};
 
 const SPACE_KINDS = new Set(['tidal_outside_window', 'marked_space_overtime']);
 const MAX_BATCH = 2000;
@@ -37,8 +67,10 @@ export class CameraIngest {
   ) {}
 
   async record(batchId: string, inputs: readonly SightingInput[], actor: Actor): Promise<IngestResult> {
-    if (!/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,79}$/.test(batchId)) throw new ValidationError('batchId must be an id', [{ field: 'batchId', message: batchId }]);
-    if (inputs.length === 0 || inputs.length > MAX_BATCH) throw new ValidationError(`a batch holds 1–${MAX_BATCH} sightings`, [{ field: 'sightings', message: String(inputs.length) }]);
+    if (!/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,79}$/.test(batchId))
+      throw new ValidationError('batchId must be an id', [{ field: 'batchId', message: batchId }]);
+    if (inputs.length === 0 || inputs.length > MAX_BATCH)
+      throw new ValidationError(`a batch holds 1–${MAX_BATCH} sightings`, [{ field: 'sightings', message: String(inputs.length) }]);
     const { cameras, rules, plateKeys } = this.app.deps;
     const checked = inputs.map((s, index) => {
       const field = `sightings[${index}]`;
@@ -46,14 +78,27 @@ export class CameraIngest {
       const observedAt = Instant(s.observedAt, `${field}.observedAt`);
       const localDate = new Date(toMillis(observedAt) + 8 * 3_600_000).toISOString().slice(0, 10);
       if (!cameraIsEvidence(camera, localDate)) {
-        throw new ValidationError(`${field}: camera ${JSON.stringify(s.cameraId)} is not in the published register (行政处罚法 Art 41)`, [{ field: `${field}.cameraId`, message: 'not a published enforcement camera' }]);
+        throw new ValidationError(`${field}: camera ${JSON.stringify(s.cameraId)} is not in the published register (行政处罚法 Art 41)`, [
+          { field: `${field}.cameraId`, message: 'not a published enforcement camera' },
+        ]);
       }
       const { plate } = parsePlate(s.plate, `${field}.plate`);
       const kind = violationKind(s.kind, `${field}.kind`);
-      if (SPACE_KINDS.has(kind)) throw new ValidationError(`${field}: ${kind} is checked by an officer against the space register`, [{ field: `${field}.kind`, message: kind }]);
+      if (SPACE_KINDS.has(kind))
+        throw new ValidationError(`${field}: ${kind} is checked by an officer against the space register`, [
+          { field: `${field}.kind`, message: kind },
+        ]);
       const location = this.app.locate(s.lat, s.lon, s.road || camera.road, `${field}.location`);
-      if (typeof s.photoRef !== 'string' || s.photoRef === '') throw new ValidationError(`${field}.photoRef is required`, [{ field: `${field}.photoRef`, message: 'empty' }]);
-      const sighting: Sighting = { cameraId: camera.cameraId, plateHash: plateKeys.hash(plate).plateHash, spot: spotKey(location), observedMs: toMillis(observedAt), photoRef: s.photoRef, index };
+      if (typeof s.photoRef !== 'string' || s.photoRef === '')
+        throw new ValidationError(`${field}.photoRef is required`, [{ field: `${field}.photoRef`, message: 'empty' }]);
+      const sighting: Sighting = {
+        cameraId: camera.cameraId,
+        plateHash: plateKeys.hash(plate).plateHash,
+        spot: spotKey(location),
+        observedMs: toMillis(observedAt),
+        photoRef: s.photoRef,
+        index,
+      };
       return { sighting, plate, location, kind, vehicleType: s.vehicleType, observedAt };
     });
 
@@ -98,7 +143,17 @@ export class CameraIngest {
         (at) => ({
           type: 'RecordViolation',
           actor,
-          data: recordData(id, first.location, first.kind, first.observedAt, f.frames.map((x) => x.photoRef).slice(0, 20), vehicle, cameras.get(f.first.cameraId) ?? null, f.first.cameraId, at),
+          data: recordData(
+            id,
+            first.location,
+            first.kind,
+            first.observedAt,
+            f.frames.map((x) => x.photoRef).slice(0, 20),
+            vehicle,
+            cameras.get(f.first.cameraId) ?? null,
+            f.first.cameraId,
+            at,
+          ),
         }),
         { actor },
       );
@@ -122,5 +177,21 @@ function recordData(
   cameraId: string,
   at: string,
 ) {
-  return { violationId, source: 'camera', camera, cameraId, vehicle, location, kind, space: null, parkedSince: '', observedAt, photoRefs, squad: camera?.squad ?? '', obstructing: false, dispatchCaseId: '', at };
+  return {
+    violationId,
+    source: 'camera',
+    camera,
+    cameraId,
+    vehicle,
+    location,
+    kind,
+    space: null,
+    parkedSince: '',
+    observedAt,
+    photoRefs,
+    squad: camera?.squad ?? '',
+    obstructing: false,
+    dispatchCaseId: '',
+    at,
+  };
 }

@@ -51,10 +51,18 @@ export class ParkingDeadlines {
 
   private async act(d: DeadlineDoc): Promise<DueOutcome> {
     const { app } = this.options;
-    const options = { actor: DEADLINE_ACTOR, commandId: `${d.action}:${d.subjectId}:${d.due}`, correlationId: `deadline:${d.subjectId}:${d.due}` };
+    const options = {
+      actor: DEADLINE_ACTOR,
+      commandId: `${d.action}:${d.subjectId}:${d.due}`,
+      correlationId: `deadline:${d.subjectId}:${d.due}`,
+    };
     try {
       if (d.action === 'transfer') {
-        await app.violation(d.subjectId, (at) => ({ type: 'TransferToTrafficPolice', actor: DEADLINE_ACTOR, data: { handoverRef: `AUTO-${d.subjectId}`, at } }), options);
+        await app.violation(
+          d.subjectId,
+          (at) => ({ type: 'TransferToTrafficPolice', actor: DEADLINE_ACTOR, data: { handoverRef: `AUTO-${d.subjectId}`, at } }),
+          options,
+        );
       } else {
         await app.obstruction(d.subjectId, (at) => ({ type: 'MarkRemovalOverdue', actor: DEADLINE_ACTOR, data: { at } }), options);
       }

@@ -1,4 +1,12 @@
-import { CommandHandler, uuidv7, type Clock, type EventStore, type HandleResult, type ReadModels, type RecordedEvent } from '@yiwang/kernel-core';
+import {
+  CommandHandler,
+  uuidv7,
+  type Clock,
+  type EventStore,
+  type HandleResult,
+  type ReadModels,
+  type RecordedEvent,
+} from '@yiwang/kernel-core';
 import { type PersonalDataVault } from '@yiwang/kernel-mongodb';
 import { type BusinessCalendar } from '@yiwang/working-time';
 import {
@@ -89,12 +97,20 @@ export class ParkingApp {
     };
   }
 
-  async violation(rawId: string, build: (at: Instant) => ViolationCommand | Promise<ViolationCommand>, o: ExecuteOptions): Promise<HandleResult<ViolationState>> {
+  async violation(
+    rawId: string,
+    build: (at: Instant) => ViolationCommand | Promise<ViolationCommand>,
+    o: ExecuteOptions,
+  ): Promise<HandleResult<ViolationState>> {
     const id = ViolationId(rawId);
     return this.violations.handle(violationStreamId(id), await build(this.now()), this.handleOptions(o));
   }
 
-  async obstruction(rawId: string, build: (at: Instant) => ObstructionCommand | Promise<ObstructionCommand>, o: ExecuteOptions): Promise<HandleResult<ObstructionState>> {
+  async obstruction(
+    rawId: string,
+    build: (at: Instant) => ObstructionCommand | Promise<ObstructionCommand>,
+    o: ExecuteOptions,
+  ): Promise<HandleResult<ObstructionState>> {
     const id = ObstructionId(rawId);
     return this.obstructions.handle(obstructionStreamId(id), await build(this.now()), this.handleOptions(o));
   }

@@ -16,12 +16,14 @@ export class PlateKeys {
 
   /** `k2:<base64>,k1:<base64>` from configuration; none: one key derived from the master key. */
   static fromConfig(entries: readonly string[], masterKey: Buffer): PlateKeys {
-    if (entries.length === 0) return new PlateKeys([{ id: 'm0', key: createHmac('sha256', masterKey).update('yiwang.parking.plate-hash.m0').digest() }]);
+    if (entries.length === 0)
+      return new PlateKeys([{ id: 'm0', key: createHmac('sha256', masterKey).update('yiwang.parking.plate-hash.m0').digest() }]);
     return new PlateKeys(
       entries.map((entry) => {
         const [id, b64] = entry.split(':');
         const key = Buffer.from(b64 ?? '', 'base64');
-        if (!id || !/^[A-Za-z0-9_-]{1,40}$/.test(id) || key.length < 16) throw new ValidationError('PLATE_HASH_KEYS entries are <id>:<base64 key of ≥ 16 bytes>', []);
+        if (!id || !/^[A-Za-z0-9_-]{1,40}$/.test(id) || key.length < 16)
+          throw new ValidationError('PLATE_HASH_KEYS entries are <id>:<base64 key of ≥ 16 bytes>', []);
         return { id, key };
       }),
     );

@@ -27,7 +27,8 @@ const actionsOf = (c: Record<WeeklyCount, number>): number => c.movedOn + c.noti
 const canSeeAll = (actor: Actor): boolean => actor.roles.includes(Roles.plates) || actor.roles.includes(Roles.system);
 
 function requireSquadOrCentral(actor: Actor, squad: string, what: string): void {
-  if (actor.department !== squad && !canSeeAll(actor)) throw new ForbiddenError(`${what} belongs to ${squad}, not to ${actor.department}`, { department: actor.department });
+  if (actor.department !== squad && !canSeeAll(actor))
+    throw new ForbiddenError(`${what} belongs to ${squad}, not to ${actor.department}`, { department: actor.department });
 }
 
 /** Reads of parking's read models, by `_id` only; never a replay. */
@@ -57,7 +58,8 @@ export class ParkingQueries {
     const { plate } = parsePlate(rawPlate);
     const models = await this.models();
     const ids = new Set<string>();
-    for (const hash of this.plateKeys.allHashes(plate)) for (const id of (await models.model<PlateDoc>(MODELS.plates).get(hash))?.violationIds ?? []) ids.add(id);
+    for (const hash of this.plateKeys.allHashes(plate))
+      for (const id of (await models.model<PlateDoc>(MODELS.plates).get(hash))?.violationIds ?? []) ids.add(id);
     const docs = await Promise.all([...ids].map((id) => models.model<ViolationDoc>(MODELS.violations).get(id)));
     return Promise.all(docs.filter((d): d is ViolationDoc => d !== null).map((d) => this.view(d, actor)));
   }
@@ -83,7 +85,8 @@ export class ParkingQueries {
   async weeklyTable(dimension: 'district' | 'squad', weekOfDate?: string): Promise<{ weekStart: string; rows: WeeklyRowView[] }> {
     let anchor = this.app.deps.clock.now().getTime();
     if (weekOfDate) {
-      if (!/^\d{4}-\d{2}-\d{2}$/.test(weekOfDate) || Number.isNaN(Date.parse(weekOfDate))) throw new ValidationError('week_of must be a date YYYY-MM-DD', [{ field: 'weekOf', message: weekOfDate }]);
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(weekOfDate) || Number.isNaN(Date.parse(weekOfDate)))
+        throw new ValidationError('week_of must be a date YYYY-MM-DD', [{ field: 'weekOf', message: weekOfDate }]);
       anchor = Date.parse(`${weekOfDate}T12:00:00+08:00`);
     }
     const weekStart = weekOf(anchor);
@@ -96,11 +99,21 @@ export class ParkingQueries {
     };
     const before = new Map((await rowsOf(previous)).map((r) => [r.key, actionsOf(r.counts)]));
     const rows = (await rowsOf(weekStart))
-      .map((r) => ({ key: r.key, counts: { ...Object.fromEntries(WEEKLY_COUNTS.map((k) => [k, 0])), ...r.counts } as Record<WeeklyCount, number>, actions: actionsOf(r.counts) }))
+      .map((r) => ({
+        key: r.key,
+        counts: { ...Object.fromEntries(WEEKLY_COUNTS.map((k) => [k, 0])), ...r.counts } as Record<WeeklyCount, number>,
+        actions: actionsOf(r.counts),
+      }))
       .sort((a, b) => b.actions - a.actions || a.key.localeCompare(b.key));
     return {
       weekStart,
-      rows: rows.map((r, i) => ({ ...r, rank: i > 0 && rows[i - 1]!.actions === r.actions ? -1 : i + 1, change: r.actions - (before.get(r.key) ?? 0) })).map((r, i, all) => ({ ...r, rank: r.rank === -1 ? rankOf(all, i) : r.rank })),
+      rows: rows
+        .map((r, i) => ({
+          ...r,
+          rank: i > 0 && rows[i - 1]!.actions === r.actions ? -1 : i + 1,
+          change: r.actions - (before.get(r.key) ?? 0),
+        }))
+        .map((r, i, all) => ({ ...r, rank: r.rank === -1 ? rankOf(all, i) : r.rank })),
     };
   }
 }

@@ -1,7 +1,19 @@
 import { ValidationError } from '@yiwang/kernel-core';
 import {
-  facilityDecider, facilityStreamId, importCsv, importGeoJson, shanghaiDay, taskDecider, taskIdOf, taskStreamId,
-  type Actor, type FacilityDetails, type TaskCommand, type ImportResult, type RejectedRow, type WorkRecordInput,
+  facilityDecider,
+  facilityStreamId,
+  importCsv,
+  importGeoJson,
+  shanghaiDay,
+  taskDecider,
+  taskIdOf,
+  taskStreamId,
+  type Actor,
+  type FacilityDetails,
+  type TaskCommand,
+  type ImportResult,
+  type RejectedRow,
+  type WorkRecordInput,
 } from '../domain';
 import { type SanitationService } from './sanitation-service';
 import { type SanitationQueries } from './queries';
@@ -20,7 +32,10 @@ export class SanitationCommands {
   ) {}
 
   async importFacilities(format: string, content: string, actor: Actor): Promise<ImportSummary> {
-    if (typeof content !== 'string' || content.length > 20_000_000) throw new ValidationError('content must be the file as text (at most 20 MB)', [{ field: 'content', message: 'missing or too large' }]);
+    if (typeof content !== 'string' || content.length > 20_000_000)
+      throw new ValidationError('content must be the file as text (at most 20 MB)', [
+        { field: 'content', message: 'missing or too large' },
+      ]);
     let parsed: ImportResult;
     if (format === 'csv') parsed = importCsv(content, this.service.standards);
     else if (format === 'geojson') parsed = importGeoJson(content, this.service.standards);
@@ -45,18 +60,30 @@ export class SanitationCommands {
   private async upsertFacility(details: FacilityDetails, actor: Actor): Promise<'registered' | 'updated' | 'unchanged'> {
     const exists = (await this.service.facility(details.facilityId)) !== null;
     const type = exists ? 'UpdateFacility' : 'RegisterFacility';
-    const result = await this.service.execute(facilityDecider, facilityStreamId(details.facilityId), { type, actor, data: { details, standards: this.service.standards, at: this.service.now() } }, { actor });
+    const result = await this.service.execute(
+      facilityDecider,
+      facilityStreamId(details.facilityId),
+      { type, actor, data: { details, standards: this.service.standards, at: this.service.now() } },
+      { actor },
+    );
     if (result.events.length === 0) return 'unchanged';
     return exists ? 'updated' : 'registered';
   }
 
-  async recordWork(records: readonly (WorkRecordInput & { facilityId?: unknown })[], actor: Actor): Promise<{ accepted: number; duplicates: number; taskIds: string[] }> {
-    if (!Array.isArray(records) || records.length === 0 || records.length > 5000) throw new ValidationError('a batch holds 1 to 5000 records', [{ field: 'records', message: 'empty or too large' }]);
+  async recordWork(
+    records: readonly (WorkRecordInput & { facilityId?: unknown })[],
+    actor: Actor,
+  ): Promise<{ accepted: number; duplicates: number; taskIds: string[] }> {
+    if (!Array.isArray(records) || records.length === 0 || records.length > 5000)
+      throw new ValidationError('a batch holds 1 to 5000 records', [{ field: 'records', message: 'empty or too large' }]);
     const groups = new Map<string, { facilityId: string; day: string; records: WorkRecordInput[] }>();
     records.forEach((r, i) => {
       const facilityId = typeof r.facilityId === 'string' ? r.facilityId : '';
       const started = typeof r.startedAt === 'string' && !Number.isNaN(Date.parse(r.startedAt)) ? r.startedAt : null;
-      if (!facilityId || !started) throw new ValidationError(`records[${i}] needs a facilityId and a startedAt instant`, [{ field: `records[${i}]`, message: 'facilityId or startedAt missing' }]);
+      if (!facilityId || !started)
+        throw new ValidationError(`records[${i}] needs a facilityId and a startedAt instant`, [
+          { field: `records[${i}]`, message: 'facilityId or startedAt missing' },
+        ]);
       const day = shanghaiDay(started);
       const key = taskIdOf(facilityId, day);
       const g = groups.get(key) ?? { facilityId, day, records: [] as WorkRecordInput[] };
@@ -68,7 +95,11 @@ export class SanitationCommands {
     const prepared: Array<{ taskId: string; command: TaskCommand }> = [];
     for (const [taskId, g] of groups) {
       const facility = await this.service.taskFacility(g.facilityId);
-      const command: TaskCommand = { type: 'RecordWork', actor, data: { facility, day: g.day, devices, records: g.records, at: this.service.now() } };
+      const command: TaskCommand = {
+        type: 'RecordWork',
+        actor,
+        data: { facility, day: g.day, devices, records: g.records, at: this.service.now() },
+      };
       const { state } = await this.load(taskId);
       taskDecider.decide(command, state);
       prepared.push({ taskId, command });
@@ -95,7 +126,12 @@ export class SanitationCommands {
       const facility = await this.service.taskFacility(id);
       if (!facility) continue;
       const standard = this.service.standards.grades.get(facility.grade) ?? null;
-      const result = await this.service.execute(taskDecider, taskStreamId(taskIdOf(id, day)), { type: 'CloseDay', actor, data: { facility, day, standard, at: this.service.now() } }, { actor });
+      const result = await this.service.execute(
+        taskDecider,
+        taskStreamId(taskIdOf(id, day)),
+        { type: 'CloseDay', actor, data: { facility, day, standard, at: this.service.now() } },
+        { actor },
+      );
       for (const e of result.events) {
         closed++;
         missingRuns += (e.data as { missingRuns: number }).missingRuns;

@@ -1,7 +1,15 @@
 import { ForbiddenError, NotFoundError, type ReadModels } from '@yiwang/kernel-core';
 import {
-  facilityTotals, Month, passRate, previousMonth, rankingTable, seesAll,
-  type Actor, type AssessmentConfig, type Dimension, type RankingRow,
+  facilityTotals,
+  Month,
+  passRate,
+  previousMonth,
+  rankingTable,
+  seesAll,
+  type Actor,
+  type AssessmentConfig,
+  type Dimension,
+  type RankingRow,
 } from '../domain';
 import { MODELS, type FacilityDoc } from './projections/register';
 import { ASSESSMENT_MODELS, periodKey, type InspectionDoc, type PeriodDoc } from './projections/assessment';
@@ -29,7 +37,8 @@ export class SanitationQueries {
   constructor(private readonly options: SanitationQueriesOptions) {}
 
   private visible(actor: Actor, contractor: string, what: string): void {
-    if (!seesAll(actor) && actor.department !== contractor) throw new ForbiddenError(`${what} is not in the care of ${actor.department}`, { department: actor.department });
+    if (!seesAll(actor) && actor.department !== contractor)
+      throw new ForbiddenError(`${what} is not in the care of ${actor.department}`, { department: actor.department });
   }
 
   async facility(id: string, actor: Actor): Promise<FacilityDoc> {
@@ -60,13 +69,27 @@ export class SanitationQueries {
     const previous = previousMonth(period);
     const [now, before] = await Promise.all([periods.get(periodKey(period)), periods.get(periodKey(previous))]);
     const current = facilityTotals(Object.values(now?.sources ?? {}));
-    const rows = rankingTable(current.values(), facilityTotals(Object.values(before?.sources ?? {})).values(), dimension, this.options.config);
-    const mine = (r: RankingRow) => all || (dimension === 'contractor' ? r.key === actor.department : current.get(r.key)?.contractor === actor.department);
+    const rows = rankingTable(
+      current.values(),
+      facilityTotals(Object.values(before?.sources ?? {})).values(),
+      dimension,
+      this.options.config,
+    );
+    const mine = (r: RankingRow) =>
+      all || (dimension === 'contractor' ? r.key === actor.department : current.get(r.key)?.contractor === actor.department);
     const visible = rows.filter(mine);
     const counted = all ? [...current.values()] : [...current.values()].filter((f) => f.contractor === actor.department);
     const samples = counted.reduce((a, f) => a + f.counters.samples, 0);
     const samplesPassed = samples - counted.reduce((a, f) => a + f.counters.failedSamples, 0);
-    return { period, previousPeriod: previous, dimension, rows: visible, samples, samplesPassed, passRate: passRate(samplesPassed, samples) };
+    return {
+      period,
+      previousPeriod: previous,
+      dimension,
+      rows: visible,
+      samples,
+      samplesPassed,
+      passRate: passRate(samplesPassed, samples),
+    };
   }
 
   /** Ids of the active facilities of a kind (for closing days). */

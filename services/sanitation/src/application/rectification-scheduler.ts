@@ -29,7 +29,8 @@ export class RectificationScheduler {
       lease: new MongoLease(options.db, 'sanitation:rectification-deadlines', `rectifications-${uuidv7()}`, { ttlMs: 10_000 }),
       clock: options.service.clock,
       intervalMs: options.intervalMs ?? 5_000,
-      due: async (nowMs) => (await this.options.models()).model<RectificationDueDoc>(ASSESSMENT_MODELS.rectifications).find({ dueMs: { $lte: nowMs } }),
+      due: async (nowMs) =>
+        (await this.options.models()).model<RectificationDueDoc>(ASSESSMENT_MODELS.rectifications).find({ dueMs: { $lte: nowMs } }),
       act: (d) => this.act(d),
       onError: (e) => this.options.onError?.(e),
     });
@@ -50,11 +51,16 @@ export class RectificationScheduler {
   private async act(d: RectificationDueDoc): Promise<DueOutcome> {
     const { service } = this.options;
     try {
-      await service.execute(inspectionDecider, inspectionStreamId(d.inspectionId), { type: 'MarkRectificationOverdue', actor: DEADLINE_ACTOR, data: { at: service.now() } }, {
-        actor: DEADLINE_ACTOR,
-        commandId: `rectification-overdue:${d.inspectionId}:${d.deadline}`,
-        correlationId: `rectification-overdue:${d.inspectionId}`,
-      });
+      await service.execute(
+        inspectionDecider,
+        inspectionStreamId(d.inspectionId),
+        { type: 'MarkRectificationOverdue', actor: DEADLINE_ACTOR, data: { at: service.now() } },
+        {
+          actor: DEADLINE_ACTOR,
+          commandId: `rectification-overdue:${d.inspectionId}:${d.deadline}`,
+          correlationId: `rectification-overdue:${d.inspectionId}`,
+        },
+      );
       return 'acted';
     } catch (e) {
       // Completed or corrected since the read model saw it: nothing to mark.

@@ -1,8 +1,29 @@
-import { CommandHandler, uuidv7, type Clock, type Decider, type EventStore, type HandleResult, type ReadModels, type RecordedEvent } from '@yiwang/kernel-core';
+import {
+  CommandHandler,
+  uuidv7,
+  type Clock,
+  type Decider,
+  type EventStore,
+  type HandleResult,
+  type ReadModels,
+  type RecordedEvent,
+} from '@yiwang/kernel-core';
 import { deadlineAfter, type BusinessCalendar } from '@yiwang/working-time';
 import {
-  deviceDecider, deviceStreamId, facilityDecider, facilityStreamId, inspectionDecider, inspectionStreamId, instantFromMillis, taskDecider, taskStreamId,
-  type Actor, type FacilityRef, type Instant, type Standards, type TaskFacility,
+  deviceDecider,
+  deviceStreamId,
+  facilityDecider,
+  facilityStreamId,
+  inspectionDecider,
+  inspectionStreamId,
+  instantFromMillis,
+  taskDecider,
+  taskStreamId,
+  type Actor,
+  type FacilityRef,
+  type Instant,
+  type Standards,
+  type TaskFacility,
 } from '../domain';
 import { MODELS, type DeviceDoc, type FacilityDoc } from './projections/register';
 
@@ -67,7 +88,15 @@ export class SanitationService {
     const doc = typeof id === 'string' && id !== '' ? await this.facility(id) : null;
     if (!doc || doc.status !== 'active') return null;
     const d = doc.details;
-    return { facilityId: d.facilityId, kind: d.kind, district: d.district, contractor: d.contractor, name: d.name, ...(d.toiletClass ? { toiletClass: d.toiletClass } : {}), ...(d.siting ? { siting: d.siting } : {}) };
+    return {
+      facilityId: d.facilityId,
+      kind: d.kind,
+      district: d.district,
+      contractor: d.contractor,
+      name: d.name,
+      ...(d.toiletClass ? { toiletClass: d.toiletClass } : {}),
+      ...(d.siting ? { siting: d.siting } : {}),
+    };
   }
 
   async taskFacility(id: string): Promise<TaskFacility | null> {

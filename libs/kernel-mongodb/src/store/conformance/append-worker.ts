@@ -10,7 +10,10 @@ async function main(): Promise<void> {
   const [uri, dbName, worker] = process.argv.slice(2);
   if (!uri || !dbName || !worker) throw new Error('usage: append-worker <uri> <db> <worker>');
   const client = await MongoClient.connect(uri);
-  const store = new MongoEventStore(client.db(dbName), { serviceName: 'crash', sequencer: { owner: `worker-${worker}`, leaseTtlMs: 1000 } });
+  const store = new MongoEventStore(client.db(dbName), {
+    serviceName: 'crash',
+    sequencer: { owner: `worker-${worker}`, leaseTtlMs: 1000 },
+  });
   store.startSequencer();
   for (let i = 0; ; i++) {
     const streamId = `crash-${worker}-${i % 7}`;

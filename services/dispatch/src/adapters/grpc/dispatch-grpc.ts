@@ -1,11 +1,24 @@
 import { authed, type Principal } from '@yiwang/platform';
 import { ValidationError } from '@yiwang/kernel-core';
-import { DispatchServiceService, type CaseCommandResponse, type DispatchServiceServer } from '@yiwang/proto/yiwang/dispatch/v1/dispatch_service';
+import {
+  DispatchServiceService,
+  type CaseCommandResponse,
+  type DispatchServiceServer,
+} from '@yiwang/proto/yiwang/dispatch/v1/dispatch_service';
 import { type Actor, type CaseCommand, type ReturnReason, type Instant } from '../../domain';
 import { type CaseService, type CommandContext } from '../../application/case-service';
 import { type DispatchQueries } from '../../application/queries';
 import { type IndicatorConfig } from '../../domain';
-import { dimensionOf, outcomeOf, toCaseSummary, toCommandResponse, toHistoryEntry, toIndicatorRow, toIndicatorValues, toRankingResponse } from './proto-mapping';
+import {
+  dimensionOf,
+  outcomeOf,
+  toCaseSummary,
+  toCommandResponse,
+  toHistoryEntry,
+  toIndicatorRow,
+  toIndicatorValues,
+  toRankingResponse,
+} from './proto-mapping';
 
 export interface DispatchGrpcDeps {
   readonly cases: CaseService;
@@ -27,11 +40,15 @@ type CommandRequest = { readonly caseId: string; readonly expectedVersion?: numb
 export function dispatchGrpcService(deps: DispatchGrpcDeps) {
   const { cases, queries, indicators } = deps;
 
-  const command = <Req extends CommandRequest>(build: (req: Req, actor: Actor, ctx: CommandContext) => CaseCommand | Promise<CaseCommand>) =>
+  const command = <Req extends CommandRequest>(
+    build: (req: Req, actor: Actor, ctx: CommandContext) => CaseCommand | Promise<CaseCommand>,
+  ) =>
     authed<Req, CaseCommandResponse>(async (req, principal) => {
       const actor = actorOf(principal);
       if (req.expectedVersion !== undefined && (!Number.isSafeInteger(req.expectedVersion) || req.expectedVersion < 0)) {
-        throw new ValidationError('expected_version must be a non-negative integer', [{ field: 'expectedVersion', message: String(req.expectedVersion) }]);
+        throw new ValidationError('expected_version must be a non-negative integer', [
+          { field: 'expectedVersion', message: String(req.expectedVersion) },
+        ]);
       }
       const result = await cases.execute(req.caseId, (ctx) => build(req, actor, ctx), {
         actor,
@@ -41,18 +58,27 @@ export function dispatchGrpcService(deps: DispatchGrpcDeps) {
       return toCommandResponse(req.caseId, result);
     });
 
-  const deadlineOr = async (given: string, ctx: CommandContext): Promise<Instant> => (given ? (given as Instant) : cases.defaultDeadline(ctx.caseId, ctx.at));
+  const deadlineOr = async (given: string, ctx: CommandContext): Promise<Instant> =>
+    given ? (given as Instant) : cases.defaultDeadline(ctx.caseId, ctx.at);
 
   const implementation: DispatchServiceServer = {
     signFor: command((_r, actor, { at }) => ({ type: 'SignFor', actor, data: { at } })),
-    applyForReturn: command((r, actor, { at }) => ({ type: 'ApplyForReturn', actor, data: { reasons: r.reasons as ReturnReason[], note: r.note, at } })),
+    applyForReturn: command((r, actor, { at }) => ({
+      type: 'ApplyForReturn',
+      actor,
+      data: { reasons: r.reasons as ReturnReason[], note: r.note, at },
+    })),
     decideReturn: command((r, actor, { at }) => ({ type: 'DecideReturn', actor, data: { approve: r.approve, note: r.note, at } })),
     redispatch: command(async (r, actor, ctx) => ({
       type: 'Redispatch',
       actor,
       data: { unitId: cases.knownUnit(r.unitId), deadline: await deadlineOr(r.deadline, ctx), at: ctx.at },
     })),
-    applyForExtension: command((r, actor, { at }) => ({ type: 'ApplyForExtension', actor, data: { requestedDeadline: r.requestedDeadline, reason: r.reason, at } })),
+    applyForExtension: command((r, actor, { at }) => ({
+      type: 'ApplyForExtension',
+      actor,
+      data: { requestedDeadline: r.requestedDeadline, reason: r.reason, at },
+    })),
     decideExtension: command((r, actor, { at }) => ({
       type: 'DecideExtension',
       actor,
@@ -60,11 +86,16 @@ export function dispatchGrpcService(deps: DispatchGrpcDeps) {
     })),
     applyForSuspension: command((r, actor, { at }) => ({ type: 'ApplyForSuspension', actor, data: { reason: r.reason, at } })),
     decideSuspension: command((r, actor, { at }) => ({ type: 'DecideSuspension', actor, data: { approve: r.approve, note: r.note, at } })),
-    reportHandling: command((r, actor, { at }) => ({ type: 'ReportHandling', actor, data: { notes: r.notes, photoRefs: r.photoRefs, at } })),
+    reportHandling: command((r, actor, { at }) => ({
+      type: 'ReportHandling',
+      actor,
+      data: { notes: r.notes, photoRefs: r.photoRefs, at },
+    })),
     verify: command(async (r, actor, ctx) => {
       const outcome = outcomeOf(r.outcome);
       const base = { notes: r.notes, photoRefs: r.photoRefs, at: ctx.at };
-      if (outcome === 'failed') return { type: 'Verify', actor, data: { ...base, outcome, reworkDeadline: await deadlineOr(r.reworkDeadline, ctx) } };
+      if (outcome === 'failed')
+        return { type: 'Verify', actor, data: { ...base, outcome, reworkDeadline: await deadlineOr(r.reworkDeadline, ctx) } };
       // An unspecified outcome reaches the decider as '' and is refused there (INVALID_ARGUMENT).
       return { type: 'Verify', actor, data: { ...base, outcome: outcome as 'passed' } };
     }),
@@ -85,11 +116,17 @@ export function dispatchGrpcService(deps: DispatchGrpcDeps) {
     }),
     getIndicators: authed(async (r) => {
       const result = await queries.indicators(dimensionOf(r.dimension, 'unit'), r.from || undefined, r.to || undefined);
-      return { from: result.from, to: result.to, rows: result.rows.map((row) => toIndicatorRow(indicators, row)), total: toIndicatorValues(indicators, result.total) };
+      return {
+        from: result.from,
+        to: result.to,
+        rows: result.rows.map((row) => toIndicatorRow(indicators, row)),
+        total: toIndicatorValues(indicators, result.total),
+      };
     }),
     getRanking: authed(async (r) => {
       const dimension = dimensionOf(r.dimension, 'unit');
-      if (dimension === 'category') throw new ValidationError('rankings are per unit or district', [{ field: 'dimension', message: 'category is not ranked' }]);
+      if (dimension === 'category')
+        throw new ValidationError('rankings are per unit or district', [{ field: 'dimension', message: 'category is not ranked' }]);
       const { weekStart, table } = await queries.ranking(r.indicatorId || 'onTimeClosureRate', dimension, r.weekOf || undefined);
       return toRankingResponse(weekStart, table);
     }),

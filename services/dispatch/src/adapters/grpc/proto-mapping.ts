@@ -8,7 +8,13 @@ import { type CaseSummary } from '../../application/projections/case-summary';
 /** Conversions between the generated protobuf types and the application's types, one per shape. */
 
 export function toCommandResponse(caseId: string, result: HandleResult<CaseState>): api.CaseCommandResponse {
-  return { caseId, version: result.version, status: result.state.status, eventTypes: result.events.map((e) => e.type), replayed: result.replayed };
+  return {
+    caseId,
+    version: result.version,
+    status: result.state.status,
+    eventTypes: result.events.map((e) => e.type),
+    replayed: result.replayed,
+  };
 }
 
 export function toCaseSummary(s: CaseSummary): api.CaseSummary {
@@ -46,7 +52,14 @@ export function toHistoryEntry(h: HistoryEntry): api.HistoryEntry {
 export function toIndicatorValues(config: IndicatorConfig, values: Record<string, IndicatorValue>): api.IndicatorValue[] {
   return [...config.values()].map((def) => {
     const v = values[def.id] ?? { numerator: 0, denominator: 0, rate: null };
-    return { id: def.id, nameZh: def.name.zh, nameEn: def.name.en, numerator: v.numerator, denominator: v.denominator, ...(v.rate !== null ? { rate: v.rate } : {}) };
+    return {
+      id: def.id,
+      nameZh: def.name.zh,
+      nameEn: def.name.en,
+      numerator: v.numerator,
+      denominator: v.denominator,
+      ...(v.rate !== null ? { rate: v.rate } : {}),
+    };
   });
 }
 
@@ -54,9 +67,12 @@ export function toIndicatorRow(config: IndicatorConfig, row: IndicatorRow): api.
   return { key: row.key, name: row.name, indicators: toIndicatorValues(config, row.indicators) };
 }
 
-const opt = <K extends string>(key: K, v: number | null): Partial<Record<K, number>> => (v === null ? {} : ({ [key]: v } as Record<K, number>));
+const opt = <K extends string>(key: K, v: number | null): Partial<Record<K, number>> =>
+  v === null ? {} : ({ [key]: v } as Record<K, number>);
 
-export function toRankingRow(r: Pick<RankingRow, 'key' | 'name' | 'numerator' | 'denominator' | 'rate'> & Partial<RankingRow>): api.RankingRow {
+export function toRankingRow(
+  r: Pick<RankingRow, 'key' | 'name' | 'numerator' | 'denominator' | 'rate'> & Partial<RankingRow>,
+): api.RankingRow {
   return {
     key: r.key,
     name: r.name,
@@ -95,5 +111,9 @@ export function dimensionOf(d: api.Dimension, fallback: Dimension): Dimension {
 }
 
 export function outcomeOf(o: api.VerificationOutcome): 'passed' | 'failed' | '' {
-  return o === api.VerificationOutcome.VERIFICATION_OUTCOME_PASSED ? 'passed' : o === api.VerificationOutcome.VERIFICATION_OUTCOME_FAILED ? 'failed' : '';
+  return o === api.VerificationOutcome.VERIFICATION_OUTCOME_PASSED
+    ? 'passed'
+    : o === api.VerificationOutcome.VERIFICATION_OUTCOME_FAILED
+      ? 'failed'
+      : '';
 }

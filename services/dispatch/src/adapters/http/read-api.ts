@@ -8,7 +8,8 @@ const DIMENSIONS = ['unit', 'district', 'category'] as const;
 
 const dimension = (raw: string | undefined, fallback: Dimension): Dimension => {
   if (raw === undefined || raw === '') return fallback;
-  if (!(DIMENSIONS as readonly string[]).includes(raw)) throw new ValidationError(`dimension must be one of ${DIMENSIONS.join(', ')}`, [{ field: 'dimension', message: raw }]);
+  if (!(DIMENSIONS as readonly string[]).includes(raw))
+    throw new ValidationError(`dimension must be one of ${DIMENSIONS.join(', ')}`, [{ field: 'dimension', message: raw }]);
   return raw as Dimension;
 };
 
@@ -19,10 +20,19 @@ const dimension = (raw: string | undefined, fallback: Dimension): Dimension => {
 export function registerReadRoutes(app: HttpApp, queries: DispatchQueries): void {
   app.get<{ Params: { id: string } }>(
     '/v1/cases/:id',
-    { schema: { description: 'A case with its full history', params: { type: 'object', properties: { id: { type: 'string', maxLength: 100 } }, required: ['id'] } } },
+    {
+      schema: {
+        description: 'A case with its full history',
+        params: { type: 'object', properties: { id: { type: 'string', maxLength: 100 } }, required: ['id'] },
+      },
+    },
     async (request) => {
       const p = principalOf(request);
-      const { summary, history } = await queries.getCase(request.params.id, { subject: p.subject, department: p.department, roles: p.roles });
+      const { summary, history } = await queries.getCase(request.params.id, {
+        subject: p.subject,
+        department: p.department,
+        roles: p.roles,
+      });
       return { ...summary, history };
     },
   );
@@ -32,7 +42,10 @@ export function registerReadRoutes(app: HttpApp, queries: DispatchQueries): void
     {
       schema: {
         description: 'Indicators (formulas from configuration) per unit, district or category for cases opened in [from, to)',
-        querystring: { type: 'object', properties: { dimension: { type: 'string', enum: [...DIMENSIONS] }, from: { type: 'string' }, to: { type: 'string' } } },
+        querystring: {
+          type: 'object',
+          properties: { dimension: { type: 'string', enum: [...DIMENSIONS] }, from: { type: 'string' }, to: { type: 'string' } },
+        },
       },
     },
     async (request) => {
@@ -47,13 +60,24 @@ export function registerReadRoutes(app: HttpApp, queries: DispatchQueries): void
     {
       schema: {
         description: 'Ranking table of one indicator for a week: rate, rank, change since last week',
-        querystring: { type: 'object', properties: { indicator: { type: 'string' }, dimension: { type: 'string', enum: ['unit', 'district'] }, weekOf: { type: 'string' } } },
+        querystring: {
+          type: 'object',
+          properties: {
+            indicator: { type: 'string' },
+            dimension: { type: 'string', enum: ['unit', 'district'] },
+            weekOf: { type: 'string' },
+          },
+        },
       },
     },
     async (request) => {
       principalOf(request);
       const q = request.query;
-      const { weekStart, table } = await queries.ranking(q.indicator || 'onTimeClosureRate', dimension(q.dimension, 'unit') as 'unit' | 'district', q.weekOf || undefined);
+      const { weekStart, table } = await queries.ranking(
+        q.indicator || 'onTimeClosureRate',
+        dimension(q.dimension, 'unit') as 'unit' | 'district',
+        q.weekOf || undefined,
+      );
       return {
         indicator: { id: table.indicator.id, name: table.indicator.name },
         weekStart,

@@ -11,7 +11,14 @@ export type CaseDoc = { state: CaseState; version: number; buckets: string[] };
 /** A list bucket: the compact summaries of its cases. */
 export type BucketDoc = { cases: CaseSummary[] };
 /** A case whose deadline runs: what the overdue scan reads (deleted when no deadline runs). */
-export type DeadlineDoc = { caseId: string; unitId: string; deadline: string; dueMs: number; markedFor: string | null; supervisedFor: string | null };
+export type DeadlineDoc = {
+  caseId: string;
+  unitId: string;
+  deadline: string;
+  dueMs: number;
+  markedFor: string | null;
+  supervisedFor: string | null;
+};
 
 export const MODELS = { cases: 'cases', buckets: 'buckets', deadlines: 'deadlines' } as const;
 
@@ -24,7 +31,8 @@ function nextDeadline(state: CaseState, current: DeadlineDoc | null, event: Case
   const same = current !== null && current.deadline === state.deadline;
   let supervisedFor = same ? current.supervisedFor : null;
   // A supervision after the deadline passed is the follow-up the overdue scan owes.
-  if (event.type === 'dispatch.case.supervised.v1' && Date.parse(event.data.supervisedAt) >= Date.parse(state.deadline)) supervisedFor = state.deadline;
+  if (event.type === 'dispatch.case.supervised.v1' && Date.parse(event.data.supervisedAt) >= Date.parse(state.deadline))
+    supervisedFor = state.deadline;
   return {
     caseId: state.caseId,
     unitId: state.unitId,

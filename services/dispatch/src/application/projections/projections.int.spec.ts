@@ -23,13 +23,24 @@ beforeAll(async () => {
   const open = filedReportHandler(cases);
   for (let i = 0; i < 6; i++) {
     const reportId = `R-${i}`;
-    const data = { reportId, category: { code: 'event.01.02', urgency: 'normal', unitType: 'sanitation', deadline: { amount: 4, unit: 'working_hours' } }, cell: { cellId: '410802001001001', district: '解放区' }, filedAt: '2025-03-03T01:00:00Z' };
+    const data = {
+      reportId,
+      category: { code: 'event.01.02', urgency: 'normal', unitType: 'sanitation', deadline: { amount: 4, unit: 'working_hours' } },
+      cell: { cellId: '410802001001001', district: '解放区' },
+      filedAt: '2025-03-03T01:00:00Z',
+    };
     await open({ id: `e-${i}`, type: 'intake.report.filed.v1', data, correlationId: `c-${i}`, traceparent: null } as never);
     const caseId = `C-${reportId}`;
     if (i % 2 === 0) await cases.execute(caseId, ({ at }) => ({ type: 'SignFor', actor: unit, data: { at } }), { actor: unit });
     if (i === 0 || i === 4) {
-      await cases.execute(caseId, ({ at }) => ({ type: 'ReportHandling', actor: unit, data: { notes: '已处理', photoRefs: [], at } }), { actor: unit });
-      await cases.execute(caseId, ({ at }) => ({ type: 'Verify', actor: inspector, data: { outcome: 'passed', notes: '', photoRefs: [], at } }), { actor: inspector });
+      await cases.execute(caseId, ({ at }) => ({ type: 'ReportHandling', actor: unit, data: { notes: '已处理', photoRefs: [], at } }), {
+        actor: unit,
+      });
+      await cases.execute(
+        caseId,
+        ({ at }) => ({ type: 'Verify', actor: inspector, data: { outcome: 'passed', notes: '', photoRefs: [], at } }),
+        { actor: inspector },
+      );
     }
   }
   await store.sequenceOnce();
@@ -59,7 +70,8 @@ it('replaying the log twice, and rebuilding, gives the same read models', async 
   expect(open?.cases).toHaveLength(4);
   expect((first.weeks[0]?.['rows'] as unknown[]).length).toBe(6);
 
-  for (const name of ['dispatch_cases', 'dispatch_indicators']) await t.db.collection('projection_state').updateOne({ _id: name as never }, { $set: { position: 0 } });
+  for (const name of ['dispatch_cases', 'dispatch_indicators'])
+    await t.db.collection('projection_state').updateOne({ _id: name as never }, { $set: { position: 0 } });
   await lists.catchUp();
   await counters.catchUp();
   expect(await merged()).toEqual(first);
@@ -86,5 +98,10 @@ it('applying event by event and in batches of any size gives the same read model
   const one = await project(101, null);
   expect(one.cases).toHaveLength(6);
   expect(one.buckets.length).toBeGreaterThan(1);
-  for (const [generation, size] of [[102, 1], [103, 4], [104, 1000]] as const) expect(await project(generation, size)).toEqual(one);
+  for (const [generation, size] of [
+    [102, 1],
+    [103, 4],
+    [104, 1000],
+  ] as const)
+    expect(await project(generation, size)).toEqual(one);
 });

@@ -55,7 +55,10 @@ export class ReportIndicators {
     const applied = applyReportEvent(i >= 0 ? (rows[i] ?? null) : null, event.type, event.data, event.streamVersion);
     if (applied && applied !== rows[i]) {
       const next = { ...applied, reportId };
-      const doc: ReportWeekDoc = { weekStart: new Date(dayStartMs(weekDay)).toISOString(), rows: i >= 0 ? rows.map((r, j) => (j === i ? next : r)) : [...rows, next] };
+      const doc: ReportWeekDoc = {
+        weekStart: new Date(dayStartMs(weekDay)).toISOString(),
+        rows: i >= 0 ? rows.map((r, j) => (j === i ? next : r)) : [...rows, next],
+      };
       if (cur) await weeks.replaceOne({ _id: id }, doc);
       else await weeks.insertOne({ _id: id, ...doc });
     }
@@ -74,8 +77,6 @@ export class ReportIndicators {
       }),
     );
     const docs = byWeek.flat();
-    return docs.flatMap((doc) =>
-      (doc?.rows ?? []).map(storedReportRow),
-    );
+    return docs.flatMap((doc) => (doc?.rows ?? []).map(storedReportRow));
   }
 }

@@ -11,7 +11,17 @@ type Command<Type extends string, Data> = Readonly<{ type: Type; data: Readonly<
 
 export type OpenCase = Command<
   'OpenCase',
-  { caseId: string; reportId: string; category: string; cellId: string; district: string; urgency: string; unitId: string; deadline: string; at: string }
+  {
+    caseId: string;
+    reportId: string;
+    category: string;
+    cellId: string;
+    district: string;
+    urgency: string;
+    unitId: string;
+    deadline: string;
+    at: string;
+  }
 >;
 /** After an approved return (or a reopen): to another unit, with a new deadline. */
 export type Redispatch = Command<'Redispatch', { unitId: string; deadline: string; at: string }>;
@@ -32,7 +42,8 @@ export type ReportHandling = Command<'ReportHandling', { notes: string; photoRef
 /** 核查: pass closes the case (结案); fail sends it back (返工) with a new deadline from the handler. */
 export type Verify = Command<
   'Verify',
-  { outcome: 'passed'; notes: string; photoRefs: readonly string[]; at: string } | { outcome: 'failed'; notes: string; photoRefs: readonly string[]; reworkDeadline: string; at: string }
+  | { outcome: 'passed'; notes: string; photoRefs: readonly string[]; at: string }
+  | { outcome: 'failed'; notes: string; photoRefs: readonly string[]; reworkDeadline: string; at: string }
 >;
 /** 督办 */
 export type Supervise = Command<'Supervise', { note: string; at: string }>;

@@ -42,7 +42,10 @@ export function openCase(command: OpenCase, state: CaseState): readonly CaseEven
         openedAt: at,
       },
     },
-    { type: 'dispatch.case.dispatched.v1', data: { caseId, unitId: UnitId(d.unitId), deadline: futureInstant(d.deadline, 'deadline', at), dispatchedAt: at, kind: 'initial' } },
+    {
+      type: 'dispatch.case.dispatched.v1',
+      data: { caseId, unitId: UnitId(d.unitId), deadline: futureInstant(d.deadline, 'deadline', at), dispatchedAt: at, kind: 'initial' },
+    },
   ];
 }
 
@@ -52,9 +55,23 @@ export function redispatch(command: Redispatch, state: CaseState): readonly Case
   const at = Instant(command.data.at);
   const unitId = UnitId(command.data.unitId);
   if (unitId === s.returnedBy) {
-    throw new IllegalStateError(`${command.type}: ${unitId} has just returned this case; dispatch it to another unit`, { command: command.type, unitId });
+    throw new IllegalStateError(`${command.type}: ${unitId} has just returned this case; dispatch it to another unit`, {
+      command: command.type,
+      unitId,
+    });
   }
-  return [{ type: 'dispatch.case.dispatched.v1', data: { caseId: s.caseId, unitId, deadline: futureInstant(command.data.deadline, 'deadline', at), dispatchedAt: at, kind: 'redispatch' } }];
+  return [
+    {
+      type: 'dispatch.case.dispatched.v1',
+      data: {
+        caseId: s.caseId,
+        unitId,
+        deadline: futureInstant(command.data.deadline, 'deadline', at),
+        dispatchedAt: at,
+        kind: 'redispatch',
+      },
+    },
+  ];
 }
 
 export function decideReturn(command: DecideReturn, state: CaseState): readonly CaseEvent[] {
@@ -71,13 +88,22 @@ export function decideExtension(command: DecideExtension, state: CaseState): rea
   const s = mustBeIn(mustExist(state, command.type), command.type, 'extension_requested');
   const decidedAt = Instant(command.data.at);
   const note = optionalNote(command.data.note);
-  if (!bool(command.data.approve, 'approve')) return [{ type: 'dispatch.case.extension_rejected.v1', data: { caseId: s.caseId, unitId: s.unitId, note, decidedAt } }];
-  const granted = command.data.approvedDeadline === undefined ? s.requestedDeadline : futureInstant(command.data.approvedDeadline, 'approvedDeadline', decidedAt);
+  if (!bool(command.data.approve, 'approve'))
+    return [{ type: 'dispatch.case.extension_rejected.v1', data: { caseId: s.caseId, unitId: s.unitId, note, decidedAt } }];
+  const granted =
+    command.data.approvedDeadline === undefined
+      ? s.requestedDeadline
+      : futureInstant(command.data.approvedDeadline, 'approvedDeadline', decidedAt);
   if (toMillis(granted) <= toMillis(s.deadline)) {
-    throw new ValidationError('an approved extension must move the deadline later', [{ field: 'approvedDeadline', message: `not after ${s.deadline}` }]);
+    throw new ValidationError('an approved extension must move the deadline later', [
+      { field: 'approvedDeadline', message: `not after ${s.deadline}` },
+    ]);
   }
   return [
-    { type: 'dispatch.case.extension_approved.v1', data: { caseId: s.caseId, unitId: s.unitId, previousDeadline: s.deadline, newDeadline: granted, note, decidedAt } },
+    {
+      type: 'dispatch.case.extension_approved.v1',
+      data: { caseId: s.caseId, unitId: s.unitId, previousDeadline: s.deadline, newDeadline: granted, note, decidedAt },
+    },
   ];
 }
 
@@ -98,15 +124,34 @@ export function verify(command: Verify, state: CaseState): readonly CaseEvent[] 
   const outcome = oneOf(d.outcome, 'outcome', ['passed', 'failed'] as const);
   const verified: CaseEvent = {
     type: 'dispatch.case.verified.v1',
-    data: { caseId: s.caseId, inspector: command.actor.subject, outcome, notes: optionalNote(d.notes, 'notes'), photoRefs: photoRefs(d.photoRefs), verifiedAt: at },
+    data: {
+      caseId: s.caseId,
+      inspector: command.actor.subject,
+      outcome,
+      notes: optionalNote(d.notes, 'notes'),
+      photoRefs: photoRefs(d.photoRefs),
+      verifiedAt: at,
+    },
   };
   if (d.outcome === 'passed') {
-    return [verified, { type: 'dispatch.case.closed.v1', data: { caseId: s.caseId, reportId: s.reportId, unitId: s.unitId, onTime: s.handling.onTime, closedAt: at } }];
+    return [
+      verified,
+      {
+        type: 'dispatch.case.closed.v1',
+        data: { caseId: s.caseId, reportId: s.reportId, unitId: s.unitId, onTime: s.handling.onTime, closedAt: at },
+      },
+    ];
   }
   // A failed check must say why, or the unit cannot fix it.
   const reason = nonEmptyText(d.notes, 'notes');
   const deadline = futureInstant(d.reworkDeadline, 'reworkDeadline', at);
-  return [verified, { type: 'dispatch.case.rework_ordered.v1', data: { caseId: s.caseId, unitId: s.unitId, reason, deadline, reworkCount: s.reworkCount + 1, orderedAt: at } }];
+  return [
+    verified,
+    {
+      type: 'dispatch.case.rework_ordered.v1',
+      data: { caseId: s.caseId, unitId: s.unitId, reason, deadline, reworkCount: s.reworkCount + 1, orderedAt: at },
+    },
+  ];
 }
 
 export function supervise(command: Supervise, state: CaseState): readonly CaseEvent[] {
@@ -124,7 +169,13 @@ export function supervise(command: Supervise, state: CaseState): readonly CaseEv
   return [
     {
       type: 'dispatch.case.supervised.v1',
-      data: { caseId: s.caseId, unitId: s.unitId, note: nonEmptyText(command.data.note, 'note'), by: command.actor.subject, supervisedAt: Instant(command.data.at) },
+      data: {
+        caseId: s.caseId,
+        unitId: s.unitId,
+        note: nonEmptyText(command.data.note, 'note'),
+        by: command.actor.subject,
+        supervisedAt: Instant(command.data.at),
+      },
     },
   ];
 }
@@ -136,10 +187,21 @@ export function supervise(command: Supervise, state: CaseState): readonly CaseEv
  */
 export function markOverdue(command: MarkOverdue, state: CaseState): readonly CaseEvent[] {
   requireRole(command.actor, command.type, Roles.system, Roles.commandCentre);
-  const s = mustBeIn(mustExist(state, command.type), command.type, 'dispatched', 'handling', 'return_requested', 'extension_requested', 'suspension_requested');
+  const s = mustBeIn(
+    mustExist(state, command.type),
+    command.type,
+    'dispatched',
+    'handling',
+    'return_requested',
+    'extension_requested',
+    'suspension_requested',
+  );
   const at = Instant(command.data.at);
   if (toMillis(at) < toMillis(s.deadline)) {
-    throw new IllegalStateError(`${command.type}: the deadline ${s.deadline} has not passed at ${at}`, { command: command.type, deadline: s.deadline });
+    throw new IllegalStateError(`${command.type}: the deadline ${s.deadline} has not passed at ${at}`, {
+      command: command.type,
+      deadline: s.deadline,
+    });
   }
   if (s.overdueMarkedFor === s.deadline) return [];
   return [{ type: 'dispatch.case.overdue_marked.v1', data: { caseId: s.caseId, unitId: s.unitId, deadline: s.deadline, markedAt: at } }];
@@ -161,7 +223,13 @@ export function reopen(command: Reopen, state: CaseState): readonly CaseEvent[] 
 export function evaluate(command: Evaluate, state: CaseState): readonly CaseEvent[] {
   requireRole(command.actor, command.type, Roles.supervisionCentre);
   const s = mustBeIn(mustExist(state, command.type), command.type, 'closed');
-  if (s.evaluation !== null) throw new IllegalStateError(`${command.type}: the case was already evaluated`, { command: command.type, status: s.status });
+  if (s.evaluation !== null)
+    throw new IllegalStateError(`${command.type}: the case was already evaluated`, { command: command.type, status: s.status });
   const rating = oneOf(command.data.rating, 'rating', EVALUATION_RATINGS);
-  return [{ type: 'dispatch.case.evaluated.v1', data: { caseId: s.caseId, rating, note: optionalNote(command.data.note), evaluatedAt: Instant(command.data.at) } }];
+  return [
+    {
+      type: 'dispatch.case.evaluated.v1',
+      data: { caseId: s.caseId, rating, note: optionalNote(command.data.note), evaluatedAt: Instant(command.data.at) },
+    },
+  ];
 }

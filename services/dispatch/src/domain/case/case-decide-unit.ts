@@ -27,7 +27,8 @@ export function applyForReturn(command: ApplyForReturn, state: CaseState): reado
   const s = mustBeIn(ownedBy(state, command), command.type, 'dispatched', 'handling');
   const at = Instant(command.data.at);
   const raw = command.data.reasons as unknown;
-  if (!Array.isArray(raw) || raw.length === 0) throw new ValidationError('a return needs at least one reason', [{ field: 'reasons', message: 'empty' }]);
+  if (!Array.isArray(raw) || raw.length === 0)
+    throw new ValidationError('a return needs at least one reason', [{ field: 'reasons', message: 'empty' }]);
   const reasons = [...new Set(raw.map((r, i) => oneOf(r, `reasons[${i}]`, RETURN_REASONS)))];
   const note = reasons.includes('other') ? nonEmptyText(command.data.note, 'note') : optionalNote(command.data.note);
   return [{ type: 'dispatch.case.return_requested.v1', data: { caseId: s.caseId, unitId: s.unitId, reasons, note, requestedAt: at } }];
@@ -38,7 +39,9 @@ export function applyForExtension(command: ApplyForExtension, state: CaseState):
   const at = Instant(command.data.at);
   const requested = futureInstant(command.data.requestedDeadline, 'requestedDeadline', at);
   if (toMillis(requested) <= toMillis(s.deadline)) {
-    throw new ValidationError('an extension must move the deadline later', [{ field: 'requestedDeadline', message: `not after ${s.deadline}` }]);
+    throw new ValidationError('an extension must move the deadline later', [
+      { field: 'requestedDeadline', message: `not after ${s.deadline}` },
+    ]);
   }
   const reason = nonEmptyText(command.data.reason, 'reason');
   return [

@@ -1,6 +1,17 @@
 import { assertNever, type Decider } from '@yiwang/kernel-core';
 import { type CaseCommand } from './case-commands';
-import { decideExtension, decideReturn, decideSuspension, evaluate, markOverdue, openCase, redispatch, reopen, supervise, verify } from './case-decide-centre';
+import {
+  decideExtension,
+  decideReturn,
+  decideSuspension,
+  evaluate,
+  markOverdue,
+  openCase,
+  redispatch,
+  reopen,
+  supervise,
+  verify,
+} from './case-decide-centre';
 import { applyForExtension, applyForReturn, applyForSuspension, reportHandling, signFor } from './case-decide-unit';
 import { type CaseEvent } from './case-events';
 import { evolveCase, initialCaseState, type CaseState } from './case-state';

@@ -23,36 +23,76 @@ export const scheduler: Actor = { subject: 'deadline-checker', department: 'syst
 
 export const opened: CaseEvent = {
   type: 'dispatch.case.opened.v1',
-  data: { caseId: CASE_ID, reportId: REPORT_ID, category: CATEGORY, cellId: '410802001001001', district: '解放区', urgency: 'normal', openedAt: OPENED },
+  data: {
+    caseId: CASE_ID,
+    reportId: REPORT_ID,
+    category: CATEGORY,
+    cellId: '410802001001001',
+    district: '解放区',
+    urgency: 'normal',
+    openedAt: OPENED,
+  },
 };
-export const dispatched = (unitId: UnitId = UNIT, deadline: Instant = DEADLINE, at: Instant = OPENED, kind: 'initial' | 'redispatch' | 'reopen' = 'initial'): CaseEvent => ({
+export const dispatched = (
+  unitId: UnitId = UNIT,
+  deadline: Instant = DEADLINE,
+  at: Instant = OPENED,
+  kind: 'initial' | 'redispatch' | 'reopen' = 'initial',
+): CaseEvent => ({
   type: 'dispatch.case.dispatched.v1',
   data: { caseId: CASE_ID, unitId, deadline, dispatchedAt: at, kind },
 });
-export const signed: CaseEvent = { type: 'dispatch.case.signed_for.v1', data: { caseId: CASE_ID, unitId: UNIT, signedAt: t('10:05'), by: 'wang.li' } };
+export const signed: CaseEvent = {
+  type: 'dispatch.case.signed_for.v1',
+  data: { caseId: CASE_ID, unitId: UNIT, signedAt: t('10:05'), by: 'wang.li' },
+};
 export const returnRequested: CaseEvent = {
   type: 'dispatch.case.return_requested.v1',
   data: { caseId: CASE_ID, unitId: UNIT, reasons: ['not_our_remit'], note: '', requestedAt: t('10:10') },
 };
-export const returnApproved: CaseEvent = { type: 'dispatch.case.return_approved.v1', data: { caseId: CASE_ID, unitId: UNIT, note: '', decidedAt: t('10:20') } };
+export const returnApproved: CaseEvent = {
+  type: 'dispatch.case.return_approved.v1',
+  data: { caseId: CASE_ID, unitId: UNIT, note: '', decidedAt: t('10:20') },
+};
 export const extensionRequested: CaseEvent = {
   type: 'dispatch.case.extension_requested.v1',
-  data: { caseId: CASE_ID, unitId: UNIT, currentDeadline: DEADLINE, requestedDeadline: t('17:00'), reason: '需调派压缩车', requestedAt: t('11:00') },
+  data: {
+    caseId: CASE_ID,
+    unitId: UNIT,
+    currentDeadline: DEADLINE,
+    requestedDeadline: t('17:00'),
+    reason: '需调派压缩车',
+    requestedAt: t('11:00'),
+  },
 };
 export const suspensionRequested: CaseEvent = {
   type: 'dispatch.case.suspension_requested.v1',
   data: { caseId: CASE_ID, unitId: UNIT, reason: '涉及拆迁, 需市政府协调', requestedAt: t('11:00') },
 };
-export const suspensionApproved: CaseEvent = { type: 'dispatch.case.suspension_approved.v1', data: { caseId: CASE_ID, unitId: UNIT, note: '', decidedAt: t('11:30') } };
+export const suspensionApproved: CaseEvent = {
+  type: 'dispatch.case.suspension_approved.v1',
+  data: { caseId: CASE_ID, unitId: UNIT, note: '', decidedAt: t('11:30') },
+};
 export const handled = (at: Instant = t('13:45'), deadline: Instant = DEADLINE): CaseEvent => ({
   type: 'dispatch.case.handling_reported.v1',
-  data: { caseId: CASE_ID, unitId: UNIT, notes: '垃圾已清运', photoRefs: ['photos/after-1.jpg'], reportedAt: at, deadline, onTime: at <= deadline },
+  data: {
+    caseId: CASE_ID,
+    unitId: UNIT,
+    notes: '垃圾已清运',
+    photoRefs: ['photos/after-1.jpg'],
+    reportedAt: at,
+    deadline,
+    onTime: at <= deadline,
+  },
 });
 export const verifiedPassed: CaseEvent = {
   type: 'dispatch.case.verified.v1',
   data: { caseId: CASE_ID, inspector: 'sun.hao', outcome: 'passed', notes: '', photoRefs: [], verifiedAt: t('15:00') },
 };
-export const closed: CaseEvent = { type: 'dispatch.case.closed.v1', data: { caseId: CASE_ID, reportId: REPORT_ID, unitId: UNIT, onTime: true, closedAt: t('15:00') } };
+export const closed: CaseEvent = {
+  type: 'dispatch.case.closed.v1',
+  data: { caseId: CASE_ID, reportId: REPORT_ID, unitId: UNIT, onTime: true, closedAt: t('15:00') },
+};
 
 /** A history that leaves the case in each state (used by the illegal-transition matrix). */
 export const HISTORIES = {

@@ -9,9 +9,17 @@ export function mustExist(state: CaseState, command: string): ExistingCase {
   return state;
 }
 
-export function mustBeIn<S extends CaseStatus>(state: CaseState, command: string, ...statuses: readonly S[]): Extract<CaseState, { status: S }> {
+export function mustBeIn<S extends CaseStatus>(
+  state: CaseState,
+  command: string,
+  ...statuses: readonly S[]
+): Extract<CaseState, { status: S }> {
   if (!(statuses as readonly string[]).includes(state.status)) {
-    throw new IllegalStateError(`${command} is not allowed while the case is ${state.status}`, { command, status: state.status, allowed: statuses });
+    throw new IllegalStateError(`${command} is not allowed while the case is ${state.status}`, {
+      command,
+      status: state.status,
+      allowed: statuses,
+    });
   }
   return state as Extract<CaseState, { status: S }>;
 }
@@ -41,6 +49,7 @@ export function oneOf<T extends string>(value: unknown, field: string, allowed: 
 }
 
 export function bool(value: unknown, field: string): boolean {
-  if (typeof value !== 'boolean') throw new ValidationError(`${field} must be true or false`, [{ field, message: `got ${JSON.stringify(value)}` }]);
+  if (typeof value !== 'boolean')
+    throw new ValidationError(`${field} must be true or false`, [{ field, message: `got ${JSON.stringify(value)}` }]);
   return value;
 }

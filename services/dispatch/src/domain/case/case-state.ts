@@ -36,7 +36,11 @@ export type CaseState =
   | (CaseFacts & Assignment & Readonly<{ status: 'handling'; signedAt: Instant }>)
   | (CaseFacts &
       Assignment &
-      Readonly<{ status: 'return_requested'; signedAt: Instant | null; request: Readonly<{ reasons: readonly ReturnReason[]; note: string; requestedAt: Instant }> }>)
+      Readonly<{
+        status: 'return_requested';
+        signedAt: Instant | null;
+        request: Readonly<{ reasons: readonly ReturnReason[]; note: string; requestedAt: Instant }>;
+      }>)
   | (CaseFacts & Assignment & Readonly<{ status: 'extension_requested'; signedAt: Instant; requestedDeadline: Instant; reason: string }>)
   | (CaseFacts & Assignment & Readonly<{ status: 'suspension_requested'; signedAt: Instant; reason: string }>)
   | (CaseFacts & Assignment & Readonly<{ status: 'suspended'; signedAt: Instant; reason: string; suspendedAt: Instant }>)
@@ -70,8 +74,34 @@ export function currentUnit(state: CaseState): UnitId | null {
 
 /** Keeps facts and assignment, drops the fields of the state being left. */
 function facts(s: ExistingCase): CaseFacts {
-  const { caseId, reportId, category, cellId, district, urgency, openedAt, reworkCount, extensionCount, supervisionCount, returnCount, reopenCount } = s;
-  return { caseId, reportId, category, cellId, district, urgency, openedAt, reworkCount, extensionCount, supervisionCount, returnCount, reopenCount };
+  const {
+    caseId,
+    reportId,
+    category,
+    cellId,
+    district,
+    urgency,
+    openedAt,
+    reworkCount,
+    extensionCount,
+    supervisionCount,
+    returnCount,
+    reopenCount,
+  } = s;
+  return {
+    caseId,
+    reportId,
+    category,
+    cellId,
+    district,
+    urgency,
+    openedAt,
+    reworkCount,
+    extensionCount,
+    supervisionCount,
+    returnCount,
+    reopenCount,
+  };
 }
 const assignment = (s: AssignedCase): Assignment => ({
   unitId: s.unitId,
@@ -90,7 +120,15 @@ export function evolveCase(state: CaseState, event: CaseEvent): CaseState {
     const d = event.data;
     return {
       status: 'awaiting_dispatch',
-      ...{ caseId: d.caseId, reportId: d.reportId, category: d.category, cellId: d.cellId, district: d.district, urgency: d.urgency, openedAt: d.openedAt },
+      ...{
+        caseId: d.caseId,
+        reportId: d.reportId,
+        category: d.category,
+        cellId: d.cellId,
+        district: d.district,
+        urgency: d.urgency,
+        openedAt: d.openedAt,
+      },
       ...{ reworkCount: 0, extensionCount: 0, supervisionCount: 0, returnCount: 0, reopenCount: 0 },
       previousUnitId: null,
       returnedBy: null,
@@ -100,10 +138,19 @@ export function evolveCase(state: CaseState, event: CaseEvent): CaseState {
   switch (event.type) {
     case 'dispatch.case.dispatched.v1': {
       const d = event.data;
-      return { ...facts(state), status: 'dispatched', unitId: d.unitId, deadline: d.deadline, dispatchedAt: d.dispatchedAt, overdueMarkedFor: null };
+      return {
+        ...facts(state),
+        status: 'dispatched',
+        unitId: d.unitId,
+        deadline: d.deadline,
+        dispatchedAt: d.dispatchedAt,
+        overdueMarkedFor: null,
+      };
     }
     case 'dispatch.case.signed_for.v1':
-      return state.status === 'dispatched' ? { ...facts(state), ...assignment(state), status: 'handling', signedAt: event.data.signedAt } : corrupt(state, event);
+      return state.status === 'dispatched'
+        ? { ...facts(state), ...assignment(state), status: 'handling', signedAt: event.data.signedAt }
+        : corrupt(state, event);
     case 'dispatch.case.return_requested.v1': {
       if (state.status !== 'dispatched' && state.status !== 'handling') return corrupt(state, event);
       const { reasons, note, requestedAt } = event.data;
@@ -112,7 +159,13 @@ export function evolveCase(state: CaseState, event: CaseEvent): CaseState {
     }
     case 'dispatch.case.return_approved.v1':
       return state.status === 'return_requested'
-        ? { ...facts(state), returnCount: state.returnCount + 1, status: 'awaiting_dispatch', previousUnitId: state.unitId, returnedBy: state.unitId }
+        ? {
+            ...facts(state),
+            returnCount: state.returnCount + 1,
+            status: 'awaiting_dispatch',
+            previousUnitId: state.unitId,
+            returnedBy: state.unitId,
+          }
         : corrupt(state, event);
     case 'dispatch.case.return_rejected.v1':
       if (state.status !== 'return_requested') return corrupt(state, event);
@@ -121,11 +174,25 @@ export function evolveCase(state: CaseState, event: CaseEvent): CaseState {
         : { ...facts(state), ...assignment(state), status: 'handling', signedAt: state.signedAt };
     case 'dispatch.case.extension_requested.v1':
       return state.status === 'handling'
-        ? { ...facts(state), ...assignment(state), status: 'extension_requested', signedAt: state.signedAt, requestedDeadline: event.data.requestedDeadline, reason: event.data.reason }
+        ? {
+            ...facts(state),
+            ...assignment(state),
+            status: 'extension_requested',
+            signedAt: state.signedAt,
+            requestedDeadline: event.data.requestedDeadline,
+            reason: event.data.reason,
+          }
         : corrupt(state, event);
     case 'dispatch.case.extension_approved.v1':
       return state.status === 'extension_requested'
-        ? { ...facts(state), ...assignment(state), extensionCount: state.extensionCount + 1, deadline: event.data.newDeadline, status: 'handling', signedAt: state.signedAt }
+        ? {
+            ...facts(state),
+            ...assignment(state),
+            extensionCount: state.extensionCount + 1,
+            deadline: event.data.newDeadline,
+            status: 'handling',
+            signedAt: state.signedAt,
+          }
         : corrupt(state, event);
     case 'dispatch.case.extension_rejected.v1':
     case 'dispatch.case.suspension_rejected.v1':
@@ -138,19 +205,39 @@ export function evolveCase(state: CaseState, event: CaseEvent): CaseState {
         : corrupt(state, event);
     case 'dispatch.case.suspension_approved.v1':
       return state.status === 'suspension_requested'
-        ? { ...facts(state), ...assignment(state), status: 'suspended', signedAt: state.signedAt, reason: state.reason, suspendedAt: event.data.decidedAt }
+        ? {
+            ...facts(state),
+            ...assignment(state),
+            status: 'suspended',
+            signedAt: state.signedAt,
+            reason: state.reason,
+            suspendedAt: event.data.decidedAt,
+          }
         : corrupt(state, event);
     case 'dispatch.case.handling_reported.v1': {
       if (state.status !== 'handling' && state.status !== 'suspended') return corrupt(state, event);
       const { notes, photoRefs, reportedAt, onTime } = event.data;
-      return { ...facts(state), ...assignment(state), status: 'awaiting_verification', signedAt: state.signedAt, handling: { notes, photoRefs, reportedAt, onTime } };
+      return {
+        ...facts(state),
+        ...assignment(state),
+        status: 'awaiting_verification',
+        signedAt: state.signedAt,
+        handling: { notes, photoRefs, reportedAt, onTime },
+      };
     }
     case 'dispatch.case.verified.v1':
       // The outcome follows as closed / rework_ordered, which change the state.
       return state.status === 'awaiting_verification' ? state : corrupt(state, event);
     case 'dispatch.case.closed.v1':
       if (state.status !== 'awaiting_verification') return corrupt(state, event);
-      return { ...facts(state), status: 'closed', unitId: event.data.unitId, closedAt: event.data.closedAt, closedOnTime: event.data.onTime, evaluation: null };
+      return {
+        ...facts(state),
+        status: 'closed',
+        unitId: event.data.unitId,
+        closedAt: event.data.closedAt,
+        closedOnTime: event.data.onTime,
+        evaluation: null,
+      };
     case 'dispatch.case.rework_ordered.v1':
       return state.status === 'awaiting_verification'
         ? {
@@ -169,7 +256,13 @@ export function evolveCase(state: CaseState, event: CaseEvent): CaseState {
       return 'deadline' in state ? { ...state, overdueMarkedFor: event.data.deadline } : corrupt(state, event);
     case 'dispatch.case.reopened.v1':
       return state.status === 'closed'
-        ? { ...facts(state), reopenCount: state.reopenCount + 1, status: 'awaiting_dispatch', previousUnitId: state.unitId, returnedBy: null }
+        ? {
+            ...facts(state),
+            reopenCount: state.reopenCount + 1,
+            status: 'awaiting_dispatch',
+            previousUnitId: state.unitId,
+            returnedBy: null,
+          }
         : corrupt(state, event);
     case 'dispatch.case.evaluated.v1':
       return state.status === 'closed'

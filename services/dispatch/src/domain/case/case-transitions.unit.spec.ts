@@ -36,7 +36,17 @@ const COMMANDS: Record<CaseCommand['type'], CaseCommand> = {
   OpenCase: {
     type: 'OpenCase',
     actor: commandCentre,
-    data: { caseId: CASE_ID, reportId: REPORT_ID, category: 'event.01.02', cellId: 'c1', district: '解放区', urgency: 'normal', unitId: UNIT, deadline: later, at },
+    data: {
+      caseId: CASE_ID,
+      reportId: REPORT_ID,
+      category: 'event.01.02',
+      cellId: 'c1',
+      district: '解放区',
+      urgency: 'normal',
+      unitId: UNIT,
+      deadline: later,
+      at,
+    },
   },
   Redispatch: { type: 'Redispatch', actor: commandCentre, data: { unitId: OTHER_UNIT, deadline: later, at } },
   SignFor: { type: 'SignFor', actor: unitActor, data: { at } },
@@ -50,7 +60,11 @@ const COMMANDS: Record<CaseCommand['type'], CaseCommand> = {
   Verify: { type: 'Verify', actor: inspector, data: { outcome: 'passed', notes: '', photoRefs: [], at } },
   Supervise: { type: 'Supervise', actor: commandCentre, data: { note: 'n', at } },
   MarkOverdue: { type: 'MarkOverdue', actor: scheduler, data: { at } },
-  Reopen: { type: 'Reopen', actor: commandCentre, data: { reason: 'r', unitId: UNIT, deadline: t('17:00', '2025-03-04'), at: t('09:00', '2025-03-04') } },
+  Reopen: {
+    type: 'Reopen',
+    actor: commandCentre,
+    data: { reason: 'r', unitId: UNIT, deadline: t('17:00', '2025-03-04'), at: t('09:00', '2025-03-04') },
+  },
   Evaluate: { type: 'Evaluate', actor: supervisionCentre, data: { rating: 'satisfied', note: '', at } },
 };
 
@@ -111,8 +125,14 @@ describe('evolve', () => {
       signed,
       { type: 'dispatch.case.supervised.v1', data: { caseId: CASE_ID, unitId: UNIT, note: 'n', by: 'li.na', supervisedAt: t('11:00') } },
       handled(),
-      { type: 'dispatch.case.verified.v1', data: { caseId: CASE_ID, inspector: 'sun.hao', outcome: 'failed', notes: 'x', photoRefs: [], verifiedAt: t('14:00') } },
-      { type: 'dispatch.case.rework_ordered.v1', data: { caseId: CASE_ID, unitId: UNIT, reason: 'x', deadline: t('16:00'), reworkCount: 1, orderedAt: t('14:00') } },
+      {
+        type: 'dispatch.case.verified.v1',
+        data: { caseId: CASE_ID, inspector: 'sun.hao', outcome: 'failed', notes: 'x', photoRefs: [], verifiedAt: t('14:00') },
+      },
+      {
+        type: 'dispatch.case.rework_ordered.v1',
+        data: { caseId: CASE_ID, unitId: UNIT, reason: 'x', deadline: t('16:00'), reworkCount: 1, orderedAt: t('14:00') },
+      },
       handled(t('15:00'), t('16:00')),
       verifiedPassed,
       closed,

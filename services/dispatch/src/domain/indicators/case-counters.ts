@@ -31,14 +31,28 @@ export const KNOWN_COUNTERS: readonly string[] = [...CASE_COUNTERS, ...REPORT_CO
 
 export type Counters = Readonly<Record<string, number>>;
 /** A case (or report) at a moment: its dimensions then and its counters then. */
-export type CounterRow = Readonly<{ caseId: string; unitId: string | null; district: string; category: string; openedAt: string; counters: Counters }>;
+export type CounterRow = Readonly<{
+  caseId: string;
+  unitId: string | null;
+  district: string;
+  category: string;
+  openedAt: string;
+  counters: Counters;
+}>;
 
 /**
  * A case as the indicator read model stores it: fixed dimensions and the instants of its facts.
  * `unitId` is the unit holding it last (for display); the unit it counts for at a moment is the
  * one it was last dispatched to by then.
  */
-export type CaseRow = Readonly<{ caseId: string; unitId: string | null; district: string; category: string; openedAt: string; timeline: CaseTimeline }>;
+export type CaseRow = Readonly<{
+  caseId: string;
+  unitId: string | null;
+  district: string;
+  category: string;
+  openedAt: string;
+  timeline: CaseTimeline;
+}>;
 
 /** The stored row of a case from its events (in stream order); null before it was opened. */
 export function caseRow(events: readonly CaseEvent[]): CaseRow | null {

@@ -24,7 +24,11 @@ export type IndicatorDefinition = Readonly<{
 export type IndicatorConfig = ReadonlyMap<string, IndicatorDefinition>;
 
 export type Tally = Readonly<{ numerator: number; denominator: number }>;
-export type IndicatorValue = Readonly<{ numerator: number; denominator: number; /** null when the population is empty */ rate: number | null }>;
+export type IndicatorValue = Readonly<{
+  numerator: number;
+  denominator: number;
+  /** null when the population is empty */ rate: number | null;
+}>;
 
 /**
  * What holds of every row by construction of the counters (case-counters.ts, report-counters.ts;
@@ -67,11 +71,14 @@ function literals(raw: unknown, field: string): Literal[] {
   const list = typeof raw === 'string' ? [raw] : raw;
   if (!Array.isArray(list) || list.length === 0) throw new ValidationError(`${field} must name counters`, [{ field, message: 'empty' }]);
   return list.map((t, i) => {
-    if (typeof t !== 'string') throw new ValidationError(`${field}[${i}] must be a counter name`, [{ field: `${field}[${i}]`, message: String(t) }]);
+    if (typeof t !== 'string')
+      throw new ValidationError(`${field}[${i}] must be a counter name`, [{ field: `${field}[${i}]`, message: String(t) }]);
     const holds = !t.startsWith('-');
     const counter = holds ? t : t.slice(1);
     if (!KNOWN_COUNTERS.includes(counter)) {
-      throw new ValidationError(`unknown counter ${counter} in ${field}`, [{ field: `${field}[${i}]`, message: `known: ${KNOWN_COUNTERS.join(', ')}` }]);
+      throw new ValidationError(`unknown counter ${counter} in ${field}`, [
+        { field: `${field}[${i}]`, message: `known: ${KNOWN_COUNTERS.join(', ')}` },
+      ]);
     }
     return { counter, holds };
   });
@@ -82,13 +89,17 @@ function checkSubset(id: string, numerator: Population, denominator: Population)
   const guaranteed = impliedLiterals(numerator);
   const missing = denominator.map(text).filter((l) => !guaranteed.has(l));
   if (missing.length > 0) {
-    throw new ValidationError(`${id}: the numerator's population is not within the denominator's (it does not guarantee ${missing.join(', ')})`, [
-      { field: `${id}.numerator`, message: `add ${missing.join(', ')}` },
-    ]);
+    throw new ValidationError(
+      `${id}: the numerator's population is not within the denominator's (it does not guarantee ${missing.join(', ')})`,
+      [{ field: `${id}.numerator`, message: `add ${missing.join(', ')}` }],
+    );
   }
   const population = impliedLiterals(denominator);
   const contradictions = [...population].filter((l) => !l.startsWith('-') && population.has(`-${l}`));
-  if (contradictions.length > 0) throw new ValidationError(`${id}: the denominator's population is always empty`, [{ field: `${id}.denominator`, message: `${contradictions.join(', ')} and not` }]);
+  if (contradictions.length > 0)
+    throw new ValidationError(`${id}: the denominator's population is always empty`, [
+      { field: `${id}.denominator`, message: `${contradictions.join(', ')} and not` },
+    ]);
 }
 
 function bilingual(raw: unknown, fallback: string): { zh: string; en: string } {
@@ -98,11 +109,13 @@ function bilingual(raw: unknown, fallback: string): { zh: string; en: string } {
 
 export function parseIndicatorConfig(raw: unknown): IndicatorConfig {
   const indicators = ((raw ?? {}) as Record<string, unknown>)['indicators'];
-  if (typeof indicators !== 'object' || indicators === null) throw new ValidationError('indicator config needs "indicators"', [{ field: 'indicators', message: 'missing' }]);
+  if (typeof indicators !== 'object' || indicators === null)
+    throw new ValidationError('indicator config needs "indicators"', [{ field: 'indicators', message: 'missing' }]);
   const config = new Map<string, IndicatorDefinition>();
   for (const [id, def] of Object.entries(indicators as Record<string, Record<string, unknown>>)) {
     const better = def['better'] ?? 'higher';
-    if (better !== 'higher' && better !== 'lower') throw new ValidationError(`${id}.better must be higher or lower`, [{ field: `${id}.better`, message: String(better) }]);
+    if (better !== 'higher' && better !== 'lower')
+      throw new ValidationError(`${id}.better must be higher or lower`, [{ field: `${id}.better`, message: String(better) }]);
     if (typeof def['population'] !== 'object' || def['population'] === null) {
       throw new ValidationError(`${id} must state its population rule`, [{ field: `${id}.population`, message: 'missing ({ zh, en })' }]);
     }
@@ -115,7 +128,8 @@ export function parseIndicatorConfig(raw: unknown): IndicatorConfig {
 }
 
 /** Whether a row (its counters at the evaluated moment) belongs to a population. */
-export const within = (population: Population, counters: Counters): boolean => population.every((l) => ((counters[l.counter] ?? 0) > 0) === l.holds);
+export const within = (population: Population, counters: Counters): boolean =>
+  population.every((l) => (counters[l.counter] ?? 0) > 0 === l.holds);
 
 export const numeratorKey = (id: string): string => `${id}.numerator`;
 export const denominatorKey = (id: string): string => `${id}.denominator`;
@@ -134,7 +148,11 @@ export function tallyRow(config: IndicatorConfig, counters: Counters): Record<st
   return tallies;
 }
 
-export const rateOf = ({ numerator, denominator }: Tally): IndicatorValue => ({ numerator, denominator, rate: denominator > 0 ? numerator / denominator : null });
+export const rateOf = ({ numerator, denominator }: Tally): IndicatorValue => ({
+  numerator,
+  denominator,
+  rate: denominator > 0 ? numerator / denominator : null,
+});
 
 /** One indicator from summed tallies (see {@link tallyRow}); a missing tally counts 0. */
 export const tallyOf = (def: Pick<IndicatorDefinition, 'id'>, tallies: Counters): Tally => ({

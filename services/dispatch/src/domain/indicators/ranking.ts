@@ -26,13 +26,19 @@ export type RankingTable = Readonly<{ indicator: RankedIndicator; rows: readonly
  * Ranks are compared at the displayed precision (default 0.01 %, i.e. 4 decimals of the
  * fraction): two rows shown as 100.00 % share first place, as in the published tables.
  */
-function ranks(entries: readonly { key: string; rate: number | null }[], better: 'higher' | 'lower', decimals: number): Map<string, number> {
+function ranks(
+  entries: readonly { key: string; rate: number | null }[],
+  better: 'higher' | 'lower',
+  decimals: number,
+): Map<string, number> {
   const factor = 10 ** decimals;
   const rounded = (r: number) => Math.round(r * factor);
   const ranked = entries.filter((e): e is { key: string; rate: number } => e.rate !== null);
   const result = new Map<string, number>();
   for (const e of ranked) {
-    const ahead = ranked.filter((o) => (better === 'higher' ? rounded(o.rate) > rounded(e.rate) : rounded(o.rate) < rounded(e.rate))).length;
+    const ahead = ranked.filter((o) =>
+      better === 'higher' ? rounded(o.rate) > rounded(e.rate) : rounded(o.rate) < rounded(e.rate),
+    ).length;
     result.set(e.key, ahead + 1);
   }
   return result;
@@ -52,7 +58,11 @@ export function buildRankingTable(
   const now = current.map((row) => ({ ...row, ...rateOf(row.tally) }));
   const before = new Map(previous.map((row) => [row.key, rateOf(row.tally).rate]));
   const rankNow = ranks(now, indicator.better, decimals);
-  const rankBefore = ranks([...before].map(([key, rate]) => ({ key, rate })), indicator.better, decimals);
+  const rankBefore = ranks(
+    [...before].map(([key, rate]) => ({ key, rate })),
+    indicator.better,
+    decimals,
+  );
   const rows: RankingRow[] = now.map((r) => {
     const previousRate = before.get(r.key) ?? null;
     return {
@@ -69,7 +79,10 @@ export function buildRankingTable(
   });
   // Ranked rows first by rank, then by name for a stable order; rows without a rate last.
   rows.sort((a, b) => (a.rank ?? Infinity) - (b.rank ?? Infinity) || a.name.localeCompare(b.name, 'zh'));
-  const sum = current.reduce((acc, r) => ({ numerator: acc.numerator + r.tally.numerator, denominator: acc.denominator + r.tally.denominator }), { numerator: 0, denominator: 0 });
+  const sum = current.reduce(
+    (acc, r) => ({ numerator: acc.numerator + r.tally.numerator, denominator: acc.denominator + r.tally.denominator }),
+    { numerator: 0, denominator: 0 },
+  );
   return { indicator, rows, total: rateOf(options.total ?? sum) };
 }
 

@@ -68,7 +68,9 @@ export function applyReportEvent(row: ReportCounterRow | null, type: string, dat
     };
   }
   const c = { ...row.counters };
-  const since: { received: number; filed?: number; autoFiled?: number; rejected?: number; duplicate?: number } = { ...(row.since ?? legacySince(row)) };
+  const since: { received: number; filed?: number; autoFiled?: number; rejected?: number; duplicate?: number } = {
+    ...(row.since ?? legacySince(row)),
+  };
   // A decision counts from its own instant, never before the reception it decides.
   const at = (field: string) => Math.max(since.received, Date.parse(instant(d[field])) || since.received);
   let district = row.district;
@@ -112,5 +114,11 @@ export function reportCountersAsOf(row: Pick<ReportCounterRow, 'counters' | 'sin
   if (!s) return { ...row.counters };
   const by = (t: number | undefined) => (t !== undefined && t <= asOfMs ? 1 : 0);
   const filed = by(s.filed);
-  return { received: by(s.received), filed, autoFiled: filed && by(s.autoFiled), rejected: filed ? 0 : by(s.rejected), duplicate: by(s.duplicate) };
+  return {
+    received: by(s.received),
+    filed,
+    autoFiled: filed && by(s.autoFiled),
+    rejected: filed ? 0 : by(s.rejected),
+    duplicate: by(s.duplicate),
+  };
 }

@@ -7,18 +7,37 @@ const apply = (events: Array<[string, unknown]>): ReportCounterRow | null =>
 
 describe('applyReportEvent', () => {
   it('a received report filed later counts once, in the filed district', () => {
-    const row = apply([['intake.report.received.v1', received], ['intake.report.filed.v1', { reportId: 'R1', by: 'centre', cell, filedAt: new Date() }]]);
-    expect(row).toMatchObject({ district: '解放区', category: 'event.01.02', receivedAt: received.receivedAt, version: 2, counters: { received: 1, filed: 1, autoFiled: 0, rejected: 0 } });
+    const row = apply([
+      ['intake.report.received.v1', received],
+      ['intake.report.filed.v1', { reportId: 'R1', by: 'centre', cell, filedAt: new Date() }],
+    ]);
+    expect(row).toMatchObject({
+      district: '解放区',
+      category: 'event.01.02',
+      receivedAt: received.receivedAt,
+      version: 2,
+      counters: { received: 1, filed: 1, autoFiled: 0, rejected: 0 },
+    });
   });
   it('rejections and duplicates; a replayed event changes nothing', () => {
-    const rejected = apply([['intake.report.received.v1', received], ['intake.report.rejected.v1', { reportId: 'R1' }]]);
+    const rejected = apply([
+      ['intake.report.received.v1', received],
+      ['intake.report.rejected.v1', { reportId: 'R1' }],
+    ]);
     expect(rejected?.counters).toMatchObject({ received: 1, filed: 0, rejected: 1 });
     expect(applyReportEvent(rejected, 'intake.report.filed.v1', { cell }, 2)).toBe(rejected);
-    expect(apply([['intake.report.received.v1', received], ['intake.report.marked_duplicate.v1', {}]])?.counters.duplicate).toBe(1);
+    expect(
+      apply([
+        ['intake.report.received.v1', received],
+        ['intake.report.marked_duplicate.v1', {}],
+      ])?.counters.duplicate,
+    ).toBe(1);
   });
   it('a decision without its reception starts no row, except a filing (counted as received then)', () => {
     expect(applyReportEvent(null, 'intake.report.rejected.v1', { reportId: 'R1' }, 2)).toBeNull();
-    expect(applyReportEvent(null, 'intake.report.filed.v1', { reportId: 'R1', by: 'rule', cell, filedAt: '2025-03-03T02:00:00Z' }, 2)).toMatchObject({
+    expect(
+      applyReportEvent(null, 'intake.report.filed.v1', { reportId: 'R1', by: 'rule', cell, filedAt: '2025-03-03T02:00:00Z' }, 2),
+    ).toMatchObject({
       receivedAt: '2025-03-03T02:00:00Z',
       counters: { received: 1, filed: 1, autoFiled: 1 },
     });
@@ -35,8 +54,17 @@ describe('applyReportEvent', () => {
     expect(reportCountersAsOf(row, at('2025-03-10T02:00:00Z'))).toEqual({ received: 1, filed: 1, autoFiled: 1, rejected: 0, duplicate: 0 });
   });
   it('a row stored before decisions kept their instants counts as it was', () => {
-    const legacy: ReportCounterRow = { reportId: 'R9', district: null, category: 'event.01.02', receivedAt: received.receivedAt, version: 2, counters: { received: 1, filed: 1, autoFiled: 0, rejected: 0, duplicate: 0 } };
+    const legacy: ReportCounterRow = {
+      reportId: 'R9',
+      district: null,
+      category: 'event.01.02',
+      receivedAt: received.receivedAt,
+      version: 2,
+      counters: { received: 1, filed: 1, autoFiled: 0, rejected: 0, duplicate: 0 },
+    };
     expect(reportCountersAsOf(legacy, 0)).toEqual(legacy.counters);
-    expect(applyReportEvent(legacy, 'intake.report.marked_duplicate.v1', { markedAt: '2025-03-04T00:00:00Z' }, 3)?.since).toMatchObject({ filed: Date.parse(received.receivedAt) });
+    expect(applyReportEvent(legacy, 'intake.report.marked_duplicate.v1', { markedAt: '2025-03-04T00:00:00Z' }, 3)?.since).toMatchObject({
+      filed: Date.parse(received.receivedAt),
+    });
   });
 });

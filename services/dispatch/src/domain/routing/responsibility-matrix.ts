@@ -6,7 +6,17 @@ import shipped from '../../../data/responsibility-matrix.json';
  * The responsibility matrix (责任矩阵): which unit handles which category in which district.
  * Shipped as data because every city (and every reorganisation) draws it differently.
  */
-export const UNIT_TYPES = ['sanitation', 'municipal', 'landscaping', 'street-office', 'enforcement', 'heating', 'gas', 'water', 'traffic'] as const;
+export const UNIT_TYPES = [
+  'sanitation',
+  'municipal',
+  'landscaping',
+  'street-office',
+  'enforcement',
+  'heating',
+  'gas',
+  'water',
+  'traffic',
+] as const;
 export type UnitType = (typeof UNIT_TYPES)[number];
 
 export type Unit = Readonly<{ id: UnitId; name: Readonly<{ zh: string; en: string }>; type: UnitType; district: string | null }>;
@@ -43,7 +53,8 @@ export function parseResponsibilityMatrix(raw: unknown): ResponsibilityMatrix {
     if (typeof name['zh'] !== 'string' || typeof name['en'] !== 'string') invalid(`units[${i}].name`, 'needs zh and en');
     if (!isUnitType(u['type'])) invalid(`units[${i}].type`, `must be one of ${UNIT_TYPES.join(', ')}`);
     const district = u['district'] ?? null;
-    if (district !== null && !districtNames.includes(district as string)) invalid(`units[${i}].district`, `unknown district ${String(district)}`);
+    if (district !== null && !districtNames.includes(district as string))
+      invalid(`units[${i}].district`, `unknown district ${String(district)}`);
     if (units.has(id)) invalid(`units[${i}].id`, `duplicate ${id}`);
     // One unit per type and district, or the fallback by type would be a guess.
     const key = `${u['type']}@${String(district)}`;
@@ -52,17 +63,21 @@ export function parseResponsibilityMatrix(raw: unknown): ResponsibilityMatrix {
     units.set(id, { id, name: { zh: name['zh'], en: name['en'] }, type: u['type'], district: district as string | null });
   });
   const seen = new Set<string>();
-  const rules = (Array.isArray(o['rules']) ? (o['rules'] as Record<string, unknown>[]) : invalid('rules', 'must be a list')).map((r, i): RoutingRule => {
-    const category = r['category'];
-    if (typeof category !== 'string' || !CATEGORY_PATTERN.test(category)) invalid(`rules[${i}].category`, 'must be a family, major class or full category code');
-    const district = r['district'];
-    if (typeof district !== 'string' || (district !== '*' && !districtNames.includes(district))) invalid(`rules[${i}].district`, 'must be a district or *');
-    const unit = UnitId(r['unit'], `rules[${i}].unit`);
-    if (!units.has(unit)) invalid(`rules[${i}].unit`, `unknown unit ${unit}`);
-    if (seen.has(`${category}@${district}`)) invalid(`rules[${i}]`, `duplicate rule for ${category} in ${district}`);
-    seen.add(`${category}@${district}`);
-    return { category, district, unit, why: typeof r['why'] === 'string' ? r['why'] : '' };
-  });
+  const rules = (Array.isArray(o['rules']) ? (o['rules'] as Record<string, unknown>[]) : invalid('rules', 'must be a list')).map(
+    (r, i): RoutingRule => {
+      const category = r['category'];
+      if (typeof category !== 'string' || !CATEGORY_PATTERN.test(category))
+        invalid(`rules[${i}].category`, 'must be a family, major class or full category code');
+      const district = r['district'];
+      if (typeof district !== 'string' || (district !== '*' && !districtNames.includes(district)))
+        invalid(`rules[${i}].district`, 'must be a district or *');
+      const unit = UnitId(r['unit'], `rules[${i}].unit`);
+      if (!units.has(unit)) invalid(`rules[${i}].unit`, `unknown unit ${unit}`);
+      if (seen.has(`${category}@${district}`)) invalid(`rules[${i}]`, `duplicate rule for ${category} in ${district}`);
+      seen.add(`${category}@${district}`);
+      return { category, district, unit, why: typeof r['why'] === 'string' ? r['why'] : '' };
+    },
+  );
   const fallbacks = new Map<UnitType, UnitId>();
   for (const [type, unit] of Object.entries((o['fallbacks'] ?? {}) as Record<string, unknown>)) {
     if (!isUnitType(type)) invalid(`fallbacks.${type}`, 'is not a unit type');
@@ -84,17 +99,23 @@ const covers = (pattern: string, code: string): boolean => code === pattern || c
  * the district's unit of the category's default type, else the city-wide fallback of that type.
  * Unknown district or malformed code → ValidationError; nobody responsible → NotFoundError.
  */
-export function route(matrix: ResponsibilityMatrix, request: Readonly<{ category: string; district: string; defaultUnitType: string }>): Route {
+export function route(
+  matrix: ResponsibilityMatrix,
+  request: Readonly<{ category: string; district: string; defaultUnitType: string }>,
+): Route {
   const category = CategoryCode(request.category);
   if (!matrix.districts.includes(request.district)) {
-    throw new ValidationError(`unknown district ${request.district}`, [{ field: 'district', message: `not one of ${matrix.districts.join(', ')}` }]);
+    throw new ValidationError(`unknown district ${request.district}`, [
+      { field: 'district', message: `not one of ${matrix.districts.join(', ')}` },
+    ]);
   }
   const rule = matrix.rules
     .filter((r) => covers(r.category, category) && (r.district === '*' || r.district === request.district))
     .reduce<RoutingRule | null>((best, r) => (best === null || specificity(r) > specificity(best) ? r : best), null);
   if (rule) return { unit: matrix.units.get(rule.unit) as Unit, via: 'rule', rule };
   const type = request.defaultUnitType;
-  if (!isUnitType(type)) throw new ValidationError(`unknown unit type ${type}`, [{ field: 'defaultUnitType', message: `not one of ${UNIT_TYPES.join(', ')}` }]);
+  if (!isUnitType(type))
+    throw new ValidationError(`unknown unit type ${type}`, [{ field: 'defaultUnitType', message: `not one of ${UNIT_TYPES.join(', ')}` }]);
   const local = [...matrix.units.values()].find((u) => u.type === type && u.district === request.district);
   if (local) return { unit: local, via: 'district-unit', rule: null };
   const fallback = matrix.fallbacks.get(type);

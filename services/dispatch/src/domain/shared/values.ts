@@ -29,7 +29,8 @@ function check<T extends string>(field: string, value: unknown, pattern: RegExp,
 
 export const CaseId = (value: unknown, field = 'caseId'): CaseId => check(field, value, ID, 'an id (letters, digits, _ . : -)');
 export const ReportId = (value: unknown, field = 'reportId'): ReportId => check(field, value, ID, 'an id (letters, digits, _ . : -)');
-export const UnitId = (value: unknown, field = 'unitId'): UnitId => check(field, value, DEPARTMENT, 'a department code like dept.sanitation.jiefang');
+export const UnitId = (value: unknown, field = 'unitId'): UnitId =>
+  check(field, value, DEPARTMENT, 'a department code like dept.sanitation.jiefang');
 export const CategoryCode = (value: unknown, field = 'category'): CategoryCode =>
   check(field, value, CATEGORY, 'a category code like event.01.02');
 

@@ -23,13 +23,20 @@ export function registerRoutes(app: HttpApp, queries: EnforcementQueries): void 
 
   app.get<{ Params: { id: string } }>(
     '/public/v1/penalty-decisions/:id',
-    { config: { public: true }, schema: { description: '双公示: one published decision (or the date it was withdrawn, Art 48)', params: id } },
+    {
+      config: { public: true },
+      schema: { description: '双公示: one published decision (or the date it was withdrawn, Art 48)', params: id },
+    },
     async (request) => queries.publication(request.params.id),
   );
 
-  app.get<{ Params: { id: string } }>('/v1/cases/:id', { schema: { description: 'An enforcement case: state, running deadlines, amount due now, record', params: id } }, async (request) => {
-    const p = principalOf(request);
-    const { view, history } = await queries.getCase(request.params.id, { subject: p.subject, department: p.department, roles: p.roles });
-    return { ...view, history };
-  });
+  app.get<{ Params: { id: string } }>(
+    '/v1/cases/:id',
+    { schema: { description: 'An enforcement case: state, running deadlines, amount due now, record', params: id } },
+    async (request) => {
+      const p = principalOf(request);
+      const { view, history } = await queries.getCase(request.params.id, { subject: p.subject, department: p.department, roles: p.roles });
+      return { ...view, history };
+    },
+  );
 }

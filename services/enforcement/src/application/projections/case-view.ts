@@ -33,8 +33,17 @@ async function applyToCase(e: LoggedEvent | RecordedEvent, models: ReadModels): 
   const caseId = caseIdOfStream(e.streamId);
   const event = { type: e.type, data: e.data } as EnforcementEvent;
   const cases = models.model<CaseDoc>(MODELS.cases);
-  const entry: HistoryEntry = { version: e.streamVersion, type: e.type, occurredAt: e.occurredAt.toISOString(), actor: { subject: e.actor.subject, ...(e.actor.department ? { department: e.actor.department } : {}) } };
-  await cases.upsert(caseId, e, (cur) => ({ state: evolveCase(cur?.state ?? initialCaseState(), event), version: e.streamVersion, history: [...(cur?.history ?? []), entry] }));
+  const entry: HistoryEntry = {
+    version: e.streamVersion,
+    type: e.type,
+    occurredAt: e.occurredAt.toISOString(),
+    actor: { subject: e.actor.subject, ...(e.actor.department ? { department: e.actor.department } : {}) },
+  };
+  await cases.upsert(caseId, e, (cur) => ({
+    state: evolveCase(cur?.state ?? initialCaseState(), event),
+    version: e.streamVersion,
+    history: [...(cur?.history ?? []), entry],
+  }));
   const doc = await cases.get(caseId);
   const state = doc?.state;
   if (!doc || !state || state.status === 'none') return null;
@@ -42,7 +51,11 @@ async function applyToCase(e: LoggedEvent | RecordedEvent, models: ReadModels): 
     const next = nextDeadline(state);
     return next ? { caseId, squadId: state.squadId, kind: next.kind, deadline: next.deadline, dueMs: toMillis(next.deadline) } : null;
   });
-  if (event.type === 'enforcement.case.decision_published.v1' || event.type === 'enforcement.case.publication_withdrawn.v1' || event.type === 'enforcement.case.personal_data_erased.v1') {
+  if (
+    event.type === 'enforcement.case.decision_published.v1' ||
+    event.type === 'enforcement.case.publication_withdrawn.v1' ||
+    event.type === 'enforcement.case.personal_data_erased.v1'
+  ) {
     await models.model<PublicEntry>(MODELS.publications).upsert(caseId, e, (cur) => publicEntry(event, cur, state));
   }
   return doc;
@@ -51,7 +64,19 @@ async function applyToCase(e: LoggedEvent | RecordedEvent, models: ReadModels): 
 function publicEntry(event: EnforcementEvent, cur: PublicEntry | null, state: Exclude<CaseState, { status: 'none' }>): PublicEntry | null {
   if (event.type === 'enforcement.case.decision_published.v1') {
     const d = event.data;
-    return { caseId: d.caseId, district: state.district, squadId: state.squadId, publicName: d.publicName, publicId: d.publicId, cause: d.cause, penaltySummary: d.penaltySummary, decidedAt: state.decision?.decidedAt ?? '', publishedAt: d.publishedAt, onTime: d.onTime, withdrawnAt: null };
+    return {
+      caseId: d.caseId,
+      district: state.district,
+      squadId: state.squadId,
+      publicName: d.publicName,
+      publicId: d.publicId,
+      cause: d.cause,
+      penaltySummary: d.penaltySummary,
+      decidedAt: state.decision?.decidedAt ?? '',
+      publishedAt: d.publishedAt,
+      onTime: d.onTime,
+      withdrawnAt: null,
+    };
   }
   if (!cur) return null;
   if (event.type === 'enforcement.case.publication_withdrawn.v1') return { ...cur, withdrawnAt: event.data.at };
@@ -62,7 +87,14 @@ function publicEntry(event: EnforcementEvent, cur: PublicEntry | null, state: Ex
 async function applyToLists(events: readonly LoggedEvent[], models: ReadModels): Promise<void> {
   const touched = new Map<string, Map<string, PublicEntry | null>>();
   for (const e of events) {
-    if (!['enforcement.case.decision_published.v1', 'enforcement.case.publication_withdrawn.v1', 'enforcement.case.personal_data_erased.v1'].includes(e.type)) continue;
+    if (
+      ![
+        'enforcement.case.decision_published.v1',
+        'enforcement.case.publication_withdrawn.v1',
+        'enforcement.case.personal_data_erased.v1',
+      ].includes(e.type)
+    )
+      continue;
     const entry = await models.model<PublicEntry>(MODELS.publications).get(caseIdOfStream(e.streamId));
     if (!entry) continue;
     const key = month(entry.publishedAt);

@@ -15,14 +15,23 @@ export type EvidenceInput = Readonly<{ kind: string; description: string; fileRe
 export type SourceInput = Readonly<{ kind: string; ref?: string; description: string; location: string; category?: string }>;
 
 /** 案源登记: an officer records a source; the squad is the officer's unless a bureau head assigns one. */
-export type RegisterSource = Command<'RegisterSource', { caseId: string; squadId: string; district: string; source: SourceInput; party?: PartyInput | null }>;
+export type RegisterSource = Command<
+  'RegisterSource',
+  { caseId: string; squadId: string; district: string; source: SourceInput; party?: PartyInput | null }
+>;
 export type IdentifyParty = Command<'IdentifyParty', { party: PartyInput }>;
 /** 核查延期 (+10 working days, once, with approval). */
 export type ExtendLeadCheck = Command<'ExtendLeadCheck', { reason: string }>;
 /** 调查取证: an act by at least two officers (Art 42), with the evidence it produced. */
-export type RecordInvestigation = Command<'RecordInvestigation', { actId: string; kind: string; officers: readonly string[]; notes: string; evidence: readonly EvidenceInput[] }>;
+export type RecordInvestigation = Command<
+  'RecordInvestigation',
+  { actId: string; kind: string; officers: readonly string[]; notes: string; evidence: readonly EvidenceInput[] }
+>;
 /** 先行登记保存 (Art 56), approved by the squad's head. */
-export type PreserveEvidence = Command<'PreserveEvidence', { preservationId: string; items: readonly string[]; officers: readonly string[] }>;
+export type PreserveEvidence = Command<
+  'PreserveEvidence',
+  { preservationId: string; items: readonly string[]; officers: readonly string[] }
+>;
 export type DecidePreservation = Command<'DecidePreservation', { preservationId: string; disposition: string; note: string }>;
 /** 立案 (approval) with the cause and the flags that may call for legal review. */
 export type FileCase = Command<'FileCase', { cause: string; flags: readonly string[] }>;
@@ -44,7 +53,16 @@ export type Decide = Command<'Decide', { outcome: string; penalty?: PenaltyInput
 /** 简易程序 (Art 51): decided and served on the spot. */
 export type DecideOnTheSpot = Command<
   'DecideOnTheSpot',
-  { caseId: string; squadId: string; district: string; source: SourceInput; party: PartyInput; penalty: PenaltyInput; officers: readonly string[]; facts: string }
+  {
+    caseId: string;
+    squadId: string;
+    district: string;
+    source: SourceInput;
+    party: PartyInput;
+    penalty: PenaltyInput;
+    officers: readonly string[];
+    facts: string;
+  }
 >;
 export type RecordServiceConsent = Command<'RecordServiceConsent', { channel: string }>;
 /** 送达 (Art 61). */

@@ -14,7 +14,8 @@ export function runningDeadlines(s: EnforcementCase): RunningDeadline[] {
   const out: RunningDeadline[] = [];
   if (s.status === 'lead') out.push({ kind: 'lead_check', deadline: s.checkDeadline });
   for (const p of s.preservations) if (!p.decidedAt) out.push({ kind: `preservation:${p.id}`, deadline: p.deadline });
-  if ((s.status === 'investigating' || s.status === 'notice') && s.decisionDeadline) out.push({ kind: 'decision', deadline: s.decisionDeadline });
+  if ((s.status === 'investigating' || s.status === 'notice') && s.decisionDeadline)
+    out.push({ kind: 'decision', deadline: s.decisionDeadline });
   if (s.status === 'decided' && s.decision?.serviceDeadline) out.push({ kind: 'service', deadline: s.decision.serviceDeadline });
   if (s.status === 'awaiting_payment' && s.service?.paymentDeadline) out.push({ kind: 'payment', deadline: s.service.paymentDeadline });
   if (s.status === 'demanded' && s.service) out.push({ kind: 'court_application', deadline: s.service.courtApplicationLatest });
@@ -32,10 +33,15 @@ export function nextDeadline(s: EnforcementCase): RunningDeadline | null {
 }
 
 /** Running deadlines already past at `nowMs` (overdue, for lists). */
-export const overdueDeadlines = (s: EnforcementCase, nowMs: number): RunningDeadline[] => runningDeadlines(s).filter((d) => toMillis(d.deadline) < nowMs);
+export const overdueDeadlines = (s: EnforcementCase, nowMs: number): RunningDeadline[] =>
+  runningDeadlines(s).filter((d) => toMillis(d.deadline) < nowMs);
 
 /** The fine, the surcharge so far (Art 72, capped at the fine) and their sum, at `atMs`. */
-export function amountDue(s: EnforcementCase, atMs: number, policy: EnforcementPolicy): { fineFen: number; surchargeFen: number; totalFen: number } {
+export function amountDue(
+  s: EnforcementCase,
+  atMs: number,
+  policy: EnforcementPolicy,
+): { fineFen: number; surchargeFen: number; totalFen: number } {
   const fine = s.decision?.penalty?.fineFen ?? 0;
   const deadline = s.service?.paymentDeadline;
   const surcharge = deadline ? surchargeFen(fine, toMillis(deadline), atMs, policy.surchargePercentPerDay) : 0;

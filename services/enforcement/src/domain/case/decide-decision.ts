@@ -2,7 +2,15 @@ import { ValidationError } from '@yiwang/kernel-core';
 import { type EnforcementPolicy } from '../policy/policy';
 import { Roles, requireRole, requireSquad } from '../shared/actor';
 import { EnforcementCaseId, SquadId, formatYuan, instantOf, oneOf, text, toMillis } from '../shared/values';
-import { type Decide, type DecideOnTheSpot, type PublishDecision, type RecordServiceConsent, type RevokeDecision, type ServeDecision, type WithdrawPublication } from './commands';
+import {
+  type Decide,
+  type DecideOnTheSpot,
+  type PublishDecision,
+  type RecordServiceConsent,
+  type RevokeDecision,
+  type ServeDecision,
+  type WithdrawPublication,
+} from './commands';
 import { caseSource } from './decide-lead';
 import { legalReviewDone, legalReviewReasons } from './decide-notice';
 import { DECISION_OUTCOMES, SERVICE_METHODS, type EnforcementEvent } from './events';
@@ -17,7 +25,8 @@ function noticeBlocker(s: EnforcementCase, now: string): string | null {
   const n = s.notice!;
   if (s.hearing && !s.hearing.heldAt) return 'Art 64: the requested hearing has not been held';
   if (!s.defended && notAfter(now, n.statementDeadline)) return `Art 44/45: the party may state and defend until ${n.statementDeadline}`;
-  if (n.hearingRight && !s.hearing && !s.waivedHearing && notAfter(now, n.hearingRequestDeadline)) return `Art 64: the party may ask for a hearing until ${n.hearingRequestDeadline}`;
+  if (n.hearingRight && !s.hearing && !s.waivedHearing && notAfter(now, n.hearingRequestDeadline))
+    return `Art 64: the party may ask for a hearing until ${n.hearingRequestDeadline}`;
   return null;
 }
 
@@ -29,14 +38,16 @@ export function decide(c: Decide, state: CaseState, policy: EnforcementPolicy): 
   if (outcome === 'penalty') inStatus(s, c.type, 'Art 44: no penalty decision before the prior notice', 'notice');
   else inStatus(s, c.type, 'Art 57: a decision follows filing', 'investigating', 'notice');
   const now = at(c.data);
-  if (!notAfter(now, s.decisionDeadline!)) refuse(s, `the decision limit ended at ${s.decisionDeadline}; the bureau head may extend it`, 'Art 60: 90 days from filing');
+  if (!notAfter(now, s.decisionDeadline!))
+    refuse(s, `the decision limit ended at ${s.decisionDeadline}; the bureau head may extend it`, 'Art 60: 90 days from filing');
   let decided: Penalty | null = null;
   if (outcome === 'penalty') {
     decided = penalty(c.data.penalty);
     const blocker = noticeBlocker(s, now);
     if (blocker) refuse(s, 'the notice stage is not over', blocker);
     const heavier = heavierThan(decided, s.notice!.intended);
-    if (heavier && s.defended) refuse(s, `the decision may not be heavier than the notice after the party defended itself (${heavier})`, 'Art 45');
+    if (heavier && s.defended)
+      refuse(s, `the decision may not be heavier than the notice after the party defended itself (${heavier})`, 'Art 45');
     if (heavier) refuse(s, `a heavier penalty than the notice needs a new prior notice (${heavier})`, 'Art 44');
   } else if (c.data.penalty && (c.data.penalty.kinds ?? []).length > 0) {
     throw new ValidationError(`a ${outcome} decision carries no penalty`, [{ field: 'penalty', message: 'must be empty' }]);
@@ -65,10 +76,16 @@ export function decideOnTheSpot(c: DecideOnTheSpot, state: CaseState, policy: En
   const p = party(c.data.party);
   const decided = penalty(c.data.penalty);
   const other = decided.kinds.filter((k) => k !== 'warning' && k !== 'fine');
-  if (other.length > 0) throw new ValidationError(`on the spot only a warning or a fine (行政处罚法 Art 51); not ${other.join(', ')}`, [{ field: 'penalty.kinds', message: 'not on-the-spot' }]);
+  if (other.length > 0)
+    throw new ValidationError(`on the spot only a warning or a fine (行政处罚法 Art 51); not ${other.join(', ')}`, [
+      { field: 'penalty.kinds', message: 'not on-the-spot' },
+    ]);
   const cap = policy.onTheSpotCapFen[p.type];
   if (decided.fineFen > cap) {
-    throw new ValidationError(`an on-the-spot fine for a ${p.type} is at most ${formatYuan(cap)} (行政处罚法 Art 51); ${formatYuan(decided.fineFen)} needs the ordinary procedure`, [{ field: 'penalty.fineFen', message: 'above the on-the-spot cap' }]);
+    throw new ValidationError(
+      `an on-the-spot fine for a ${p.type} is at most ${formatYuan(cap)} (行政处罚法 Art 51); ${formatYuan(decided.fineFen)} needs the ordinary procedure`,
+      [{ field: 'penalty.fineFen', message: 'above the on-the-spot cap' }],
+    );
   }
   const now = at(c.data);
   const data = {
@@ -91,7 +108,12 @@ export function recordServiceConsent(c: RecordServiceConsent, state: CaseState):
   const s = existing(state, c.type);
   requireSquad(c.actor, c.type, s.squadId, officer, approver);
   inStatus(s, c.type, 'consent is given before service', 'lead', 'investigating', 'notice', 'decided');
-  return [{ type: 'enforcement.case.service_consent_recorded.v1', data: { caseId: s.caseId, channel: text(c.data.channel, 'channel', 200), at: at(c.data) } }];
+  return [
+    {
+      type: 'enforcement.case.service_consent_recorded.v1',
+      data: { caseId: s.caseId, channel: text(c.data.channel, 'channel', 200), at: at(c.data) },
+    },
+  ];
 }
 
 /** 送达 within 7 working days (Art 61); the payment period (Art 67) and the appeal periods start here. */
@@ -118,7 +140,12 @@ export function serveDecision(c: ServeDecision, state: CaseState, policy: Enforc
 }
 
 const penaltySummary = (p: Penalty | null): string =>
-  p ? [...p.kinds.map((k) => (k === 'fine' ? `罚款 ${formatYuan(p.fineFen)}` : k)), ...(p.confiscationFen > 0 ? [`没收 ${formatYuan(p.confiscationFen)}`] : [])].join('; ') : '';
+  p
+    ? [
+        ...p.kinds.map((k) => (k === 'fine' ? `罚款 ${formatYuan(p.fineFen)}` : k)),
+        ...(p.confiscationFen > 0 ? [`没收 ${formatYuan(p.confiscationFen)}`] : []),
+      ].join('; ')
+    : '';
 
 /** 双公示 within 7 working days; names and ids of persons masked. */
 export function publishDecision(c: PublishDecision, state: CaseState): EnforcementEvent[] {
@@ -144,10 +171,25 @@ export function publishDecision(c: PublishDecision, state: CaseState): Enforceme
 export function revokeDecision(c: RevokeDecision, state: CaseState, policy: EnforcementPolicy): EnforcementEvent[] {
   const s = existing(state, c.type);
   requireRole(c.actor, c.type, bureauHead);
-  inStatus(s, c.type, 'only a decision that stands can be revoked', 'decided', 'awaiting_payment', 'demanded', 'court_applied', 'court_ruled', 'executed');
+  inStatus(
+    s,
+    c.type,
+    'only a decision that stands can be revoked',
+    'decided',
+    'awaiting_payment',
+    'demanded',
+    'court_applied',
+    'court_ruled',
+    'executed',
+  );
   const now = at(c.data);
   const withdrawalDeadline = s.publication?.publishedAt ? due(policy, now, 'withdrawal') : null;
-  return [{ type: 'enforcement.case.decision_revoked.v1', data: { caseId: s.caseId, reason: text(c.data.reason, 'reason'), approvedBy: c.actor.subject, at: now, withdrawalDeadline } }];
+  return [
+    {
+      type: 'enforcement.case.decision_revoked.v1',
+      data: { caseId: s.caseId, reason: text(c.data.reason, 'reason'), approvedBy: c.actor.subject, at: now, withdrawalDeadline },
+    },
+  ];
 }
 
 export function withdrawPublication(c: WithdrawPublication, state: CaseState): EnforcementEvent[] {
@@ -157,5 +199,7 @@ export function withdrawPublication(c: WithdrawPublication, state: CaseState): E
   const pub = s.publication;
   if (!pub?.withdrawalDueAt || pub.withdrawnAt) refuse(s, 'nothing published to withdraw', 'Art 48');
   const now = at(c.data);
-  return [{ type: 'enforcement.case.publication_withdrawn.v1', data: { caseId: s.caseId, at: now, onTime: notAfter(now, pub.withdrawalDueAt) } }];
+  return [
+    { type: 'enforcement.case.publication_withdrawn.v1', data: { caseId: s.caseId, at: now, onTime: notAfter(now, pub.withdrawalDueAt) } },
+  ];
 }

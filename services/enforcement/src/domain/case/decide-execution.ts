@@ -2,7 +2,16 @@ import { ValidationError } from '@yiwang/kernel-core';
 import { type EnforcementPolicy } from '../policy/policy';
 import { Roles, requireRole, requireSquad } from '../shared/actor';
 import { Instant, fen, formatYuan, oneOf, text, toMillis } from '../shared/values';
-import { type ApplyToCourt, type ArchiveCase, type CloseCase, type DemandPayment, type ErasePersonalData, type MarkDeadlineMissed, type RecordCourtRuling, type RecordPayment } from './commands';
+import {
+  type ApplyToCourt,
+  type ArchiveCase,
+  type CloseCase,
+  type DemandPayment,
+  type ErasePersonalData,
+  type MarkDeadlineMissed,
+  type RecordCourtRuling,
+  type RecordPayment,
+} from './commands';
 import { amountDue, runningDeadlines } from './deadlines';
 import { type EnforcementEvent } from './events';
 import { at, due, existing, inStatus, notAfter, refuse } from './guards';
@@ -19,11 +28,23 @@ export function recordPayment(c: RecordPayment, state: CaseState, policy: Enforc
   const owed = amountDue(s, toMillis(now), policy);
   const paid = fen(c.data.amountFen, 'amountFen');
   if (paid !== owed.totalFen) {
-    throw new ValidationError(`amount due is ${formatYuan(owed.totalFen)} (fine ${formatYuan(owed.fineFen)} + surcharge ${formatYuan(owed.surchargeFen)}, 行政处罚法 Art 72); got ${formatYuan(paid)}`, [
-      { field: 'amountFen', message: `expected ${owed.totalFen}` },
-    ]);
+    throw new ValidationError(
+      `amount due is ${formatYuan(owed.totalFen)} (fine ${formatYuan(owed.fineFen)} + surcharge ${formatYuan(owed.surchargeFen)}, 行政处罚法 Art 72); got ${formatYuan(paid)}`,
+      [{ field: 'amountFen', message: `expected ${owed.totalFen}` }],
+    );
   }
-  return [{ type: 'enforcement.case.payment_recorded.v1', data: { caseId: s.caseId, fineFen: owed.fineFen, surchargeFen: owed.surchargeFen, receipt: text(c.data.receipt, 'receipt', 100), paidAt: now } }];
+  return [
+    {
+      type: 'enforcement.case.payment_recorded.v1',
+      data: {
+        caseId: s.caseId,
+        fineFen: owed.fineFen,
+        surchargeFen: owed.surchargeFen,
+        receipt: text(c.data.receipt, 'receipt', 100),
+        paidAt: now,
+      },
+    },
+  ];
 }
 
 /** 催告 (行政强制法 Art 54) once the fine is unpaid and the appeal periods have lapsed (Art 53). */
@@ -35,10 +56,20 @@ export function demandPayment(c: DemandPayment, state: CaseState, policy: Enforc
   const service = s.service!;
   if (notAfter(now, service.paymentDeadline!)) refuse(s, `the payment period runs until ${service.paymentDeadline}`, '行政处罚法 Art 67');
   if (toMillis(now) < toMillis(service.appealsLapseAt)) {
-    refuse(s, `review (60 days) and litigation (6 months) periods run until ${service.appealsLapseAt}`, '行政强制法 Art 53: enforcement after the appeal periods');
+    refuse(
+      s,
+      `review (60 days) and litigation (6 months) periods run until ${service.appealsLapseAt}`,
+      '行政强制法 Art 53: enforcement after the appeal periods',
+    );
   }
   const owed = amountDue(s, toMillis(now), policy);
-  const data = { caseId: s.caseId, fineFen: owed.fineFen, surchargeFen: owed.surchargeFen, demandedAt: now, courtApplicationEarliest: due(policy, now, 'demandBeforeCourt') };
+  const data = {
+    caseId: s.caseId,
+    fineFen: owed.fineFen,
+    surchargeFen: owed.surchargeFen,
+    demandedAt: now,
+    courtApplicationEarliest: due(policy, now, 'demandBeforeCourt'),
+  };
   return [{ type: 'enforcement.case.payment_demanded.v1', data }];
 }
 
@@ -52,7 +83,12 @@ export function applyToCourt(c: ApplyToCourt, state: CaseState): EnforcementEven
   if (toMillis(now) < toMillis(earliest)) refuse(s, `the demand’s 10 days run until ${earliest}`, '行政强制法 Art 54');
   const latest = s.service!.courtApplicationLatest;
   if (!notAfter(now, latest)) refuse(s, `the 3 months to apply ended at ${latest}`, '行政强制法 Art 53');
-  return [{ type: 'enforcement.case.court_enforcement_applied.v1', data: { caseId: s.caseId, court: text(c.data.court, 'court', 200), appliedAt: now } }];
+  return [
+    {
+      type: 'enforcement.case.court_enforcement_applied.v1',
+      data: { caseId: s.caseId, court: text(c.data.court, 'court', 200), appliedAt: now },
+    },
+  ];
 }
 
 export function recordCourtRuling(c: RecordCourtRuling, state: CaseState): EnforcementEvent[] {
@@ -60,7 +96,12 @@ export function recordCourtRuling(c: RecordCourtRuling, state: CaseState): Enfor
   requireSquad(c.actor, c.type, s.squadId, officer, approver);
   inStatus(s, c.type, 'a ruling answers an application', 'court_applied');
   const ruling = oneOf(c.data.ruling, ['enforce', 'reject'] as const, 'ruling');
-  return [{ type: 'enforcement.case.court_ruling_recorded.v1', data: { caseId: s.caseId, ruling, note: text(c.data.note, 'note'), at: at(c.data) } }];
+  return [
+    {
+      type: 'enforcement.case.court_ruling_recorded.v1',
+      data: { caseId: s.caseId, ruling, note: text(c.data.note, 'note'), at: at(c.data) },
+    },
+  ];
 }
 
 /** The scan's mark: once per running deadline, only after it passed. */
@@ -73,14 +114,24 @@ export function markDeadlineMissed(c: MarkDeadlineMissed, state: CaseState): Enf
   if (s.missed.includes(missedKey(running.kind, running.deadline))) return [];
   const now = at(c.data);
   if (toMillis(now) <= toMillis(deadline)) refuse(s, `${running.kind} is due at ${deadline}, not yet passed`, 'deadline scan');
-  return [{ type: 'enforcement.case.deadline_missed.v1', data: { caseId: s.caseId, kind: running.kind, deadline: running.deadline, at: now } }];
+  return [
+    { type: 'enforcement.case.deadline_missed.v1', data: { caseId: s.caseId, kind: running.kind, deadline: running.deadline, at: now } },
+  ];
 }
 
 /** 结案 with the whole record (Art 47): nothing pending, published or withdrawn where owed. */
 export function closeCase(c: CloseCase, state: CaseState): EnforcementEvent[] {
   const s = existing(state, c.type);
   requireSquad(c.actor, c.type, s.squadId, approver);
-  inStatus(s, c.type, 'a case closes once its decision is executed, transferred, revoked or ruled on', 'executed', 'transferred', 'revoked', 'court_ruled');
+  inStatus(
+    s,
+    c.type,
+    'a case closes once its decision is executed, transferred, revoked or ruled on',
+    'executed',
+    'transferred',
+    'revoked',
+    'court_ruled',
+  );
   if (s.preservations.some((p) => !p.decidedAt)) refuse(s, 'preserved evidence awaits its disposition', 'Art 56');
   const pub = s.publication;
   if (pub && !pub.publishedAt && s.status !== 'revoked') refuse(s, 'the decision is not published yet', '双公示');

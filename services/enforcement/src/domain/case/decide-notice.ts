@@ -2,7 +2,15 @@ import { ValidationError } from '@yiwang/kernel-core';
 import { type EnforcementPolicy } from '../policy/policy';
 import { Roles, requireRole, requireSquad } from '../shared/actor';
 import { Instant, instantOf, oneOf, text, toMillis } from '../shared/values';
-import { type ExtendDecisionLimit, type IssuePriorNotice, type RecordHearing, type RecordLegalReview, type RecordStatement, type RequestHearing, type ScheduleHearing } from './commands';
+import {
+  type ExtendDecisionLimit,
+  type IssuePriorNotice,
+  type RecordHearing,
+  type RecordLegalReview,
+  type RecordStatement,
+  type RequestHearing,
+  type ScheduleHearing,
+} from './commands';
 import { type EnforcementEvent } from './events';
 import { at, due, existing, inStatus, notAfter, refuse } from './guards';
 import { penalty, type Penalty } from './party-and-penalty';
@@ -23,7 +31,8 @@ export function legalReviewReasons(s: EnforcementCase, p: Penalty | null, policy
   const reasons: string[] = [];
   if (rules.whenHearingHeld && s.hearing?.heldAt) reasons.push('a hearing was held');
   for (const f of s.flags) if (rules.whenFlags.includes(f)) reasons.push(`the case is flagged ${f}`);
-  if (p && s.party && p.fineFen >= rules.fineAtLeastFen[s.party.type]) reasons.push(`the fine reaches ${rules.fineAtLeastFen[s.party.type] / 100} yuan`);
+  if (p && s.party && p.fineFen >= rules.fineAtLeastFen[s.party.type])
+    reasons.push(`the fine reaches ${rules.fineAtLeastFen[s.party.type] / 100} yuan`);
   if (p) for (const k of p.kinds) if (rules.kinds.includes(k)) reasons.push(`the penalty includes ${k}`);
   return reasons;
 }
@@ -37,7 +46,12 @@ export function recordLegalReview(c: RecordLegalReview, state: CaseState): Enfor
   requireRole(c.actor, c.type, legalReviewer);
   inStatus(s, c.type, 'Art 58: legal review before the decision', 'investigating', 'notice');
   const outcome = oneOf(c.data.outcome, ['approved', 'returned'] as const, 'outcome');
-  return [{ type: 'enforcement.case.legal_review_recorded.v1', data: { caseId: s.caseId, outcome, opinion: text(c.data.opinion, 'opinion', 4000), reviewer: c.actor.subject, at: at(c.data) } }];
+  return [
+    {
+      type: 'enforcement.case.legal_review_recorded.v1',
+      data: { caseId: s.caseId, outcome, opinion: text(c.data.opinion, 'opinion', 4000), reviewer: c.actor.subject, at: at(c.data) },
+    },
+  ];
 }
 
 /** 事先告知 (Art 44): the party known, something investigated; starts the 5-working-day windows. */
@@ -69,8 +83,14 @@ export function recordStatement(c: RecordStatement, state: CaseState): Enforceme
   requireSquad(c.actor, c.type, s.squadId, officer, approver);
   inStatus(s, c.type, 'Art 45: statement and defence answer the prior notice', 'notice');
   const now = at(c.data);
-  if (!notAfter(now, s.notice!.statementDeadline)) refuse(s, `the statement period ended at ${s.notice!.statementDeadline}`, 'Art 44/45: statement within the notice period');
-  return [{ type: 'enforcement.case.statement_recorded.v1', data: { caseId: s.caseId, summary: text(c.data.summary, 'summary', 4000), waivesHearing: c.data.waivesHearing === true, at: now } }];
+  if (!notAfter(now, s.notice!.statementDeadline))
+    refuse(s, `the statement period ended at ${s.notice!.statementDeadline}`, 'Art 44/45: statement within the notice period');
+  return [
+    {
+      type: 'enforcement.case.statement_recorded.v1',
+      data: { caseId: s.caseId, summary: text(c.data.summary, 'summary', 4000), waivesHearing: c.data.waivesHearing === true, at: now },
+    },
+  ];
 }
 
 /** Art 64: a hearing asked within 5 working days of the notice, where the penalty gives the right. */
@@ -79,11 +99,13 @@ export function requestHearing(c: RequestHearing, state: CaseState): Enforcement
   requireSquad(c.actor, c.type, s.squadId, officer, approver);
   inStatus(s, c.type, 'Art 64: a hearing is asked after the prior notice', 'notice');
   const notice = s.notice!;
-  if (!notice.hearingRight) refuse(s, 'the intended penalty gives no right to a hearing', 'Art 63: hearing for large fines and listed penalties');
+  if (!notice.hearingRight)
+    refuse(s, 'the intended penalty gives no right to a hearing', 'Art 63: hearing for large fines and listed penalties');
   if (s.hearing) refuse(s, 'a hearing was asked for already', 'Art 64');
   if (s.waivedHearing) refuse(s, 'the party waived the hearing in its statement', 'Art 64');
   const now = at(c.data);
-  if (!notAfter(now, notice.hearingRequestDeadline)) refuse(s, `a hearing must be asked within 5 working days of the notice, i.e. by ${notice.hearingRequestDeadline}`, 'Art 64(1)');
+  if (!notAfter(now, notice.hearingRequestDeadline))
+    refuse(s, `a hearing must be asked within 5 working days of the notice, i.e. by ${notice.hearingRequestDeadline}`, 'Art 64(1)');
   return [{ type: 'enforcement.case.hearing_requested.v1', data: { caseId: s.caseId, at: now } }];
 }
 
@@ -97,9 +119,17 @@ export function scheduleHearing(c: ScheduleHearing, state: CaseState, policy: En
   const hearingAt = Instant(c.data.hearingAt, 'hearingAt');
   const earliest = due(policy, notifiedAt, 'hearingNotice');
   if (toMillis(hearingAt) < toMillis(earliest)) {
-    throw new ValidationError(`hearingAt must leave at least 7 working days after the notification (行政处罚法 Art 64(2)): not before ${earliest}`, [{ field: 'hearingAt', message: 'too soon' }]);
+    throw new ValidationError(
+      `hearingAt must leave at least 7 working days after the notification (行政处罚法 Art 64(2)): not before ${earliest}`,
+      [{ field: 'hearingAt', message: 'too soon' }],
+    );
   }
-  return [{ type: 'enforcement.case.hearing_scheduled.v1', data: { caseId: s.caseId, hearingAt, place: text(c.data.place, 'place', 200), notifiedAt, hearingOfficer: c.actor.subject } }];
+  return [
+    {
+      type: 'enforcement.case.hearing_scheduled.v1',
+      data: { caseId: s.caseId, hearingAt, place: text(c.data.place, 'place', 200), notifiedAt, hearingOfficer: c.actor.subject },
+    },
+  ];
 }
 
 /** The hearing record; the time from request to hearing is not counted in the 90 days (Art 60). */
@@ -113,7 +143,14 @@ export function recordHearing(c: RecordHearing, state: CaseState): EnforcementEv
   if (toMillis(heldAt) < toMillis(h.hearingAt)) refuse(s, `the hearing is scheduled for ${h.hearingAt}`, 'Art 64(2)');
   const paused = Math.ceil((toMillis(heldAt) - toMillis(h.requestedAt)) / DAY_MS) * DAY_MS;
   const previous = s.decisionDeadline!;
-  const data = { caseId: s.caseId, record: text(c.data.record, 'record', 8000), heldAt, hearingOfficer: c.actor.subject, previousDecisionDeadline: previous, decisionDeadline: instantOf(toMillis(previous) + paused) };
+  const data = {
+    caseId: s.caseId,
+    record: text(c.data.record, 'record', 8000),
+    heldAt,
+    hearingOfficer: c.actor.subject,
+    previousDecisionDeadline: previous,
+    decisionDeadline: instantOf(toMillis(previous) + paused),
+  };
   return [{ type: 'enforcement.case.hearing_held.v1', data }];
 }
 
@@ -123,8 +160,16 @@ export function extendDecisionLimit(c: ExtendDecisionLimit, state: CaseState): E
   requireRole(c.actor, c.type, bureauHead);
   inStatus(s, c.type, 'Art 60: the limit runs from filing to decision', 'investigating', 'notice');
   const extra = c.data.extraDays;
-  if (typeof extra !== 'number' || !Number.isInteger(extra) || extra < 1 || extra > 90) throw new ValidationError('extraDays must be a whole number of days from 1 to 90', [{ field: 'extraDays', message: String(extra) }]);
+  if (typeof extra !== 'number' || !Number.isInteger(extra) || extra < 1 || extra > 90)
+    throw new ValidationError('extraDays must be a whole number of days from 1 to 90', [{ field: 'extraDays', message: String(extra) }]);
   const previousDeadline = s.decisionDeadline!;
-  const data = { caseId: s.caseId, reason: text(c.data.reason, 'reason'), previousDeadline, newDeadline: instantOf(toMillis(previousDeadline) + extra * DAY_MS), approvedBy: c.actor.subject, at: at(c.data) };
+  const data = {
+    caseId: s.caseId,
+    reason: text(c.data.reason, 'reason'),
+    previousDeadline,
+    newDeadline: instantOf(toMillis(previousDeadline) + extra * DAY_MS),
+    approvedBy: c.actor.subject,
+    at: at(c.data),
+  };
   return [{ type: 'enforcement.case.decision_limit_extended.v1', data }];
 }

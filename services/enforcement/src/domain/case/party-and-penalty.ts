@@ -31,10 +31,17 @@ export function party(raw: unknown): Party {
   const type = oneOf(p['type'], PARTY_TYPES, 'party.type');
   const name = text(p['name'], 'party.name', 100);
   const idNumber = text(p['idNumber'], 'party.idNumber', 18).toUpperCase();
-  if (type === 'person' && !ID_CARD.test(idNumber)) throw new ValidationError('party.idNumber of a person must be an 18-character resident ID number', [{ field: 'party.idNumber', message: 'not an ID number' }]);
-  if (type === 'organisation' && !CREDIT_CODE.test(idNumber)) throw new ValidationError('party.idNumber of an organisation must be an 18-character unified social credit code', [{ field: 'party.idNumber', message: 'not a credit code' }]);
+  if (type === 'person' && !ID_CARD.test(idNumber))
+    throw new ValidationError('party.idNumber of a person must be an 18-character resident ID number', [
+      { field: 'party.idNumber', message: 'not an ID number' },
+    ]);
+  if (type === 'organisation' && !CREDIT_CODE.test(idNumber))
+    throw new ValidationError('party.idNumber of an organisation must be an 18-character unified social credit code', [
+      { field: 'party.idNumber', message: 'not a credit code' },
+    ]);
   const phone = optionalText(p['phone'], 'party.phone', 20);
-  if (phone !== '' && !PHONE.test(phone)) throw new ValidationError('party.phone is not a phone number', [{ field: 'party.phone', message: 'not a phone number' }]);
+  if (phone !== '' && !PHONE.test(phone))
+    throw new ValidationError('party.phone is not a phone number', [{ field: 'party.phone', message: 'not a phone number' }]);
   const address = optionalText(p['address'], 'party.address', 300);
   const publicName = type === 'person' ? `${[...name][0] ?? ''}${'*'.repeat(Math.max([...name].length - 1, 1))}` : name;
   const publicId = type === 'person' ? `${idNumber.slice(0, 4)}${'*'.repeat(10)}${idNumber.slice(14)}` : idNumber;
@@ -42,7 +49,16 @@ export function party(raw: unknown): Party {
 }
 
 /** Kinds of penalty (行政处罚法 Art 9, as a city's urban-management squads use them). */
-export const PENALTY_KINDS = ['warning', 'fine', 'confiscate_illegal_gains', 'confiscate_property', 'suspend_permit', 'revoke_permit', 'order_closure', 'order_demolition'] as const;
+export const PENALTY_KINDS = [
+  'warning',
+  'fine',
+  'confiscate_illegal_gains',
+  'confiscate_property',
+  'suspend_permit',
+  'revoke_permit',
+  'order_closure',
+  'order_demolition',
+] as const;
 export type PenaltyKind = (typeof PENALTY_KINDS)[number];
 
 /** A penalty as intended in the prior notice or decided: kinds, the fine, and what else is ordered. */
@@ -51,18 +67,23 @@ export type Penalty = Readonly<{ kinds: readonly PenaltyKind[]; fineFen: number;
 export function penalty(raw: unknown, field = 'penalty'): Penalty {
   const p = (raw ?? {}) as Record<string, unknown>;
   const rawKinds = p['kinds'];
-  if (!Array.isArray(rawKinds) || rawKinds.length === 0) throw new ValidationError(`${field}.kinds must name at least one kind of penalty`, [{ field: `${field}.kinds`, message: 'empty' }]);
+  if (!Array.isArray(rawKinds) || rawKinds.length === 0)
+    throw new ValidationError(`${field}.kinds must name at least one kind of penalty`, [{ field: `${field}.kinds`, message: 'empty' }]);
   const kinds = [...new Set(rawKinds.map((k, i) => oneOf(k, PENALTY_KINDS, `${field}.kinds[${i}]`)))];
   const fineFen = fen(p['fineFen'] ?? 0, `${field}.fineFen`);
   const confiscationFen = fen(p['confiscationFen'] ?? 0, `${field}.confiscationFen`);
-  if (kinds.includes('fine') !== fineFen > 0) throw new ValidationError(`${field}: a fine needs the kind "fine" and an amount above 0, and only a fine has one`, [{ field: `${field}.fineFen`, message: String(fineFen) }]);
+  if (kinds.includes('fine') !== fineFen > 0)
+    throw new ValidationError(`${field}: a fine needs the kind "fine" and an amount above 0, and only a fine has one`, [
+      { field: `${field}.fineFen`, message: String(fineFen) },
+    ]);
   return { kinds, fineFen, confiscationFen, note: optionalText(p['note'], `${field}.note`, 1000) };
 }
 
 /** Art 45: heavier = a larger fine, a larger confiscation, or a kind the intended penalty did not have. */
 export function heavierThan(decided: Penalty, intended: Penalty): string | null {
   if (decided.fineFen > intended.fineFen) return `fine ${decided.fineFen} fen > intended ${intended.fineFen} fen`;
-  if (decided.confiscationFen > intended.confiscationFen) return `confiscation ${decided.confiscationFen} fen > intended ${intended.confiscationFen} fen`;
+  if (decided.confiscationFen > intended.confiscationFen)
+    return `confiscation ${decided.confiscationFen} fen > intended ${intended.confiscationFen} fen`;
   const added = decided.kinds.filter((k) => !intended.kinds.includes(k));
   return added.length > 0 ? `kinds not in the notice: ${added.join(', ')}` : null;
 }

@@ -24,28 +24,59 @@ export const people = {
   system: { subject: 'deadline-scan', department: 'system.enforcement', roles: ['system'] },
 } satisfies Record<string, Actor>;
 
-export const PERSON = { type: 'person', name: '王小明', idNumber: '410802199001011234', phone: '13800000000', address: '解放区民主路 1 号' };
-export const COMPANY = { type: 'organisation', name: '焦作市某某建筑有限公司', idNumber: '91410800MA44ABCD1X', phone: '0391-1234567', address: '山阳区' };
+export const PERSON = {
+  type: 'person',
+  name: '王小明',
+  idNumber: '410802199001011234',
+  phone: '13800000000',
+  address: '解放区民主路 1 号',
+};
+export const COMPANY = {
+  type: 'organisation',
+  name: '焦作市某某建筑有限公司',
+  idNumber: '91410800MA44ABCD1X',
+  phone: '0391-1234567',
+  address: '山阳区',
+};
 export const TWO = ['zhang.wei', 'liu.yang'];
 
 /** Local Shanghai wall time → canonical instant string (`2025-03-03 09:00` → `…Z`). */
 export const t = (local: string): string => new Date(`${local.replace(' ', 'T')}:00+08:00`).toISOString();
 
 type Cmd = EnforcementCommand;
-const c = <T extends Cmd['type']>(type: T, actor: Actor, data: object): Cmd => ({ type, actor, data } as unknown as Cmd);
+const c = <T extends Cmd['type']>(type: T, actor: Actor, data: object): Cmd => ({ type, actor, data }) as unknown as Cmd;
 
 export const cmd = {
   register: (at: string, over: object = {}) =>
-    c('RegisterSource', people.officer, { caseId: 'EF-1', squadId: SQUAD, district: '解放区', source: { kind: 'own_discovery', description: '屋顶加盖彩钢房', location: '民主路 1 号', category: 'event.01.01' }, party: PERSON, at, ...over }),
-  act: (at: string, over: object = {}) => c('RecordInvestigation', people.officer, { actId: `A-${at}`, kind: 'inspection', officers: TWO, notes: '现场检查, 制作笔录', evidence: [{ kind: 'inspection_record', description: '现场检查笔录', fileRefs: ['f/1.pdf'] }], at, ...over }),
+    c('RegisterSource', people.officer, {
+      caseId: 'EF-1',
+      squadId: SQUAD,
+      district: '解放区',
+      source: { kind: 'own_discovery', description: '屋顶加盖彩钢房', location: '民主路 1 号', category: 'event.01.01' },
+      party: PERSON,
+      at,
+      ...over,
+    }),
+  act: (at: string, over: object = {}) =>
+    c('RecordInvestigation', people.officer, {
+      actId: `A-${at}`,
+      kind: 'inspection',
+      officers: TWO,
+      notes: '现场检查, 制作笔录',
+      evidence: [{ kind: 'inspection_record', description: '现场检查笔录', fileRefs: ['f/1.pdf'] }],
+      at,
+      ...over,
+    }),
   file: (at: string, flags: string[] = []) => c('FileCase', people.leader, { cause: '未取得建设工程规划许可证进行建设', flags, at }),
-  notice: (at: string, intended: object = { kinds: ['fine'], fineFen: 300_000 }) => c('IssuePriorNotice', people.officer, { facts: '违法事实', grounds: '《城乡规划法》第六十四条', intended, at }),
+  notice: (at: string, intended: object = { kinds: ['fine'], fineFen: 300_000 }) =>
+    c('IssuePriorNotice', people.officer, { facts: '违法事实', grounds: '《城乡规划法》第六十四条', intended, at }),
   statement: (at: string, waivesHearing = true) => c('RecordStatement', people.officer, { summary: '当事人称已知错', waivesHearing, at }),
   requestHearing: (at: string) => c('RequestHearing', people.officer, { at }),
   schedule: (at: string, hearingAt: string) => c('ScheduleHearing', people.hearing, { hearingAt, place: '局听证室', at }),
   holdHearing: (at: string) => c('RecordHearing', people.hearing, { record: '听证笔录', at }),
   review: (at: string, outcome = 'approved') => c('RecordLegalReview', people.reviewer, { outcome, opinion: '事实清楚, 证据确凿', at }),
-  decide: (at: string, penalty: object | null = { kinds: ['fine'], fineFen: 300_000 }, outcome = 'penalty') => c('Decide', people.leader, { outcome, penalty, reasons: '依法决定', at }),
+  decide: (at: string, penalty: object | null = { kinds: ['fine'], fineFen: 300_000 }, outcome = 'penalty') =>
+    c('Decide', people.leader, { outcome, penalty, reasons: '依法决定', at }),
   serve: (at: string, method = 'in_person') => c('ServeDecision', people.officer, { method, at }),
   pay: (at: string, amountFen: number) => c('RecordPayment', people.officer, { amountFen, receipt: 'R-1', at }),
   demand: (at: string) => c('DemandPayment', people.officer, { at }),

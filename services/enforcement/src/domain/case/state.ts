@@ -10,15 +10,53 @@ import { type Party, type Penalty } from './party-and-penalty';
  * `executed` 已执行 (paid, or nothing to pay); `transferred` 移送司法; `revoked` 已撤销;
  * `not_filed` 不予立案; `closed` 已结案; `archived` 已归档.
  */
-export const STATUSES = ['lead', 'not_filed', 'investigating', 'notice', 'decided', 'awaiting_payment', 'demanded', 'court_applied', 'court_ruled', 'executed', 'transferred', 'revoked', 'closed', 'archived'] as const;
+export const STATUSES = [
+  'lead',
+  'not_filed',
+  'investigating',
+  'notice',
+  'decided',
+  'awaiting_payment',
+  'demanded',
+  'court_applied',
+  'court_ruled',
+  'executed',
+  'transferred',
+  'revoked',
+  'closed',
+  'archived',
+] as const;
 export type Status = (typeof STATUSES)[number];
 
 export type Preservation = Readonly<{ id: string; at: Instant; deadline: Instant; decidedAt: Instant | null }>;
-export type Notice = Readonly<{ intended: Penalty; servedAt: Instant; statementDeadline: Instant; hearingRight: boolean; hearingRequestDeadline: Instant }>;
+export type Notice = Readonly<{
+  intended: Penalty;
+  servedAt: Instant;
+  statementDeadline: Instant;
+  hearingRight: boolean;
+  hearingRequestDeadline: Instant;
+}>;
 export type Hearing = Readonly<{ requestedAt: Instant; hearingAt: Instant | null; heldAt: Instant | null }>;
-export type Decision = Readonly<{ outcome: DecisionOutcome; penalty: Penalty | null; decidedAt: Instant; serviceDeadline: Instant | null; onTheSpot: boolean }>;
-export type Service = Readonly<{ method: ServiceMethod; servedAt: Instant; paymentDeadline: Instant | null; appealsLapseAt: Instant; courtApplicationLatest: Instant }>;
-export type Publication = Readonly<{ dueAt: Instant; publishedAt: Instant | null; withdrawalDueAt: Instant | null; withdrawnAt: Instant | null }>;
+export type Decision = Readonly<{
+  outcome: DecisionOutcome;
+  penalty: Penalty | null;
+  decidedAt: Instant;
+  serviceDeadline: Instant | null;
+  onTheSpot: boolean;
+}>;
+export type Service = Readonly<{
+  method: ServiceMethod;
+  servedAt: Instant;
+  paymentDeadline: Instant | null;
+  appealsLapseAt: Instant;
+  courtApplicationLatest: Instant;
+}>;
+export type Publication = Readonly<{
+  dueAt: Instant;
+  publishedAt: Instant | null;
+  withdrawalDueAt: Instant | null;
+  withdrawnAt: Instant | null;
+}>;
 
 /** One existing case. Sections are null until their step happened, so each check reads one field. */
 export type EnforcementCase = Readonly<{
@@ -95,15 +133,48 @@ function corrupt(state: CaseState, event: EnforcementEvent): never {
 export function evolveCase(state: CaseState, event: EnforcementEvent): CaseState {
   if (event.type === 'enforcement.case.source_registered.v1') {
     const d = event.data;
-    return { ...blank, status: 'lead', caseId: d.caseId, squadId: d.squadId, district: d.district, source: d.source, party: d.party, receivedAt: d.receivedAt, checkDeadline: d.checkDeadline };
+    return {
+      ...blank,
+      status: 'lead',
+      caseId: d.caseId,
+      squadId: d.squadId,
+      district: d.district,
+      source: d.source,
+      party: d.party,
+      receivedAt: d.receivedAt,
+      checkDeadline: d.checkDeadline,
+    };
   }
   if (event.type === 'enforcement.case.decided_on_the_spot.v1') {
     const d = event.data;
     const decision: Decision = { outcome: 'penalty', penalty: d.penalty, decidedAt: d.decidedAt, serviceDeadline: null, onTheSpot: true };
     const far = d.decidedAt;
-    const service: Service = { method: 'in_person', servedAt: d.decidedAt, paymentDeadline: d.paymentDeadline, appealsLapseAt: far, courtApplicationLatest: far };
-    const base = { ...blank, caseId: d.caseId, squadId: d.squadId, district: d.district, source: d.source, party: d.party, receivedAt: d.decidedAt, checkDeadline: d.decidedAt };
-    return { ...base, status: d.paymentDeadline ? 'awaiting_payment' : 'executed', cause: d.facts, filedAt: d.decidedAt, decision, service, actCount: 1 };
+    const service: Service = {
+      method: 'in_person',
+      servedAt: d.decidedAt,
+      paymentDeadline: d.paymentDeadline,
+      appealsLapseAt: far,
+      courtApplicationLatest: far,
+    };
+    const base = {
+      ...blank,
+      caseId: d.caseId,
+      squadId: d.squadId,
+      district: d.district,
+      source: d.source,
+      party: d.party,
+      receivedAt: d.decidedAt,
+      checkDeadline: d.decidedAt,
+    };
+    return {
+      ...base,
+      status: d.paymentDeadline ? 'awaiting_payment' : 'executed',
+      cause: d.facts,
+      filedAt: d.decidedAt,
+      decision,
+      service,
+      actCount: 1,
+    };
   }
   if (state.status === 'none') return corrupt(state, event);
   const s = state;
@@ -115,11 +186,27 @@ export function evolveCase(state: CaseState, event: EnforcementEvent): CaseState
     case 'enforcement.case.investigation_recorded.v1':
       return { ...s, actCount: s.actCount + 1, evidenceCount: s.evidenceCount + event.data.evidence.length };
     case 'enforcement.case.evidence_preserved.v1':
-      return { ...s, preservations: [...s.preservations, { id: event.data.preservationId, at: event.data.at, deadline: event.data.decisionDeadline, decidedAt: null }] };
+      return {
+        ...s,
+        preservations: [
+          ...s.preservations,
+          { id: event.data.preservationId, at: event.data.at, deadline: event.data.decisionDeadline, decidedAt: null },
+        ],
+      };
     case 'enforcement.case.preservation_decided.v1':
-      return { ...s, preservations: s.preservations.map((p) => (p.id === event.data.preservationId ? { ...p, decidedAt: event.data.at } : p)) };
+      return {
+        ...s,
+        preservations: s.preservations.map((p) => (p.id === event.data.preservationId ? { ...p, decidedAt: event.data.at } : p)),
+      };
     case 'enforcement.case.filed.v1':
-      return { ...s, status: 'investigating', cause: event.data.cause, flags: event.data.flags, filedAt: event.data.filedAt, decisionDeadline: event.data.decisionDeadline };
+      return {
+        ...s,
+        status: 'investigating',
+        cause: event.data.cause,
+        flags: event.data.flags,
+        filedAt: event.data.filedAt,
+        decisionDeadline: event.data.decisionDeadline,
+      };
     case 'enforcement.case.not_filed.v1':
       return { ...s, status: 'not_filed' };
     case 'enforcement.case.legal_review_recorded.v1':
@@ -135,25 +222,42 @@ export function evolveCase(state: CaseState, event: EnforcementEvent): CaseState
     case 'enforcement.case.hearing_scheduled.v1':
       return s.hearing ? { ...s, hearing: { ...s.hearing, hearingAt: event.data.hearingAt } } : corrupt(s, event);
     case 'enforcement.case.hearing_held.v1':
-      return s.hearing ? { ...s, hearing: { ...s.hearing, heldAt: event.data.heldAt }, decisionDeadline: event.data.decisionDeadline } : corrupt(s, event);
+      return s.hearing
+        ? { ...s, hearing: { ...s.hearing, heldAt: event.data.heldAt }, decisionDeadline: event.data.decisionDeadline }
+        : corrupt(s, event);
     case 'enforcement.case.decision_limit_extended.v1':
       return { ...s, decisionDeadline: event.data.newDeadline };
     case 'enforcement.case.decided.v1': {
       const d = event.data;
       const status = d.outcome === 'transfer' ? 'transferred' : 'decided';
-      const publication = d.publicationDeadline ? { dueAt: d.publicationDeadline, publishedAt: null, withdrawalDueAt: null, withdrawnAt: null } : null;
-      return { ...s, status, decision: { outcome: d.outcome, penalty: d.penalty, decidedAt: d.decidedAt, serviceDeadline: d.serviceDeadline, onTheSpot: false }, publication };
+      const publication = d.publicationDeadline
+        ? { dueAt: d.publicationDeadline, publishedAt: null, withdrawalDueAt: null, withdrawnAt: null }
+        : null;
+      return {
+        ...s,
+        status,
+        decision: { outcome: d.outcome, penalty: d.penalty, decidedAt: d.decidedAt, serviceDeadline: d.serviceDeadline, onTheSpot: false },
+        publication,
+      };
     }
     case 'enforcement.case.service_consent_recorded.v1':
       return { ...s, electronicConsent: true };
     case 'enforcement.case.decision_served.v1': {
       const { method, servedAt, paymentDeadline, appealsLapseAt, courtApplicationLatest } = event.data;
-      return { ...s, status: paymentDeadline ? 'awaiting_payment' : 'executed', service: { method, servedAt, paymentDeadline, appealsLapseAt, courtApplicationLatest } };
+      return {
+        ...s,
+        status: paymentDeadline ? 'awaiting_payment' : 'executed',
+        service: { method, servedAt, paymentDeadline, appealsLapseAt, courtApplicationLatest },
+      };
     }
     case 'enforcement.case.payment_recorded.v1':
       return { ...s, status: 'executed', paidAt: event.data.paidAt };
     case 'enforcement.case.payment_demanded.v1':
-      return { ...s, status: 'demanded', demand: { demandedAt: event.data.demandedAt, courtApplicationEarliest: event.data.courtApplicationEarliest } };
+      return {
+        ...s,
+        status: 'demanded',
+        demand: { demandedAt: event.data.demandedAt, courtApplicationEarliest: event.data.courtApplicationEarliest },
+      };
     case 'enforcement.case.court_enforcement_applied.v1':
       return { ...s, status: 'court_applied', courtAppliedAt: event.data.appliedAt };
     case 'enforcement.case.court_ruling_recorded.v1':
@@ -162,7 +266,11 @@ export function evolveCase(state: CaseState, event: EnforcementEvent): CaseState
       return s.publication ? { ...s, publication: { ...s.publication, publishedAt: event.data.publishedAt } } : corrupt(s, event);
     case 'enforcement.case.decision_revoked.v1': {
       const due = event.data.withdrawalDeadline;
-      return { ...s, status: 'revoked', publication: s.publication && due ? { ...s.publication, withdrawalDueAt: due } : s.publication?.publishedAt ? s.publication : null };
+      return {
+        ...s,
+        status: 'revoked',
+        publication: s.publication && due ? { ...s.publication, withdrawalDueAt: due } : s.publication?.publishedAt ? s.publication : null,
+      };
     }
     case 'enforcement.case.publication_withdrawn.v1':
       return s.publication ? { ...s, publication: { ...s.publication, withdrawnAt: event.data.at } } : corrupt(s, event);
@@ -173,7 +281,11 @@ export function evolveCase(state: CaseState, event: EnforcementEvent): CaseState
     case 'enforcement.case.archived.v1':
       return { ...s, status: 'archived' };
     case 'enforcement.case.personal_data_erased.v1':
-      return { ...s, erased: true, party: s.party ? { ...s.party, name: '', idNumber: '', phone: '', address: '', publicName: '(已删除)', publicId: '' } : null };
+      return {
+        ...s,
+        erased: true,
+        party: s.party ? { ...s.party, name: '', idNumber: '', phone: '', address: '', publicName: '(已删除)', publicId: '' } : null,
+      };
     default:
       return assertNever(event, 'enforcement event');
   }

@@ -38,7 +38,12 @@ export type EnforcementPolicy = Readonly<{
   surchargePercentPerDay: number;
   onTheSpotCapFen: PerPartyType<number>;
   hearing: Readonly<{ fineThresholdFen: PerPartyType<number>; kinds: readonly string[] }>;
-  legalReview: Readonly<{ whenHearingHeld: boolean; whenFlags: readonly string[]; fineAtLeastFen: PerPartyType<number>; kinds: readonly string[] }>;
+  legalReview: Readonly<{
+    whenHearingHeld: boolean;
+    whenFlags: readonly string[];
+    fineAtLeastFen: PerPartyType<number>;
+    kinds: readonly string[];
+  }>;
   publishedCameraSites: ReadonlySet<string>;
 }>;
 
@@ -56,11 +61,16 @@ export type RawLimits = {
 const perParty = (raw: RawPerParty): PerPartyType<number> => ({ person: yuanToFen(raw.person), organisation: yuanToFen(raw.organisation) });
 
 /** Builds a policy from the data files' shapes; a missing or malformed period is refused at start. */
-export function enforcementPolicy(raw: RawLimits, cameras: { sites: ReadonlyArray<{ id: string }> }, calendar: BusinessCalendar = businessCalendar()): EnforcementPolicy {
+export function enforcementPolicy(
+  raw: RawLimits,
+  cameras: { sites: ReadonlyArray<{ id: string }> },
+  calendar: BusinessCalendar = businessCalendar(),
+): EnforcementPolicy {
   const limits = {} as Record<LimitName, TimeLimit>;
   for (const name of LIMIT_NAMES) {
     const text = raw.limits[name];
-    if (typeof text !== 'string') throw new ValidationError(`procedure limits: ${name} is missing`, [{ field: `limits.${name}`, message: 'missing' }]);
+    if (typeof text !== 'string')
+      throw new ValidationError(`procedure limits: ${name} is missing`, [{ field: `limits.${name}`, message: 'missing' }]);
     limits[name] = parseTimeLimit(text);
   }
   return {
@@ -77,4 +87,5 @@ export function enforcementPolicy(raw: RawLimits, cameras: { sites: ReadonlyArra
 }
 
 /** The policy shipped in data/ (the demo city's). */
-export const shippedPolicy = (calendar?: BusinessCalendar): EnforcementPolicy => enforcementPolicy(shippedLimits as RawLimits, shippedCameras, calendar);
+export const shippedPolicy = (calendar?: BusinessCalendar): EnforcementPolicy =>
+  enforcementPolicy(shippedLimits as RawLimits, shippedCameras, calendar);

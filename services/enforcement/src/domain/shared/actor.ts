@@ -26,7 +26,11 @@ const has = (actor: Actor, roles: readonly string[]): boolean => roles.some((r) 
 
 export function requireRole(actor: Actor, command: string, ...roles: readonly string[]): void {
   if (!has(actor, roles)) {
-    throw new ForbiddenError(`${command} needs role ${roles.join(' or ')}; ${actor.subject} has none of them`, { subject: actor.subject, command, required: roles });
+    throw new ForbiddenError(`${command} needs role ${roles.join(' or ')}; ${actor.subject} has none of them`, {
+      subject: actor.subject,
+      command,
+      required: roles,
+    });
   }
 }
 
@@ -35,7 +39,11 @@ export function requireSquad(actor: Actor, command: string, squadId: string, ...
   requireRole(actor, command, ...roles, Roles.bureauHead, Roles.system);
   if (has(actor, [Roles.bureauHead, Roles.system])) return;
   if (actor.department !== squadId) {
-    throw new ForbiddenError(`${command}: the case belongs to ${squadId}, not to ${actor.department}`, { subject: actor.subject, department: actor.department, command });
+    throw new ForbiddenError(`${command}: the case belongs to ${squadId}, not to ${actor.department}`, {
+      subject: actor.subject,
+      department: actor.department,
+      command,
+    });
   }
 }
 

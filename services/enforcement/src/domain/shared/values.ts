@@ -16,15 +16,18 @@ const ID = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,79}$/;
 const DEPARTMENT = /^[a-z][a-z0-9_-]*(\.[a-z0-9][a-z0-9_-]*)*$/;
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 
-const violation = (field: string, message: string, what: string): ValidationError => new ValidationError(`${field} ${what}`, [{ field, message }]);
+const violation = (field: string, message: string, what: string): ValidationError =>
+  new ValidationError(`${field} ${what}`, [{ field, message }]);
 
 function check<T extends string>(field: string, value: unknown, pattern: RegExp, what: string): T {
   if (typeof value !== 'string' || !pattern.test(value)) throw violation(field, `not ${what}: ${JSON.stringify(value)}`, `must be ${what}`);
   return value as T;
 }
 
-export const EnforcementCaseId = (value: unknown, field = 'caseId'): EnforcementCaseId => check(field, value, ID, 'an id (letters, digits, _ . : -)');
-export const SquadId = (value: unknown, field = 'squadId'): SquadId => check(field, value, DEPARTMENT, 'a department code like squad.jiefang.1');
+export const EnforcementCaseId = (value: unknown, field = 'caseId'): EnforcementCaseId =>
+  check(field, value, ID, 'an id (letters, digits, _ . : -)');
+export const SquadId = (value: unknown, field = 'squadId'): SquadId =>
+  check(field, value, DEPARTMENT, 'a department code like squad.jiefang.1');
 
 export function Instant(value: unknown, field = 'at'): Instant {
   const s = check<Instant>(field, value, ISO_INSTANT, 'an ISO-8601 instant with offset');
@@ -37,7 +40,8 @@ export const toMillis = (instant: string): number => Date.parse(instant);
 export const instantOf = (at: Date | number): Instant => new Date(at).toISOString() as Instant;
 
 export function text(value: unknown, field: string, max = 2000): string {
-  if (typeof value !== 'string' || value.trim() === '' || value.length > max) throw violation(field, 'empty or too long', `must be non-empty text of at most ${max} characters`);
+  if (typeof value !== 'string' || value.trim() === '' || value.length > max)
+    throw violation(field, 'empty or too long', `must be non-empty text of at most ${max} characters`);
   return value.trim();
 }
 
@@ -48,7 +52,8 @@ export function optionalText(value: unknown, field: string, max = 2000): string 
 
 /** Amounts are whole fen (分), so that 3 % of 201 yuan is exact and never a float. */
 export function fen(value: unknown, field: string): number {
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) throw violation(field, String(value), 'must be a non-negative whole number of fen');
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0)
+    throw violation(field, String(value), 'must be a non-negative whole number of fen');
   return value;
 }
 

@@ -23,7 +23,17 @@ export function complaintContactPolicy(vault: { open(subjectId: string, sealed: 
       if (event.type !== RECEIVED) return event;
       const d = event.data as Received;
       if (!d.contact) return event;
-      return { ...event, data: { ...d, contact: { name: await open(d.complaintId, d.contact.name), phone: await open(d.complaintId, d.contact.phone), address: await open(d.complaintId, d.contact.address) } } };
+      return {
+        ...event,
+        data: {
+          ...d,
+          contact: {
+            name: await open(d.complaintId, d.contact.name),
+            phone: await open(d.complaintId, d.contact.phone),
+            address: await open(d.complaintId, d.contact.address),
+          },
+        },
+      };
     },
   };
 }

@@ -50,16 +50,26 @@ type CommandRequest = { readonly complaintId: string; readonly expectedVersion?:
  * its errors (FORBIDDEN → PERMISSION_DENIED, VALIDATION → INVALID_ARGUMENT, CONCURRENCY → ABORTED,
  * ILLEGAL_STATE → FAILED_PRECONDITION, NOT_FOUND → NOT_FOUND).
  */
-export function heatingGrpcService(deps: { complaints: ComplaintService; queries: HeatingQueries; onErased: (complaintId: string) => Promise<void> }) {
+export function heatingGrpcService(deps: {
+  complaints: ComplaintService;
+  queries: HeatingQueries;
+  onErased: (complaintId: string) => Promise<void>;
+}) {
   const { complaints, queries } = deps;
 
   const command = <Req extends CommandRequest>(build: (req: Req, actor: Actor, ctx: CommandContext) => ComplaintCommand) =>
     authed<Req, api.ComplaintCommandResponse>(async (req, principal) => {
       const actor = actorOf(principal);
       if (req.expectedVersion !== undefined && (!Number.isSafeInteger(req.expectedVersion) || req.expectedVersion < 0)) {
-        throw new ValidationError('expected_version must be a non-negative integer', [{ field: 'expectedVersion', message: String(req.expectedVersion) }]);
+        throw new ValidationError('expected_version must be a non-negative integer', [
+          { field: 'expectedVersion', message: String(req.expectedVersion) },
+        ]);
       }
-      const result = await complaints.execute(req.complaintId, (ctx) => build(req, actor, ctx), { actor, expectedVersion: req.expectedVersion, commandId: req.commandId || undefined });
+      const result = await complaints.execute(req.complaintId, (ctx) => build(req, actor, ctx), {
+        actor,
+        expectedVersion: req.expectedVersion,
+        commandId: req.commandId || undefined,
+      });
       return toResponse(req.complaintId, result);
     });
 
@@ -94,12 +104,23 @@ export function heatingGrpcService(deps: { complaints: ComplaintService; queries
         at,
       },
     })),
-    orderThirdPartyMeasurement: command((r: api.OrderThirdPartyMeasurementRequest, actor, { at }) => ({ type: 'OrderThirdPartyMeasurement', actor, data: { labId: r.labId, note: r.note, at } })),
-    reportFix: command((r: api.ReportFixRequest, actor, { at }) => ({ type: 'ReportFix', actor, data: { notes: r.notes, photoRefs: r.photoRefs, at } })),
+    orderThirdPartyMeasurement: command((r: api.OrderThirdPartyMeasurementRequest, actor, { at }) => ({
+      type: 'OrderThirdPartyMeasurement',
+      actor,
+      data: { labId: r.labId, note: r.note, at },
+    })),
+    reportFix: command((r: api.ReportFixRequest, actor, { at }) => ({
+      type: 'ReportFix',
+      actor,
+      data: { notes: r.notes, photoRefs: r.photoRefs, at },
+    })),
     approveRefund: command((r: api.ApproveRefundRequest, actor, { at }) => ({ type: 'ApproveRefund', actor, data: { note: r.note, at } })),
     erasePersonalData: authed(async (r, principal) => {
       const actor = actorOf(principal);
-      const result = await complaints.execute(r.complaintId, ({ at }) => ({ type: 'ErasePersonalData', actor, data: { at } }), { actor, commandId: r.commandId || undefined });
+      const result = await complaints.execute(r.complaintId, ({ at }) => ({ type: 'ErasePersonalData', actor, data: { at } }), {
+        actor,
+        commandId: r.commandId || undefined,
+      });
       // The decider authorised it; deleting the key makes every copy of the contact unreadable.
       await deps.onErased(r.complaintId);
       return toResponse(r.complaintId, result);
@@ -108,7 +129,9 @@ export function heatingGrpcService(deps: { complaints: ComplaintService; queries
       const { contact, ...summary } = await queries.complaint(r.complaintId, actorOf(principal));
       return { complaint: toComplaintView(summary, contact) };
     }),
-    listOpenComplaints: authed(async (r, principal) => ({ complaints: (await queries.openComplaints(r.companyId, actorOf(principal))).map((s) => toComplaintView(s)) })),
+    listOpenComplaints: authed(async (r, principal) => ({
+      complaints: (await queries.openComplaints(r.companyId, actorOf(principal))).map((s) => toComplaintView(s)),
+    })),
     getCompanySeason: authed(async (r, principal) => toSeason(await queries.companySeason(r.companyId, actorOf(principal)))),
   };
   return { definition: api.HeatingServiceService, implementation };

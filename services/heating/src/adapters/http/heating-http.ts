@@ -27,7 +27,12 @@ export function registerHeatingRoutes(app: HttpApp, deps: { ingest: ReadingsInge
 
   app.get<{ Params: { id: string } }>(
     '/v1/companies/:id/season',
-    { schema: { description: 'A heating company’s season: complaints, measured on time, sub-standard days, refunds per household', params: { type: 'object', properties: { id: { type: 'string', maxLength: 100 } }, required: ['id'] } } },
+    {
+      schema: {
+        description: 'A heating company’s season: complaints, measured on time, sub-standard days, refunds per household',
+        params: { type: 'object', properties: { id: { type: 'string', maxLength: 100 } }, required: ['id'] },
+      },
+    },
     async (request) => {
       const p = principalOf(request);
       return deps.queries.companySeason(request.params.id, { subject: p.subject, department: p.department, roles: p.roles });

@@ -32,7 +32,11 @@ export class MongoReadingStore implements ReadingStore {
       doc.set[`v.t${iso.slice(11, 13)}${iso.slice(14, 16)}${iso.slice(17, 19)}`] = r.deci;
       byDoc.set(id, doc);
     }
-    const writes = [...byDoc].map(([_id, d]) => () => this.days.updateOne({ _id }, { $set: { pointId: d.pointId, day: d.day, ...d.set } }, { upsert: true }));
+    const writes = [...byDoc].map(
+      ([_id, d]) =>
+        () =>
+          this.days.updateOne({ _id }, { $set: { pointId: d.pointId, day: d.day, ...d.set } }, { upsert: true }),
+    );
     await inParallel(writes);
   }
 
@@ -50,7 +54,13 @@ export class MongoReadingStore implements ReadingStore {
   }
 
   async saveTracks(tracks: ReadonlyMap<string, PointTrack>): Promise<void> {
-    await inParallel([...tracks].map(([_id, track]) => () => this.tracks.replaceOne({ _id }, { track }, { upsert: true })));
+    await inParallel(
+      [...tracks].map(
+        ([_id, track]) =>
+          () =>
+            this.tracks.replaceOne({ _id }, { track }, { upsert: true }),
+      ),
+    );
   }
 }
 

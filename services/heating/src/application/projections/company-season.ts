@@ -1,7 +1,14 @@
 import { assertNever, type ReadModels } from '@yiwang/kernel-core';
 import { periodOf, type ComplaintEvent, type ComplaintState, type PointEvent } from '../../domain';
 
-export type HouseholdRefundLine = { householdId: string; complaintId: string; days: number; percent: number; refundCents: number; approved: boolean };
+export type HouseholdRefundLine = {
+  householdId: string;
+  complaintId: string;
+  days: number;
+  percent: number;
+  refundCents: number;
+  approved: boolean;
+};
 
 /** A company's heating season (供热季) in numbers; `_id` = `<season>:<companyId>`. */
 export type CompanySeasonDoc = {
@@ -26,7 +33,17 @@ export const seasonDocId = (season: string, companyId: string): string => `${sea
 export const emptySeason = (season: string, companyId: string): CompanySeasonDoc => ({
   companyId,
   season,
-  ...{ complaints: 0, measured: 0, measuredOnTime: 0, substandard: 0, fixes: 0, fixedOnTime: 0, substandardDays: 0, supervised: 0, findings: 0 },
+  ...{
+    complaints: 0,
+    measured: 0,
+    measuredOnTime: 0,
+    substandard: 0,
+    fixes: 0,
+    fixedOnTime: 0,
+    substandardDays: 0,
+    supervised: 0,
+    findings: 0,
+  },
   ...{ refundsDueCents: 0, refundsApprovedCents: 0, refunds: [] },
 });
 
@@ -49,7 +66,14 @@ export function countEvent(doc: CompanySeasonDoc, event: ComplaintEvent | PointE
       return { ...doc, supervised: doc.supervised + 1 };
     case 'heating.complaint.refund_computed.v1': {
       const d = event.data;
-      const line = { householdId: d.householdId, complaintId: d.complaintId, days: d.days, percent: d.excluded ? 0 : d.percent, refundCents: d.refundCents, approved: false };
+      const line = {
+        householdId: d.householdId,
+        complaintId: d.complaintId,
+        days: d.days,
+        percent: d.excluded ? 0 : d.percent,
+        refundCents: d.refundCents,
+        approved: false,
+      };
       return { ...doc, refundsDueCents: doc.refundsDueCents + d.refundCents, refunds: [...doc.refunds, line] };
     }
     case 'heating.complaint.refund_approved.v1': {
@@ -76,7 +100,12 @@ const companyOf = (event: ComplaintEvent | PointEvent, before: ComplaintState | 
 };
 
 /** Each touched company's season document, once per batch. */
-export async function applySeason(season: string, events: ReadonlyArray<{ event: ComplaintEvent | PointEvent; before: ComplaintState | null }>, position: number, models: ReadModels): Promise<void> {
+export async function applySeason(
+  season: string,
+  events: ReadonlyArray<{ event: ComplaintEvent | PointEvent; before: ComplaintState | null }>,
+  position: number,
+  models: ReadModels,
+): Promise<void> {
   const byCompany = new Map<string, Array<{ event: ComplaintEvent | PointEvent; before: ComplaintState | null }>>();
   for (const item of events) {
     const companyId = companyOf(item.event, item.before);

@@ -69,11 +69,20 @@ function nextDeadline(state: ComplaintState): DeadlineDoc | null {
   if (state.status === 'none') return null;
   const running = runningLimit(state);
   if (running === null || state.overdueMarkedFor === running.deadline) return null;
-  return { complaintId: state.complaintId, companyId: state.companyId, limit: running.limit, deadline: running.deadline, dueMs: Date.parse(running.deadline) };
+  return {
+    complaintId: state.complaintId,
+    companyId: state.companyId,
+    limit: running.limit,
+    deadline: running.deadline,
+    dueMs: Date.parse(running.deadline),
+  };
 }
 
 /** The complaint document and its deadline for one event (stream-version guarded); returns the states before and after. */
-async function applyToComplaint(e: LoggedEvent | RecordedEvent, models: ReadModels): Promise<{ before: ComplaintState; doc: ComplaintDoc } | null> {
+async function applyToComplaint(
+  e: LoggedEvent | RecordedEvent,
+  models: ReadModels,
+): Promise<{ before: ComplaintState; doc: ComplaintDoc } | null> {
   const id = complaintIdOfStream(e.streamId);
   const event = { type: e.type, data: e.data } as ComplaintEvent;
   const complaints = models.model<ComplaintDoc>(MODELS.complaints);
@@ -106,7 +115,9 @@ async function applyToBuckets(docs: ReadonlyMap<string, ComplaintDoc>, position:
   }
   const buckets = models.model<OpenBucketDoc>(MODELS.open);
   for (const [companyId, { remove, add }] of changes) {
-    await buckets.upsert(`open:${companyId}`, { position }, (cur) => ({ complaints: [...(cur?.complaints ?? []).filter((c) => !remove.has(c.complaintId)), ...add] }));
+    await buckets.upsert(`open:${companyId}`, { position }, (cur) => ({
+      complaints: [...(cur?.complaints ?? []).filter((c) => !remove.has(c.complaintId)), ...add],
+    }));
   }
 }
 

@@ -22,7 +22,8 @@ export const DOORS_CLOSED_MIN_MINUTES = 60;
 const MAX_ROOMS = 20;
 
 function rooms(value: RecordMeasurement['data']['rooms']): readonly RoomReading[] {
-  if (!Array.isArray(value) || value.length === 0 || value.length > MAX_ROOMS) invalid('rooms', `must list 1–${MAX_ROOMS} rooms with their readings`);
+  if (!Array.isArray(value) || value.length === 0 || value.length > MAX_ROOMS)
+    invalid('rooms', `must list 1–${MAX_ROOMS} rooms with their readings`);
   const list = value.map((r, i) => ({
     room: nonEmptyText(r.room, `rooms[${i}].room`, 40),
     roomType: oneOf(r.roomType, `rooms[${i}].roomType`, ROOM_TYPES),
@@ -35,7 +36,11 @@ function rooms(value: RecordMeasurement['data']['rooms']): readonly RoomReading[
 function method(value: RecordMeasurement['data']['method']): MeasurementMethod {
   const m = value ?? ({} as RecordMeasurement['data']['method']);
   if (!Number.isInteger(m.doorsClosedMinutes) || m.doorsClosedMinutes < DOORS_CLOSED_MIN_MINUTES) {
-    invalid('method.doorsClosedMinutes', `must be at least ${DOORS_CLOSED_MIN_MINUTES} (doors and windows closed ≥ 1 h before reading)`, String(m.doorsClosedMinutes));
+    invalid(
+      'method.doorsClosedMinutes',
+      `must be at least ${DOORS_CLOSED_MIN_MINUTES} (doors and windows closed ≥ 1 h before reading)`,
+      String(m.doorsClosedMinutes),
+    );
   }
   oneOf(m.position, 'method.position', ['room_centre'] as const);
   if (!Number.isInteger(m.heightCm) || m.heightCm < HEIGHT_CM.min || m.heightCm > HEIGHT_CM.max) {
@@ -48,7 +53,10 @@ function method(value: RecordMeasurement['data']['method']): MeasurementMethod {
 function kindFor(s: ExistingComplaint, command: RecordMeasurement): MeasurementKind {
   if (s.status === 'disputed') {
     if (s.labId !== null && hasRole(command.actor, HeatingRoles.lab) && command.actor.department === s.labId) return 'third_party';
-    throw new ForbiddenError(`${command.type}: a disputed complaint is measured by the ordered lab only`, { subject: command.actor.subject, command: command.type });
+    throw new ForbiddenError(`${command.type}: a disputed complaint is measured by the ordered lab only`, {
+      subject: command.actor.subject,
+      command: command.type,
+    });
   }
   requireCompany(command.actor, command.type, s.companyId);
   return mustBeIn(s, command.type, 'awaiting_measurement', 'substandard').status === 'awaiting_measurement' ? 'initial' : 'remeasurement';
@@ -74,7 +82,8 @@ export function recordMeasurement(command: RecordMeasurement, state: ComplaintSt
   const cause: Cause | null = compliant ? null : oneOf(d.cause, 'cause', CAUSES);
   const fixDeadline = compliant ? null : Instant(d.fixDeadline, 'fixDeadline');
   if (fixDeadline !== null && toMillis(fixDeadline) <= toMillis(at)) invalid('fixDeadline', `must be after ${at}`);
-  const deadline = s.status === 'awaiting_measurement' ? s.measureDeadline : s.status === 'disputed' && s.period === null ? (s.measureDeadline ?? '') : '';
+  const deadline =
+    s.status === 'awaiting_measurement' ? s.measureDeadline : s.status === 'disputed' && s.period === null ? (s.measureDeadline ?? '') : '';
   const onTime = deadline === '' || toMillis(at) <= toMillis(deadline);
   const { complaintId, companyId } = s;
   const measured: TemperatureMeasured = {
@@ -101,9 +110,16 @@ export function recordMeasurement(command: RecordMeasurement, state: ComplaintSt
   const period = 'period' in s ? s.period : null;
   if (!compliant) {
     const since = period?.since ?? s.receivedAt;
-    return [measured, { type: 'heating.complaint.substandard_found.v1', data: { complaintId, companyId, since, lowestDeci, cause: cause!, fixDeadline: fixDeadline!, foundAt: at } }];
+    return [
+      measured,
+      {
+        type: 'heating.complaint.substandard_found.v1',
+        data: { complaintId, companyId, since, lowestDeci, cause: cause!, fixDeadline: fixDeadline!, foundAt: at },
+      },
+    ];
   }
-  if (period === null) return [measured, { type: 'heating.complaint.closed.v1', data: { complaintId, companyId, outcome: 'compliant', closedAt: at } }];
+  if (period === null)
+    return [measured, { type: 'heating.complaint.closed.v1', data: { complaintId, companyId, outcome: 'compliant', closedAt: at } }];
   return [measured, ...endPeriod(s, period, at)];
 }
 
@@ -117,5 +133,18 @@ export function reportFix(command: ReportFix, state: ComplaintState): readonly C
   const notes = nonEmptyText(command.data.notes, 'notes');
   const photos = photoRefs(command.data.photoRefs);
   const onTime = toMillis(at) <= toMillis(s.fixDeadline);
-  return [{ type: 'heating.complaint.fix_reported.v1', data: { complaintId: s.complaintId, companyId: s.companyId, notes, photoRefs: photos, fixDeadline: s.fixDeadline, onTime, reportedAt: at } }];
+  return [
+    {
+      type: 'heating.complaint.fix_reported.v1',
+      data: {
+        complaintId: s.complaintId,
+        companyId: s.companyId,
+        notes,
+        photoRefs: photos,
+        fixDeadline: s.fixDeadline,
+        onTime,
+        reportedAt: at,
+      },
+    },
+  ];
 }

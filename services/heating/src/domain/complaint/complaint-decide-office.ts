@@ -1,9 +1,27 @@
 import { IllegalStateError, ValidationError } from '@yiwang/kernel-core';
 import { inSeasonWindow } from './season';
 import { HeatingRoles, requireCompany, requireRole } from '../shared/actor';
-import { CompanyId, ComplaintId, HouseholdId, Instant, invalid, nonEmptyText, oneOf, optionalText, PointId, toMillis } from '../shared/values';
+import {
+  CompanyId,
+  ComplaintId,
+  HouseholdId,
+  Instant,
+  invalid,
+  nonEmptyText,
+  oneOf,
+  optionalText,
+  PointId,
+  toMillis,
+} from '../shared/values';
 import { CHANNELS, type ComplaintEvent } from './complaint-events';
-import { type Acknowledge, type ApproveRefund, type ErasePersonalData, type MarkOverdue, type OrderThirdPartyMeasurement, type ReceiveComplaint } from './complaint-commands';
+import {
+  type Acknowledge,
+  type ApproveRefund,
+  type ErasePersonalData,
+  type MarkOverdue,
+  type OrderThirdPartyMeasurement,
+  type ReceiveComplaint,
+} from './complaint-commands';
 import { mustBeIn, mustExist } from './complaint-rules';
 import { runningLimit, type ComplaintState } from './complaint-state';
 
@@ -17,7 +35,8 @@ export function receiveComplaint(command: ReceiveComplaint, state: ComplaintStat
   const channel = oneOf(d.channel, 'channel', CHANNELS);
   if (channel === 'monitoring') requireRole(command.actor, command.type, HeatingRoles.system);
   else requireRole(command.actor, command.type, HeatingRoles.supervision, HeatingRoles.intake);
-  if (state.status !== 'none') throw new IllegalStateError(`complaint ${d.complaintId} exists already`, { command: command.type, status: state.status });
+  if (state.status !== 'none')
+    throw new IllegalStateError(`complaint ${d.complaintId} exists already`, { command: command.type, status: state.status });
   const complaintId = ComplaintId(d.complaintId);
   const householdId = HouseholdId(d.householdId);
   const companyId = CompanyId(d.companyId);
@@ -58,16 +77,30 @@ export function acknowledge(command: Acknowledge, state: ComplaintState): readon
   const s = mustBeIn(existing, command.type, 'awaiting_measurement');
   if (s.acknowledgedAt !== null) return [];
   const at = Instant(command.data.at);
-  return [{ type: 'heating.complaint.acknowledged.v1', data: { complaintId: s.complaintId, companyId: s.companyId, by: command.actor.subject, acknowledgedAt: at } }];
+  return [
+    {
+      type: 'heating.complaint.acknowledged.v1',
+      data: { complaintId: s.complaintId, companyId: s.companyId, by: command.actor.subject, acknowledgedAt: at },
+    },
+  ];
 }
 
 export function orderThirdParty(command: OrderThirdPartyMeasurement, state: ComplaintState): readonly ComplaintEvent[] {
   requireRole(command.actor, command.type, HeatingRoles.supervision);
   const s = mustBeIn(mustExist(state, command.type), command.type, 'disputed');
-  if (s.labId !== null) throw new IllegalStateError(`a third-party measurement is already ordered from ${s.labId}`, { command: command.type, status: s.status });
+  if (s.labId !== null)
+    throw new IllegalStateError(`a third-party measurement is already ordered from ${s.labId}`, {
+      command: command.type,
+      status: s.status,
+    });
   const labId = CompanyId(command.data.labId, 'labId');
   const at = Instant(command.data.at);
-  return [{ type: 'heating.complaint.third_party_ordered.v1', data: { complaintId: s.complaintId, labId, note: optionalText(command.data.note, 'note'), by: command.actor.subject, orderedAt: at } }];
+  return [
+    {
+      type: 'heating.complaint.third_party_ordered.v1',
+      data: { complaintId: s.complaintId, labId, note: optionalText(command.data.note, 'note'), by: command.actor.subject, orderedAt: at },
+    },
+  ];
 }
 
 export function approveRefund(command: ApproveRefund, state: ComplaintState): readonly ComplaintEvent[] {
@@ -76,7 +109,18 @@ export function approveRefund(command: ApproveRefund, state: ComplaintState): re
   const at = Instant(command.data.at);
   const { complaintId, companyId, householdId } = s;
   return [
-    { type: 'heating.complaint.refund_approved.v1', data: { complaintId, companyId, householdId, refundCents: s.refund.refundCents, by: command.actor.subject, note: optionalText(command.data.note, 'note'), approvedAt: at } },
+    {
+      type: 'heating.complaint.refund_approved.v1',
+      data: {
+        complaintId,
+        companyId,
+        householdId,
+        refundCents: s.refund.refundCents,
+        by: command.actor.subject,
+        note: optionalText(command.data.note, 'note'),
+        approvedAt: at,
+      },
+    },
     { type: 'heating.complaint.closed.v1', data: { complaintId, companyId, outcome: 'refunded', closedAt: at } },
   ];
 }
@@ -87,14 +131,22 @@ export function markOverdue(command: MarkOverdue, state: ComplaintState): readon
   const s = mustExist(state, command.type);
   const running = runningLimit(s);
   const at = Instant(command.data.at);
-  if (running === null) throw new IllegalStateError(`no limit runs while the complaint is ${s.status}`, { command: command.type, status: s.status });
-  if (toMillis(at) <= toMillis(running.deadline)) throw new IllegalStateError(`the ${running.limit} limit runs until ${running.deadline}`, { command: command.type, status: s.status });
+  if (running === null)
+    throw new IllegalStateError(`no limit runs while the complaint is ${s.status}`, { command: command.type, status: s.status });
+  if (toMillis(at) <= toMillis(running.deadline))
+    throw new IllegalStateError(`the ${running.limit} limit runs until ${running.deadline}`, { command: command.type, status: s.status });
   if (s.overdueMarkedFor === running.deadline) return [];
   const { complaintId, companyId } = s;
   const what = running.limit === 'measurement' ? '入户测温' : '整改';
   return [
-    { type: 'heating.complaint.overdue_marked.v1', data: { complaintId, companyId, limit: running.limit, deadline: running.deadline, markedAt: at } },
-    { type: 'heating.complaint.supervised.v1', data: { complaintId, companyId, note: `超时督办: ${what}时限 ${running.deadline} 已过`, by: command.actor.subject, supervisedAt: at } },
+    {
+      type: 'heating.complaint.overdue_marked.v1',
+      data: { complaintId, companyId, limit: running.limit, deadline: running.deadline, markedAt: at },
+    },
+    {
+      type: 'heating.complaint.supervised.v1',
+      data: { complaintId, companyId, note: `超时督办: ${what}时限 ${running.deadline} 已过`, by: command.actor.subject, supervisedAt: at },
+    },
   ];
 }
 
@@ -102,5 +154,10 @@ export function erasePersonalData(command: ErasePersonalData, state: ComplaintSt
   requireRole(command.actor, command.type, HeatingRoles.supervision);
   const s = mustExist(state, command.type);
   if (s.personalDataErased) return [];
-  return [{ type: 'heating.complaint.personal_data_erased.v1', data: { complaintId: s.complaintId, by: command.actor.subject, erasedAt: Instant(command.data.at) } }];
+  return [
+    {
+      type: 'heating.complaint.personal_data_erased.v1',
+      data: { complaintId: s.complaintId, by: command.actor.subject, erasedAt: Instant(command.data.at) },
+    },
+  ];
 }

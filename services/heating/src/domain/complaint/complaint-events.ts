@@ -43,7 +43,10 @@ export type ComplaintReceived = E<
     terms: ComplaintTerms;
   }
 >;
-export type ComplaintAcknowledged = E<'acknowledged', { complaintId: ComplaintId; companyId: CompanyId; by: string; acknowledgedAt: Instant }>;
+export type ComplaintAcknowledged = E<
+  'acknowledged',
+  { complaintId: ComplaintId; companyId: CompanyId; by: string; acknowledgedAt: Instant }
+>;
 export type TemperatureMeasured = E<
   'measured',
   {
@@ -65,14 +68,39 @@ export type TemperatureMeasured = E<
     measuredAt: Instant;
   }
 >;
-export type ThirdPartyOrdered = E<'third_party_ordered', { complaintId: ComplaintId; labId: string; note: string; by: string; orderedAt: Instant }>;
+export type ThirdPartyOrdered = E<
+  'third_party_ordered',
+  { complaintId: ComplaintId; labId: string; note: string; by: string; orderedAt: Instant }
+>;
 /** 不达标: the period runs from `since` (the complaint) until a compliant re-measurement. */
 export type SubstandardFound = E<
   'substandard_found',
-  { complaintId: ComplaintId; companyId: CompanyId; since: Instant; lowestDeci: number; cause: Cause; fixDeadline: Instant; foundAt: Instant }
+  {
+    complaintId: ComplaintId;
+    companyId: CompanyId;
+    since: Instant;
+    lowestDeci: number;
+    cause: Cause;
+    fixDeadline: Instant;
+    foundAt: Instant;
+  }
 >;
-export type FixReported = E<'fix_reported', { complaintId: ComplaintId; companyId: CompanyId; notes: string; photoRefs: readonly string[]; fixDeadline: Instant; onTime: boolean; reportedAt: Instant }>;
-export type HeatingRestored = E<'restored', { complaintId: ComplaintId; companyId: CompanyId; since: Instant; until: Instant; days: number; restoredAt: Instant }>;
+export type FixReported = E<
+  'fix_reported',
+  {
+    complaintId: ComplaintId;
+    companyId: CompanyId;
+    notes: string;
+    photoRefs: readonly string[];
+    fixDeadline: Instant;
+    onTime: boolean;
+    reportedAt: Instant;
+  }
+>;
+export type HeatingRestored = E<
+  'restored',
+  { complaintId: ComplaintId; companyId: CompanyId; since: Instant; until: Instant; days: number; restoredAt: Instant }
+>;
 export type RefundComputed = E<
   'refund_computed',
   {
@@ -92,11 +120,31 @@ export type RefundComputed = E<
     computedAt: Instant;
   }
 >;
-export type RefundApproved = E<'refund_approved', { complaintId: ComplaintId; companyId: CompanyId; householdId: HouseholdId; refundCents: number; by: string; note: string; approvedAt: Instant }>;
-export type ComplaintClosed = E<'closed', { complaintId: ComplaintId; companyId: CompanyId; outcome: 'compliant' | 'refunded' | 'no_refund'; closedAt: Instant }>;
-export type OverdueMarked = E<'overdue_marked', { complaintId: ComplaintId; companyId: CompanyId; limit: 'measurement' | 'fix'; deadline: Instant; markedAt: Instant }>;
+export type RefundApproved = E<
+  'refund_approved',
+  {
+    complaintId: ComplaintId;
+    companyId: CompanyId;
+    householdId: HouseholdId;
+    refundCents: number;
+    by: string;
+    note: string;
+    approvedAt: Instant;
+  }
+>;
+export type ComplaintClosed = E<
+  'closed',
+  { complaintId: ComplaintId; companyId: CompanyId; outcome: 'compliant' | 'refunded' | 'no_refund'; closedAt: Instant }
+>;
+export type OverdueMarked = E<
+  'overdue_marked',
+  { complaintId: ComplaintId; companyId: CompanyId; limit: 'measurement' | 'fix'; deadline: Instant; markedAt: Instant }
+>;
 /** 督办: counted against the company. */
-export type ComplaintSupervised = E<'supervised', { complaintId: ComplaintId; companyId: CompanyId; note: string; by: string; supervisedAt: Instant }>;
+export type ComplaintSupervised = E<
+  'supervised',
+  { complaintId: ComplaintId; companyId: CompanyId; note: string; by: string; supervisedAt: Instant }
+>;
 export type PersonalDataErased = E<'personal_data_erased', { complaintId: ComplaintId; by: string; erasedAt: Instant }>;
 
 export type ComplaintEvent =

@@ -47,7 +47,12 @@ export const received: ComplaintReceived = {
 export const METHOD = { doorsClosedMinutes: 60, position: 'room_centre', heightCm: 100 };
 type MeasureData = RecordMeasurement['data'];
 /** A measurement command: bedroom and living room at the given temperatures, resident signs. */
-export const measure = (actor: Actor, at: Instant, celsius: readonly [number, number], over: Partial<MeasureData> = {}): RecordMeasurement => ({
+export const measure = (
+  actor: Actor,
+  at: Instant,
+  celsius: readonly [number, number],
+  over: Partial<MeasureData> = {},
+): RecordMeasurement => ({
   type: 'RecordMeasurement',
   actor,
   data: {

@@ -11,9 +11,17 @@ export function mustExist(state: ComplaintState, command: string): ExistingCompl
   return state;
 }
 
-export function mustBeIn<S extends ComplaintStatus>(state: ComplaintState, command: string, ...statuses: readonly S[]): Extract<ComplaintState, { status: S }> {
+export function mustBeIn<S extends ComplaintStatus>(
+  state: ComplaintState,
+  command: string,
+  ...statuses: readonly S[]
+): Extract<ComplaintState, { status: S }> {
   if (!(statuses as readonly string[]).includes(state.status)) {
-    throw new IllegalStateError(`${command} is not allowed while the complaint is ${state.status}`, { command, status: state.status, allowed: statuses });
+    throw new IllegalStateError(`${command} is not allowed while the complaint is ${state.status}`, {
+      command,
+      status: state.status,
+      allowed: statuses,
+    });
   }
   return state as Extract<ComplaintState, { status: S }>;
 }
@@ -31,7 +39,10 @@ export function endPeriod(s: ExistingComplaint, period: Period, at: Instant): Co
   const percent = refundPercent(terms.refundRule, terms.standardDeci, period.lowestDeci);
   const cents = excluded ? 0 : refundCents(terms.dailyFeeCentsPerM2, terms.heatedAreaCentiM2, days, percent);
   const events: ComplaintEvent[] = [
-    { type: 'heating.complaint.restored.v1', data: { complaintId, companyId, since: period.since, until: instantFromMillis(untilMs), days, restoredAt: at } },
+    {
+      type: 'heating.complaint.restored.v1',
+      data: { complaintId, companyId, since: period.since, until: instantFromMillis(untilMs), days, restoredAt: at },
+    },
     {
       type: 'heating.complaint.refund_computed.v1',
       data: {
@@ -51,6 +62,7 @@ export function endPeriod(s: ExistingComplaint, period: Period, at: Instant): Co
       },
     },
   ];
-  if (cents === 0) events.push({ type: 'heating.complaint.closed.v1', data: { complaintId, companyId, outcome: 'no_refund', closedAt: at } });
+  if (cents === 0)
+    events.push({ type: 'heating.complaint.closed.v1', data: { complaintId, companyId, outcome: 'no_refund', closedAt: at } });
   return events;
 }

@@ -34,7 +34,8 @@ export type ComplaintState =
   | (ComplaintFacts & Readonly<{ status: 'disputed'; period: Period | null; labId: string | null; measureDeadline: Instant | null }>)
   | (ComplaintFacts & Readonly<{ status: 'substandard'; period: Period; fixDeadline: Instant; fixReportedAt: Instant | null }>)
   | (ComplaintFacts & Readonly<{ status: 'refund_pending'; refund: RefundComputed['data'] }>)
-  | (ComplaintFacts & Readonly<{ status: 'closed'; outcome: 'compliant' | 'refunded' | 'no_refund'; closedAt: Instant; refundCents: number }>);
+  | (ComplaintFacts &
+      Readonly<{ status: 'closed'; outcome: 'compliant' | 'refunded' | 'no_refund'; closedAt: Instant; refundCents: number }>);
 
 export type ComplaintStatus = ComplaintState['status'];
 export type ExistingComplaint = Exclude<ComplaintState, { status: 'none' }>;
@@ -42,8 +43,30 @@ export type ExistingComplaint = Exclude<ComplaintState, { status: 'none' }>;
 export const initialComplaintState = (): ComplaintState => ({ status: 'none' });
 
 function facts(s: ExistingComplaint): ComplaintFacts {
-  const { complaintId, householdId, companyId, channel, receivedAt, terms, measuredOnTime, supervisionCount, overdueMarkedFor, personalDataErased } = s;
-  return { complaintId, householdId, companyId, channel, receivedAt, terms, measuredOnTime, supervisionCount, overdueMarkedFor, personalDataErased };
+  const {
+    complaintId,
+    householdId,
+    companyId,
+    channel,
+    receivedAt,
+    terms,
+    measuredOnTime,
+    supervisionCount,
+    overdueMarkedFor,
+    personalDataErased,
+  } = s;
+  return {
+    complaintId,
+    householdId,
+    companyId,
+    channel,
+    receivedAt,
+    terms,
+    measuredOnTime,
+    supervisionCount,
+    overdueMarkedFor,
+    personalDataErased,
+  };
 }
 
 /** Events only arrive in an order `decide` produced, so a mismatch is a corrupt stream. */
@@ -58,7 +81,14 @@ export function evolveComplaint(state: ComplaintState, event: ComplaintEvent): C
     const d = event.data;
     return {
       status: 'awaiting_measurement',
-      ...{ complaintId: d.complaintId, householdId: d.householdId, companyId: d.companyId, channel: d.channel, receivedAt: d.receivedAt, terms: d.terms },
+      ...{
+        complaintId: d.complaintId,
+        householdId: d.householdId,
+        companyId: d.companyId,
+        channel: d.channel,
+        receivedAt: d.receivedAt,
+        terms: d.terms,
+      },
       ...{ measuredOnTime: null, supervisionCount: 0, overdueMarkedFor: null, personalDataErased: false },
       measureDeadline: d.measureDeadline,
       acknowledgedAt: null,
@@ -110,7 +140,8 @@ export function evolveComplaint(state: ComplaintState, event: ComplaintEvent): C
 /** The limit running now, if any: measuring (待测温) or fixing (整改, until the fix is reported). */
 export function runningLimit(s: ComplaintState): { limit: 'measurement' | 'fix'; deadline: Instant } | null {
   if (s.status === 'awaiting_measurement') return { limit: 'measurement', deadline: s.measureDeadline };
-  if (s.status === 'disputed' && s.measureDeadline !== null && s.measuredOnTime === null) return { limit: 'measurement', deadline: s.measureDeadline };
+  if (s.status === 'disputed' && s.measureDeadline !== null && s.measuredOnTime === null)
+    return { limit: 'measurement', deadline: s.measureDeadline };
   if (s.status === 'substandard' && s.fixReportedAt === null) return { limit: 'fix', deadline: s.fixDeadline };
   return null;
 }

@@ -66,10 +66,15 @@ type RawCity = {
   refundRule: string | RefundRule;
   excludedCauses: string[];
   monitoring: MonitoringRule;
-  companies: Array<{ id: string; nameZh: string; compounds: Array<Omit<Compound, 'companyId' | 'heatedAreaM2'> & { heatedAreaM2?: Record<string, number> }> }>;
+  companies: Array<{
+    id: string;
+    nameZh: string;
+    compounds: Array<Omit<Compound, 'companyId' | 'heatedAreaM2'> & { heatedAreaM2?: Record<string, number> }>;
+  }>;
 };
 
-const positive = (v: unknown, field: string): number => (typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : invalid(field, 'must be a positive number'));
+const positive = (v: unknown, field: string): number =>
+  typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : invalid(field, 'must be a positive number');
 
 /** Reads and checks one city's configuration. */
 export function cityConfig(raw: unknown): CityConfig {
@@ -77,8 +82,13 @@ export function cityConfig(raw: unknown): CityConfig {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(r.season?.from ?? '') || !/^\d{4}-\d{2}-\d{2}$/.test(r.season?.to ?? '') || r.season.from > r.season.to) {
     invalid('season', 'must be {from, to} local dates with from ≤ to');
   }
-  const rule = typeof r.refundRule === 'string' ? (RULES[r.refundRule] ?? invalid('refundRule', `names no shipped rule (${Object.keys(RULES).join(', ')})`)) : refundRule(r.refundRule);
-  const excluded = r.excludedCauses.map((c, i) => ((CAUSES as readonly string[]).includes(c) ? (c as Cause) : invalid(`excludedCauses[${i}]`, `must be one of ${CAUSES.join(', ')}`)));
+  const rule =
+    typeof r.refundRule === 'string'
+      ? (RULES[r.refundRule] ?? invalid('refundRule', `names no shipped rule (${Object.keys(RULES).join(', ')})`))
+      : refundRule(r.refundRule);
+  const excluded = r.excludedCauses.map((c, i) =>
+    (CAUSES as readonly string[]).includes(c) ? (c as Cause) : invalid(`excludedCauses[${i}]`, `must be one of ${CAUSES.join(', ')}`),
+  );
   const compounds = new Map<string, Compound>();
   const companies = r.companies.map((c) => {
     for (const k of c.compounds) {
@@ -113,7 +123,10 @@ export const seasonKey = (c: CityConfig): string => c.season.from;
 export const compoundOf = (householdId: HouseholdId): string => householdId.slice(0, householdId.indexOf(':'));
 
 /** The household's compound and company (the service area, 供热区域) and its heated area; null when the compound is unknown. */
-export function householdOf(c: CityConfig, householdId: HouseholdId): { compound: Compound; companyId: CompanyId; heatedAreaCentiM2: number } | null {
+export function householdOf(
+  c: CityConfig,
+  householdId: HouseholdId,
+): { compound: Compound; companyId: CompanyId; heatedAreaCentiM2: number } | null {
   const compound = c.compounds.get(compoundOf(householdId));
   if (!compound) return null;
   const area = compound.heatedAreaM2[householdId.slice(householdId.indexOf(':') + 1)] ?? compound.defaultHeatedAreaM2;

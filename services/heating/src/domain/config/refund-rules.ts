@@ -11,7 +11,12 @@ import { invalid } from '../shared/values';
  * Temperatures and distances are in tenths of a degree; percentages are whole numbers.
  */
 export type RefundRule =
-  | Readonly<{ kind: 'degrees_below'; name: string; tiers: readonly Readonly<{ upToDeci: number; percent: number }>[]; beyondPercent: number }>
+  | Readonly<{
+      kind: 'degrees_below';
+      name: string;
+      tiers: readonly Readonly<{ upToDeci: number; percent: number }>[];
+      beyondPercent: number;
+    }>
   | Readonly<{ kind: 'band'; name: string; bands: readonly Readonly<{ fromDeci: number; percent: number }>[]; belowPercent: number }>;
 
 /** 北京: ≤ 2 ℃ below 18 → 10 %, 2–6 ℃ → 50 %, > 6 ℃ → 100 %. */
@@ -42,12 +47,16 @@ const percentOk = (p: unknown): p is number => typeof p === 'number' && Number.i
 export function refundRule(value: unknown, field = 'refundRule'): RefundRule {
   const r = value as RefundRule;
   if (r?.kind === 'degrees_below') {
-    const ok = r.tiers.length > 0 && r.tiers.every((t, i) => percentOk(t.percent) && Number.isInteger(t.upToDeci) && t.upToDeci > (r.tiers[i - 1]?.upToDeci ?? 0));
+    const ok =
+      r.tiers.length > 0 &&
+      r.tiers.every((t, i) => percentOk(t.percent) && Number.isInteger(t.upToDeci) && t.upToDeci > (r.tiers[i - 1]?.upToDeci ?? 0));
     if (!ok || !percentOk(r.beyondPercent)) invalid(field, 'has bad tiers (increasing bounds in tenths of ℃, percentages 0–100)');
     return r;
   }
   if (r?.kind === 'band') {
-    const ok = r.bands.length > 0 && r.bands.every((b, i) => percentOk(b.percent) && Number.isInteger(b.fromDeci) && b.fromDeci < (r.bands[i - 1]?.fromDeci ?? Infinity));
+    const ok =
+      r.bands.length > 0 &&
+      r.bands.every((b, i) => percentOk(b.percent) && Number.isInteger(b.fromDeci) && b.fromDeci < (r.bands[i - 1]?.fromDeci ?? Infinity));
     if (!ok || !percentOk(r.belowPercent)) invalid(field, 'has bad bands (decreasing bounds in tenths of ℃, percentages 0–100)');
     return r;
   }

@@ -51,8 +51,20 @@ describe('refund arithmetic in integer cents', () => {
     expect(substandardDays(0, 72 * h)).toBe(3);
   });
   it('rules from configuration are checked', () => {
-    expect(() => refundRule({ kind: 'band', name: 'x', bands: [{ fromDeci: 140, percent: 50 }, { fromDeci: 160, percent: 30 }], belowPercent: 100 })).toThrow(ValidationError);
-    expect(() => refundRule({ kind: 'degrees_below', name: 'x', tiers: [{ upToDeci: 20, percent: 120 }], beyondPercent: 100 })).toThrow(ValidationError);
+    expect(() =>
+      refundRule({
+        kind: 'band',
+        name: 'x',
+        bands: [
+          { fromDeci: 140, percent: 50 },
+          { fromDeci: 160, percent: 30 },
+        ],
+        belowPercent: 100,
+      }),
+    ).toThrow(ValidationError);
+    expect(() => refundRule({ kind: 'degrees_below', name: 'x', tiers: [{ upToDeci: 20, percent: 120 }], beyondPercent: 100 })).toThrow(
+      ValidationError,
+    );
     expect(() => refundRule({ kind: 'flat' })).toThrow(ValidationError);
     expect(refundRule(HARBIN_RULE)).toBe(HARBIN_RULE);
   });
@@ -69,7 +81,10 @@ describe('city configuration as data', () => {
     expect(jz.standardDeci).toBe(180);
   });
   it('finds the company of a household from its compound (service area) and its heated area', () => {
-    expect(householdOf(jz, 'jz-hongxing:3-2-501' as HouseholdId)).toMatchObject({ companyId: 'dept.heating.zhongzhou', heatedAreaCentiM2: 12000 });
+    expect(householdOf(jz, 'jz-hongxing:3-2-501' as HouseholdId)).toMatchObject({
+      companyId: 'dept.heating.zhongzhou',
+      heatedAreaCentiM2: 12000,
+    });
     expect(householdOf(jz, 'jz-hongxing:5-1-302' as HouseholdId)).toMatchObject({ heatedAreaCentiM2: 9250 });
     expect(householdOf(jz, 'nowhere:1-1-101' as HouseholdId)).toBeNull();
     expect(termsFor(jz, 9250)).toMatchObject({ standardDeci: 180, dailyFeeCentsPerM2: 18, seasonEndsAt: '2027-03-15T16:00:00.000Z' });
@@ -87,7 +102,21 @@ describe('city configuration as data', () => {
     expect(pointOf(jz, 'unknown-mp1' as PointId)).toBeNull();
   });
   it('refuses a compound served by two companies', () => {
-    const raw = { city: 'x', nameZh: 'x', season: { from: '2026-11-15', to: '2027-03-15' }, standardCelsius: 18, limits: { measure: '24 clock_hours', fix: '24 clock_hours' }, dailyFeeCentsPerM2: 18, refundRule: 'beijing', excludedCauses: [], monitoring: {}, companies: [{ id: 'a', nameZh: 'a', compounds: [{ id: 'k', defaultHeatedAreaM2: 1 }] }, { id: 'b', nameZh: 'b', compounds: [{ id: 'k', defaultHeatedAreaM2: 1 }] }] };
+    const raw = {
+      city: 'x',
+      nameZh: 'x',
+      season: { from: '2026-11-15', to: '2027-03-15' },
+      standardCelsius: 18,
+      limits: { measure: '24 clock_hours', fix: '24 clock_hours' },
+      dailyFeeCentsPerM2: 18,
+      refundRule: 'beijing',
+      excludedCauses: [],
+      monitoring: {},
+      companies: [
+        { id: 'a', nameZh: 'a', compounds: [{ id: 'k', defaultHeatedAreaM2: 1 }] },
+        { id: 'b', nameZh: 'b', compounds: [{ id: 'k', defaultHeatedAreaM2: 1 }] },
+      ],
+    };
     expect(() => cityConfig(raw)).toThrow(/two companies/);
   });
 });

@@ -8,7 +8,8 @@ const T0 = Date.parse('2026-12-01T00:00:00+08:00');
 const MIN = 60_000;
 const always = () => true;
 /** Readings every 10 minutes from `startMin`, one per temperature (tenths). */
-const every10 = (startMin: number, decis: readonly number[]): Reading[] => decis.map((deci, i) => ({ atMs: T0 + (startMin + i * 10) * MIN, deci }));
+const every10 = (startMin: number, decis: readonly number[]): Reading[] =>
+  decis.map((deci, i) => ({ atMs: T0 + (startMin + i * 10) * MIN, deci }));
 const repeat = (deci: number, n: number) => Array.from({ length: n }, () => deci);
 
 describe('the monitoring rule (室温监测): below 18 ℃ for ≥ 3 h in season', () => {
@@ -45,20 +46,59 @@ describe('the monitoring rule (室温监测): below 18 ℃ for ≥ 3 h in season
 describe('the monitoring point aggregate: one finding at a time', () => {
   const spec = deciderSpec(pointDecider);
   const system: Actor = { subject: 'monitoring-rules', department: 'system.heating', roles: ['system'] };
-  const raise = { type: 'RaiseFinding' as const, actor: system, data: { pointId: 'jz-hongxing-mp7', householdId: 'jz-hongxing:mp-1-7', companyId: 'dept.heating.zhongzhou', belowSince: '2026-12-01T00:00:00.000Z', lowestDeci: 172, at: '2026-12-01T03:00:00.000Z' } };
+  const raise = {
+    type: 'RaiseFinding' as const,
+    actor: system,
+    data: {
+      pointId: 'jz-hongxing-mp7',
+      householdId: 'jz-hongxing:mp-1-7',
+      companyId: 'dept.heating.zhongzhou',
+      belowSince: '2026-12-01T00:00:00.000Z',
+      lowestDeci: 172,
+      at: '2026-12-01T03:00:00.000Z',
+    },
+  };
   const raised: PointEvent = {
     type: 'heating.point.finding_raised.v1',
-    data: { pointId: 'jz-hongxing-mp7', findingId: 'jz-hongxing-mp7-1', complaintId: 'MON-jz-hongxing-mp7-1', householdId: 'jz-hongxing:mp-1-7', companyId: 'dept.heating.zhongzhou', belowSince: '2026-12-01T00:00:00.000Z' as never, lowestDeci: 172, raisedAt: '2026-12-01T03:00:00.000Z' as never },
+    data: {
+      pointId: 'jz-hongxing-mp7',
+      findingId: 'jz-hongxing-mp7-1',
+      complaintId: 'MON-jz-hongxing-mp7-1',
+      householdId: 'jz-hongxing:mp-1-7',
+      companyId: 'dept.heating.zhongzhou',
+      belowSince: '2026-12-01T00:00:00.000Z' as never,
+      lowestDeci: 172,
+      raisedAt: '2026-12-01T03:00:00.000Z' as never,
+    },
   };
-  const close = { type: 'CloseFinding' as const, actor: system, data: { aboveSince: '2026-12-01T08:00:00.000Z', at: '2026-12-01T09:00:00.000Z' } };
-  const closed: PointEvent = { type: 'heating.point.finding_closed.v1', data: { pointId: 'jz-hongxing-mp7', findingId: 'jz-hongxing-mp7-1', aboveSince: '2026-12-01T08:00:00.000Z' as never, closedAt: '2026-12-01T09:00:00.000Z' as never } };
+  const close = {
+    type: 'CloseFinding' as const,
+    actor: system,
+    data: { aboveSince: '2026-12-01T08:00:00.000Z', at: '2026-12-01T09:00:00.000Z' },
+  };
+  const closed: PointEvent = {
+    type: 'heating.point.finding_closed.v1',
+    data: {
+      pointId: 'jz-hongxing-mp7',
+      findingId: 'jz-hongxing-mp7-1',
+      aboveSince: '2026-12-01T08:00:00.000Z' as never,
+      closedAt: '2026-12-01T09:00:00.000Z' as never,
+    },
+  };
 
   it('raises a finding that names the complaint it opens', () => spec.given([]).when(raise).then([raised]));
   it('a second finding while one is open is refused', () => spec.given([raised]).when(raise).thenThrows(IllegalStateError));
   it('closes the open finding; the next one is numbered on', () => {
     spec.given([raised]).when(close).then([closed]);
-    spec.given([raised, closed]).when(raise).then([{ ...raised, data: { ...raised.data, findingId: 'jz-hongxing-mp7-2', complaintId: 'MON-jz-hongxing-mp7-2' } } as PointEvent]);
+    spec
+      .given([raised, closed])
+      .when(raise)
+      .then([{ ...raised, data: { ...raised.data, findingId: 'jz-hongxing-mp7-2', complaintId: 'MON-jz-hongxing-mp7-2' } } as PointEvent]);
     spec.given([raised, closed]).when(close).thenThrows(IllegalStateError);
   });
-  it('only the system raises findings', () => spec.given([]).when({ ...raise, actor: { ...system, roles: ['heating.gateway'] } }).thenThrows(ForbiddenError));
+  it('only the system raises findings', () =>
+    spec
+      .given([])
+      .when({ ...raise, actor: { ...system, roles: ['heating.gateway'] } })
+      .thenThrows(ForbiddenError));
 });

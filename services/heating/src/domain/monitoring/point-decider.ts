@@ -8,9 +8,21 @@ import { CompanyId, HouseholdId, Instant, PointId, type Instant as InstantT } fr
  */
 export type FindingRaised = DomainEvent<
   'heating.point.finding_raised.v1',
-  Readonly<{ pointId: string; findingId: string; complaintId: string; householdId: string; companyId: string; belowSince: InstantT; lowestDeci: number; raisedAt: InstantT }>
+  Readonly<{
+    pointId: string;
+    findingId: string;
+    complaintId: string;
+    householdId: string;
+    companyId: string;
+    belowSince: InstantT;
+    lowestDeci: number;
+    raisedAt: InstantT;
+  }>
 >;
-export type FindingClosed = DomainEvent<'heating.point.finding_closed.v1', Readonly<{ pointId: string; findingId: string; aboveSince: InstantT; closedAt: InstantT }>>;
+export type FindingClosed = DomainEvent<
+  'heating.point.finding_closed.v1',
+  Readonly<{ pointId: string; findingId: string; aboveSince: InstantT; closedAt: InstantT }>
+>;
 export type PointEvent = FindingRaised | FindingClosed;
 export const POINT_EVENT_TYPES: readonly PointEvent['type'][] = ['heating.point.finding_raised.v1', 'heating.point.finding_closed.v1'];
 
@@ -22,7 +34,11 @@ export type RaiseFinding = Readonly<{
 export type CloseFinding = Readonly<{ type: 'CloseFinding'; actor: Actor; data: Readonly<{ aboveSince: string; at: string }> }>;
 export type PointCommand = RaiseFinding | CloseFinding;
 
-export type PointState = Readonly<{ pointId: string | null; findings: number; open: Readonly<{ findingId: string; complaintId: string }> | null }>;
+export type PointState = Readonly<{
+  pointId: string | null;
+  findings: number;
+  open: Readonly<{ findingId: string; complaintId: string }> | null;
+}>;
 
 /** The complaint a finding opens: the company handles it like a resident's, with no resident. */
 export const complaintIdOfFinding = (findingId: string): string => `MON-${findingId}`;
@@ -33,7 +49,11 @@ export function decidePoint(command: PointCommand, state: PointState): readonly 
   switch (command.type) {
     case 'RaiseFinding': {
       const d = command.data;
-      if (state.open !== null) throw new IllegalStateError(`point ${d.pointId} has an open finding (${state.open.findingId})`, { command: command.type, status: 'finding_open' });
+      if (state.open !== null)
+        throw new IllegalStateError(`point ${d.pointId} has an open finding (${state.open.findingId})`, {
+          command: command.type,
+          status: 'finding_open',
+        });
       const pointId = PointId(d.pointId);
       const findingId = `${pointId}-${state.findings + 1}`;
       return [
@@ -53,8 +73,19 @@ export function decidePoint(command: PointCommand, state: PointState): readonly 
       ];
     }
     case 'CloseFinding': {
-      if (state.open === null || state.pointId === null) throw new IllegalStateError('the point has no open finding', { command: command.type, status: 'no_finding' });
-      return [{ type: 'heating.point.finding_closed.v1', data: { pointId: state.pointId, findingId: state.open.findingId, aboveSince: Instant(command.data.aboveSince, 'aboveSince'), closedAt: Instant(command.data.at) } }];
+      if (state.open === null || state.pointId === null)
+        throw new IllegalStateError('the point has no open finding', { command: command.type, status: 'no_finding' });
+      return [
+        {
+          type: 'heating.point.finding_closed.v1',
+          data: {
+            pointId: state.pointId,
+            findingId: state.open.findingId,
+            aboveSince: Instant(command.data.aboveSince, 'aboveSince'),
+            closedAt: Instant(command.data.at),
+          },
+        },
+      ];
     }
     default:
       return assertNever(command, 'point command');
@@ -64,7 +95,11 @@ export function decidePoint(command: PointCommand, state: PointState): readonly 
 export function evolvePoint(state: PointState, event: PointEvent): PointState {
   switch (event.type) {
     case 'heating.point.finding_raised.v1':
-      return { pointId: event.data.pointId, findings: state.findings + 1, open: { findingId: event.data.findingId, complaintId: event.data.complaintId } };
+      return {
+        pointId: event.data.pointId,
+        findings: state.findings + 1,
+        open: { findingId: event.data.findingId, complaintId: event.data.complaintId },
+      };
     case 'heating.point.finding_closed.v1':
       return { ...state, open: null };
     default:

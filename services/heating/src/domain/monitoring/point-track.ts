@@ -40,7 +40,8 @@ export function trackReadings(
   const signals: Signal[] = [];
   for (const r of [...readings].sort((a, b) => a.atMs - b.atMs)) {
     if (t.lastMs !== null && r.atMs <= t.lastMs) continue;
-    if (t.lastMs !== null && r.atMs - t.lastMs > rule.maxGapMinutes * 60_000) t = { ...t, belowSinceMs: null, lowestDeci: null, aboveSinceMs: null };
+    if (t.lastMs !== null && r.atMs - t.lastMs > rule.maxGapMinutes * 60_000)
+      t = { ...t, belowSinceMs: null, lowestDeci: null, aboveSinceMs: null };
     t = { ...t, lastMs: r.atMs };
     if (!inSeason(r.atMs)) {
       t = { ...t, belowSinceMs: null, lowestDeci: null, aboveSinceMs: null };

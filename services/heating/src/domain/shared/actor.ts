@@ -22,14 +22,22 @@ export const HeatingRoles = {
 
 export function requireRole(actor: Actor, command: string, ...roles: readonly string[]): void {
   if (!roles.some((r) => actor.roles.includes(r))) {
-    throw new ForbiddenError(`${command} needs role ${roles.join(' or ')}; ${actor.subject} has none of them`, { subject: actor.subject, command, required: roles });
+    throw new ForbiddenError(`${command} needs role ${roles.join(' or ')}; ${actor.subject} has none of them`, {
+      subject: actor.subject,
+      command,
+      required: roles,
+    });
   }
 }
 
 /** A company acts only on its own complaints; the supervision office may act on any. */
 export function requireCompany(actor: Actor, command: string, companyId: string): void {
   if (actor.department !== companyId) {
-    throw new ForbiddenError(`${command}: the complaint is not assigned to ${actor.department}`, { subject: actor.subject, department: actor.department, command });
+    throw new ForbiddenError(`${command}: the complaint is not assigned to ${actor.department}`, {
+      subject: actor.subject,
+      department: actor.department,
+      command,
+    });
   }
 }
 
@@ -37,4 +45,7 @@ export const hasRole = (actor: Actor, role: string): boolean => actor.roles.incl
 
 /** May see a complaint: its company, the supervision office, the system. */
 export const maySee = (actor: Actor, companyId: string): boolean =>
-  actor.department === companyId || hasRole(actor, HeatingRoles.supervision) || hasRole(actor, HeatingRoles.system) || hasRole(actor, HeatingRoles.lab);
+  actor.department === companyId ||
+  hasRole(actor, HeatingRoles.supervision) ||
+  hasRole(actor, HeatingRoles.system) ||
+  hasRole(actor, HeatingRoles.lab);

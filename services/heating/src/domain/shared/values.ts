@@ -31,8 +31,10 @@ function check<T extends string>(field: string, value: unknown, pattern: RegExp,
   return value as T;
 }
 
-export const ComplaintId = (value: unknown, field = 'complaintId'): ComplaintId => check(field, value, ID, 'an id (letters, digits, _ . : -)');
-export const CompanyId = (value: unknown, field = 'companyId'): CompanyId => check(field, value, DEPARTMENT, 'a department code like dept.heating.huaneng');
+export const ComplaintId = (value: unknown, field = 'complaintId'): ComplaintId =>
+  check(field, value, ID, 'an id (letters, digits, _ . : -)');
+export const CompanyId = (value: unknown, field = 'companyId'): CompanyId =>
+  check(field, value, DEPARTMENT, 'a department code like dept.heating.huaneng');
 export const HouseholdId = (value: unknown, field = 'householdId'): HouseholdId =>
   check(field, value, HOUSEHOLD, 'a household id like jz-hongxing:3-2-501 (compound:building-unit-room)');
 export const PointId = (value: unknown, field = 'pointId'): PointId => check(field, value, ID, 'a monitoring point id');
@@ -61,7 +63,8 @@ export function DeciCelsius(value: unknown, field = 'celsius'): DeciCelsius {
 export const celsiusText = (deci: number): string => `${(deci / 10).toFixed(1)} ℃`;
 
 export function nonEmptyText(value: unknown, field: string, max = 2000): string {
-  if (typeof value !== 'string' || value.trim() === '' || value.length > max) invalid(field, `must be non-empty text of at most ${max} characters`, 'empty or too long');
+  if (typeof value !== 'string' || value.trim() === '' || value.length > max)
+    invalid(field, `must be non-empty text of at most ${max} characters`, 'empty or too long');
   return value;
 }
 
@@ -80,6 +83,7 @@ export function photoRefs(value: unknown, field = 'photoRefs', max = 20): readon
 }
 
 export function oneOf<T extends string>(value: unknown, field: string, allowed: readonly T[]): T {
-  if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) invalid(field, `must be one of ${allowed.join(', ')}`, `got ${JSON.stringify(value)}`);
+  if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value))
+    invalid(field, `must be one of ${allowed.join(', ')}`, `got ${JSON.stringify(value)}`);
   return value as T;
 }

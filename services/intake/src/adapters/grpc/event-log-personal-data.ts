@@ -21,7 +21,8 @@ export function redactReporterContact(event: LoggedEvent): LoggedEvent {
  * unsealed with the report's key — null once the reporter's contact has been erased.
  */
 export function reporterContactPolicy(vault: PersonalDataVault): PersonalDataPolicy {
-  const open = async (reportId: string, value: string | null): Promise<string | null> => (value !== null && isSealed(value) ? vault.open(reportId, value) : value);
+  const open = async (reportId: string, value: string | null): Promise<string | null> =>
+    value !== null && isSealed(value) ? vault.open(reportId, value) : value;
   return {
     redact: redactReporterContact,
     reveal: async (event: LoggedEvent): Promise<LoggedEvent> => {

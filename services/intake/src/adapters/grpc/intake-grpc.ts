@@ -18,7 +18,10 @@ function meta(principal: Principal, metadata: Metadata): CallMeta {
 }
 
 /** `yiwang.intake.v1.IntakeService` on the application (and the reporter's view of each case, for GetReport). */
-export function intakeGrpcService(intake: IntakeApplication, caseProgress: Readonly<{ forReport(reportId: string): Promise<CaseProgress | null> }>): GrpcServiceRegistration {
+export function intakeGrpcService(
+  intake: IntakeApplication,
+  caseProgress: Readonly<{ forReport(reportId: string): Promise<CaseProgress | null> }>,
+): GrpcServiceRegistration {
   const impl: IntakeServiceServer = {
     submitReport: authed(async (req, principal, call) => {
       requireRole(principal, IntakeGrpcRoles.inspector, IntakeGrpcRoles.cameraOperator);
@@ -45,16 +48,23 @@ export function intakeGrpcService(intake: IntakeApplication, caseProgress: Reado
     }),
 
     fileReport: authed(async (req, principal, call) => ({
-      report: reportToProto(await intake.file(req.reportId, { ...(req.cellId ? { cellId: req.cellId } : {}), note: req.note }, meta(principal, call.metadata))),
+      report: reportToProto(
+        await intake.file(req.reportId, { ...(req.cellId ? { cellId: req.cellId } : {}), note: req.note }, meta(principal, call.metadata)),
+      ),
     })),
 
     rejectReport: authed(async (req, principal, call) => ({
-      report: reportToProto(await intake.reject(req.reportId, { reason: reasonFromProto(req.reason), note: req.note }, meta(principal, call.metadata))),
+      report: reportToProto(
+        await intake.reject(req.reportId, { reason: reasonFromProto(req.reason), note: req.note }, meta(principal, call.metadata)),
+      ),
     })),
 
     submitWorkOrder: authed(async (req, principal, call) => {
       requireRole(principal, IntakeGrpcRoles.opscenter);
-      const reporter = req.reporterName || req.reporterPhone ? { ...(req.reporterName ? { name: req.reporterName } : {}), ...(req.reporterPhone ? { phone: req.reporterPhone } : {}) } : undefined;
+      const reporter =
+        req.reporterName || req.reporterPhone
+          ? { ...(req.reporterName ? { name: req.reporterName } : {}), ...(req.reporterPhone ? { phone: req.reporterPhone } : {}) }
+          : undefined;
       const result = await intake.submit(
         {
           channel: 'opscenter',

@@ -1,7 +1,20 @@
 import { ValidationError } from '@yiwang/kernel-core';
 import { type GeoPoint } from '@yiwang/proto/yiwang/common/v1/common';
-import { CaseStep, Channel, Crs, RejectionReason, ReportStatus, type CaseProgress as CaseProgressMessage, type Report } from '@yiwang/proto/yiwang/intake/v1/intake_service';
-import { REJECTION_REASONS, type Channel as DomainChannel, type Crs as DomainCrs, type RejectionReason as DomainReason } from '../../domain';
+import {
+  CaseStep,
+  Channel,
+  Crs,
+  RejectionReason,
+  ReportStatus,
+  type CaseProgress as CaseProgressMessage,
+  type Report,
+} from '@yiwang/proto/yiwang/intake/v1/intake_service';
+import {
+  REJECTION_REASONS,
+  type Channel as DomainChannel,
+  type Crs as DomainCrs,
+  type RejectionReason as DomainReason,
+} from '../../domain';
 import { type ReportView } from '../../application/projections/reports-projection';
 import { type CaseProgress, type CaseStep as DomainCaseStep } from '../../application/case-progress/case-progress';
 
@@ -36,7 +49,8 @@ const REASONS: Readonly<Record<DomainReason, RejectionReason>> = {
 
 export function reasonFromProto(reason: RejectionReason): DomainReason {
   const found = REJECTION_REASONS.find((r) => REASONS[r] === reason);
-  if (!found) throw new ValidationError('reason is required', [{ field: 'reason', message: 'must be a RejectionReason other than UNSPECIFIED' }]);
+  if (!found)
+    throw new ValidationError('reason is required', [{ field: 'reason', message: 'must be a RejectionReason other than UNSPECIFIED' }]);
   return found;
 }
 
@@ -91,7 +105,9 @@ export function reportToProto(v: ReportView, progress: CaseProgress | null = nul
     masterReportId: v.masterReportId ?? '',
     caseId: v.caseId ?? '',
     duplicateCount: v.duplicateCount,
-    rejectionReason: v.rejection ? (REASONS[v.rejection.reason as DomainReason] ?? RejectionReason.REJECTION_REASON_UNSPECIFIED) : RejectionReason.REJECTION_REASON_UNSPECIFIED,
+    rejectionReason: v.rejection
+      ? (REASONS[v.rejection.reason as DomainReason] ?? RejectionReason.REJECTION_REASON_UNSPECIFIED)
+      : RejectionReason.REJECTION_REASON_UNSPECIFIED,
     externalId: v.externalId ?? '',
   };
 }

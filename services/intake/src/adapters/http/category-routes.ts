@@ -31,7 +31,12 @@ const categoryEntry = {
     unitType: { type: 'string', maxLength: 40 },
   },
 } as const;
-const majorEntry = { type: 'object', required: ['family', 'major', 'name'], additionalProperties: false, properties: { family, major: twoDigits, name } } as const;
+const majorEntry = {
+  type: 'object',
+  required: ['family', 'major', 'name'],
+  additionalProperties: false,
+  properties: { family, major: twoDigits, name },
+} as const;
 const list = (items: unknown) => ({ type: 'array', maxItems: 500, items }) as const;
 
 const revisionBody = {
@@ -41,11 +46,19 @@ const revisionBody = {
   properties: {
     reason: { type: 'string', minLength: 1, maxLength: 500 },
     version: { type: 'string', minLength: 1, maxLength: 40, description: 'the new table version label; unchanged when omitted' },
-    expectedVersion: { type: 'integer', minimum: 0, description: 'the revision the edit is based on (GET /v1/categories); 409 when the table moved on' },
+    expectedVersion: {
+      type: 'integer',
+      minimum: 0,
+      description: 'the revision the edit is based on (GET /v1/categories); 409 when the table moved on',
+    },
     majors: {
       type: 'object',
       additionalProperties: false,
-      properties: { added: list(majorEntry), changed: list(majorEntry), removed: list({ type: 'string', pattern: '^(component|event)\\.[0-9]{2}$' }) },
+      properties: {
+        added: list(majorEntry),
+        changed: list(majorEntry),
+        removed: list({ type: 'string', pattern: '^(component|event)\\.[0-9]{2}$' }),
+      },
     },
     categories: {
       type: 'object',
@@ -58,15 +71,26 @@ const revisionBody = {
 const codes = { type: 'array', items: { type: 'string' } } as const;
 const revisionAnswer = {
   type: 'object',
-  properties: { revision: { type: 'integer' }, version: { type: 'string' }, recorded: { type: 'boolean' }, added: codes, changed: codes, removed: codes },
+  properties: {
+    revision: { type: 'integer' },
+    version: { type: 'string' },
+    recorded: { type: 'boolean' },
+    added: codes,
+    changed: codes,
+    removed: codes,
+  },
 } as const;
 
 /** `GET /v1/categories` (public) and `POST /v1/categories/revisions` (role admin.categories). */
 export function registerCategoryRoutes(app: HttpApp, catalogue: CategoryCatalogue): void {
-  app.get('/v1/categories', { config: { public: true }, schema: { summary: 'The current category table and its revision (public)', tags: ['categories'] } }, async () => {
-    const table = catalogue.current();
-    return { revision: catalogue.revision, ...tableToJson(table), categories: [...table.categories.values()] };
-  });
+  app.get(
+    '/v1/categories',
+    { config: { public: true }, schema: { summary: 'The current category table and its revision (public)', tags: ['categories'] } },
+    async () => {
+      const table = catalogue.current();
+      return { revision: catalogue.revision, ...tableToJson(table), categories: [...table.categories.values()] };
+    },
+  );
 
   app.post<{ Body: CategoryTablePatch }>(
     '/v1/categories/revisions',

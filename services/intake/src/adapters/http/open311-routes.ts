@@ -118,89 +118,142 @@ export async function registerOpen311Routes(app: HttpApp, intake: IntakeApplicat
       scope.setErrorHandler((error, request, reply) => {
         const { problem, fault } = problemFromError(error);
         if (fault) request.log.error({ err: error }, 'Open311 request failed');
-        const detail = problem.violations?.length ? `${problem.detail ?? problem.title}: ${problem.violations.map((v) => `${v.field} ${v.message}`).join('; ')}` : (problem.detail ?? problem.title);
+        const detail = problem.violations?.length
+          ? `${problem.detail ?? problem.title}: ${problem.violations.map((v) => `${v.field} ${v.message}`).join('; ')}`
+          : (problem.detail ?? problem.title);
         if (problem.status === 401) void reply.header('www-authenticate', 'Bearer');
-        return reply.code(problem.status).type('application/json; charset=utf-8').send([{ code: problem.status, description: detail }]);
+        return reply
+          .code(problem.status)
+          .type('application/json; charset=utf-8')
+          .send([{ code: problem.status, description: detail }]);
       });
-      scope.setNotFoundHandler((request, reply) => reply.code(404).send([{ code: 404, description: `no route ${request.method} ${request.url.split('?')[0]}` }]));
+      scope.setNotFoundHandler((request, reply) =>
+        reply.code(404).send([{ code: 404, description: `no route ${request.method} ${request.url.split('?')[0]}` }]),
+      );
 
       const pub = { config: { public: true } } as const;
 
-      scope.get('/services.json', { ...pub, schema: { summary: 'Open311: the service list (category table)', tags: ['open311'] } }, async () =>
-        [...table().categories.values()].map((c) => ({
-          service_code: c.code,
-          service_name: `${c.name.zh} ${c.name.en}`,
-          description: `${c.family === 'component' ? '部件 component' : '事件 event'}: ${c.name.en}; deadline ${c.deadline.amount} ${c.deadline.unit.replace('_', ' ')}`,
-          metadata: false,
-          type: 'realtime',
-          keywords: [c.family, c.unitType, c.urgency].join(','),
-          group: majorClassOf(table(), c)?.name.en ?? c.family,
-        })),
+      scope.get(
+        '/services.json',
+        { ...pub, schema: { summary: 'Open311: the service list (category table)', tags: ['open311'] } },
+        async () =>
+          [...table().categories.values()].map((c) => ({
+            service_code: c.code,
+            service_name: `${c.name.zh} ${c.name.en}`,
+            description: `${c.family === 'component' ? '部件 component' : '事件 event'}: ${c.name.en}; deadline ${c.deadline.amount} ${c.deadline.unit.replace('_', ' ')}`,
+            metadata: false,
+            type: 'realtime',
+            keywords: [c.family, c.unitType, c.urgency].join(','),
+            group: majorClassOf(table(), c)?.name.en ?? c.family,
+          })),
       );
 
-      scope.get<{ Params: { file: string } }>('/services/:file', { ...pub, schema: { summary: 'Open311: a service definition', tags: ['open311'] } }, async (request) => {
-        const code = request.params.file.replace(/\.json$/, '');
-        if (!table().categories.has(code as never)) throw new ValidationError(`unknown service_code ${code}`, [{ field: 'service_code', message: 'not in the service list' }]);
-        // metadata is false for every service: no extra attributes are asked for.
-        return { service_code: code, attributes: [] };
-      });
+      scope.get<{ Params: { file: string } }>(
+        '/services/:file',
+        { ...pub, schema: { summary: 'Open311: a service definition', tags: ['open311'] } },
+        async (request) => {
+          const code = request.params.file.replace(/\.json$/, '');
+          if (!table().categories.has(code as never))
+            throw new ValidationError(`unknown service_code ${code}`, [{ field: 'service_code', message: 'not in the service list' }]);
+          // metadata is false for every service: no extra attributes are asked for.
+          return { service_code: code, attributes: [] };
+        },
+      );
 
-      scope.post<{ Body: PostBody }>('/requests.json', { ...pub, bodyLimit: options.bodyLimit, schema: { summary: 'Open311: create a service request', tags: ['open311'], body: postSchema } }, async (request) => {
-        const b = request.body;
-        let channel: Channel = 'citizen';
-        const apiKey = str(b['api_key']);
-        if (apiKey !== undefined) {
-          const mapped = options.apiKeys.get(apiKey);
-          if (!mapped) throw new ForbiddenError('unknown api_key');
-          channel = mapped;
-        }
-        const location = typeof b['lat'] === 'number' && typeof b['long'] === 'number' ? { lat: b['lat'], lon: b['long'] } : locate(str(b['address_id']));
-        const name = [str(b['last_name']), str(b['first_name'])].filter(Boolean).join('');
-        const phone = str(b['phone']);
-        const media = str(b['media_url']);
-        const result = await intake.submit(
-          {
-            channel,
-            category: b['service_code'],
-            location,
-            crs: 'wgs84',
-            description: str(b['description']) ?? '',
-            photoRefs: media ? [media] : [],
-            ...(name || phone ? { reporter: { ...(name ? { name } : {}), ...(phone ? { phone } : {}) } } : {}),
-            issueToken: true,
-          },
-          metaFor(request, request.principal ?? ANONYMOUS_CITIZEN),
-        );
-        return [{ service_request_id: result.report.reportId, token: result.token ?? undefined, service_notice: result.report.statusNotes, account_id: null }];
-      });
+      scope.post<{ Body: PostBody }>(
+        '/requests.json',
+        {
+          ...pub,
+          bodyLimit: options.bodyLimit,
+          schema: { summary: 'Open311: create a service request', tags: ['open311'], body: postSchema },
+        },
+        async (request) => {
+          const b = request.body;
+          let channel: Channel = 'citizen';
+          const apiKey = str(b['api_key']);
+          if (apiKey !== undefined) {
+            const mapped = options.apiKeys.get(apiKey);
+            if (!mapped) throw new ForbiddenError('unknown api_key');
+            channel = mapped;
+          }
+          const location =
+            typeof b['lat'] === 'number' && typeof b['long'] === 'number'
+              ? { lat: b['lat'], lon: b['long'] }
+              : locate(str(b['address_id']));
+          const name = [str(b['last_name']), str(b['first_name'])].filter(Boolean).join('');
+          const phone = str(b['phone']);
+          const media = str(b['media_url']);
+          const result = await intake.submit(
+            {
+              channel,
+              category: b['service_code'],
+              location,
+              crs: 'wgs84',
+              description: str(b['description']) ?? '',
+              photoRefs: media ? [media] : [],
+              ...(name || phone ? { reporter: { ...(name ? { name } : {}), ...(phone ? { phone } : {}) } } : {}),
+              issueToken: true,
+            },
+            metaFor(request, request.principal ?? ANONYMOUS_CITIZEN),
+          );
+          return [
+            {
+              service_request_id: result.report.reportId,
+              token: result.token ?? undefined,
+              service_notice: result.report.statusNotes,
+              account_id: null,
+            },
+          ];
+        },
+      );
 
-      scope.get<{ Querystring: Record<string, string | undefined> }>('/requests.json', { ...pub, schema: { summary: 'Open311: list service requests', tags: ['open311'] } }, async (request) => {
-        const q = request.query;
-        let views: ReportView[];
-        const ids = str(q['service_request_id']);
-        if (ids) {
-          const list = ids.split(',').map((s) => s.trim()).filter(Boolean).slice(0, MAX_LIST);
-          views = (await Promise.all(list.map((id) => intake.get(id).catch(() => null)))).filter((v): v is ReportView => v !== null);
-        } else {
-          const end = date(q['end_date'], 'end_date') ?? options.now();
-          const start = date(q['start_date'], 'start_date') ?? new Date(end.getTime() - DEFAULT_DAYS * 86_400_000);
-          if (start > end) throw new ValidationError('start_date is after end_date', [{ field: 'start_date', message: 'must not be after end_date' }]);
-          const days: string[] = [];
-          for (let t = Math.max(start.getTime(), end.getTime() - DEFAULT_DAYS * 86_400_000); t <= end.getTime() + 86_400_000; t += 86_400_000) days.push(shanghaiDay(new Date(t).toISOString()));
-          views = (await intake.listByDays([...new Set(days)], MAX_LIST)).filter((v) => Date.parse(v.receivedAt) >= start.getTime() && Date.parse(v.receivedAt) <= end.getTime());
-        }
-        const codes = str(q['service_code'])?.split(',');
-        const status = str(q['status'])?.split(',');
-        const selected = views.filter((v) => !codes || codes.includes(v.category));
-        const requests = await Promise.all(selected.map(async (v) => toOpen311Request(v, table(), await progressOf(v))));
-        return requests.filter((r) => !status || status.includes(r.status));
-      });
+      scope.get<{ Querystring: Record<string, string | undefined> }>(
+        '/requests.json',
+        { ...pub, schema: { summary: 'Open311: list service requests', tags: ['open311'] } },
+        async (request) => {
+          const q = request.query;
+          let views: ReportView[];
+          const ids = str(q['service_request_id']);
+          if (ids) {
+            const list = ids
+              .split(',')
+              .map((s) => s.trim())
+              .filter(Boolean)
+              .slice(0, MAX_LIST);
+            views = (await Promise.all(list.map((id) => intake.get(id).catch(() => null)))).filter((v): v is ReportView => v !== null);
+          } else {
+            const end = date(q['end_date'], 'end_date') ?? options.now();
+            const start = date(q['start_date'], 'start_date') ?? new Date(end.getTime() - DEFAULT_DAYS * 86_400_000);
+            if (start > end)
+              throw new ValidationError('start_date is after end_date', [{ field: 'start_date', message: 'must not be after end_date' }]);
+            const days: string[] = [];
+            for (
+              let t = Math.max(start.getTime(), end.getTime() - DEFAULT_DAYS * 86_400_000);
+              t <= end.getTime() + 86_400_000;
+              t += 86_400_000
+            )
+              days.push(shanghaiDay(new Date(t).toISOString()));
+            views = (await intake.listByDays([...new Set(days)], MAX_LIST)).filter(
+              (v) => Date.parse(v.receivedAt) >= start.getTime() && Date.parse(v.receivedAt) <= end.getTime(),
+            );
+          }
+          const codes = str(q['service_code'])?.split(',');
+          const status = str(q['status'])?.split(',');
+          const selected = views.filter((v) => !codes || codes.includes(v.category));
+          const requests = await Promise.all(selected.map(async (v) => toOpen311Request(v, table(), await progressOf(v))));
+          return requests.filter((r) => !status || status.includes(r.status));
+        },
+      );
 
-      scope.get<{ Params: { file: string } }>('/requests/:file', { ...pub, schema: { summary: 'Open311: one service request', tags: ['open311'] } }, async (request) => {
-        const id = request.params.file.replace(/\.json$/, '');
-        const view = await intake.get(id);
-        return [toOpen311Request(view, table(), await progressOf(view))];
-      });
+      scope.get<{ Params: { file: string } }>(
+        '/requests/:file',
+        { ...pub, schema: { summary: 'Open311: one service request', tags: ['open311'] } },
+        async (request) => {
+          const id = request.params.file.replace(/\.json$/, '');
+          const view = await intake.get(id);
+          return [toOpen311Request(view, table(), await progressOf(view))];
+        },
+      );
 
       /** Merged and rejected reports have no case of their own; the others may. */
       async function progressOf(v: ReportView): Promise<CaseProgress | null> {
@@ -209,7 +262,10 @@ export async function registerOpen311Routes(app: HttpApp, intake: IntakeApplicat
 
       function locate(addressId: string | undefined): { lat: number; lon: number } {
         const centre = addressId ? options.cellCentre(addressId) : null;
-        if (!centre) throw new ValidationError('a location is required', [{ field: 'lat', message: 'give lat and long (WGS84), or address_id naming a grid cell' }]);
+        if (!centre)
+          throw new ValidationError('a location is required', [
+            { field: 'lat', message: 'give lat and long (WGS84), or address_id naming a grid cell' },
+          ]);
         return centre;
       }
     },
@@ -220,6 +276,7 @@ export async function registerOpen311Routes(app: HttpApp, intake: IntakeApplicat
 function date(raw: string | undefined, field: string): Date | undefined {
   if (raw === undefined || raw === '') return undefined;
   const d = new Date(raw);
-  if (Number.isNaN(d.getTime())) throw new ValidationError(`${field} is not a date`, [{ field, message: 'must be a W3C / ISO 8601 date-time' }]);
+  if (Number.isNaN(d.getTime()))
+    throw new ValidationError(`${field} is not a date`, [{ field, message: 'must be a W3C / ISO 8601 date-time' }]);
   return d;
 }

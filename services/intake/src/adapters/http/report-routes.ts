@@ -108,7 +108,10 @@ export function registerReportRoutes(app: HttpApp, intake: IntakeApplication, op
     },
     async (request, reply) => {
       const key = idempotencyKey(request);
-      const result = await intake.submit({ ...toSubmission(request.body), channel: 'citizen', ...(key ? { idempotencyKey: key } : {}) }, metaFor(request, undefined));
+      const result = await intake.submit(
+        { ...toSubmission(request.body), channel: 'citizen', ...(key ? { idempotencyKey: key } : {}) },
+        metaFor(request, undefined),
+      );
       const token = result.token ?? '';
       return reply.code(result.created ? 201 : 200).send({
         reportId: result.report.reportId,
@@ -124,12 +127,20 @@ export function registerReportRoutes(app: HttpApp, intake: IntakeApplication, op
     '/v1/hotline/reports',
     {
       bodyLimit: options.publicBodyLimit,
-      schema: { summary: 'A 12345 hotline agent records a caller’s report (role hotline.agent)', tags: ['reports'], body: reportBody, response: { 201: accepted } },
+      schema: {
+        summary: 'A 12345 hotline agent records a caller’s report (role hotline.agent)',
+        tags: ['reports'],
+        body: reportBody,
+        response: { 201: accepted },
+      },
     },
     async (request, reply) => {
       const principal = callerWithRole(request, IntakeHttpRoles.hotline);
       const key = idempotencyKey(request);
-      const result = await intake.submit({ ...toSubmission(request.body), channel: 'hotline', ...(key ? { idempotencyKey: key } : {}) }, metaFor(request, principal));
+      const result = await intake.submit(
+        { ...toSubmission(request.body), channel: 'hotline', ...(key ? { idempotencyKey: key } : {}) },
+        metaFor(request, principal),
+      );
       const token = result.token ?? '';
       return reply.code(result.created ? 201 : 200).send({
         reportId: result.report.reportId,
@@ -153,7 +164,10 @@ export function registerReportRoutes(app: HttpApp, intake: IntakeApplication, op
     },
     async (request) => {
       const view = await intake.byToken(request.params.token);
-      return publicStatus(view, view.status === 'duplicate' || view.status === 'rejected' ? null : await options.caseProgress.forReport(view.reportId));
+      return publicStatus(
+        view,
+        view.status === 'duplicate' || view.status === 'rejected' ? null : await options.caseProgress.forReport(view.reportId),
+      );
     },
   );
 
@@ -166,8 +180,16 @@ export function registerReportRoutes(app: HttpApp, intake: IntakeApplication, op
           'Deletes the report’s personal-data key (crypto-shredding: every sealed copy of the contact in the event store, Kafka and backups becomes unreadable) and records intake.report.reporter_contact_erased.v1. Requires a bearer token with role centre.supervision (403 otherwise); 404 for an unknown report; a repeat answers 204 again and records nothing.',
         tags: ['reports', 'privacy'],
         security: [{ bearerAuth: [] }],
-        params: { type: 'object', required: ['id'], properties: { id: { type: 'string', minLength: 1, maxLength: 80, pattern: '^[A-Za-z0-9_-]+$' } } },
-        querystring: { type: 'object', additionalProperties: false, properties: { reason: { type: 'string', minLength: 1, maxLength: 200, description: 'why (default: the reporter’s request)' } } },
+        params: {
+          type: 'object',
+          required: ['id'],
+          properties: { id: { type: 'string', minLength: 1, maxLength: 80, pattern: '^[A-Za-z0-9_-]+$' } },
+        },
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { reason: { type: 'string', minLength: 1, maxLength: 200, description: 'why (default: the reporter’s request)' } },
+        },
         response: { 204: { type: 'null', description: 'the contact is erased (now or before)' } },
       },
     },

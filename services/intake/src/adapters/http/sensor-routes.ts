@@ -11,17 +11,34 @@ const alarm = {
     deviceId: { type: 'string', minLength: 1, maxLength: 80 },
     alarmId: { type: 'string', minLength: 1, maxLength: 80 },
     category: { type: 'string', maxLength: 32 },
-    location: { type: 'object', required: ['lat', 'lon'], additionalProperties: false, properties: { lat: { type: 'number' }, lon: { type: 'number' } } },
+    location: {
+      type: 'object',
+      required: ['lat', 'lon'],
+      additionalProperties: false,
+      properties: { lat: { type: 'number' }, lon: { type: 'number' } },
+    },
     crs: { type: 'string', enum: ['wgs84', 'gcj02'] },
     description: { type: 'string', maxLength: 500 },
   },
 } as const;
 
-type Alarm = { deviceId: string; alarmId: string; category: string; location: { lat: number; lon: number }; crs?: 'wgs84' | 'gcj02'; description?: string };
+type Alarm = {
+  deviceId: string;
+  alarmId: string;
+  category: string;
+  location: { lat: number; lon: number };
+  crs?: 'wgs84' | 'gcj02';
+  description?: string;
+};
 
 export type AlarmResult =
   | { deviceId: string; alarmId: string; outcome: 'created' | 'duplicate'; reportId: string; status: string }
-  | { deviceId: string; alarmId: string; outcome: 'rejected'; error: { code: string; message: string; violations?: readonly { field: string; message: string }[] } };
+  | {
+      deviceId: string;
+      alarmId: string;
+      outcome: 'rejected';
+      error: { code: string; message: string; violations?: readonly { field: string; message: string }[] };
+    };
 
 /**
  * Sensor alarms (smart manhole covers, underpass water levels, gas and fume monitors) from a
@@ -37,7 +54,12 @@ export function registerSensorRoutes(app: HttpApp, intake: IntakeApplication): v
       schema: {
         summary: 'A batch of sensor alarms (role sensor.gateway), deduplicated per device and alarm',
         tags: ['sensors'],
-        body: { type: 'object', required: ['alarms'], additionalProperties: false, properties: { alarms: { type: 'array', minItems: 1, maxItems: 100, items: alarm } } },
+        body: {
+          type: 'object',
+          required: ['alarms'],
+          additionalProperties: false,
+          properties: { alarms: { type: 'array', minItems: 1, maxItems: 100, items: alarm } },
+        },
       },
     },
     async (request) => {
@@ -48,13 +70,24 @@ export function registerSensorRoutes(app: HttpApp, intake: IntakeApplication): v
         const id = { deviceId: a.deviceId, alarmId: a.alarmId };
         try {
           const r = await intake.submit(
-            { channel: 'sensor', category: a.category, location: a.location, crs: a.crs ?? 'wgs84', description: a.description ?? '', sensor: id },
+            {
+              channel: 'sensor',
+              category: a.category,
+              location: a.location,
+              crs: a.crs ?? 'wgs84',
+              description: a.description ?? '',
+              sensor: id,
+            },
             meta,
           );
           results.push({ ...id, outcome: r.created ? 'created' : 'duplicate', reportId: r.report.reportId, status: r.report.status });
         } catch (e) {
           if (!isDomainError(e)) throw e;
-          results.push({ ...id, outcome: 'rejected', error: { code: e.code, message: e.message, ...(e instanceof ValidationError ? { violations: e.violations } : {}) } });
+          results.push({
+            ...id,
+            outcome: 'rejected',
+            error: { code: e.code, message: e.message, ...(e instanceof ValidationError ? { violations: e.violations } : {}) },
+          });
         }
       }
       return { results };

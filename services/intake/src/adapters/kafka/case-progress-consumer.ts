@@ -8,7 +8,8 @@ import { CASE_PROGRESS_EVENT_TYPES } from '../../application/case-progress/case-
 import { type CaseProgressReadModel } from '../../application/case-progress/case-progress-read-model';
 
 /** The case events the reporter's view follows, as dispatch publishes them; JSON accepted too (tools, replays). */
-export const caseProgressCodec = (): EventCodec => dispatchCaseEventCodec({ types: CASE_PROGRESS_EVENT_TYPES, fallback: new JsonEventCodec() });
+export const caseProgressCodec = (): EventCodec =>
+  dispatchCaseEventCodec({ types: CASE_PROGRESS_EVENT_TYPES, fallback: new JsonEventCodec() });
 
 export type CaseProgressConsumerOptions = Readonly<{
   broker: MessageBroker;

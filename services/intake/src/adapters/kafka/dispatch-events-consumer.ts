@@ -13,7 +13,8 @@ export const CASE_CLOSED = 'dispatch.case.closed.v1' satisfies DispatchCaseEvent
  * Reads dispatch's case events: protobuf as dispatch publishes them (proto/yiwang/dispatch/v1),
  * JSON accepted too (tools, replays). Only the two types intake acts on are decoded.
  */
-export const dispatchEventCodec = (): EventCodec => dispatchCaseEventCodec({ types: [CASE_OPENED, CASE_CLOSED], fallback: new JsonEventCodec() });
+export const dispatchEventCodec = (): EventCodec =>
+  dispatchCaseEventCodec({ types: [CASE_OPENED, CASE_CLOSED], fallback: new JsonEventCodec() });
 
 /**
  * Auto-creation is off: make sure dispatch's topic exists before subscribing (dispatch's relay
@@ -66,7 +67,11 @@ export async function startDispatchConsumer(o: DispatchConsumerOptions): Promise
     handler: async (event: LoggedEvent) => {
       const data = event.data as { caseId?: unknown };
       const caseId = typeof data.caseId === 'string' && data.caseId !== '' ? data.caseId : null;
-      const meta = { actor: { subject: 'intake-process', department: 'system.intake', roles: ['system'] }, correlationId: event.correlationId, causationId: event.id };
+      const meta = {
+        actor: { subject: 'intake-process', department: 'system.intake', roles: ['system'] },
+        correlationId: event.correlationId,
+        causationId: event.id,
+      };
       for (const reportId of reportIdsOf(event.data)) {
         try {
           if (event.type === CASE_OPENED && caseId) await o.intake.linkCase(reportId, caseId, meta);

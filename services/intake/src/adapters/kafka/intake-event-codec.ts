@@ -14,14 +14,35 @@ const ts = (instant: string): Date => new Date(instant);
 const iso = (d: Date | undefined): string => (d ?? new Date(0)).toISOString();
 const orNull = (s: string): string | null => (s === '' ? null : s);
 
-const category = (c: CategorySnapshot): pb.CategorySnapshot => ({ code: c.code, urgency: c.urgency, unitType: c.unitType, deadlineAmount: c.deadline.amount, deadlineUnit: c.deadline.unit });
+const category = (c: CategorySnapshot): pb.CategorySnapshot => ({
+  code: c.code,
+  urgency: c.urgency,
+  unitType: c.unitType,
+  deadlineAmount: c.deadline.amount,
+  deadlineUnit: c.deadline.unit,
+});
 const categoryBack = (c: pb.CategorySnapshot | undefined): CategorySnapshot =>
-  ({ code: c?.code ?? '', urgency: c?.urgency ?? '', unitType: c?.unitType ?? '', deadline: { amount: c?.deadlineAmount ?? 0, unit: c?.deadlineUnit ?? 'working_hours' } }) as CategorySnapshot;
-const cellBack = (c: pb.CellRef | undefined): CellRef | null => (c ? { cellId: c.cellId, district: c.district, street: c.street, community: c.community } : null);
+  ({
+    code: c?.code ?? '',
+    urgency: c?.urgency ?? '',
+    unitType: c?.unitType ?? '',
+    deadline: { amount: c?.deadlineAmount ?? 0, unit: c?.deadlineUnit ?? 'working_hours' },
+  }) as CategorySnapshot;
+const cellBack = (c: pb.CellRef | undefined): CellRef | null =>
+  c ? { cellId: c.cellId, district: c.district, street: c.street, community: c.community } : null;
 const loc = (l: pb.Location | undefined) => ({ lat: l?.lat ?? 0, lon: l?.lon ?? 0 });
 
-function entry<T extends string, M>(type: T, fns: pb.MessageFns<M>, messageName: string, to: (d: DataOf<T>) => M, from: (m: M) => DataOf<T>): [T, ProtobufMessageCodec<DataOf<T>>] {
-  return [type, { messageType: `yiwang.intake.v1.${messageName}`, encode: (d) => fns.encode(to(d)).finish(), decode: (b) => from(fns.decode(b)) }];
+function entry<T extends string, M>(
+  type: T,
+  fns: pb.MessageFns<M>,
+  messageName: string,
+  to: (d: DataOf<T>) => M,
+  from: (m: M) => DataOf<T>,
+): [T, ProtobufMessageCodec<DataOf<T>>] {
+  return [
+    type,
+    { messageType: `yiwang.intake.v1.${messageName}`, encode: (d) => fns.encode(to(d)).finish(), decode: (b) => from(fns.decode(b)) },
+  ];
 }
 
 export const intakeProtobufRegistry: ProtobufRegistry = Object.fromEntries([
@@ -63,8 +84,25 @@ export const intakeProtobufRegistry: ProtobufRegistry = Object.fromEntries([
     'intake.report.filed.v1',
     pb.ReportFiled,
     'ReportFiled',
-    (d) => ({ reportId: d.reportId, by: d.by, category: category(d.category), cell: d.cell, location: d.location, note: d.note, filedAt: ts(d.filedAt) }),
-    (m) => ({ reportId: m.reportId, by: m.by, category: categoryBack(m.category), cell: cellBack(m.cell), location: loc(m.location), note: m.note, filedAt: iso(m.filedAt) }) as DataOf<'intake.report.filed.v1'>,
+    (d) => ({
+      reportId: d.reportId,
+      by: d.by,
+      category: category(d.category),
+      cell: d.cell,
+      location: d.location,
+      note: d.note,
+      filedAt: ts(d.filedAt),
+    }),
+    (m) =>
+      ({
+        reportId: m.reportId,
+        by: m.by,
+        category: categoryBack(m.category),
+        cell: cellBack(m.cell),
+        location: loc(m.location),
+        note: m.note,
+        filedAt: iso(m.filedAt),
+      }) as DataOf<'intake.report.filed.v1'>,
   ),
   entry(
     'intake.report.rejected.v1',
@@ -78,14 +116,32 @@ export const intakeProtobufRegistry: ProtobufRegistry = Object.fromEntries([
     pb.ReportMarkedDuplicate,
     'ReportMarkedDuplicate',
     (d) => ({ reportId: d.reportId, masterReportId: d.masterReportId, caseId: d.caseId ?? '', by: d.by, markedAt: ts(d.markedAt) }),
-    (m) => ({ reportId: m.reportId, masterReportId: m.masterReportId, caseId: orNull(m.caseId), by: m.by, markedAt: iso(m.markedAt) }) as DataOf<'intake.report.marked_duplicate.v1'>,
+    (m) =>
+      ({
+        reportId: m.reportId,
+        masterReportId: m.masterReportId,
+        caseId: orNull(m.caseId),
+        by: m.by,
+        markedAt: iso(m.markedAt),
+      }) as DataOf<'intake.report.marked_duplicate.v1'>,
   ),
   entry(
     'intake.report.duplicate_absorbed.v1',
     pb.DuplicateAbsorbed,
     'DuplicateAbsorbed',
-    (d) => ({ reportId: d.reportId, duplicateReportId: d.duplicateReportId, duplicateCount: d.duplicateCount, absorbedAt: ts(d.absorbedAt) }),
-    (m) => ({ reportId: m.reportId, duplicateReportId: m.duplicateReportId, duplicateCount: m.duplicateCount, absorbedAt: iso(m.absorbedAt) }) as DataOf<'intake.report.duplicate_absorbed.v1'>,
+    (d) => ({
+      reportId: d.reportId,
+      duplicateReportId: d.duplicateReportId,
+      duplicateCount: d.duplicateCount,
+      absorbedAt: ts(d.absorbedAt),
+    }),
+    (m) =>
+      ({
+        reportId: m.reportId,
+        duplicateReportId: m.duplicateReportId,
+        duplicateCount: m.duplicateCount,
+        absorbedAt: iso(m.absorbedAt),
+      }) as DataOf<'intake.report.duplicate_absorbed.v1'>,
   ),
   entry(
     'intake.report.case_linked.v1',
@@ -119,9 +175,23 @@ export const intakeProtobufRegistry: ProtobufRegistry = Object.fromEntries([
     'intake.category_table.revised.v1',
     pb.CategoryTableRevised,
     'CategoryTableRevised',
-    (d) => ({ revision: d.revision, version: d.version, reason: d.reason, revisedBy: d.revisedBy, revisedAt: ts(d.revisedAt), diffJson: JSON.stringify(d.diff) }),
+    (d) => ({
+      revision: d.revision,
+      version: d.version,
+      reason: d.reason,
+      revisedBy: d.revisedBy,
+      revisedAt: ts(d.revisedAt),
+      diffJson: JSON.stringify(d.diff),
+    }),
     (m) =>
-      ({ revision: m.revision, version: m.version, reason: m.reason, revisedBy: m.revisedBy, revisedAt: iso(m.revisedAt), diff: JSON.parse(m.diffJson || '{}') }) as DataOf<'intake.category_table.revised.v1'>,
+      ({
+        revision: m.revision,
+        version: m.version,
+        reason: m.reason,
+        revisedBy: m.revisedBy,
+        revisedAt: iso(m.revisedAt),
+        diff: JSON.parse(m.diffJson || '{}'),
+      }) as DataOf<'intake.category_table.revised.v1'>,
   ),
 ]);
 

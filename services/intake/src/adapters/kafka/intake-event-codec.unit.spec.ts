@@ -10,7 +10,9 @@ describe('intake event codec (protobuf)', () => {
     const encoded = codec.encode(event.type, event.data);
     expect(encoded.contentType).toMatch(/^application\/protobuf; messageType=yiwang\.intake\.v1\./);
     const back = codec.decode(encoded.contentType, event.type, encoded.bytes) as Record<string, unknown>;
-    const normalised = Object.fromEntries(Object.entries(event.data as Record<string, unknown>).map(([k, v]) => [k, /At$/.test(k) ? utc(v as string) : v]));
+    const normalised = Object.fromEntries(
+      Object.entries(event.data as Record<string, unknown>).map(([k, v]) => [k, /At$/.test(k) ? utc(v as string) : v]),
+    );
     expect(back).toEqual(normalised);
   });
   it('refuses event types without a message', () => {

@@ -25,8 +25,14 @@ const TYPES: ReadonlySet<string> = new Set(CASE_PROGRESS_EVENT_TYPES);
 export function toCaseProgressEvent(event: Pick<LoggedEvent, 'type' | 'data'>): CaseProgressEvent | null {
   if (!TYPES.has(event.type)) return null;
   const d = (event.data ?? {}) as Record<string, unknown>;
-  const missing = (['caseId', ...(event.type === 'dispatch.case.opened.v1' ? ['reportId'] : [])] as const).filter((k) => typeof d[k] !== 'string' || d[k] === '');
-  if (missing.length > 0) throw new ValidationError(`${event.type} without ${missing.join(', ')}`, missing.map((field) => ({ field, message: 'is required' })));
+  const missing = (['caseId', ...(event.type === 'dispatch.case.opened.v1' ? ['reportId'] : [])] as const).filter(
+    (k) => typeof d[k] !== 'string' || d[k] === '',
+  );
+  if (missing.length > 0)
+    throw new ValidationError(
+      `${event.type} without ${missing.join(', ')}`,
+      missing.map((field) => ({ field, message: 'is required' })),
+    );
   return { type: event.type, data: d } as unknown as CaseProgressEvent;
 }
 

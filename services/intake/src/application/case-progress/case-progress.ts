@@ -70,13 +70,19 @@ export type CaseProgressEventType = CaseProgressEvent['type'];
 
 /** Dispatch's case events the reporter's view does not follow: internal matters. */
 type NotFollowed = 'dispatch.case.verified.v1' | 'dispatch.case.supervised.v1' | 'dispatch.case.evaluated.v1';
-const NOT_FOLLOWED: ReadonlySet<string> = new Set<NotFollowed>(['dispatch.case.verified.v1', 'dispatch.case.supervised.v1', 'dispatch.case.evaluated.v1']);
+const NOT_FOLLOWED: ReadonlySet<string> = new Set<NotFollowed>([
+  'dispatch.case.verified.v1',
+  'dispatch.case.supervised.v1',
+  'dispatch.case.evaluated.v1',
+]);
 // The view folds every other type of dispatch's contract, and only those: checked here at compile time.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const followsTheRest: Same<Exclude<DispatchCaseEventType, NotFollowed>, CaseProgressEventType> = true;
 void followsTheRest;
 
-export const CASE_PROGRESS_EVENT_TYPES = DISPATCH_CASE_EVENT_TYPES.filter((t): t is CaseProgressEventType & DispatchCaseEventType => !NOT_FOLLOWED.has(t));
+export const CASE_PROGRESS_EVENT_TYPES = DISPATCH_CASE_EVENT_TYPES.filter(
+  (t): t is CaseProgressEventType & DispatchCaseEventType => !NOT_FOLLOWED.has(t),
+);
 
 /** Back to handling after a refused request: where the case was before the unit asked. */
 const handling = (v: CaseProgress): CaseStep => (v.signed ? 'in_progress' : 'dispatched');
@@ -88,13 +94,36 @@ const handling = (v: CaseProgress): CaseStep => (v.signed ? 'in_progress' : 'dis
 export function evolveCaseProgress(view: CaseProgress | null, event: CaseProgressEvent, units: UnitDirectory): CaseProgress | null {
   if (event.type === 'dispatch.case.opened.v1') {
     const d = event.data;
-    return { reportId: d.reportId, caseId: d.caseId, step: 'awaiting_dispatch', unit: null, deadline: null, overdue: false, signed: false, handlingNotes: null, closedAt: null, closedOnTime: null, reopenedAt: null, updatedAt: d.openedAt };
+    return {
+      reportId: d.reportId,
+      caseId: d.caseId,
+      step: 'awaiting_dispatch',
+      unit: null,
+      deadline: null,
+      overdue: false,
+      signed: false,
+      handlingNotes: null,
+      closedAt: null,
+      closedOnTime: null,
+      reopenedAt: null,
+      updatedAt: d.openedAt,
+    };
   }
   if (view === null) return null;
   switch (event.type) {
     case 'dispatch.case.dispatched.v1': {
       const d = event.data;
-      return { ...view, step: 'dispatched', unit: units.unit(d.unitId), deadline: d.deadline, overdue: false, signed: false, closedAt: null, closedOnTime: null, updatedAt: d.dispatchedAt };
+      return {
+        ...view,
+        step: 'dispatched',
+        unit: units.unit(d.unitId),
+        deadline: d.deadline,
+        overdue: false,
+        signed: false,
+        closedAt: null,
+        closedOnTime: null,
+        updatedAt: d.dispatchedAt,
+      };
     }
     case 'dispatch.case.signed_for.v1':
       return { ...view, step: 'in_progress', signed: true, updatedAt: event.data.signedAt };
@@ -115,18 +144,41 @@ export function evolveCaseProgress(view: CaseProgress | null, event: CaseProgres
     case 'dispatch.case.suspension_approved.v1':
       return { ...view, step: 'suspended', updatedAt: event.data.decidedAt };
     case 'dispatch.case.handling_reported.v1':
-      return { ...view, step: 'awaiting_verification', handlingNotes: event.data.notes || view.handlingNotes, updatedAt: event.data.reportedAt };
+      return {
+        ...view,
+        step: 'awaiting_verification',
+        handlingNotes: event.data.notes || view.handlingNotes,
+        updatedAt: event.data.reportedAt,
+      };
     case 'dispatch.case.rework_ordered.v1':
       return { ...view, step: 'rework', deadline: event.data.deadline || view.deadline, overdue: false, updatedAt: event.data.orderedAt };
     case 'dispatch.case.overdue_marked.v1':
       return { ...view, overdue: true, updatedAt: event.data.markedAt };
     case 'dispatch.case.closed.v1': {
       const d = event.data;
-      return { ...view, step: 'closed', unit: d.unitId ? units.unit(d.unitId) : view.unit, closedAt: d.closedAt, closedOnTime: d.onTime, updatedAt: d.closedAt };
+      return {
+        ...view,
+        step: 'closed',
+        unit: d.unitId ? units.unit(d.unitId) : view.unit,
+        closedAt: d.closedAt,
+        closedOnTime: d.onTime,
+        updatedAt: d.closedAt,
+      };
     }
     case 'dispatch.case.reopened.v1':
       // A dispatch follows at once; until then the case is back at the centre.
-      return { ...view, step: 'awaiting_dispatch', unit: null, deadline: null, overdue: false, signed: false, closedAt: null, closedOnTime: null, reopenedAt: event.data.reopenedAt, updatedAt: event.data.reopenedAt };
+      return {
+        ...view,
+        step: 'awaiting_dispatch',
+        unit: null,
+        deadline: null,
+        overdue: false,
+        signed: false,
+        closedAt: null,
+        closedOnTime: null,
+        reopenedAt: event.data.reopenedAt,
+        updatedAt: event.data.reopenedAt,
+      };
     default: {
       const never: never = event;
       return never;

@@ -14,7 +14,10 @@ describe('UnitDirectory', () => {
   });
 
   it('shows an unknown unit by its id, and refuses an entry without a name', () => {
-    expect(shippedUnitDirectory().unit('dept.new.unit')).toEqual({ id: 'dept.new.unit', name: { zh: 'dept.new.unit', en: 'dept.new.unit' } });
+    expect(shippedUnitDirectory().unit('dept.new.unit')).toEqual({
+      id: 'dept.new.unit',
+      name: { zh: 'dept.new.unit', en: 'dept.new.unit' },
+    });
     expect(() => new UnitDirectory([{ id: 'dept.x', name: { zh: 'x' } as never }])).toThrow(/needs an id and a name/);
   });
 });

@@ -13,7 +13,10 @@ beforeAll(async () => {
   await store.init();
   const stream = reportStreamId(REPORT_ID);
   await store.append(stream, 'no_stream', [received('inspector', { trackingToken: 'tok-12345678' }), filed('rule')]);
-  await store.append('report-other', 'no_stream', [{ ...received('camera', { reportId: 'other' as never }) }, { ...filed('rule'), data: { ...filed('rule').data, reportId: 'other' } } as never]);
+  await store.append('report-other', 'no_stream', [
+    { ...received('camera', { reportId: 'other' as never }) },
+    { ...filed('rule'), data: { ...filed('rule').data, reportId: 'other' } } as never,
+  ]);
   await store.append(stream, 2, [closedEvent]);
   await store.sequenceOnce();
 });

@@ -28,7 +28,8 @@ const TILE_DEGREES = 0.005;
 /** The tile and its eight neighbours reach at least this far from any point inside the tile. */
 export const DUPLICATE_SEARCH_RADIUS_METERS = 330;
 
-export const tileOf = (location: { lat: number; lon: number }): string => `${Math.floor(location.lat / TILE_DEGREES)}:${Math.floor(location.lon / TILE_DEGREES)}`;
+export const tileOf = (location: { lat: number; lon: number }): string =>
+  `${Math.floor(location.lat / TILE_DEGREES)}:${Math.floor(location.lon / TILE_DEGREES)}`;
 const openKey = (category: string, tile: string): string => `${category}@${tile}`;
 
 /** The `open_by_tile` keys to read for a report of `category` at `location`: its tile and the eight around it. */
@@ -82,7 +83,10 @@ export function reportIndexProjection(keepHours: number): Projection {
           await open.upsert(openKey(d.category.code, tile), guard, (doc) => ({
             category: d.category.code,
             tile,
-            open: [...(doc?.open ?? []).filter((x) => x.r !== d.reportId && Date.parse(x.t) >= cutoff), { r: d.reportId, c: null, lat: d.location.lat, lon: d.location.lon, t: d.filedAt }],
+            open: [
+              ...(doc?.open ?? []).filter((x) => x.r !== d.reportId && Date.parse(x.t) >= cutoff),
+              { r: d.reportId, c: null, lat: d.location.lat, lon: d.location.lon, t: d.filedAt },
+            ],
           }));
           return;
         }

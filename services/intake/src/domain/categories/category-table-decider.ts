@@ -22,7 +22,11 @@ export type CategoryTableRevised = DomainEvent<
 export type CategoryTableEvent = CategoryTableRevised;
 
 /** The whole new table (as JSON), so an edit is validated exactly like the shipped file. */
-export type ReviseCategoryTable = Readonly<{ type: 'ReviseCategoryTable'; actor: Actor; data: Readonly<{ table: unknown; reason: string; at: string }> }>;
+export type ReviseCategoryTable = Readonly<{
+  type: 'ReviseCategoryTable';
+  actor: Actor;
+  data: Readonly<{ table: unknown; reason: string; at: string }>;
+}>;
 export type CategoryTableCommand = ReviseCategoryTable;
 
 export type CategoryTableState =
@@ -78,7 +82,11 @@ export function decideCategoryTable(command: CategoryTableCommand, state: Catego
   }
 }
 
-function applyDiff<T>(record: Readonly<Record<string, T>>, part: Readonly<{ added: readonly T[]; changed: readonly Change<T>[]; removed: readonly string[] }>, key: (t: T) => string) {
+function applyDiff<T>(
+  record: Readonly<Record<string, T>>,
+  part: Readonly<{ added: readonly T[]; changed: readonly Change<T>[]; removed: readonly string[] }>,
+  key: (t: T) => string,
+) {
   const next: Record<string, T> = { ...record };
   for (const t of part.added) next[key(t)] = t;
   for (const c of part.changed) next[key(c.after)] = c.after;

@@ -11,7 +11,17 @@ export const FAMILIES = ['component', 'event'] as const;
 export type Family = (typeof FAMILIES)[number];
 export const URGENCIES = ['urgent', 'high', 'normal', 'low'] as const;
 export type Urgency = (typeof URGENCIES)[number];
-export const UNIT_TYPES = ['sanitation', 'municipal', 'landscaping', 'street-office', 'enforcement', 'heating', 'gas', 'water', 'traffic'] as const;
+export const UNIT_TYPES = [
+  'sanitation',
+  'municipal',
+  'landscaping',
+  'street-office',
+  'enforcement',
+  'heating',
+  'gas',
+  'water',
+  'traffic',
+] as const;
 export type UnitType = (typeof UNIT_TYPES)[number];
 
 /** `event.01.02` = event, major 01 (市容环境), minor 02 (暴露垃圾). */
@@ -58,7 +68,8 @@ function name(raw: unknown, field: string): Name {
 }
 
 function oneOf<T extends string>(value: unknown, field: string, allowed: readonly T[]): T {
-  if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) throw violation(field, `must be one of ${allowed.join(', ')}`);
+  if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value))
+    throw violation(field, `must be one of ${allowed.join(', ')}`);
   return value as T;
 }
 
@@ -113,7 +124,8 @@ export function lookupCategory(table: CategoryTable, code: unknown, field = 'cat
   return found;
 }
 
-export const majorClassOf = (table: CategoryTable, category: Category): MajorClass | undefined => table.majors.get(`${category.family}.${category.major}`);
+export const majorClassOf = (table: CategoryTable, category: Category): MajorClass | undefined =>
+  table.majors.get(`${category.family}.${category.major}`);
 
 /** The table shipped in data/categories.json. */
 export const shippedCategoryTable = (): CategoryTable => parseCategoryTable(shipped);

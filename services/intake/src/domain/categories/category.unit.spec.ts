@@ -14,8 +14,15 @@ describe('the shipped category table', () => {
     }
   });
   it('knows the domain brief’s examples with their deadlines', () => {
-    expect(lookupCategory(table, 'event.01.02')).toMatchObject({ name: { zh: '暴露垃圾' }, deadline: { amount: 4, unit: 'working_hours' }, unitType: 'sanitation' });
-    expect(lookupCategory(table, 'event.01.04')).toMatchObject({ name: { zh: '道路不洁' }, deadline: { amount: 2, unit: 'working_hours' } });
+    expect(lookupCategory(table, 'event.01.02')).toMatchObject({
+      name: { zh: '暴露垃圾' },
+      deadline: { amount: 4, unit: 'working_hours' },
+      unitType: 'sanitation',
+    });
+    expect(lookupCategory(table, 'event.01.04')).toMatchObject({
+      name: { zh: '道路不洁' },
+      deadline: { amount: 2, unit: 'working_hours' },
+    });
     expect(lookupCategory(table, 'event.01.01')).toMatchObject({ name: { zh: '私搭乱建' }, unitType: 'enforcement' });
     const cover = lookupCategory(table, 'component.01.06');
     expect(cover).toMatchObject({ name: { zh: '燃气井盖' }, urgency: 'urgent', unitType: 'gas' });

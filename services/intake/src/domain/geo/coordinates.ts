@@ -14,8 +14,10 @@ export function validateLatLon(raw: unknown, field = 'location'): LatLon {
   const lat = p['lat'];
   const lon = p['lon'];
   const problems: { field: string; message: string }[] = [];
-  if (typeof lat !== 'number' || !Number.isFinite(lat) || lat < -90 || lat > 90) problems.push({ field: `${field}.lat`, message: 'must be a number in [-90, 90]' });
-  if (typeof lon !== 'number' || !Number.isFinite(lon) || lon < -180 || lon > 180) problems.push({ field: `${field}.lon`, message: 'must be a number in [-180, 180]' });
+  if (typeof lat !== 'number' || !Number.isFinite(lat) || lat < -90 || lat > 90)
+    problems.push({ field: `${field}.lat`, message: 'must be a number in [-90, 90]' });
+  if (typeof lon !== 'number' || !Number.isFinite(lon) || lon < -180 || lon > 180)
+    problems.push({ field: `${field}.lon`, message: 'must be a number in [-180, 180]' });
   if (problems.length > 0) throw new ValidationError(`${field} is not a valid coordinate`, problems);
   return { lat: lat as number, lon: lon as number };
 }

@@ -38,7 +38,14 @@ function polygon(raw: unknown, field: string): GeoJsonPolygon {
   rings.forEach((ring: unknown, r) => {
     if (!Array.isArray(ring) || ring.length < 4) throw violation(`${field}.coordinates[${r}]`, 'a ring needs at least 4 positions');
     for (const pos of ring as unknown[]) {
-      if (!Array.isArray(pos) || pos.length < 2 || typeof pos[0] !== 'number' || typeof pos[1] !== 'number' || Math.abs(pos[0]) > 180 || Math.abs(pos[1]) > 90) {
+      if (
+        !Array.isArray(pos) ||
+        pos.length < 2 ||
+        typeof pos[0] !== 'number' ||
+        typeof pos[1] !== 'number' ||
+        Math.abs(pos[0]) > 180 ||
+        Math.abs(pos[1]) > 90
+      ) {
         throw violation(`${field}.coordinates[${r}]`, 'positions must be [lon, lat] in range');
       }
     }
@@ -67,7 +74,13 @@ export function parseUnitGrid(raw: unknown): UnitGrid {
     if (cells.has(id)) throw violation(`cells[${i}].id`, `duplicate cell ${id}`);
     const path = `${String(c['district'])}/${String(c['street'])}/${String(c['community'])}`;
     if (!known.has(path)) throw violation(`cells[${i}]`, `belongs to an undeclared community ${path}`);
-    cells.set(id, { id, district: c['district'] as string, street: c['street'] as string, community: c['community'] as string, polygon: polygon(c['polygon'], `cells[${i}].polygon`) });
+    cells.set(id, {
+      id,
+      district: c['district'] as string,
+      street: c['street'] as string,
+      community: c['community'] as string,
+      polygon: polygon(c['polygon'], `cells[${i}].polygon`),
+    });
   });
   const name = (city['name'] ?? { zh: '', en: '' }) as Name;
   return {

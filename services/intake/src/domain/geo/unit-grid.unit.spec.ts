@@ -38,7 +38,12 @@ describe('the shipped Jiaozuo grid', () => {
     expect(inside(grid.city.boundary, 113.6254, 34.7466)).toBe(false);
   });
   it('cell ids carry their district code', () => {
-    expect(cellRef(grid, '410802001001001')).toEqual({ cellId: '410802001001001', district: '解放区', street: '焦北街道', community: '焦北社区' });
+    expect(cellRef(grid, '410802001001001')).toEqual({
+      cellId: '410802001001001',
+      district: '解放区',
+      street: '焦北街道',
+      community: '焦北社区',
+    });
   });
 });
 

@@ -13,7 +13,11 @@ export type DuplicatePolicy = Readonly<{
   byChannel?: Partial<Readonly<Record<Channel, Readonly<{ maxDistanceMeters?: number; windowHours?: number }>>>>;
 }>;
 
-export const DEFAULT_DUPLICATE_POLICY: DuplicatePolicy = { maxDistanceMeters: 50, windowHours: 72, byChannel: { camera: { maxDistanceMeters: 100 } } };
+export const DEFAULT_DUPLICATE_POLICY: DuplicatePolicy = {
+  maxDistanceMeters: 50,
+  windowHours: 72,
+  byChannel: { camera: { maxDistanceMeters: 100 } },
+};
 
 export type DuplicateProbe = Readonly<{ channel: Channel; category: string; location: LatLon; receivedAt: string }>;
 /** An open (filed, not closed) report, as the handler's read model lists it. */
@@ -25,7 +29,11 @@ export type DuplicateMatch = Readonly<{ reportId: string; caseId: string | null;
  * lie within the distance and have come in within the window before the new one; the nearest
  * wins, and of equally near ones the earliest (the one the others were merged into already).
  */
-export function findDuplicateMaster(probe: DuplicateProbe, candidates: readonly OpenReport[], policy: DuplicatePolicy = DEFAULT_DUPLICATE_POLICY): DuplicateMatch | null {
+export function findDuplicateMaster(
+  probe: DuplicateProbe,
+  candidates: readonly OpenReport[],
+  policy: DuplicatePolicy = DEFAULT_DUPLICATE_POLICY,
+): DuplicateMatch | null {
   const override = policy.byChannel?.[probe.channel];
   const maxDistance = override?.maxDistanceMeters ?? policy.maxDistanceMeters;
   const windowMs = (override?.windowHours ?? policy.windowHours) * 3_600_000;

@@ -16,7 +16,10 @@ const probe = { channel: 'citizen' as const, category: 'event.01.02', location: 
 
 describe('findDuplicateMaster', () => {
   it('picks the nearest open report of the same category within the distance', () => {
-    expect(findDuplicateMaster(probe, [open('far', 45), open('near', 20), open('out', 80)])).toMatchObject({ reportId: 'near', caseId: 'case-near' });
+    expect(findDuplicateMaster(probe, [open('far', 45), open('near', 20), open('out', 80)])).toMatchObject({
+      reportId: 'near',
+      caseId: 'case-near',
+    });
   });
   it('of equally near ones, the earliest', () => {
     const m = findDuplicateMaster(probe, [open('b', 20, '2025-03-03T09:30:00+08:00'), open('a', 20, '2025-03-03T08:00:00+08:00')]);
@@ -36,7 +39,9 @@ describe('findDuplicateMaster', () => {
     expect(findDuplicateMaster(probe, [open('x', 200, '2025-03-03T09:30:00+08:00')], policy)?.reportId).toBe('x');
     expect(findDuplicateMaster(probe, [open('x', 200, '2025-03-03T08:30:00+08:00')], policy)).toBeNull();
     expect(findDuplicateMaster(probe, [open('x', 600, '2025-03-03T09:30:00+08:00')], policy)).toBeNull();
-    expect(findDuplicateMaster({ ...probe, channel: 'inspector' }, [open('x', 600, '2025-03-03T09:30:00+08:00')], policy)?.reportId).toBe('x');
+    expect(findDuplicateMaster({ ...probe, channel: 'inspector' }, [open('x', 600, '2025-03-03T09:30:00+08:00')], policy)?.reportId).toBe(
+      'x',
+    );
   });
   it('reports the distance', () => {
     expect(findDuplicateMaster(probe, [open('x', 30)])?.distanceMeters).toBeCloseTo(30, 0);

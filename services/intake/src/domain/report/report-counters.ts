@@ -22,7 +22,13 @@ export function reportCounters(events: readonly ReportEvent[]): ReportCounters |
   for (const e of events) {
     switch (e.type) {
       case 'intake.report.received.v1':
-        head = { reportId: e.data.reportId, channel: e.data.channel, category: e.data.category.code, district: e.data.cell?.district ?? null, receivedAt: e.data.receivedAt };
+        head = {
+          reportId: e.data.reportId,
+          channel: e.data.channel,
+          category: e.data.category.code,
+          district: e.data.cell?.district ?? null,
+          receivedAt: e.data.receivedAt,
+        };
         c.received = 1;
         break;
       case 'intake.report.filed.v1':

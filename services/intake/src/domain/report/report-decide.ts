@@ -7,10 +7,18 @@ import { evolveReport, initialReportState, type ReportState, type ReportStatus }
 
 /** The report aggregate (`report-<id>`): receive, file or not, merge duplicates, follow the case. */
 
-function inStatus<S extends ReportStatus>(state: ReportState, command: string, ...statuses: readonly S[]): Extract<ReportState, { status: S }> {
+function inStatus<S extends ReportStatus>(
+  state: ReportState,
+  command: string,
+  ...statuses: readonly S[]
+): Extract<ReportState, { status: S }> {
   if (state.status === 'none') throw new NotFoundError(`${command}: no such report`, { command });
   if (!(statuses as readonly string[]).includes(state.status)) {
-    throw new IllegalStateError(`${command} is not allowed while the report is ${state.status}`, { command, status: state.status, allowed: statuses });
+    throw new IllegalStateError(`${command} is not allowed while the report is ${state.status}`, {
+      command,
+      status: state.status,
+      allowed: statuses,
+    });
   }
   return state as Extract<ReportState, { status: S }>;
 }
@@ -27,7 +35,20 @@ export function decideReport(command: ReportCommand, state: ReportState): readon
       // A case is dispatched by its cell; an off-grid report needs the centre to place it first.
       if (cell === null) throw violation('cell', 'the report is off the grid: give the cell to file it in');
       const note = text(command.data.note, 'note', { max: 500, required: false });
-      return [{ type: 'intake.report.filed.v1', data: { reportId: s.reportId, by: 'centre', category: s.category, cell, location: s.location, note, filedAt: Instant(command.data.at) } }];
+      return [
+        {
+          type: 'intake.report.filed.v1',
+          data: {
+            reportId: s.reportId,
+            by: 'centre',
+            category: s.category,
+            cell,
+            location: s.location,
+            note,
+            filedAt: Instant(command.data.at),
+          },
+        },
+      ];
     }
 
     case 'RejectReport': {
@@ -44,7 +65,12 @@ export function decideReport(command: ReportCommand, state: ReportState): readon
       const masterReportId = ReportId(command.data.masterReportId, 'masterReportId');
       if (masterReportId === s.reportId) throw violation('masterReportId', 'a report cannot duplicate itself');
       const caseId = command.data.caseId === null ? null : text(command.data.caseId, 'caseId', { max: 80 });
-      return [{ type: 'intake.report.marked_duplicate.v1', data: { reportId: s.reportId, masterReportId, caseId, by: 'centre', markedAt: Instant(command.data.at) } }];
+      return [
+        {
+          type: 'intake.report.marked_duplicate.v1',
+          data: { reportId: s.reportId, masterReportId, caseId, by: 'centre', markedAt: Instant(command.data.at) },
+        },
+      ];
     }
 
     case 'AbsorbDuplicate': {
@@ -67,16 +93,26 @@ export function decideReport(command: ReportCommand, state: ReportState): readon
       const s = inStatus(state, command.type, 'filed');
       const caseId = text(command.data.caseId, 'caseId', { max: 80 });
       if (s.caseId === caseId) return [];
-      if (s.caseId !== null) throw new IllegalStateError(`LinkCase: the report is already handled by case ${s.caseId}`, { command: command.type, status: s.status });
+      if (s.caseId !== null)
+        throw new IllegalStateError(`LinkCase: the report is already handled by case ${s.caseId}`, {
+          command: command.type,
+          status: s.status,
+        });
       return [{ type: 'intake.report.case_linked.v1', data: { reportId: s.reportId, caseId, linkedAt: Instant(command.data.at) } }];
     }
 
     case 'NotifyReporter': {
       requireRole(command.actor, command.type, IntakeRoles.system, IntakeRoles.supervisionCentre);
       const s = inStatus(state, command.type, 'filed', 'rejected', 'duplicate', 'closed');
-      if (!s.hasContact) throw new IllegalStateError('NotifyReporter: the report has no reporter contact', { command: command.type, status: s.status });
+      if (!s.hasContact)
+        throw new IllegalStateError('NotifyReporter: the report has no reporter contact', { command: command.type, status: s.status });
       if (s.notified.includes(s.status)) return [];
-      return [{ type: 'intake.report.reporter_notified.v1', data: { reportId: s.reportId, about: s.status, notifiedAt: Instant(command.data.at) } }];
+      return [
+        {
+          type: 'intake.report.reporter_notified.v1',
+          data: { reportId: s.reportId, about: s.status, notifiedAt: Instant(command.data.at) },
+        },
+      ];
     }
 
     case 'CloseReport': {
@@ -85,16 +121,26 @@ export function decideReport(command: ReportCommand, state: ReportState): readon
       if (s.status === 'closed') return [];
       const caseId = command.data.caseId === null ? null : text(command.data.caseId, 'caseId', { max: 80 });
       if (s.caseId !== null && caseId !== null && s.caseId !== caseId) {
-        throw new IllegalStateError(`CloseReport: case ${caseId} is not the report's case ${s.caseId}`, { command: command.type, status: s.status });
+        throw new IllegalStateError(`CloseReport: case ${caseId} is not the report's case ${s.caseId}`, {
+          command: command.type,
+          status: s.status,
+        });
       }
-      return [{ type: 'intake.report.closed.v1', data: { reportId: s.reportId, caseId: caseId ?? s.caseId, closedAt: Instant(command.data.at) } }];
+      return [
+        { type: 'intake.report.closed.v1', data: { reportId: s.reportId, caseId: caseId ?? s.caseId, closedAt: Instant(command.data.at) } },
+      ];
     }
 
     case 'EraseReporterContact': {
       requireRole(command.actor, command.type, IntakeRoles.supervisionCentre, IntakeRoles.system);
       const s = inStatus(state, command.type, 'awaiting_filing', 'filed', 'rejected', 'duplicate', 'closed');
       if (!s.hasContact) return [];
-      return [{ type: 'intake.report.reporter_contact_erased.v1', data: { reportId: s.reportId, reason: text(command.data.reason, 'reason', { max: 200 }), erasedAt: Instant(command.data.at) } }];
+      return [
+        {
+          type: 'intake.report.reporter_contact_erased.v1',
+          data: { reportId: s.reportId, reason: text(command.data.reason, 'reason', { max: 200 }), erasedAt: Instant(command.data.at) },
+        },
+      ];
     }
 
     default:

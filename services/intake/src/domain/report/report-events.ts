@@ -57,9 +57,20 @@ export type ReportReceived = DomainEvent<
 >;
 export type ReportFiled = DomainEvent<
   'intake.report.filed.v1',
-  Readonly<{ reportId: ReportId; by: 'rule' | 'centre'; category: CategorySnapshot; cell: CellRef; location: LatLon; note: string; filedAt: Instant }>
+  Readonly<{
+    reportId: ReportId;
+    by: 'rule' | 'centre';
+    category: CategorySnapshot;
+    cell: CellRef;
+    location: LatLon;
+    note: string;
+    filedAt: Instant;
+  }>
 >;
-export type ReportRejected = DomainEvent<'intake.report.rejected.v1', Readonly<{ reportId: ReportId; reason: RejectionReason; note: string; rejectedAt: Instant }>>;
+export type ReportRejected = DomainEvent<
+  'intake.report.rejected.v1',
+  Readonly<{ reportId: ReportId; reason: RejectionReason; note: string; rejectedAt: Instant }>
+>;
 export type ReportMarkedDuplicate = DomainEvent<
   'intake.report.marked_duplicate.v1',
   Readonly<{ reportId: ReportId; masterReportId: ReportId; caseId: string | null; by: 'rule' | 'centre'; markedAt: Instant }>
@@ -68,13 +79,22 @@ export type DuplicateAbsorbed = DomainEvent<
   'intake.report.duplicate_absorbed.v1',
   Readonly<{ reportId: ReportId; duplicateReportId: ReportId; duplicateCount: number; absorbedAt: Instant }>
 >;
-export type ReportLinkedToCase = DomainEvent<'intake.report.case_linked.v1', Readonly<{ reportId: ReportId; caseId: string; linkedAt: Instant }>>;
+export type ReportLinkedToCase = DomainEvent<
+  'intake.report.case_linked.v1',
+  Readonly<{ reportId: ReportId; caseId: string; linkedAt: Instant }>
+>;
 export type ReporterNotified = DomainEvent<
   'intake.report.reporter_notified.v1',
   Readonly<{ reportId: ReportId; about: 'filed' | 'rejected' | 'duplicate' | 'closed'; notifiedAt: Instant }>
 >;
-export type ReportClosed = DomainEvent<'intake.report.closed.v1', Readonly<{ reportId: ReportId; caseId: string | null; closedAt: Instant }>>;
-export type ReporterContactErased = DomainEvent<'intake.report.reporter_contact_erased.v1', Readonly<{ reportId: ReportId; reason: string; erasedAt: Instant }>>;
+export type ReportClosed = DomainEvent<
+  'intake.report.closed.v1',
+  Readonly<{ reportId: ReportId; caseId: string | null; closedAt: Instant }>
+>;
+export type ReporterContactErased = DomainEvent<
+  'intake.report.reporter_contact_erased.v1',
+  Readonly<{ reportId: ReportId; reason: string; erasedAt: Instant }>
+>;
 
 export type ReportEvent =
   | ReportReceived

@@ -12,17 +12,35 @@ export const citizen: Actor = { subject: 'open311:anonymous', department: 'publi
 export const supervisor: Actor = { subject: 'chen.jie', department: 'centre.supervision', roles: ['centre.supervision'] };
 export const system: Actor = { subject: 'intake-process', department: 'system.intake', roles: ['system'] };
 
-export const garbage: CategorySnapshot = { code: 'event.01.02' as CategorySnapshot['code'], urgency: 'normal', unitType: 'sanitation', deadline: { amount: 4, unit: 'working_hours' } };
+export const garbage: CategorySnapshot = {
+  code: 'event.01.02' as CategorySnapshot['code'],
+  urgency: 'normal',
+  unitType: 'sanitation',
+  deadline: { amount: 4, unit: 'working_hours' },
+};
 export const cell = { cellId: '410802001001001', district: '解放区', street: '焦北街道', community: '焦北社区' };
 export const location = { lat: 35.2305, lon: 113.2006 };
 
 export const receive = (channel: Channel, extra: Partial<ReceiveReport['data']> = {}): ReceiveReport => ({
   type: 'ReceiveReport',
   actor: citizen,
-  data: { reportId: REPORT_ID, channel, category: garbage, location, cell, description: '路边垃圾堆积', photoRefs: ['p/1.jpg'], at: AT, ...extra },
+  data: {
+    reportId: REPORT_ID,
+    channel,
+    category: garbage,
+    location,
+    cell,
+    description: '路边垃圾堆积',
+    photoRefs: ['p/1.jpg'],
+    at: AT,
+    ...extra,
+  },
 });
 
-export const received = (channel: Channel, extra: Partial<Extract<ReportEvent, { type: 'intake.report.received.v1' }>['data']> = {}): ReportEvent => ({
+export const received = (
+  channel: Channel,
+  extra: Partial<Extract<ReportEvent, { type: 'intake.report.received.v1' }>['data']> = {},
+): ReportEvent => ({
   type: 'intake.report.received.v1',
   data: {
     reportId: REPORT_ID,
@@ -45,7 +63,10 @@ export const filed = (by: 'rule' | 'centre' = 'centre', note = ''): ReportEvent 
   type: 'intake.report.filed.v1',
   data: { reportId: REPORT_ID, by, category: garbage, cell, location, note, filedAt: by === 'rule' ? AT : LATER },
 });
-export const rejected: ReportEvent = { type: 'intake.report.rejected.v1', data: { reportId: REPORT_ID, reason: 'out_of_scope', note: '', rejectedAt: LATER } };
+export const rejected: ReportEvent = {
+  type: 'intake.report.rejected.v1',
+  data: { reportId: REPORT_ID, reason: 'out_of_scope', note: '', rejectedAt: LATER },
+};
 export const markedDuplicate: ReportEvent = {
   type: 'intake.report.marked_duplicate.v1',
   data: { reportId: REPORT_ID, masterReportId: MASTER_ID, caseId: 'C1', by: 'centre', markedAt: LATER },

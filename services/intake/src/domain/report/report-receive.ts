@@ -31,7 +31,12 @@ function category(raw: CategorySnapshot): CategorySnapshot {
 function cell(raw: CellRef | null): CellRef | null {
   if (raw === null || raw === undefined) return null;
   if (!/^\d{15}$/.test(String(raw.cellId))) throw violation('cell.cellId', 'must be a 15-digit grid cell code');
-  return { cellId: raw.cellId, district: text(raw.district, 'cell.district', { max: 40 }), street: text(raw.street, 'cell.street', { max: 40 }), community: text(raw.community, 'cell.community', { max: 40 }) };
+  return {
+    cellId: raw.cellId,
+    district: text(raw.district, 'cell.district', { max: 40 }),
+    street: text(raw.street, 'cell.street', { max: 40 }),
+    community: text(raw.community, 'cell.community', { max: 40 }),
+  };
 }
 
 function contact(raw: ReceiveReport['data']['reporter']): ReporterContact | null {
@@ -44,7 +49,10 @@ function contact(raw: ReceiveReport['data']['reporter']): ReporterContact | null
 
 export function receiveReport(command: ReceiveReport, state: ReportState): readonly ReportEvent[] {
   if (state.status !== 'none') {
-    throw new IllegalStateError(`ReceiveReport: report ${state.reportId} already exists (${state.status})`, { command: command.type, status: state.status });
+    throw new IllegalStateError(`ReceiveReport: report ${state.reportId} already exists (${state.status})`, {
+      command: command.type,
+      status: state.status,
+    });
   }
   const d = command.data;
   const reportId = ReportId(d.reportId);
@@ -54,7 +62,13 @@ export function receiveReport(command: ReceiveReport, state: ReportState): reado
   if (!Array.isArray(photos) || photos.length > 10 || photos.some((p) => typeof p !== 'string' || p === '' || p.length > 500)) {
     throw violation('photoRefs', 'at most 10 photo references');
   }
-  const sensor = d.sensor === undefined ? null : { deviceId: text(d.sensor.deviceId, 'sensor.deviceId', { max: 80 }), alarmId: text(d.sensor.alarmId, 'sensor.alarmId', { max: 80 }) };
+  const sensor =
+    d.sensor === undefined
+      ? null
+      : {
+          deviceId: text(d.sensor.deviceId, 'sensor.deviceId', { max: 80 }),
+          alarmId: text(d.sensor.alarmId, 'sensor.alarmId', { max: 80 }),
+        };
   if (channel === 'sensor' && sensor === null) throw violation('sensor', 'a sensor report needs the device id and alarm id');
   const externalId = d.externalId === undefined ? null : text(d.externalId, 'externalId', { max: 80 });
   if (channel === 'opscenter' && externalId === null) throw violation('externalId', 'an operations-centre order needs its external id');
@@ -80,10 +94,30 @@ export function receiveReport(command: ReceiveReport, state: ReportState): reado
   if (d.duplicateOf !== undefined) {
     const masterReportId = ReportId(d.duplicateOf.reportId, 'duplicateOf.reportId');
     if (masterReportId === reportId) throw violation('duplicateOf.reportId', 'a report cannot duplicate itself');
-    return [received, { type: 'intake.report.marked_duplicate.v1', data: { reportId, masterReportId, caseId: d.duplicateOf.caseId ?? null, by: 'rule', markedAt: at } }];
+    return [
+      received,
+      {
+        type: 'intake.report.marked_duplicate.v1',
+        data: { reportId, masterReportId, caseId: d.duplicateOf.caseId ?? null, by: 'rule', markedAt: at },
+      },
+    ];
   }
   if (AUTO_FILED_CHANNELS.includes(channel) && r.cell !== null) {
-    return [received, { type: 'intake.report.filed.v1', data: { reportId, by: 'rule', category: r.category, cell: r.cell, location: r.location, note: `auto-filed: ${channel}`, filedAt: at } }];
+    return [
+      received,
+      {
+        type: 'intake.report.filed.v1',
+        data: {
+          reportId,
+          by: 'rule',
+          category: r.category,
+          cell: r.cell,
+          location: r.location,
+          note: `auto-filed: ${channel}`,
+          filedAt: at,
+        },
+      },
+    ];
   }
   return [received];
 }

@@ -59,21 +59,29 @@ export function evolveReport(state: ReportState, event: ReportEvent): ReportStat
   if (state.status === 'none') return corrupt(state, event);
   switch (event.type) {
     case 'intake.report.filed.v1':
-      return state.status === 'awaiting_filing' ? { ...facts(state), status: 'filed', cell: event.data.cell, caseId: null, duplicates: [] } : corrupt(state, event);
+      return state.status === 'awaiting_filing'
+        ? { ...facts(state), status: 'filed', cell: event.data.cell, caseId: null, duplicates: [] }
+        : corrupt(state, event);
     case 'intake.report.rejected.v1':
-      return state.status === 'awaiting_filing' ? { ...facts(state), status: 'rejected', reason: event.data.reason } : corrupt(state, event);
+      return state.status === 'awaiting_filing'
+        ? { ...facts(state), status: 'rejected', reason: event.data.reason }
+        : corrupt(state, event);
     case 'intake.report.marked_duplicate.v1':
       return state.status === 'awaiting_filing'
         ? { ...facts(state), status: 'duplicate', masterReportId: event.data.masterReportId, caseId: event.data.caseId }
         : corrupt(state, event);
     case 'intake.report.duplicate_absorbed.v1':
-      return state.status === 'filed' ? { ...state, duplicates: [...state.duplicates, event.data.duplicateReportId] } : corrupt(state, event);
+      return state.status === 'filed'
+        ? { ...state, duplicates: [...state.duplicates, event.data.duplicateReportId] }
+        : corrupt(state, event);
     case 'intake.report.case_linked.v1':
       return state.status === 'filed' ? { ...state, caseId: event.data.caseId } : corrupt(state, event);
     case 'intake.report.reporter_notified.v1':
       return { ...state, notified: [...state.notified, event.data.about] };
     case 'intake.report.closed.v1':
-      return state.status === 'filed' || state.status === 'duplicate' ? { ...facts(state), status: 'closed', caseId: event.data.caseId } : corrupt(state, event);
+      return state.status === 'filed' || state.status === 'duplicate'
+        ? { ...facts(state), status: 'closed', caseId: event.data.caseId }
+        : corrupt(state, event);
     case 'intake.report.reporter_contact_erased.v1':
       return { ...state, hasContact: false };
     default:

@@ -40,7 +40,8 @@ export function text(value: unknown, field: string, { max = 2000, required = tru
 }
 
 export function oneOf<T extends string>(value: unknown, field: string, allowed: readonly T[]): T {
-  if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) throw violation(field, `must be one of ${allowed.join(', ')}`);
+  if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value))
+    throw violation(field, `must be one of ${allowed.join(', ')}`);
   return value as T;
 }
 

@@ -1,7 +1,12 @@
 import { type ServerWritableStream } from '@grpc/grpc-js';
 import { NotFoundError, Wakeup, type EventStore } from '@yiwang/kernel-core';
 import { unary, type GrpcServiceRegistration } from '@yiwang/platform';
-import { CaseLinkServiceService, type CaseLinkServiceServer, type SubscribeCaseUpdatesRequest, type SubscribeCaseUpdatesResponse } from '@yiwang/proto/yiwang/opscenter/v1/case_link_service';
+import {
+  CaseLinkServiceService,
+  type CaseLinkServiceServer,
+  type SubscribeCaseUpdatesRequest,
+  type SubscribeCaseUpdatesResponse,
+} from '@yiwang/proto/yiwang/opscenter/v1/case_link_service';
 import { type CategoryCodeTable } from '../../domain';
 import { type SyncService } from '../../application/sync-service';
 import { type WorkOrderService } from '../../application/work-order-service';
@@ -46,13 +51,17 @@ export function caseLinkGrpcService(deps: CaseLinkDeps): GrpcServiceRegistration
       };
     }),
 
-    subscribeCaseUpdates: (call: ServerWritableStream<SubscribeCaseUpdatesRequest, SubscribeCaseUpdatesResponse>) => streamUpdates(call, deps),
+    subscribeCaseUpdates: (call: ServerWritableStream<SubscribeCaseUpdatesRequest, SubscribeCaseUpdatesResponse>) =>
+      streamUpdates(call, deps),
   };
   return { definition: CaseLinkServiceService, implementation: impl };
 }
 
 /** Sends the backlog after the cursor, then follows the log until the client goes away. */
-async function streamUpdates(call: ServerWritableStream<SubscribeCaseUpdatesRequest, SubscribeCaseUpdatesResponse>, deps: CaseLinkDeps): Promise<void> {
+async function streamUpdates(
+  call: ServerWritableStream<SubscribeCaseUpdatesRequest, SubscribeCaseUpdatesResponse>,
+  deps: CaseLinkDeps,
+): Promise<void> {
   requirePeer(call, deps.centreIdentities);
   let after = decodeCursor(call.request.cursor);
   const wakeup = new Wakeup();

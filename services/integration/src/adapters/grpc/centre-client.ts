@@ -24,12 +24,19 @@ export class GrpcCentreLink implements CentreLink {
   }
 
   async receiveCaseUpdates(updates: readonly CaseUpdate[]): Promise<readonly string[]> {
-    const res = await callUnary(this.client.receiveCaseUpdates.bind(this.client), { updates: updates.map((u) => updateToProto(u, this.codeTable)), sender: 'yiwang-integration' });
+    const res = await callUnary(this.client.receiveCaseUpdates.bind(this.client), {
+      updates: updates.map((u) => updateToProto(u, this.codeTable)),
+      sender: 'yiwang-integration',
+    });
     return res.acknowledgedEventIds;
   }
 
   async listCaseStates(request: { updatedSince: Date | null; pageSize: number; pageToken: string }) {
-    const res = await callUnary(this.client.listCaseStates.bind(this.client), { updatedSince: request.updatedSince ?? undefined, pageSize: request.pageSize, pageToken: request.pageToken });
+    const res = await callUnary(this.client.listCaseStates.bind(this.client), {
+      updatedSince: request.updatedSince ?? undefined,
+      pageSize: request.pageSize,
+      pageToken: request.pageToken,
+    });
     return { cases: res.cases.map(centreStateFromProto), nextPageToken: res.nextPageToken };
   }
 

@@ -44,12 +44,20 @@ export class GrpcIntakeWorkOrders implements IntakeWorkOrders {
       });
       const r = res.report;
       if (!r) throw new Error('intake answered without a report');
-      return { reportId: r.reportId, created: res.created, status: STATUS[r.status] ?? 'awaiting_filing', caseId: r.caseId || null, masterReportId: r.masterReportId || null };
+      return {
+        reportId: r.reportId,
+        created: res.created,
+        status: STATUS[r.status] ?? 'awaiting_filing',
+        caseId: r.caseId || null,
+        masterReportId: r.masterReportId || null,
+      };
     } catch (e) {
       const err = e as Partial<ServiceError>;
       // Intake's refusals are written for callers: pass them on to the centre as they are.
-      if (err.code === status.INVALID_ARGUMENT) throw new ValidationError(`refused by intake: ${err.details ?? ''}`, err.metadata ? violationsOf(err as ServiceError) : []);
-      if (err.code === status.UNAVAILABLE || err.code === status.DEADLINE_EXCEEDED) throw new UnavailableError('intake is not reachable right now; retry with the same external_id');
+      if (err.code === status.INVALID_ARGUMENT)
+        throw new ValidationError(`refused by intake: ${err.details ?? ''}`, err.metadata ? violationsOf(err as ServiceError) : []);
+      if (err.code === status.UNAVAILABLE || err.code === status.DEADLINE_EXCEEDED)
+        throw new UnavailableError('intake is not reachable right now; retry with the same external_id');
       throw e;
     }
   }

@@ -31,7 +31,8 @@ export const mtlsChannelCredentials = (tls: TlsMaterial): ChannelCredentials =>
 export function requirePeer(call: { getAuthContext(): AuthContext }, allowed: readonly string[]): string {
   const context = call.getAuthContext();
   const cn = context.sslPeerCertificate?.subject?.CN;
-  if (context.transportSecurityType !== 'ssl' || !cn) throw new UnauthenticatedError('the operations-centre link needs mutual TLS with a client certificate');
+  if (context.transportSecurityType !== 'ssl' || !cn)
+    throw new UnauthenticatedError('the operations-centre link needs mutual TLS with a client certificate');
   const name = Array.isArray(cn) ? cn.join(',') : cn;
   if (!allowed.includes(name)) throw new ForbiddenError(`certificate ${name} is not the operations centre's`, { peer: name });
   return name;

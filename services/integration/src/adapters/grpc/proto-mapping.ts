@@ -1,7 +1,13 @@
 import { CaseState, UpdateKind, type CaseUpdate as CaseUpdateProto } from '@yiwang/proto/yiwang/opscenter/v1/case_update';
 import { CoordinateSystem, WorkOrderSource, type SubmitWorkOrderRequest } from '@yiwang/proto/yiwang/opscenter/v1/case_link_service';
 import { type CentreCaseState as CentreCaseStateProto } from '@yiwang/proto/yiwang/opscenter/v1/centre_service';
-import { type CaseUpdate, type CategoryCodeTable, type CentreState, type WorkOrderInput, type WorkOrderSource as Source } from '../../domain';
+import {
+  type CaseUpdate,
+  type CategoryCodeTable,
+  type CentreState,
+  type WorkOrderInput,
+  type WorkOrderSource as Source,
+} from '../../domain';
 import { type CentreCaseState } from '../../application/ports';
 
 const STATE_TO_PROTO: Record<CentreState, CaseState> = {

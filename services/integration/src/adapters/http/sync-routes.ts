@@ -9,30 +9,48 @@ export const LINK_OPERATOR_ROLES = ['centre.command', 'integration.operator'] as
 
 /** The operators' view of the link (bearer JWT): sync status, a case's link, reconciliation on demand. */
 export function registerSyncRoutes(app: HttpApp, deps: { pusher: CentrePusher; reconciler: Reconciler; sync: SyncService }): void {
-  app.get('/v1/sync/status', { schema: { description: 'Outbound sync: backlog, lag, circuit breaker, checkpoint, last reconciliation' } }, async (request) => {
-    requireRole(principalOf(request), ...LINK_OPERATOR_ROLES);
-    return {
-      backlog: deps.pusher.backlog,
-      lagSeconds: deps.pusher.lagSeconds(),
-      breaker: deps.pusher.breakerState(),
-      checkpoint: await deps.pusher.checkpoint(),
-      lastReconciliation: deps.reconciler.lastReport,
-    };
-  });
+  app.get(
+    '/v1/sync/status',
+    { schema: { description: 'Outbound sync: backlog, lag, circuit breaker, checkpoint, last reconciliation' } },
+    async (request) => {
+      requireRole(principalOf(request), ...LINK_OPERATOR_ROLES);
+      return {
+        backlog: deps.pusher.backlog,
+        lagSeconds: deps.pusher.lagSeconds(),
+        breaker: deps.pusher.breakerState(),
+        checkpoint: await deps.pusher.checkpoint(),
+        lastReconciliation: deps.reconciler.lastReport,
+      };
+    },
+  );
 
   app.get<{ Params: { caseId: string } }>(
     '/v1/sync/cases/:caseId',
-    { schema: { description: 'A case’s link to the centre: latest update, acknowledged sequence, pending updates', params: { type: 'object', properties: { caseId: { type: 'string', maxLength: 100 } }, required: ['caseId'] } } },
+    {
+      schema: {
+        description: 'A case’s link to the centre: latest update, acknowledged sequence, pending updates',
+        params: { type: 'object', properties: { caseId: { type: 'string', maxLength: 100 } }, required: ['caseId'] },
+      },
+    },
     async (request) => {
       requireRole(principalOf(request), ...LINK_OPERATOR_ROLES);
       const { state } = await deps.sync.state(request.params.caseId);
       if (!state.link) throw new NotFoundError(`case ${request.params.caseId} is not linked to the centre`);
-      return { link: state.link, latest: state.latest, acknowledgedSequence: state.acknowledgedSequence, pending: state.unacknowledged.length };
+      return {
+        link: state.link,
+        latest: state.latest,
+        acknowledgedSequence: state.acknowledgedSequence,
+        pending: state.unacknowledged.length,
+      };
     },
   );
 
-  app.post('/v1/reconciliations', { schema: { description: 'Compare our case states with the centre’s now and repair drift; returns what was repaired' } }, async (request) => {
-    requireRole(principalOf(request), ...LINK_OPERATOR_ROLES);
-    return deps.reconciler.run();
-  });
+  app.post(
+    '/v1/reconciliations',
+    { schema: { description: 'Compare our case states with the centre’s now and repair drift; returns what was repaired' } },
+    async (request) => {
+      requireRole(principalOf(request), ...LINK_OPERATOR_ROLES);
+      return deps.reconciler.run();
+    },
+  );
 }

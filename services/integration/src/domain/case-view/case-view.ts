@@ -46,16 +46,37 @@ const orNull = (s: string): string | null => (s === '' ? null : s);
 export function applyCaseChange(view: CaseView | null, change: CaseChange): CaseView | null {
   const d = change.data;
   if (change.type === 'dispatch.case.opened.v1') {
-    return { caseId: str(d, 'caseId'), reportId: str(d, 'reportId'), category: str(d, 'category'), state: 'registered', unitId: null, deadline: null, result: '', overdue: false, signed: false };
+    return {
+      caseId: str(d, 'caseId'),
+      reportId: str(d, 'reportId'),
+      category: str(d, 'category'),
+      state: 'registered',
+      unitId: null,
+      deadline: null,
+      result: '',
+      overdue: false,
+      signed: false,
+    };
   }
   if (view === null) return null;
   switch (change.type) {
     case 'dispatch.case.dispatched.v1':
-      return { ...view, state: 'dispatched', unitId: orNull(str(d, 'unitId')), deadline: orNull(str(d, 'deadline')), signed: false, overdue: false };
+      return {
+        ...view,
+        state: 'dispatched',
+        unitId: orNull(str(d, 'unitId')),
+        deadline: orNull(str(d, 'deadline')),
+        signed: false,
+        overdue: false,
+      };
     case 'dispatch.case.signed_for.v1':
       return { ...view, state: 'in_progress', signed: true };
     case 'dispatch.case.return_requested.v1':
-      return { ...view, state: 'return_requested', result: [str(d, 'note'), ...((d.reasons as string[] | undefined) ?? [])].filter(Boolean).join('; ') };
+      return {
+        ...view,
+        state: 'return_requested',
+        result: [str(d, 'note'), ...((d.reasons as string[] | undefined) ?? [])].filter(Boolean).join('; '),
+      };
     case 'dispatch.case.return_approved.v1':
       return { ...view, state: 'registered', unitId: null, deadline: null, signed: false };
     case 'dispatch.case.return_rejected.v1':

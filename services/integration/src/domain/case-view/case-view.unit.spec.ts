@@ -8,7 +8,17 @@ describe('the centre’s view of a case', () => {
   const dispatched = c('dispatched', { unitId: 'u1', deadline: '2026-11-23T14:00:00+08:00' });
 
   it('follows the closed loop: registered → dispatched → in progress → handled → in progress (rework) → closed', () => {
-    const states = [opened, dispatched, c('signed_for'), c('handling_reported', { notes: '已清运' }), c('verified', { outcome: 'failed', notes: '仍有残留' }), c('rework_ordered', { reason: '仍有残留', deadline: '2026-11-24T10:00:00+08:00' }), c('handling_reported', { notes: '已彻底清理' }), c('verified', { outcome: 'passed' }), c('closed')]
+    const states = [
+      opened,
+      dispatched,
+      c('signed_for'),
+      c('handling_reported', { notes: '已清运' }),
+      c('verified', { outcome: 'failed', notes: '仍有残留' }),
+      c('rework_ordered', { reason: '仍有残留', deadline: '2026-11-24T10:00:00+08:00' }),
+      c('handling_reported', { notes: '已彻底清理' }),
+      c('verified', { outcome: 'passed' }),
+      c('closed'),
+    ]
       .map((_, i, all) => fold(all.slice(0, i + 1))!)
       .map((v) => `${v.state}|${v.unitId ?? ''}|${v.deadline ?? ''}|${v.result}`);
     expect(states).toEqual([
@@ -28,7 +38,9 @@ describe('the centre’s view of a case', () => {
     const requested = [opened, dispatched, c('return_requested', { reasons: ['not_our_remit'], note: '非本单位' })];
     expect(fold(requested)?.state).toBe('return_requested');
     expect(fold([...requested, c('return_rejected')])?.state).toBe('dispatched');
-    expect(fold([opened, dispatched, c('signed_for'), c('return_requested', { reasons: [] }), c('return_rejected')])?.state).toBe('in_progress');
+    expect(fold([opened, dispatched, c('signed_for'), c('return_requested', { reasons: [] }), c('return_rejected')])?.state).toBe(
+      'in_progress',
+    );
     expect(fold([...requested, c('return_approved')])).toMatchObject({ state: 'registered', unitId: null, deadline: null });
   });
 

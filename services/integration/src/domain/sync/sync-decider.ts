@@ -9,13 +9,26 @@ import { SYNC_EVENT_TYPES, type CaseLink, type CaseUpdate, type SyncEvent } from
 export type SyncCommand =
   | Readonly<{
       type: 'ObserveCaseEvent';
-      data: Readonly<{ caseId: string; eventId: string; sequence: number; change: CaseChange; occurredAt: string; at: string; subscribed: boolean }>;
+      data: Readonly<{
+        caseId: string;
+        eventId: string;
+        sequence: number;
+        change: CaseChange;
+        occurredAt: string;
+        at: string;
+        subscribed: boolean;
+      }>;
     }>
   | Readonly<{ type: 'LinkCase'; data: Omit<CaseLink, 'source'> }>
   | Readonly<{ type: 'AcknowledgeUpdates'; data: Readonly<{ eventIds: readonly string[]; at: string }> }>
   | Readonly<{
       type: 'RepairCentreCopy';
-      data: Readonly<{ eventId: string; reason: string; centre: Readonly<{ state: CentreState | null; sequence: number; unitId: string | null }>; at: string }>;
+      data: Readonly<{
+        eventId: string;
+        reason: string;
+        centre: Readonly<{ state: CentreState | null; sequence: number; unitId: string | null }>;
+        at: string;
+      }>;
     }>;
 
 export interface SyncState {
@@ -32,7 +45,15 @@ export interface SyncState {
   readonly acknowledgedSequence: number;
 }
 
-export const initialSyncState = (): SyncState => ({ link: null, view: null, lastSequence: 0, held: [], latest: null, unacknowledged: [], acknowledgedSequence: 0 });
+export const initialSyncState = (): SyncState => ({
+  link: null,
+  view: null,
+  lastSequence: 0,
+  held: [],
+  latest: null,
+  unacknowledged: [],
+  acknowledgedSequence: 0,
+});
 
 function updateOf(view: CaseView, c: Extract<SyncCommand, { type: 'ObserveCaseEvent' }>['data'], link: CaseLink | null): CaseUpdate {
   return {
@@ -66,7 +87,15 @@ export function decideSync(command: SyncCommand, state: SyncState): SyncEvent[] 
       const events: SyncEvent[] = [];
       let link = state.link;
       if (!link && c.subscribed) {
-        link = { caseId: c.caseId, reportId: view.reportId, externalId: null, source: 'subscription', centreDeadline: null, centreCategory: null, linkedAt: c.at };
+        link = {
+          caseId: c.caseId,
+          reportId: view.reportId,
+          externalId: null,
+          source: 'subscription',
+          centreDeadline: null,
+          centreCategory: null,
+          linkedAt: c.at,
+        };
         events.push({ type: SYNC_EVENT_TYPES.linked, data: link });
         for (const held of state.held) events.push({ type: SYNC_EVENT_TYPES.queued, data: { update: { ...held, queuedAt: c.at } } });
       }
@@ -79,7 +108,11 @@ export function decideSync(command: SyncCommand, state: SyncState): SyncEvent[] 
       const link: CaseLink = { ...command.data, source: 'work_order' };
       const events: SyncEvent[] = [{ type: SYNC_EVENT_TYPES.linked, data: link }];
       // Updates seen before the order was linked go out now, in order, carrying the external id.
-      for (const held of state.held) events.push({ type: SYNC_EVENT_TYPES.queued, data: { update: { ...held, externalId: link.externalId, queuedAt: command.data.linkedAt } } });
+      for (const held of state.held)
+        events.push({
+          type: SYNC_EVENT_TYPES.queued,
+          data: { update: { ...held, externalId: link.externalId, queuedAt: command.data.linkedAt } },
+        });
       return events;
     }
     case 'AcknowledgeUpdates': {
@@ -88,12 +121,25 @@ export function decideSync(command: SyncCommand, state: SyncState): SyncEvent[] 
       if (matched.length === 0) return [];
       const caseId = state.link?.caseId ?? state.view?.caseId ?? '';
       const sequence = Math.max(state.acknowledgedSequence, ...matched.map((u) => u.sequence));
-      return [{ type: SYNC_EVENT_TYPES.acknowledged, data: { caseId, eventIds: matched.map((u) => u.eventId), sequence, acknowledgedAt: command.data.at } }];
+      return [
+        {
+          type: SYNC_EVENT_TYPES.acknowledged,
+          data: { caseId, eventIds: matched.map((u) => u.eventId), sequence, acknowledgedAt: command.data.at },
+        },
+      ];
     }
     case 'RepairCentreCopy': {
-      if (!state.link || !state.latest) throw new IllegalStateError('nothing to repair: the case is not linked to the centre or has no update yet', { caseId: state.view?.caseId });
+      if (!state.link || !state.latest)
+        throw new IllegalStateError('nothing to repair: the case is not linked to the centre or has no update yet', {
+          caseId: state.view?.caseId,
+        });
       const c = command.data;
-      return [{ type: SYNC_EVENT_TYPES.repairQueued, data: { update: { ...state.latest, eventId: c.eventId, kind: 'repair', queuedAt: c.at }, reason: c.reason, centre: c.centre } }];
+      return [
+        {
+          type: SYNC_EVENT_TYPES.repairQueued,
+          data: { update: { ...state.latest, eventId: c.eventId, kind: 'repair', queuedAt: c.at }, reason: c.reason, centre: c.centre },
+        },
+      ];
     }
     default:
       return assertNever(command, 'sync command');
@@ -105,7 +151,12 @@ export function evolveSync(state: SyncState, event: SyncEvent): SyncState {
     case SYNC_EVENT_TYPES.linked:
       return { ...state, link: event.data, held: [] };
     case SYNC_EVENT_TYPES.observed:
-      return { ...state, view: viewAfter(state, event.data.update), lastSequence: Math.max(state.lastSequence, event.data.update.sequence), held: [...state.held, event.data.update] };
+      return {
+        ...state,
+        view: viewAfter(state, event.data.update),
+        lastSequence: Math.max(state.lastSequence, event.data.update.sequence),
+        held: [...state.held, event.data.update],
+      };
     case SYNC_EVENT_TYPES.queued:
     case SYNC_EVENT_TYPES.repairQueued: {
       const u = event.data.update;
@@ -119,7 +170,11 @@ export function evolveSync(state: SyncState, event: SyncEvent): SyncState {
     }
     case SYNC_EVENT_TYPES.acknowledged: {
       const ids = new Set(event.data.eventIds);
-      return { ...state, unacknowledged: state.unacknowledged.filter((u) => !ids.has(u.eventId)), acknowledgedSequence: Math.max(state.acknowledgedSequence, event.data.sequence) };
+      return {
+        ...state,
+        unacknowledged: state.unacknowledged.filter((u) => !ids.has(u.eventId)),
+        acknowledgedSequence: Math.max(state.acknowledgedSequence, event.data.sequence),
+      };
     }
     default:
       return assertNever(event, 'sync event');
@@ -129,7 +184,21 @@ export function evolveSync(state: SyncState, event: SyncEvent): SyncState {
 /** The view as the update describes it (the update is the fold's result, so nothing is recomputed). */
 function viewAfter(state: SyncState, u: CaseUpdate): CaseView {
   const signed = u.state === 'in_progress' || (u.state !== 'dispatched' && u.state !== 'registered' && (state.view?.signed ?? false));
-  return { caseId: u.caseId, reportId: u.reportId, category: u.category, state: u.state, unitId: u.unitId, deadline: u.deadline, result: u.result, overdue: u.overdue, signed };
+  return {
+    caseId: u.caseId,
+    reportId: u.reportId,
+    category: u.category,
+    state: u.state,
+    unitId: u.unitId,
+    deadline: u.deadline,
+    result: u.result,
+    overdue: u.overdue,
+    signed,
+  };
 }
 
-export const syncDecider: Decider<SyncCommand, SyncEvent, SyncState> = { initialState: initialSyncState, decide: decideSync, evolve: evolveSync };
+export const syncDecider: Decider<SyncCommand, SyncEvent, SyncState> = {
+  initialState: initialSyncState,
+  decide: decideSync,
+  evolve: evolveSync,
+};

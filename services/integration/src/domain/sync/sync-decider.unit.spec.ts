@@ -11,7 +11,12 @@ const observe = (sequence: number, type: string, data: Record<string, unknown>, 
   data: { caseId, eventId: `e${sequence}`, sequence, change: { type, data }, occurredAt: at, at, subscribed },
 });
 const opened = observe(1, 'dispatch.case.opened.v1', { caseId, reportId: 'R-1', category: 'event.01.02', openedAt: at });
-const dispatched = observe(2, 'dispatch.case.dispatched.v1', { caseId, unitId: 'dept.sanitation.jiefang', deadline: '2026-11-23T14:00:00+08:00', kind: 'initial' });
+const dispatched = observe(2, 'dispatch.case.dispatched.v1', {
+  caseId,
+  unitId: 'dept.sanitation.jiefang',
+  deadline: '2026-11-23T14:00:00+08:00',
+  kind: 'initial',
+});
 
 const update = (sequence: number, over: Partial<CaseUpdate> = {}): CaseUpdate => ({
   eventId: `e${sequence}`,
@@ -36,7 +41,10 @@ const linked: SyncEvent = { type: SYNC_EVENT_TYPES.linked, data: { ...link, sour
 
 describe('sync decider', () => {
   it('holds the events of a case the centre has no interest in (yet)', () => {
-    spec.given([]).when(opened).then([{ type: SYNC_EVENT_TYPES.observed, data: { update: update(1) } }]);
+    spec
+      .given([])
+      .when(opened)
+      .then([{ type: SYNC_EVENT_TYPES.observed, data: { update: update(1) } }]);
   });
 
   it('queues the events of a linked case, with the state the centre sees', () => {
@@ -47,7 +55,13 @@ describe('sync decider', () => {
         {
           type: SYNC_EVENT_TYPES.queued,
           data: {
-            update: update(2, { state: 'dispatched', unitId: 'dept.sanitation.jiefang', deadline: '2026-11-23T14:00:00+08:00', eventType: 'dispatch.case.dispatched.v1', externalId: 'WO-1' }),
+            update: update(2, {
+              state: 'dispatched',
+              unitId: 'dept.sanitation.jiefang',
+              deadline: '2026-11-23T14:00:00+08:00',
+              eventType: 'dispatch.case.dispatched.v1',
+              externalId: 'WO-1',
+            }),
           },
         },
       ]);
@@ -67,20 +81,41 @@ describe('sync decider', () => {
   });
 
   it('links subscribed cases on their own, without an external id', () => {
-    spec.given([]).when(observe(1, 'dispatch.case.opened.v1', { caseId, reportId: 'R-1', category: 'event.01.02' }, true)).then([
-      { type: SYNC_EVENT_TYPES.linked, data: { caseId, reportId: 'R-1', externalId: null, source: 'subscription', centreDeadline: null, centreCategory: null, linkedAt: at } },
-      { type: SYNC_EVENT_TYPES.queued, data: { update: update(1) } },
-    ]);
+    spec
+      .given([])
+      .when(observe(1, 'dispatch.case.opened.v1', { caseId, reportId: 'R-1', category: 'event.01.02' }, true))
+      .then([
+        {
+          type: SYNC_EVENT_TYPES.linked,
+          data: {
+            caseId,
+            reportId: 'R-1',
+            externalId: null,
+            source: 'subscription',
+            centreDeadline: null,
+            centreCategory: null,
+            linkedAt: at,
+          },
+        },
+        { type: SYNC_EVENT_TYPES.queued, data: { update: update(1) } },
+      ]);
   });
 
   it('records acknowledgements once, with the highest sequence', () => {
-    const history: SyncEvent[] = [linked, { type: SYNC_EVENT_TYPES.queued, data: { update: update(1) } }, { type: SYNC_EVENT_TYPES.queued, data: { update: update(2) } }];
+    const history: SyncEvent[] = [
+      linked,
+      { type: SYNC_EVENT_TYPES.queued, data: { update: update(1) } },
+      { type: SYNC_EVENT_TYPES.queued, data: { update: update(2) } },
+    ];
     spec
       .given(history)
       .when({ type: 'AcknowledgeUpdates', data: { eventIds: ['e2', 'e1', 'unknown'], at } })
       .then([{ type: SYNC_EVENT_TYPES.acknowledged, data: { caseId, eventIds: ['e1', 'e2'], sequence: 2, acknowledgedAt: at } }]);
     spec
-      .given([...history, { type: SYNC_EVENT_TYPES.acknowledged, data: { caseId, eventIds: ['e1', 'e2'], sequence: 2, acknowledgedAt: at } }])
+      .given([
+        ...history,
+        { type: SYNC_EVENT_TYPES.acknowledged, data: { caseId, eventIds: ['e1', 'e2'], sequence: 2, acknowledgedAt: at } },
+      ])
       .when({ type: 'AcknowledgeUpdates', data: { eventIds: ['e1'], at } })
       .then([]);
   });
@@ -90,7 +125,15 @@ describe('sync decider', () => {
     spec
       .given([linked, { type: SYNC_EVENT_TYPES.queued, data: { update: update(1) } }])
       .when({ type: 'RepairCentreCopy', data: { eventId: 'r1', reason: 'state differs', centre, at } })
-      .then([{ type: SYNC_EVENT_TYPES.repairQueued, data: { update: update(1, { eventId: 'r1', kind: 'repair' }), reason: 'state differs', centre } }]);
-    spec.given([]).when({ type: 'RepairCentreCopy', data: { eventId: 'r1', reason: 'x', centre, at } }).thenThrows(IllegalStateError);
+      .then([
+        {
+          type: SYNC_EVENT_TYPES.repairQueued,
+          data: { update: update(1, { eventId: 'r1', kind: 'repair' }), reason: 'state differs', centre },
+        },
+      ]);
+    spec
+      .given([])
+      .when({ type: 'RepairCentreCopy', data: { eventId: 'r1', reason: 'x', centre, at } })
+      .thenThrows(IllegalStateError);
   });
 });

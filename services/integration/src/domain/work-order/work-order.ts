@@ -59,7 +59,8 @@ export function validateWorkOrder(input: WorkOrderInput, table: CategoryCodeTabl
   else if (description.length > 2000) bad('description', 'at most 2000 characters');
   if (input.contacts.length > 3) bad('contacts', 'at most 3');
   input.contacts.forEach((c, i) => {
-    if (c.phone !== '' && !PHONE.test(c.phone)) bad(`contacts[${i}].phone`, 'digits with an optional leading "+" and "-", 5..20 characters');
+    if (c.phone !== '' && !PHONE.test(c.phone))
+      bad(`contacts[${i}].phone`, 'digits with an optional leading "+" and "-", 5..20 characters');
     if (c.name.length > 50) bad(`contacts[${i}].name`, 'at most 50 characters');
   });
   if (input.deadline && input.deadline.getTime() <= now.getTime()) bad('deadline', `must lie in the future (now ${now.toISOString()})`);

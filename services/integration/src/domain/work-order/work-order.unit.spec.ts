@@ -28,17 +28,25 @@ const violationsOf = (input: WorkOrderInput): string[] => {
 
 describe('work orders from the centre', () => {
   it('maps the centre’s category through the code table and keeps the first contact', () => {
-    expect(validateWorkOrder(good, table, now)).toMatchObject({ category: 'event.01.02', centreCategory: 'SR-0102', contact: { name: '张三', phone: '13800000000' }, description: '路边垃圾堆积（解放区民主路）' });
+    expect(validateWorkOrder(good, table, now)).toMatchObject({
+      category: 'event.01.02',
+      centreCategory: 'SR-0102',
+      contact: { name: '张三', phone: '13800000000' },
+      description: '路边垃圾堆积（解放区民主路）',
+    });
   });
 
   it('names every field that is wrong, at once', () => {
-    expect(violationsOf({ ...good, externalId: 'bad id!', source: 'unspecified', categoryCode: 'XX-9999', description: ' ', deadline: new Date('2026-11-22T00:00:00Z') })).toEqual([
-      'external_id',
-      'source',
-      'category_code',
-      'description',
-      'deadline',
-    ]);
+    expect(
+      violationsOf({
+        ...good,
+        externalId: 'bad id!',
+        source: 'unspecified',
+        categoryCode: 'XX-9999',
+        description: ' ',
+        deadline: new Date('2026-11-22T00:00:00Z'),
+      }),
+    ).toEqual(['external_id', 'source', 'category_code', 'description', 'deadline']);
     expect(violationsOf({ ...good, location: undefined })).toEqual(['location']);
     expect(violationsOf({ ...good, location: { lat: 91, lon: 0.5 } })).toEqual(['location.latitude']);
     expect(violationsOf({ ...good, contacts: [{ name: '', phone: 'call me' }] })).toEqual(['contacts[0].phone']);
@@ -47,6 +55,12 @@ describe('work orders from the centre', () => {
   it('the code table is data: both directions, duplicates refused', () => {
     expect(table.centreCodeOf('event.01.02')).toBe('SR-0102');
     expect(table.yiwangCodeOf('12345-0102')).toBe('event.01.02');
-    expect(() => new CategoryCodeTable('t', [{ centre: 'A', centreName: 'a', yiwang: 'x' }, { centre: 'A', centreName: 'b', yiwang: 'y' }])).toThrow(/twice/);
+    expect(
+      () =>
+        new CategoryCodeTable('t', [
+          { centre: 'A', centreName: 'a', yiwang: 'x' },
+          { centre: 'A', centreName: 'b', yiwang: 'y' },
+        ]),
+    ).toThrow(/twice/);
   });
 });

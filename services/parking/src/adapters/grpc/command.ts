@@ -10,13 +10,21 @@ export type CommandRequest = { readonly expectedVersion?: number | undefined; re
 
 export function optionsOf(req: CommandRequest, actor: Actor) {
   if (req.expectedVersion !== undefined && (!Number.isSafeInteger(req.expectedVersion) || req.expectedVersion < 0)) {
-    throw new ValidationError('expected_version must be a non-negative integer', [{ field: 'expectedVersion', message: String(req.expectedVersion) }]);
+    throw new ValidationError('expected_version must be a non-negative integer', [
+      { field: 'expectedVersion', message: String(req.expectedVersion) },
+    ]);
   }
   return { actor, expectedVersion: req.expectedVersion, commandId: req.commandId || undefined };
 }
 
 export function toCommandResponse(id: string, result: HandleResult<{ status: string }>): CommandResponse {
-  return { id, version: result.version, status: result.state.status, eventTypes: result.events.map((e) => e.type), replayed: result.replayed };
+  return {
+    id,
+    version: result.version,
+    status: result.state.status,
+    eventTypes: result.events.map((e) => e.type),
+    replayed: result.replayed,
+  };
 }
 
 /** A command method: the request and the caller in, the record's new version and status out. */

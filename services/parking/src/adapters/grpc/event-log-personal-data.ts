@@ -23,13 +23,20 @@ export function redactParkingPersonalData(event: LoggedEvent): LoggedEvent {
  * opened with the vault — empty once erased.
  */
 export function parkingPersonalDataPolicy(vault: PersonalDataVault): PersonalDataPolicy {
-  const open = async (subject: string, value: string): Promise<string> => (isSealed(value) ? ((await vault.open(subject, value)) ?? '') : value);
+  const open = async (subject: string, value: string): Promise<string> =>
+    isSealed(value) ? ((await vault.open(subject, value)) ?? '') : value;
   return {
     redact: redactParkingPersonalData,
     reveal: async (event: LoggedEvent): Promise<LoggedEvent> => {
       if (event.type === RECORDED) {
         const data = event.data as ViolationRecorded['data'];
-        return { ...event, data: { ...data, vehicle: { ...data.vehicle, plateSealed: await open(vehicleSubject(data.vehicle.plateHash), data.vehicle.plateSealed) } } };
+        return {
+          ...event,
+          data: {
+            ...data,
+            vehicle: { ...data.vehicle, plateSealed: await open(vehicleSubject(data.vehicle.plateHash), data.vehicle.plateSealed) },
+          },
+        };
       }
       if (event.type === SURVEYED) {
         const data = event.data as ObstructionSurveyed['data'];

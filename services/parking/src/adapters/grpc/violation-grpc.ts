@@ -45,7 +45,10 @@ const opt = (n: number | undefined): number | null => (n === undefined ? null : 
 export function violationMethods({ app, ingest, queries }: ViolationGrpcDeps) {
   const simple = <Req extends { violationId: string; commandId: string; expectedVersion?: number | undefined }>(
     build: (req: Req, actor: Actor, at: string) => ViolationCommand,
-  ) => commandMethod<Req>(async (req, actor) => toCommandResponse(req.violationId, await app.violation(req.violationId, (at) => build(req, actor, at), optionsOf(req, actor))));
+  ) =>
+    commandMethod<Req>(async (req, actor) =>
+      toCommandResponse(req.violationId, await app.violation(req.violationId, (at) => build(req, actor, at), optionsOf(req, actor))),
+    );
 
   return {
     recordViolation: commandMethod<api.RecordViolationRequest>(async (r, actor) => {
@@ -59,8 +62,21 @@ export function violationMethods({ app, ingest, queries }: ViolationGrpcDeps) {
           type: 'RecordViolation',
           actor,
           data: {
-            violationId: id, source: 'officer', camera: null, cameraId: '', vehicle, location, kind: r.kind, space, parkedSince: r.parkedSince,
-            observedAt: r.observedAt || at, photoRefs: r.photoRefs, squad: r.squad, obstructing: r.obstructing, dispatchCaseId: r.dispatchCaseId, at,
+            violationId: id,
+            source: 'officer',
+            camera: null,
+            cameraId: '',
+            vehicle,
+            location,
+            kind: r.kind,
+            space,
+            parkedSince: r.parkedSince,
+            observedAt: r.observedAt || at,
+            photoRefs: r.photoRefs,
+            squad: r.squad,
+            obstructing: r.obstructing,
+            dispatchCaseId: r.dispatchCaseId,
+            at,
           },
         }),
         optionsOf(r, actor),
@@ -72,20 +88,50 @@ export function violationMethods({ app, ingest, queries }: ViolationGrpcDeps) {
       return { stored: result.stored, findings: result.findings, violationIds: result.violationIds, merged: result.merged };
     }),
     warnDriver: simple<api.WarnDriverRequest>((r, actor, at) => ({ type: 'WarnDriver', actor, data: { complied: r.complied, at } })),
-    issueNotice: simple<api.IssueNoticeRequest>((r, actor, at) => ({ type: 'IssueNotice', actor, data: { noticeNo: r.noticeNo, fine: opt(r.fine), at } })),
-    servePriorNotice: simple<api.ServePriorNoticeRequest>((r, actor, at) => ({ type: 'ServePriorNotice', actor, data: { noticeNo: r.noticeNo, at } })),
-    orderTowing: simple<api.OrderTowingRequest>((r, actor, at) => ({ type: 'OrderTowing', actor, data: { depot: r.depot, reason: r.reason, ownerToldBy: r.ownerToldBy, at } })),
-    decidePenalty: simple<api.DecidePenaltyRequest>((r, actor, at) => ({ type: 'DecidePenalty', actor, data: { decisionNo: r.decisionNo, fine: opt(r.fine), at } })),
+    issueNotice: simple<api.IssueNoticeRequest>((r, actor, at) => ({
+      type: 'IssueNotice',
+      actor,
+      data: { noticeNo: r.noticeNo, fine: opt(r.fine), at },
+    })),
+    servePriorNotice: simple<api.ServePriorNoticeRequest>((r, actor, at) => ({
+      type: 'ServePriorNotice',
+      actor,
+      data: { noticeNo: r.noticeNo, at },
+    })),
+    orderTowing: simple<api.OrderTowingRequest>((r, actor, at) => ({
+      type: 'OrderTowing',
+      actor,
+      data: { depot: r.depot, reason: r.reason, ownerToldBy: r.ownerToldBy, at },
+    })),
+    decidePenalty: simple<api.DecidePenaltyRequest>((r, actor, at) => ({
+      type: 'DecidePenalty',
+      actor,
+      data: { decisionNo: r.decisionNo, fine: opt(r.fine), at },
+    })),
     recordPayment: simple<api.RecordPaymentRequest>((r, actor, at) => ({ type: 'RecordPayment', actor, data: { amount: r.amount, at } })),
-    transferToTrafficPolice: simple<api.TransferToTrafficPoliceRequest>((r, actor, at) => ({ type: 'TransferToTrafficPolice', actor, data: { handoverRef: r.handoverRef, at } })),
-    closeViolation: simple<api.CloseViolationRequest>((r, actor, at) => ({ type: 'CloseViolation', actor, data: { outcome: r.outcome, note: r.note, at } })),
+    transferToTrafficPolice: simple<api.TransferToTrafficPoliceRequest>((r, actor, at) => ({
+      type: 'TransferToTrafficPolice',
+      actor,
+      data: { handoverRef: r.handoverRef, at },
+    })),
+    closeViolation: simple<api.CloseViolationRequest>((r, actor, at) => ({
+      type: 'CloseViolation',
+      actor,
+      data: { outcome: r.outcome, note: r.note, at },
+    })),
     eraseViolationPersonalData: commandMethod<api.EraseViolationPersonalDataRequest>(async (r, actor) => {
-      const result = await app.violation(r.violationId, (at) => ({ type: 'EraseViolationPersonalData', actor, data: { at } }), optionsOf(r, actor));
+      const result = await app.violation(
+        r.violationId,
+        (at) => ({ type: 'EraseViolationPersonalData', actor, data: { at } }),
+        optionsOf(r, actor),
+      );
       // After the decider authorised it: the vehicle's key goes, and with it every sealed copy of its plate.
       if (result.state.status !== 'none') await app.deps.vault.erase(vehicleSubject(result.state.plateHash));
       return toCommandResponse(r.violationId, result);
     }),
-    getViolation: authed<api.GetViolationRequest, api.GetViolationResponse>(async (r, principal) => ({ violation: toViolationView(await queries.violation(r.violationId, actorOf(principal))) })),
+    getViolation: authed<api.GetViolationRequest, api.GetViolationResponse>(async (r, principal) => ({
+      violation: toViolationView(await queries.violation(r.violationId, actorOf(principal))),
+    })),
     getPlateHistory: authed<api.GetPlateHistoryRequest, api.GetPlateHistoryResponse>(async (r, principal) => ({
       violations: (await queries.plateHistory(r.plate, actorOf(principal))).map(toViolationView),
     })),

@@ -9,7 +9,12 @@ import { type ParkingQueries } from '../../application/queries';
 export function registerReadRoutes(app: HttpApp, queries: ParkingQueries): void {
   app.get<{ Params: { id: string } }>(
     '/v1/violations/:id',
-    { schema: { description: 'One violation (plate masked unless the caller has parking.plates)', params: { type: 'object', properties: { id: { type: 'string', maxLength: 100 } }, required: ['id'] } } },
+    {
+      schema: {
+        description: 'One violation (plate masked unless the caller has parking.plates)',
+        params: { type: 'object', properties: { id: { type: 'string', maxLength: 100 } }, required: ['id'] },
+      },
+    },
     async (request) => {
       const p = principalOf(request);
       return queries.violation(request.params.id, { subject: p.subject, department: p.department, roles: p.roles });
@@ -20,7 +25,8 @@ export function registerReadRoutes(app: HttpApp, queries: ParkingQueries): void 
     '/v1/weekly/:dimension',
     {
       schema: {
-        description: 'Per district or squad for a week: moved on, notices, penalties, paid, transferred, removals — ranked by actions, with the change since the week before',
+        description:
+          'Per district or squad for a week: moved on, notices, penalties, paid, transferred, removals — ranked by actions, with the change since the week before',
         params: { type: 'object', properties: { dimension: { type: 'string', enum: ['district', 'squad'] } }, required: ['dimension'] },
         querystring: { type: 'object', properties: { weekOf: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' } } },
       },
@@ -33,16 +39,29 @@ export function registerReadRoutes(app: HttpApp, queries: ParkingQueries): void 
 
   app.get<{ Params: { squad: string } }>(
     '/v1/open-notices/:squad',
-    { schema: { description: 'A squad’s open notices and unpaid penalties, soonest deadline first', params: { type: 'object', properties: { squad: { type: 'string', maxLength: 100 } }, required: ['squad'] } } },
+    {
+      schema: {
+        description: 'A squad’s open notices and unpaid penalties, soonest deadline first',
+        params: { type: 'object', properties: { squad: { type: 'string', maxLength: 100 } }, required: ['squad'] },
+      },
+    },
     async (request) => {
       const p = principalOf(request);
-      return { squad: request.params.squad, items: await queries.openNotices(request.params.squad, { subject: p.subject, department: p.department, roles: p.roles }) };
+      return {
+        squad: request.params.squad,
+        items: await queries.openNotices(request.params.squad, { subject: p.subject, department: p.department, roles: p.roles }),
+      };
     },
   );
 
   app.get<{ Params: { cellId: string } }>(
     '/v1/hotspots/:cellId',
-    { schema: { description: 'Violations per local hour in a grid cell', params: { type: 'object', properties: { cellId: { type: 'string', maxLength: 40 } }, required: ['cellId'] } } },
+    {
+      schema: {
+        description: 'Violations per local hour in a grid cell',
+        params: { type: 'object', properties: { cellId: { type: 'string', maxLength: 40 } }, required: ['cellId'] },
+      },
+    },
     async (request) => {
       principalOf(request);
       const doc = await queries.hotSpot(request.params.cellId);

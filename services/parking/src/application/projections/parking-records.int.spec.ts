@@ -22,19 +22,55 @@ beforeAll(async () => {
   const master = randomBytes(32);
   projector = new Projector(t.db, store, parkingRecordsProjection);
   app = new ParkingApp({
-    store, clock: new TestClock('2026-03-02T10:00:00+08:00'), calendar, rules, cameras: shippedCameraRegister(), grid: shippedCityGrid(),
-    vault: new PersonalDataVault(mongoVaultKeys(t.db), master), plateKeys: PlateKeys.fromConfig([], master), models: () => projector.models(),
+    store,
+    clock: new TestClock('2026-03-02T10:00:00+08:00'),
+    calendar,
+    rules,
+    cameras: shippedCameraRegister(),
+    grid: shippedCityGrid(),
+    vault: new PersonalDataVault(mongoVaultKeys(t.db), master),
+    plateKeys: PlateKeys.fromConfig([], master),
+    models: () => projector.models(),
   });
   const officer = people.officer;
   for (let i = 0; i < 6; i++) {
     const id = `V-${i}`;
     const vehicle = await app.vehicle(i % 2 === 0 ? '豫H12345' : `豫J2000${i}`, 'small_car');
     const location = app.locate(35.2401 + i * 0.002, 113.2337, '人民路');
-    await app.violation(id, (at) => ({ type: 'RecordViolation', actor: officer, data: { violationId: id, source: 'officer', camera: null, cameraId: '', vehicle, location, kind: 'pavement', space: null, parkedSince: '', observedAt: at, photoRefs: ['p.jpg'], squad: officer.department, obstructing: false, dispatchCaseId: '', at } }), { actor: officer });
+    await app.violation(
+      id,
+      (at) => ({
+        type: 'RecordViolation',
+        actor: officer,
+        data: {
+          violationId: id,
+          source: 'officer',
+          camera: null,
+          cameraId: '',
+          vehicle,
+          location,
+          kind: 'pavement',
+          space: null,
+          parkedSince: '',
+          observedAt: at,
+          photoRefs: ['p.jpg'],
+          squad: officer.department,
+          obstructing: false,
+          dispatchCaseId: '',
+          at,
+        },
+      }),
+      { actor: officer },
+    );
     if (i < 2) await app.violation(id, (at) => ({ type: 'WarnDriver', actor: officer, data: { complied: true, at } }), { actor: officer });
-    else await app.violation(id, (at) => ({ type: 'IssueNotice', actor: officer, data: { noticeNo: `N-${i}`, fine: null, at } }), { actor: officer });
+    else
+      await app.violation(id, (at) => ({ type: 'IssueNotice', actor: officer, data: { noticeNo: `N-${i}`, fine: null, at } }), {
+        actor: officer,
+      });
   }
-  await app.violation('V-4', (at) => ({ type: 'EraseViolationPersonalData', actor: people.privacy, data: { at } }), { actor: people.privacy });
+  await app.violation('V-4', (at) => ({ type: 'EraseViolationPersonalData', actor: people.privacy, data: { at } }), {
+    actor: people.privacy,
+  });
   await store.sequenceOnce();
 });
 afterAll(() => t.close());

@@ -1,8 +1,24 @@
 import type { LoggedEvent, Projection, ReadModels, RecordedEvent } from '@yiwang/kernel-core';
-import { OBSTRUCTION_EVENT_TYPES, SPACE_EVENT_TYPES, VIOLATION_EVENT_TYPES, type ObstructionEvent, type SpaceEvent, type ViolationEvent } from '../../domain';
+import {
+  OBSTRUCTION_EVENT_TYPES,
+  SPACE_EVENT_TYPES,
+  VIOLATION_EVENT_TYPES,
+  type ObstructionEvent,
+  type SpaceEvent,
+  type ViolationEvent,
+} from '../../domain';
 import { applyObstruction, applySpace, applyViolation } from './record-docs';
 import { countsOf, type Deltas } from './weekly-counts';
-import { MODELS, weekIndexId, type HotSpotDoc, type OpenNoticesDoc, type PlateDoc, type VehicleSpotDoc, type WeekIndexDoc, type WeeklyDoc } from './read-model-docs';
+import {
+  MODELS,
+  weekIndexId,
+  type HotSpotDoc,
+  type OpenNoticesDoc,
+  type PlateDoc,
+  type VehicleSpotDoc,
+  type WeekIndexDoc,
+  type WeeklyDoc,
+} from './read-model-docs';
 
 export const PARKING_EVENT_TYPES: readonly string[] = [...VIOLATION_EVENT_TYPES, ...OBSTRUCTION_EVENT_TYPES, ...SPACE_EVENT_TYPES];
 
@@ -28,7 +44,10 @@ async function flush(deltas: Deltas, position: number, models: ReadModels): Prom
   const plates = models.model<PlateDoc>(MODELS.plates);
   for (const [hash, change] of deltas.plates) {
     await plates.upsert(hash, guard, (cur) => {
-      const ids = [...(cur?.violationIds ?? []).filter((id) => !change.remove.has(id)), ...change.add.filter((id) => !change.remove.has(id) && !(cur?.violationIds ?? []).includes(id))];
+      const ids = [
+        ...(cur?.violationIds ?? []).filter((id) => !change.remove.has(id)),
+        ...change.add.filter((id) => !change.remove.has(id) && !(cur?.violationIds ?? []).includes(id)),
+      ];
       return ids.length === 0 ? null : { violationIds: ids };
     });
   }

@@ -55,7 +55,17 @@ export type ObstructionDoc = {
   version: number;
 };
 
-export type SpaceDoc = { spaceId: string; kind: 'marked' | 'tidal'; maxMinutes: number; windows: readonly TidalWindow[]; removed: boolean; road: string; cellId: string; district: string; bays: number };
+export type SpaceDoc = {
+  spaceId: string;
+  kind: 'marked' | 'tidal';
+  maxMinutes: number;
+  windows: readonly TidalWindow[];
+  removed: boolean;
+  road: string;
+  cellId: string;
+  district: string;
+  bays: number;
+};
 
 /** A plate's violations, keyed by its hash (one document per hash and key). */
 export type PlateDoc = { violationIds: string[] };
@@ -66,7 +76,20 @@ export type VehicleSpotDoc = { violationId: string; observedMs: number };
 /** A running deadline for the shared DeadlineScan: a notice or payment lapsing, a removal order passing. */
 export type DeadlineDoc = { action: 'transfer' | 'removal_overdue'; subjectId: string; due: string; dueMs: number; squad: string };
 
-export const WEEKLY_COUNTS = ['recorded', 'movedOn', 'notices', 'priorNotices', 'towed', 'penalties', 'paid', 'transferred', 'removals', 'removedLocks', 'removedPosts', 'removedBarriers'] as const;
+export const WEEKLY_COUNTS = [
+  'recorded',
+  'movedOn',
+  'notices',
+  'priorNotices',
+  'towed',
+  'penalties',
+  'paid',
+  'transferred',
+  'removals',
+  'removedLocks',
+  'removedPosts',
+  'removedBarriers',
+] as const;
 export type WeeklyCount = (typeof WEEKLY_COUNTS)[number];
 /** One row of a weekly table: a district's or a squad's counts for the week starting `week`. */
 export type WeeklyDoc = { week: string; dimension: 'district' | 'squad'; key: string; counts: Record<WeeklyCount, number> };

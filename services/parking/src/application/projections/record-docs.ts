@@ -64,7 +64,13 @@ function violationDeadline(event: ViolationEvent, doc: ViolationDoc): DeadlineDo
   switch (event.type) {
     case 'parking.violation.notice_issued.v1':
     case 'parking.violation.penalty_decided.v1':
-      return { action: 'transfer', subjectId: doc.violationId, due: event.data.transferDueAt, dueMs: Date.parse(event.data.transferDueAt), squad: doc.squad };
+      return {
+        action: 'transfer',
+        subjectId: doc.violationId,
+        due: event.data.transferDueAt,
+        dueMs: Date.parse(event.data.transferDueAt),
+        squad: doc.squad,
+      };
     case 'parking.violation.closed.v1':
       return null;
     default:
@@ -86,7 +92,20 @@ export async function applyViolation(e: Stored, event: ViolationEvent, models: R
 function nextObstruction(cur: ObstructionDoc | null, event: ObstructionEvent, version: number): ObstructionDoc | null {
   if (event.type === 'parking.obstruction.surveyed.v1') {
     const d = event.data;
-    return { obstructionId: d.obstructionId, status: 'surveyed', kind: d.kind, squad: d.squad, district: d.location.district, ownerSealed: d.ownerSealed, removeBy: '', scheduledRemovalAt: '', overdue: false, removedBy: '', costYuan: 0, version };
+    return {
+      obstructionId: d.obstructionId,
+      status: 'surveyed',
+      kind: d.kind,
+      squad: d.squad,
+      district: d.location.district,
+      ownerSealed: d.ownerSealed,
+      removeBy: '',
+      scheduledRemovalAt: '',
+      overdue: false,
+      removedBy: '',
+      costYuan: 0,
+      version,
+    };
   }
   if (!cur) return null;
   const doc = { ...cur, version };
@@ -117,7 +136,9 @@ export async function applyObstruction(e: Stored, event: ObstructionEvent, model
   const running = doc.status === 'ordered' && !doc.overdue;
   await models
     .model<DeadlineDoc>(MODELS.deadlines)
-    .upsert(`obstruction:${id}`, e, () => (running ? { action: 'removal_overdue', subjectId: id, due: doc.removeBy, dueMs: Date.parse(doc.removeBy), squad: doc.squad } : null));
+    .upsert(`obstruction:${id}`, e, () =>
+      running ? { action: 'removal_overdue', subjectId: id, due: doc.removeBy, dueMs: Date.parse(doc.removeBy), squad: doc.squad } : null,
+    );
   return doc;
 }
 
@@ -127,7 +148,17 @@ export async function applySpace(e: Stored, event: SpaceEvent, models: ReadModel
     switch (event.type) {
       case 'parking.space.marked.v1': {
         const d = event.data;
-        return { spaceId: d.spaceId, kind: d.kind, maxMinutes: d.maxMinutes, windows: d.windows, removed: false, road: d.location.road, cellId: d.location.cellId, district: d.location.district, bays: d.bays };
+        return {
+          spaceId: d.spaceId,
+          kind: d.kind,
+          maxMinutes: d.maxMinutes,
+          windows: d.windows,
+          removed: false,
+          road: d.location.road,
+          cellId: d.location.cellId,
+          district: d.location.district,
+          bays: d.bays,
+        };
       }
       case 'parking.space.windows_changed.v1':
         return cur ? { ...cur, windows: event.data.windows } : null;

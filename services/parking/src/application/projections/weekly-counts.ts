@@ -1,6 +1,15 @@
 import { assertNever } from '@yiwang/kernel-core';
 import { type ObstructionEvent, type ViolationEvent } from '../../domain';
-import { weeklyId, weekOf, WEEKLY_COUNTS, type ObstructionDoc, type VehicleSpotDoc, type ViolationDoc, type WeeklyCount, type WeeklyDoc } from './read-model-docs';
+import {
+  weeklyId,
+  weekOf,
+  WEEKLY_COUNTS,
+  type ObstructionDoc,
+  type VehicleSpotDoc,
+  type ViolationDoc,
+  type WeeklyCount,
+  type WeeklyDoc,
+} from './read-model-docs';
 
 /** What one log batch adds to the documents fed by many streams. */
 export type Deltas = {
@@ -22,7 +31,10 @@ const zero = (): Record<WeeklyCount, number> => Object.fromEntries(WEEKLY_COUNTS
 
 function count(deltas: Deltas, atMs: number, district: string, squad: string, what: WeeklyCount): void {
   const week = weekOf(atMs);
-  for (const [dimension, key] of [['district', district], ['squad', squad]] as const) {
+  for (const [dimension, key] of [
+    ['district', district],
+    ['squad', squad],
+  ] as const) {
     const id = weeklyId(week, dimension, key);
     const row = deltas.weekly.get(id) ?? { week, dimension, key, counts: zero() };
     row.counts[what] += 1;
@@ -46,7 +58,10 @@ export function countsOf(event: ViolationEvent | ObstructionEvent, doc: Violatio
       const d = event.data;
       c(d.recordedAt, 'recorded');
       plate(deltas, d.vehicle.plateHash).add.push(d.violationId);
-      deltas.spots.set(`${d.vehicle.plateHash}|${d.location.cellId}|${d.location.road}`, { violationId: d.violationId, observedMs: Date.parse(d.observedAt) });
+      deltas.spots.set(`${d.vehicle.plateHash}|${d.location.cellId}|${d.location.road}`, {
+        violationId: d.violationId,
+        observedMs: Date.parse(d.observedAt),
+      });
       const hot = deltas.hot.get(d.location.cellId) ?? { district: d.location.district, hours: Array<number>(24).fill(0), total: 0 };
       hot.hours[LOCAL_HOUR(Date.parse(d.observedAt))]! += 1;
       hot.total += 1;

@@ -26,9 +26,15 @@ export type ObstructionSurveyed = DomainEvent<
     surveyedAt: Instant;
   }>
 >;
-export type RemovalOrdered = DomainEvent<'parking.obstruction.removal_ordered.v1', Readonly<{ obstructionId: ObstructionId; orderNo: string; removeBy: Instant; orderedAt: Instant }>>;
+export type RemovalOrdered = DomainEvent<
+  'parking.obstruction.removal_ordered.v1',
+  Readonly<{ obstructionId: ObstructionId; orderNo: string; removeBy: Instant; orderedAt: Instant }>
+>;
 /** The owner's deadline passed without removal (from the deadline scan): the squad must remind. */
-export type RemovalOverdueMarked = DomainEvent<'parking.obstruction.removal_overdue_marked.v1', Readonly<{ obstructionId: ObstructionId; removeBy: Instant; markedAt: Instant }>>;
+export type RemovalOverdueMarked = DomainEvent<
+  'parking.obstruction.removal_overdue_marked.v1',
+  Readonly<{ obstructionId: ObstructionId; removeBy: Instant; markedAt: Instant }>
+>;
 /** 催告 (行政强制法 Art 51): the squad will remove it at `scheduledRemovalAt`, at least 3 working days on. */
 export type RemovalReminderServed = DomainEvent<
   'parking.obstruction.reminder_served.v1',
@@ -36,10 +42,25 @@ export type RemovalReminderServed = DomainEvent<
 >;
 export type ObstructionRemoved = DomainEvent<
   'parking.obstruction.removed.v1',
-  Readonly<{ obstructionId: ObstructionId; kind: ObstructionKind; squad: SquadId; by: 'owner' | 'squad'; immediate: boolean; reason: string; costYuan: number; removedAt: Instant }>
+  Readonly<{
+    obstructionId: ObstructionId;
+    kind: ObstructionKind;
+    squad: SquadId;
+    by: 'owner' | 'squad';
+    immediate: boolean;
+    reason: string;
+    costYuan: number;
+    removedAt: Instant;
+  }>
 >;
-export type ObstructionFineImposed = DomainEvent<'parking.obstruction.fine_imposed.v1', Readonly<{ obstructionId: ObstructionId; decisionNo: string; amount: number; imposedAt: Instant }>>;
-export type ObstructionPersonalDataErased = DomainEvent<'parking.obstruction.personal_data_erased.v1', Readonly<{ obstructionId: ObstructionId; erasedAt: Instant }>>;
+export type ObstructionFineImposed = DomainEvent<
+  'parking.obstruction.fine_imposed.v1',
+  Readonly<{ obstructionId: ObstructionId; decisionNo: string; amount: number; imposedAt: Instant }>
+>;
+export type ObstructionPersonalDataErased = DomainEvent<
+  'parking.obstruction.personal_data_erased.v1',
+  Readonly<{ obstructionId: ObstructionId; erasedAt: Instant }>
+>;
 
 export type ObstructionEvent =
   | ObstructionSurveyed
@@ -66,7 +87,17 @@ type Command<Type extends string, Data> = Readonly<{ type: Type; data: Readonly<
 
 export type SurveyObstruction = Command<
   'SurveyObstruction',
-  { obstructionId: string; kind: string; location: Place; ownerSealed: string; photoRefs: readonly string[]; squad: string; campaign: string; blocksRoad: boolean; at: string }
+  {
+    obstructionId: string;
+    kind: string;
+    location: Place;
+    ownerSealed: string;
+    photoRefs: readonly string[];
+    squad: string;
+    campaign: string;
+    blocksRoad: boolean;
+    at: string;
+  }
 >;
 /** `removeBy` null: the rules' default (责令限期拆除). */
 export type OrderRemoval = Command<'OrderRemoval', { orderNo: string; removeBy: string | null; at: string }>;

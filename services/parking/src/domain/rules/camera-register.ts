@@ -35,11 +35,13 @@ export function parseCameraRegister(raw: { cameras?: unknown }): CameraRegister 
       DATE.test(c['publishedOn']) &&
       typeof c['reviewRef'] === 'string' &&
       c['reviewRef'] !== '';
-    if (!ok) throw new ValidationError(`camera register: entry ${i} is incomplete`, [{ field: `cameras[${i}]`, message: JSON.stringify(c) }]);
+    if (!ok)
+      throw new ValidationError(`camera register: entry ${i} is incomplete`, [{ field: `cameras[${i}]`, message: JSON.stringify(c) }]);
     out.set(c['cameraId'] as string, c as unknown as CameraEntry);
   }
   return out;
 }
 
 /** Whether a camera's record at `localDate` (YYYY-MM-DD, Shanghai) is evidence. */
-export const cameraIsEvidence = (camera: CameraEntry | null, localDate: string): camera is CameraEntry => camera !== null && camera.publishedOn <= localDate;
+export const cameraIsEvidence = (camera: CameraEntry | null, localDate: string): camera is CameraEntry =>
+  camera !== null && camera.publishedOn <= localDate;

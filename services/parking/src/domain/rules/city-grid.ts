@@ -9,16 +9,31 @@ import { parseCameraRegister, type CameraRegister } from './camera-register';
 type Box = Readonly<{ minLat: number; maxLat: number; minLon: number; maxLon: number }>;
 
 /** The city's extent, its districts and the grid cells violations are counted in (data/city-grid.json). */
-export type CityGrid = Readonly<{ city: string; bounds: Box; cellSizeDegrees: number; districts: ReadonlyArray<Box & { name: string }>; otherDistrict: string }>;
+export type CityGrid = Readonly<{
+  city: string;
+  bounds: Box;
+  cellSizeDegrees: number;
+  districts: ReadonlyArray<Box & { name: string }>;
+  otherDistrict: string;
+}>;
 
 const inside = (b: Box, lat: number, lon: number): boolean => lat >= b.minLat && lat <= b.maxLat && lon >= b.minLon && lon <= b.maxLon;
 
 /** Coordinates → grid cell (`P<row>-<col>`), district and the given road; outside the city is refused. */
 export function locate(grid: CityGrid, lat: unknown, lon: unknown, road: string, field = 'location'): Place {
-  if (typeof lat !== 'number' || typeof lon !== 'number' || !Number.isFinite(lat) || !Number.isFinite(lon) || !inside(grid.bounds, lat, lon)) {
-    throw new ValidationError(`${field}: (${String(lat)}, ${String(lon)}) is outside ${grid.city}`, [{ field, message: 'coordinates outside the city' }]);
+  if (
+    typeof lat !== 'number' ||
+    typeof lon !== 'number' ||
+    !Number.isFinite(lat) ||
+    !Number.isFinite(lon) ||
+    !inside(grid.bounds, lat, lon)
+  ) {
+    throw new ValidationError(`${field}: (${String(lat)}, ${String(lon)}) is outside ${grid.city}`, [
+      { field, message: 'coordinates outside the city' },
+    ]);
   }
-  if (typeof road !== 'string' || road.trim() === '' || road.length > 100) throw new ValidationError(`${field}.road must name the road`, [{ field: `${field}.road`, message: 'empty or too long' }]);
+  if (typeof road !== 'string' || road.trim() === '' || road.length > 100)
+    throw new ValidationError(`${field}.road must name the road`, [{ field: `${field}.road`, message: 'empty or too long' }]);
   const row = Math.floor((lat - grid.bounds.minLat) / grid.cellSizeDegrees);
   const col = Math.floor((lon - grid.bounds.minLon) / grid.cellSizeDegrees);
   const district = grid.districts.find((d) => inside(d, lat, lon))?.name ?? grid.otherDistrict;

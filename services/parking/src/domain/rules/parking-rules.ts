@@ -2,7 +2,14 @@ import { ValidationError } from '@yiwang/kernel-core';
 import { parseTimeLimit, type TimeLimit } from '@yiwang/working-time';
 
 /** What a violation is (违停类型). */
-export const VIOLATION_KINDS = ['pavement', 'no_parking_zone', 'fire_lane', 'blocking_entrance', 'tidal_outside_window', 'marked_space_overtime'] as const;
+export const VIOLATION_KINDS = [
+  'pavement',
+  'no_parking_zone',
+  'fire_lane',
+  'blocking_entrance',
+  'tidal_outside_window',
+  'marked_space_overtime',
+] as const;
 export type ViolationKind = (typeof VIOLATION_KINDS)[number];
 
 /** Law bounds of the fine (道路交通安全法 Art 93: 20–200 yuan). A city's table must stay inside. */
@@ -48,18 +55,24 @@ export function parseParkingRules(raw: RawRules): ParkingRules {
   const fines = {} as Record<ViolationKind, number>;
   for (const kind of VIOLATION_KINDS) {
     const v = raw.fines?.[kind];
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < FINE_MIN || v > FINE_MAX) bad(`fines.${kind}`, `must be whole yuan within ${FINE_MIN}–${FINE_MAX}`);
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < FINE_MIN || v > FINE_MAX)
+      bad(`fines.${kind}`, `must be whole yuan within ${FINE_MIN}–${FINE_MAX}`);
     fines[kind] = v;
   }
-  const limit = (field: string): TimeLimit => (typeof raw[field] === 'string' ? parseTimeLimit(raw[field]) : bad(field, 'must be a time limit like "7 working_days"'));
+  const limit = (field: string): TimeLimit =>
+    typeof raw[field] === 'string' ? parseTimeLimit(raw[field]) : bad(field, 'must be a time limit like "7 working_days"');
   const percent = raw['surchargePercentPerDay'];
-  if (typeof percent !== 'number' || percent <= 0 || percent > 3) bad('surchargePercentPerDay', 'must be > 0 and at most 3 (行政处罚法 Art 72)');
+  if (typeof percent !== 'number' || percent <= 0 || percent > 3)
+    bad('surchargePercentPerDay', 'must be > 0 and at most 3 (行政处罚法 Art 72)');
   const obstructive = raw['obstructiveKinds'];
-  if (!Array.isArray(obstructive) || obstructive.some((k) => !(VIOLATION_KINDS as readonly unknown[]).includes(k))) bad('obstructiveKinds', 'must list violation kinds');
+  if (!Array.isArray(obstructive) || obstructive.some((k) => !(VIOLATION_KINDS as readonly unknown[]).includes(k)))
+    bad('obstructiveKinds', 'must list violation kinds');
   const windowMinutes = raw['sameSpotWindowMinutes'];
-  if (typeof windowMinutes !== 'number' || !Number.isInteger(windowMinutes) || windowMinutes < 1 || windowMinutes > 24 * 60) bad('sameSpotWindowMinutes', 'must be 1–1440');
+  if (typeof windowMinutes !== 'number' || !Number.isInteger(windowMinutes) || windowMinutes < 1 || windowMinutes > 24 * 60)
+    bad('sameSpotWindowMinutes', 'must be 1–1440');
   const night = raw.night;
-  if (typeof night?.from !== 'string' || typeof night.to !== 'string' || !HHMM.test(night.from) || !HHMM.test(night.to)) bad('night', 'must be {from, to} as HH:MM');
+  if (typeof night?.from !== 'string' || typeof night.to !== 'string' || !HHMM.test(night.from) || !HHMM.test(night.to))
+    bad('night', 'must be {from, to} as HH:MM');
   return {
     fines,
     comeForwardWithin: limit('comeForwardWithin'),
@@ -76,7 +89,9 @@ export function parseParkingRules(raw: RawRules): ParkingRules {
 
 export function violationKind(value: unknown, field = 'kind'): ViolationKind {
   if (!(VIOLATION_KINDS as readonly unknown[]).includes(value)) {
-    throw new ValidationError(`${field}: unknown violation kind ${JSON.stringify(value)} (one of ${VIOLATION_KINDS.join(', ')})`, [{ field, message: 'unknown kind' }]);
+    throw new ValidationError(`${field}: unknown violation kind ${JSON.stringify(value)} (one of ${VIOLATION_KINDS.join(', ')})`, [
+      { field, message: 'unknown kind' },
+    ]);
   }
   return value as ViolationKind;
 }

@@ -16,16 +16,25 @@ describe('mainland plates (GA 36)', () => {
     expect(parsePlate(raw).kind).toBe(kind);
   });
 
-  it.each(['豫H1234', '豫HI2345', '豫HO2345', 'XX12345', '豫H123456', '豫HD12A45', '豫HA12345', '', '豫H12345DD'])('%s is refused with the formats named', (raw) => {
-    expect(() => parsePlate(raw)).toThrow(ValidationError);
-    expect(() => parsePlate(raw)).toThrow(/7 characters like 豫H12345, or 8 for new-energy/);
-  });
+  it.each(['豫H1234', '豫HI2345', '豫HO2345', 'XX12345', '豫H123456', '豫HD12A45', '豫HA12345', '', '豫H12345DD'])(
+    '%s is refused with the formats named',
+    (raw) => {
+      expect(() => parsePlate(raw)).toThrow(ValidationError);
+      expect(() => parsePlate(raw)).toThrow(/7 characters like 豫H12345, or 8 for new-energy/);
+    },
+  );
 });
 
 describe('the city grid', () => {
   const grid = shippedCityGrid();
   it('coordinates resolve to a cell, the district box and the road', () => {
-    expect(locate(grid, 35.2401, 113.2337, ' 人民路 ')).toEqual({ lat: 35.2401, lon: 113.2337, cellId: 'P0140-0233', district: '解放区', road: '人民路' });
+    expect(locate(grid, 35.2401, 113.2337, ' 人民路 ')).toEqual({
+      lat: 35.2401,
+      lon: 113.2337,
+      cellId: 'P0140-0233',
+      district: '解放区',
+      road: '人民路',
+    });
     expect(locate(grid, 35.15, 113.05, '乡道').district).toBe('市辖其他');
   });
 

@@ -21,7 +21,11 @@ export const Roles = {
 
 export function requireRole(actor: Actor, command: string, ...roles: readonly string[]): void {
   if (!roles.some((r) => actor.roles.includes(r))) {
-    throw new ForbiddenError(`${command} needs role ${roles.join(' or ')}; ${actor.subject} has none of them`, { subject: actor.subject, command, required: roles });
+    throw new ForbiddenError(`${command} needs role ${roles.join(' or ')}; ${actor.subject} has none of them`, {
+      subject: actor.subject,
+      command,
+      required: roles,
+    });
   }
 }
 
@@ -29,6 +33,10 @@ export function requireRole(actor: Actor, command: string, ...roles: readonly st
 export function requireSquad(actor: Actor, command: string, squad: string): void {
   if (actor.roles.includes(Roles.system)) return;
   if (actor.department !== squad) {
-    throw new ForbiddenError(`${command}: this is assigned to ${squad}, not to ${actor.department}`, { subject: actor.subject, department: actor.department, command });
+    throw new ForbiddenError(`${command}: this is assigned to ${squad}, not to ${actor.department}`, {
+      subject: actor.subject,
+      department: actor.department,
+      command,
+    });
   }
 }

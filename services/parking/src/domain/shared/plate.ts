@@ -41,6 +41,7 @@ export function vehicleRef(value: VehicleRef, field = 'vehicle'): VehicleRef {
   if (!/^[0-9a-f]{16,128}$/.test(value.plateHash)) invalid(`${field}.plateHash`, 'must be a hex keyed hash');
   if (!/^[A-Za-z0-9_-]{1,40}$/.test(value.hashKeyId)) invalid(`${field}.hashKeyId`, 'must name the hash key');
   if (value.plateSealed === '' || value.plateSealed.length > 400) invalid(`${field}.plateSealed`, 'must be the sealed plate');
-  if (!(VEHICLE_TYPES as readonly string[]).includes(value.vehicleType)) invalid(`${field}.vehicleType`, `must be one of ${VEHICLE_TYPES.join(', ')}`);
+  if (!(VEHICLE_TYPES as readonly string[]).includes(value.vehicleType))
+    invalid(`${field}.vehicleType`, `must be one of ${VEHICLE_TYPES.join(', ')}`);
   return value;
 }

@@ -31,7 +31,8 @@ const idText = 'an id (letters, digits, _ . : -)';
 export const ViolationId = (value: unknown, field = 'violationId'): ViolationId => check(field, value, ID, idText);
 export const ObstructionId = (value: unknown, field = 'obstructionId'): ObstructionId => check(field, value, ID, idText);
 export const SpaceId = (value: unknown, field = 'spaceId'): SpaceId => check(field, value, ID, idText);
-export const SquadId = (value: unknown, field = 'squad'): SquadId => check(field, value, DEPARTMENT, 'a department code like dept.parking.jiefang');
+export const SquadId = (value: unknown, field = 'squad'): SquadId =>
+  check(field, value, DEPARTMENT, 'a department code like dept.parking.jiefang');
 
 export function Instant(value: unknown, field = 'at'): Instant {
   const s = check<Instant>(field, value, ISO_INSTANT, 'an ISO-8601 instant with offset');
@@ -60,7 +61,8 @@ export function photoRefs(value: unknown, field = 'photoRefs', max = 20): readon
 
 /** Whole yuan, as the fine tables are written. */
 export function yuan(value: unknown, field: string, min: number, max: number): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) invalid(field, `must be whole yuan between ${min} and ${max}, got ${String(value)}`);
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max)
+    invalid(field, `must be whole yuan between ${min} and ${max}, got ${String(value)}`);
   return value;
 }
 

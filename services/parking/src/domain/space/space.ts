@@ -12,15 +12,33 @@ export type SpaceKind = 'marked' | 'tidal';
 
 export type SpaceMarked = DomainEvent<
   'parking.space.marked.v1',
-  Readonly<{ spaceId: SpaceId; kind: SpaceKind; location: Place; bays: number; maxMinutes: number; windows: readonly TidalWindow[]; markedAt: Instant }>
+  Readonly<{
+    spaceId: SpaceId;
+    kind: SpaceKind;
+    location: Place;
+    bays: number;
+    maxMinutes: number;
+    windows: readonly TidalWindow[];
+    markedAt: Instant;
+  }>
 >;
-export type TidalWindowsChanged = DomainEvent<'parking.space.windows_changed.v1', Readonly<{ spaceId: SpaceId; windows: readonly TidalWindow[]; changedAt: Instant }>>;
+export type TidalWindowsChanged = DomainEvent<
+  'parking.space.windows_changed.v1',
+  Readonly<{ spaceId: SpaceId; windows: readonly TidalWindow[]; changedAt: Instant }>
+>;
 export type SpaceRemoved = DomainEvent<'parking.space.removed.v1', Readonly<{ spaceId: SpaceId; reason: string; removedAt: Instant }>>;
 export type SpaceEvent = SpaceMarked | TidalWindowsChanged | SpaceRemoved;
-export const SPACE_EVENT_TYPES = ['parking.space.marked.v1', 'parking.space.windows_changed.v1', 'parking.space.removed.v1'] as const satisfies readonly SpaceEvent['type'][];
+export const SPACE_EVENT_TYPES = [
+  'parking.space.marked.v1',
+  'parking.space.windows_changed.v1',
+  'parking.space.removed.v1',
+] as const satisfies readonly SpaceEvent['type'][];
 
 type Command<Type extends string, Data> = Readonly<{ type: Type; data: Readonly<Data>; actor: Actor }>;
-export type MarkSpace = Command<'MarkSpace', { spaceId: string; kind: string; location: Place; bays: number; maxMinutes: number; windows: readonly TidalWindow[]; at: string }>;
+export type MarkSpace = Command<
+  'MarkSpace',
+  { spaceId: string; kind: string; location: Place; bays: number; maxMinutes: number; windows: readonly TidalWindow[]; at: string }
+>;
 export type ChangeTidalWindows = Command<'ChangeTidalWindows', { windows: readonly TidalWindow[]; at: string }>;
 export type RemoveSpace = Command<'RemoveSpace', { reason: string; at: string }>;
 export type SpaceCommand = MarkSpace | ChangeTidalWindows | RemoveSpace;
@@ -51,13 +69,32 @@ export function decideSpace(c: SpaceCommand, state: SpaceState): readonly SpaceE
       const kind = c.data.kind;
       if (kind !== 'marked' && kind !== 'tidal') invalid('kind', 'must be marked or tidal');
       if (!Number.isInteger(c.data.bays) || c.data.bays < 1 || c.data.bays > 500) invalid('bays', 'must be 1–500');
-      if (!Number.isInteger(c.data.maxMinutes) || c.data.maxMinutes < 0 || c.data.maxMinutes > 24 * 60) invalid('maxMinutes', 'must be 0 (no limit) to 1440');
+      if (!Number.isInteger(c.data.maxMinutes) || c.data.maxMinutes < 0 || c.data.maxMinutes > 24 * 60)
+        invalid('maxMinutes', 'must be 0 (no limit) to 1440');
       const windows = kind === 'tidal' ? tidalWindows(c.data.windows) : [];
-      return [{ type: 'parking.space.marked.v1', data: { spaceId: SpaceId(c.data.spaceId), kind, location: place(c.data.location), bays: c.data.bays, maxMinutes: c.data.maxMinutes, windows, markedAt: at } }];
+      return [
+        {
+          type: 'parking.space.marked.v1',
+          data: {
+            spaceId: SpaceId(c.data.spaceId),
+            kind,
+            location: place(c.data.location),
+            bays: c.data.bays,
+            maxMinutes: c.data.maxMinutes,
+            windows,
+            markedAt: at,
+          },
+        },
+      ];
     }
     case 'ChangeTidalWindows':
       if (state.status !== 'active' || state.kind !== 'tidal') throw new IllegalStateError('only an active tidal space has windows', {});
-      return [{ type: 'parking.space.windows_changed.v1', data: { spaceId: state.spaceId as SpaceId, windows: tidalWindows(c.data.windows), changedAt: at } }];
+      return [
+        {
+          type: 'parking.space.windows_changed.v1',
+          data: { spaceId: state.spaceId as SpaceId, windows: tidalWindows(c.data.windows), changedAt: at },
+        },
+      ];
     case 'RemoveSpace':
       if (state.status !== 'active') throw new IllegalStateError('no active space to remove', {});
       return [{ type: 'parking.space.removed.v1', data: { spaceId: state.spaceId as SpaceId, reason: c.data.reason, removedAt: at } }];
@@ -66,5 +103,9 @@ export function decideSpace(c: SpaceCommand, state: SpaceState): readonly SpaceE
   }
 }
 
-export const spaceDecider: Decider<SpaceCommand, SpaceEvent, SpaceState> = { initialState: () => ({ status: 'none' }), decide: decideSpace, evolve: evolveSpace };
+export const spaceDecider: Decider<SpaceCommand, SpaceEvent, SpaceState> = {
+  initialState: () => ({ status: 'none' }),
+  decide: decideSpace,
+  evolve: evolveSpace,
+};
 export const spaceStreamId = (id: string): string => `parking-space-${id}`;

@@ -13,7 +13,8 @@ const minutes = (hhmm: string): number => Number(hhmm.slice(0, 2)) * 60 + Number
 export function tidalWindows(value: readonly TidalWindow[], field = 'windows'): readonly TidalWindow[] {
   if (value.length === 0 || value.length > 14) invalid(field, 'a tidal space needs 1–14 windows');
   value.forEach((w, i) => {
-    if (w.weekdays.length === 0 || w.weekdays.some((d) => !Number.isInteger(d) || d < 1 || d > 7)) invalid(`${field}[${i}].weekdays`, 'must be ISO weekdays 1–7');
+    if (w.weekdays.length === 0 || w.weekdays.some((d) => !Number.isInteger(d) || d < 1 || d > 7))
+      invalid(`${field}[${i}].weekdays`, 'must be ISO weekdays 1–7');
     if (!HHMM.test(w.from) || !HHMM.test(w.to) || w.from === w.to) invalid(`${field}[${i}]`, 'from/to must be distinct HH:MM times');
   });
   return value;

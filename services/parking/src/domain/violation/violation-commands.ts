@@ -11,7 +11,13 @@ import { type Place } from '../shared/values';
 type Command<Type extends string, Data> = Readonly<{ type: Type; data: Readonly<Data>; actor: Actor }>;
 
 /** The space a violation refers to, as the space register holds it. */
-export type SpaceFacts = Readonly<{ spaceId: string; kind: 'marked' | 'tidal'; maxMinutes: number; windows: readonly TidalWindow[]; removed: boolean }>;
+export type SpaceFacts = Readonly<{
+  spaceId: string;
+  kind: 'marked' | 'tidal';
+  maxMinutes: number;
+  windows: readonly TidalWindow[];
+  removed: boolean;
+}>;
 
 export type RecordViolation = Command<
   'RecordViolation',

@@ -24,7 +24,11 @@ function recorded(state: ViolationState, command: string): RecordedViolation {
   return state;
 }
 
-function inStatus<S extends RecordedViolation['status']>(state: RecordedViolation, command: string, ...statuses: S[]): Extract<RecordedViolation, { status: S }> {
+function inStatus<S extends RecordedViolation['status']>(
+  state: RecordedViolation,
+  command: string,
+  ...statuses: S[]
+): Extract<RecordedViolation, { status: S }> {
   if (!(statuses as string[]).includes(state.status)) {
     throw new IllegalStateError(`${command} is not allowed: violation ${state.violationId} is ${state.status}`, { status: state.status });
   }
@@ -50,7 +54,10 @@ export function warnDriver(c: WarnDriver, state: ViolationState): readonly Viola
   requireRole(c.actor, 'WarnDriver', Roles.officer);
   requireSquad(c.actor, 'WarnDriver', s.squad);
   const at = Instant(c.data.at);
-  const warned: ViolationEvent = { type: 'parking.violation.driver_warned.v1', data: { violationId: s.violationId as never, complied: c.data.complied, by: c.actor.subject, warnedAt: at } };
+  const warned: ViolationEvent = {
+    type: 'parking.violation.driver_warned.v1',
+    data: { violationId: s.violationId as never, complied: c.data.complied, by: c.actor.subject, warnedAt: at },
+  };
   return c.data.complied ? [warned, closed(s, 'moved_on', '劝离', at)] : [warned];
 }
 
@@ -86,7 +93,12 @@ export function servePriorNotice(c: ServePriorNotice, state: ViolationState, ctx
   if (s.priorNoticeServed) throw new IllegalStateError('a prior notice was already served for this violation', {});
   const at = Instant(c.data.at);
   const statementBy = instantFromMillis(deadlineAfter(ctx.calendar, new Date(at), { amount: 3, unit: 'working_days' }).getTime());
-  return [{ type: 'parking.violation.prior_notice_served.v1', data: { violationId: s.violationId as never, noticeNo: text(c.data.noticeNo, 'noticeNo', 40), statementBy, servedAt: at } }];
+  return [
+    {
+      type: 'parking.violation.prior_notice_served.v1',
+      data: { violationId: s.violationId as never, noticeNo: text(c.data.noticeNo, 'noticeNo', 40), statementBy, servedAt: at },
+    },
+  ];
 }
 
 const TOLD_BY = ['windscreen', 'phone', 'post'] as const;
@@ -102,7 +114,14 @@ export function orderTowing(c: OrderTowing, state: ViolationState): readonly Vio
   return [
     {
       type: 'parking.violation.towing_ordered.v1',
-      data: { violationId: s.violationId as never, depot: text(c.data.depot, 'depot', 200), reason: text(c.data.reason, 'reason', 500), chargedToOwner: false, ownerToldBy: told, orderedAt: Instant(c.data.at) },
+      data: {
+        violationId: s.violationId as never,
+        depot: text(c.data.depot, 'depot', 200),
+        reason: text(c.data.reason, 'reason', 500),
+        chargedToOwner: false,
+        ownerToldBy: told,
+        orderedAt: Instant(c.data.at),
+      },
     },
   ];
 }
@@ -137,22 +156,34 @@ export function recordPayment(c: RecordPayment, state: ViolationState, ctx: Viol
   const at = Instant(c.data.at);
   const { daysLate, surcharge } = surchargeOn(s.fine, ctx.rules.surchargePercentPerDay, toMillis(s.payBy), toMillis(at));
   const total = s.fine + surcharge;
-  if (c.data.amount !== total) invalid('amount', `must be ${total} yuan (fine ${s.fine} + surcharge ${surcharge} for ${daysLate} days late), got ${c.data.amount}`);
+  if (c.data.amount !== total)
+    invalid('amount', `must be ${total} yuan (fine ${s.fine} + surcharge ${surcharge} for ${daysLate} days late), got ${c.data.amount}`);
   return [
-    { type: 'parking.violation.fine_paid.v1', data: { violationId: s.violationId as never, fine: s.fine, daysLate, surcharge, total, paidAt: at } },
+    {
+      type: 'parking.violation.fine_paid.v1',
+      data: { violationId: s.violationId as never, fine: s.fine, daysLate, surcharge, total, paidAt: at },
+    },
     closed(s, 'paid', '', at),
   ];
 }
 
 /** 移交公安交管: the notice ignored past its deadline, or the fine unpaid past the transfer date. */
-export function transferToTrafficPolice(c: TransferToTrafficPolice, state: ViolationState, ctx: ViolationContext): readonly ViolationEvent[] {
+export function transferToTrafficPolice(
+  c: TransferToTrafficPolice,
+  state: ViolationState,
+  ctx: ViolationContext,
+): readonly ViolationEvent[] {
   const s = inStatus(recorded(state, 'TransferToTrafficPolice'), 'TransferToTrafficPolice', 'noticed', 'penalised');
   officerOfSquad(c.actor, 'TransferToTrafficPolice', s);
   const at = Instant(c.data.at);
   if (toMillis(at) <= toMillis(s.transferDueAt)) {
-    throw new IllegalStateError(`not yet: the ${s.status === 'noticed' ? 'come-forward' : 'payment'} period runs until ${s.transferDueAt}`, { transferDueAt: s.transferDueAt });
+    throw new IllegalStateError(
+      `not yet: the ${s.status === 'noticed' ? 'come-forward' : 'payment'} period runs until ${s.transferDueAt}`,
+      { transferDueAt: s.transferDueAt },
+    );
   }
-  const surcharge = s.status === 'penalised' ? surchargeOn(s.fine, ctx.rules.surchargePercentPerDay, toMillis(s.payBy), toMillis(at)).surcharge : 0;
+  const surcharge =
+    s.status === 'penalised' ? surchargeOn(s.fine, ctx.rules.surchargePercentPerDay, toMillis(s.payBy), toMillis(at)).surcharge : 0;
   return [
     {
       type: 'parking.violation.transferred.v1',
@@ -183,5 +214,7 @@ export function eraseViolationPersonalData(c: EraseViolationPersonalData, state:
   const s = recorded(state, 'EraseViolationPersonalData');
   requireRole(c.actor, 'EraseViolationPersonalData', Roles.privacy);
   if (s.erased) return [];
-  return [{ type: 'parking.violation.personal_data_erased.v1', data: { violationId: s.violationId as never, erasedAt: Instant(c.data.at) } }];
+  return [
+    { type: 'parking.violation.personal_data_erased.v1', data: { violationId: s.violationId as never, erasedAt: Instant(c.data.at) } },
+  ];
 }

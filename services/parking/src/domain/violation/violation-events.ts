@@ -35,11 +35,22 @@ export type ViolationRecorded = DomainEvent<
   }>
 >;
 /** 劝离: the driver was there and told to move; `complied` false means refused (and obstructs). */
-export type DriverWarned = DomainEvent<'parking.violation.driver_warned.v1', Readonly<{ violationId: ViolationId; complied: boolean; by: string; warnedAt: Instant }>>;
+export type DriverWarned = DomainEvent<
+  'parking.violation.driver_warned.v1',
+  Readonly<{ violationId: ViolationId; complied: boolean; by: string; warnedAt: Instant }>
+>;
 /** 违停告知单 on the windscreen (or by post for camera records). */
 export type NoticeIssued = DomainEvent<
   'parking.violation.notice_issued.v1',
-  Readonly<{ violationId: ViolationId; noticeNo: string; fine: number; servedBy: 'windscreen' | 'post'; comeForwardBy: Instant; transferDueAt: Instant; issuedAt: Instant }>
+  Readonly<{
+    violationId: ViolationId;
+    noticeNo: string;
+    fine: number;
+    servedBy: 'windscreen' | 'post';
+    comeForwardBy: Instant;
+    transferDueAt: Instant;
+    issuedAt: Instant;
+  }>
 >;
 /** 行政强制事先告知书: the owner may state and defend before compulsion (行政强制法 Art 35–36). */
 export type PriorNoticeServed = DomainEvent<
@@ -49,7 +60,14 @@ export type PriorNoticeServed = DomainEvent<
 /** Towing of an obstructing vehicle (道路交通安全法 Art 93): free to the owner, who is told where. */
 export type TowingOrdered = DomainEvent<
   'parking.violation.towing_ordered.v1',
-  Readonly<{ violationId: ViolationId; depot: string; reason: string; chargedToOwner: false; ownerToldBy: 'windscreen' | 'phone' | 'post'; orderedAt: Instant }>
+  Readonly<{
+    violationId: ViolationId;
+    depot: string;
+    reason: string;
+    chargedToOwner: false;
+    ownerToldBy: 'windscreen' | 'phone' | 'post';
+    orderedAt: Instant;
+  }>
 >;
 /** The owner came forward (接受处理): a penalty decision, payable within 15 days. */
 export type PenaltyDecided = DomainEvent<
@@ -63,14 +81,24 @@ export type FinePaid = DomainEvent<
 /** The recorded hand-over to the traffic police (移交公安交管). */
 export type TransferredToTrafficPolice = DomainEvent<
   'parking.violation.transferred.v1',
-  Readonly<{ violationId: ViolationId; reason: TransferReason; fine: number; surchargeAccrued: number; handoverRef: string; transferredAt: Instant }>
+  Readonly<{
+    violationId: ViolationId;
+    reason: TransferReason;
+    fine: number;
+    surchargeAccrued: number;
+    handoverRef: string;
+    transferredAt: Instant;
+  }>
 >;
 export type ViolationClosed = DomainEvent<
   'parking.violation.closed.v1',
   Readonly<{ violationId: ViolationId; outcome: ClosedOutcome; note: string; dispatchCaseId: string; squad: SquadId; closedAt: Instant }>
 >;
 /** The vehicle's sealed data was erased (PIPL); the plate is unreadable from now on. */
-export type ViolationPersonalDataErased = DomainEvent<'parking.violation.personal_data_erased.v1', Readonly<{ violationId: ViolationId; erasedAt: Instant }>>;
+export type ViolationPersonalDataErased = DomainEvent<
+  'parking.violation.personal_data_erased.v1',
+  Readonly<{ violationId: ViolationId; erasedAt: Instant }>
+>;
 
 export type ViolationEvent =
   | ViolationRecorded

@@ -19,14 +19,18 @@ function checkSpace(command: RecordViolation, kind: string, observedMs: number):
   if (kind === 'tidal_outside_window') {
     if (space.kind !== 'tidal') invalid('spaceId', `${space.spaceId} is not a tidal space`);
     if (insideTidalWindow(space.windows, observedMs)) {
-      throw new IllegalStateError(`${space.spaceId} is open for parking at ${command.data.observedAt}: not a violation`, { spaceId: space.spaceId });
+      throw new IllegalStateError(`${space.spaceId} is open for parking at ${command.data.observedAt}: not a violation`, {
+        spaceId: space.spaceId,
+      });
     }
   } else {
     if (space.kind !== 'marked') invalid('spaceId', `${space.spaceId} is not a marked space with a time limit`);
     const since = toMillis(Instant(parkedSince, 'parkedSince'));
     if (since > observedMs) invalid('parkedSince', 'is after the observation');
     if (space.maxMinutes <= 0 || observedMs - since <= space.maxMinutes * 60_000) {
-      throw new IllegalStateError(`the vehicle has not overstayed ${space.spaceId}'s ${space.maxMinutes} minutes`, { spaceId: space.spaceId });
+      throw new IllegalStateError(`the vehicle has not overstayed ${space.spaceId}'s ${space.maxMinutes} minutes`, {
+        spaceId: space.spaceId,
+      });
     }
   }
   return space.spaceId;
@@ -57,9 +61,10 @@ export function recordViolation(command: RecordViolation, state: ViolationState,
   if (data.source === 'camera') {
     requireRole(actor, 'RecordViolation', Roles.camera, Roles.system);
     if (!cameraIsEvidence(data.camera, localDate(observedMs))) {
-      throw new ValidationError(`camera ${JSON.stringify(data.cameraId)} is not in the published register (行政处罚法 Art 41): its records are not evidence`, [
-        { field: 'cameraId', message: 'not a published enforcement camera' },
-      ]);
+      throw new ValidationError(
+        `camera ${JSON.stringify(data.cameraId)} is not in the published register (行政处罚法 Art 41): its records are not evidence`,
+        [{ field: 'cameraId', message: 'not a published enforcement camera' }],
+      );
     }
     cameraId = data.camera.cameraId;
     squad = SquadId(data.camera.squad);

@@ -62,13 +62,25 @@ export function evolveViolation(state: ViolationState, event: ViolationEvent): V
     case 'parking.violation.driver_warned.v1':
       return event.data.complied ? state : { ...base(state), status: 'refused' };
     case 'parking.violation.notice_issued.v1':
-      return { ...base(state), status: 'noticed', fine: event.data.fine, comeForwardBy: event.data.comeForwardBy, transferDueAt: event.data.transferDueAt };
+      return {
+        ...base(state),
+        status: 'noticed',
+        fine: event.data.fine,
+        comeForwardBy: event.data.comeForwardBy,
+        transferDueAt: event.data.transferDueAt,
+      };
     case 'parking.violation.prior_notice_served.v1':
       return { ...state, ...{ priorNoticeServed: true } } as ViolationState;
     case 'parking.violation.towing_ordered.v1':
       return { ...state, ...{ towed: true } } as ViolationState;
     case 'parking.violation.penalty_decided.v1':
-      return { ...base(state), status: 'penalised', fine: event.data.fine, payBy: event.data.payBy, transferDueAt: event.data.transferDueAt };
+      return {
+        ...base(state),
+        status: 'penalised',
+        fine: event.data.fine,
+        payBy: event.data.payBy,
+        transferDueAt: event.data.transferDueAt,
+      };
     case 'parking.violation.fine_paid.v1':
     case 'parking.violation.transferred.v1':
       return state; // the closing event that follows changes the status

@@ -25,7 +25,8 @@ export function toInspectionResponse(doc: InspectionDoc): api.GetInspectionRespo
   };
 }
 
-const opt = <K extends string>(key: K, v: number | null): Partial<Record<K, number>> => (v === null ? {} : ({ [key]: v } as Record<K, number>));
+const opt = <K extends string>(key: K, v: number | null): Partial<Record<K, number>> =>
+  v === null ? {} : ({ [key]: v } as Record<K, number>);
 
 export function toRankingRow(r: RankingRow): api.RankingRow {
   return {
@@ -46,5 +47,13 @@ export function toRankingRow(r: RankingRow): api.RankingRow {
 }
 
 export function toRankingResponse(r: Ranking): api.GetRankingResponse {
-  return { period: r.period, previousPeriod: r.previousPeriod, dimension: r.dimension, rows: r.rows.map(toRankingRow), samples: r.samples, samplesPassed: r.samplesPassed, ...opt('passRate', r.passRate) };
+  return {
+    period: r.period,
+    previousPeriod: r.previousPeriod,
+    dimension: r.dimension,
+    rows: r.rows.map(toRankingRow),
+    samples: r.samples,
+    samplesPassed: r.samplesPassed,
+    ...opt('passRate', r.passRate),
+  };
 }

@@ -14,8 +14,13 @@ export function registerRoutes(app: HttpApp, commands: SanitationCommands, queri
     {
       bodyLimit: 25 * 1024 * 1024,
       schema: {
-        description: 'Imports facilities from a CSV (header of facilityId,kind,name,district,contractor,geometry,cells,lengthM,areaM2,grade,toiletClass,siting,opensAt,closesAt,capacityTonnesPerDay) or a GeoJSON FeatureCollection: good rows registered or updated, bad rows listed with their reasons',
-        body: { type: 'object', properties: { format: { type: 'string', enum: ['csv', 'geojson'] }, content: { type: 'string' } }, required: ['format', 'content'] },
+        description:
+          'Imports facilities from a CSV (header of facilityId,kind,name,district,contractor,geometry,cells,lengthM,areaM2,grade,toiletClass,siting,opensAt,closesAt,capacityTonnesPerDay) or a GeoJSON FeatureCollection: good rows registered or updated, bad rows listed with their reasons',
+        body: {
+          type: 'object',
+          properties: { format: { type: 'string', enum: ['csv', 'geojson'] }, content: { type: 'string' } },
+          required: ['format', 'content'],
+        },
       },
     },
     async (request) => commands.importFacilities(request.body.format, request.body.content, actor(principalOf(request))),
@@ -23,7 +28,12 @@ export function registerRoutes(app: HttpApp, commands: SanitationCommands, queri
 
   app.get<{ Params: { id: string } }>(
     '/v1/facilities/:id',
-    { schema: { description: 'A facility of the register', params: { type: 'object', properties: { id: { type: 'string', maxLength: 32 } }, required: ['id'] } } },
+    {
+      schema: {
+        description: 'A facility of the register',
+        params: { type: 'object', properties: { id: { type: 'string', maxLength: 32 } }, required: ['id'] },
+      },
+    },
     async (request) => queries.facility(request.params.id, actor(principalOf(request))),
   );
 
@@ -31,8 +41,13 @@ export function registerRoutes(app: HttpApp, commands: SanitationCommands, queri
     '/v1/ranking',
     {
       schema: {
-        description: 'The three-assessment ranking (三项考核) of a month per facility, contractor or district, with the change against the month before and the 以克论净 pass rate',
-        querystring: { type: 'object', properties: { period: { type: 'string' }, dimension: { type: 'string', enum: ['facility', 'contractor', 'district'] } }, required: ['period'] },
+        description:
+          'The three-assessment ranking (三项考核) of a month per facility, contractor or district, with the change against the month before and the 以克论净 pass rate',
+        querystring: {
+          type: 'object',
+          properties: { period: { type: 'string' }, dimension: { type: 'string', enum: ['facility', 'contractor', 'district'] } },
+          required: ['period'],
+        },
       },
     },
     async (request) => queries.ranking(request.query.period, request.query.dimension ?? 'contractor', actor(principalOf(request))),

@@ -1,7 +1,13 @@
 import type { LoggedEvent, Projection, ReadModels, RecordedEvent } from '@yiwang/kernel-core';
 import {
-  dayContribution, evolveInspection, inspectionContribution, INSPECTION_EVENT_TYPES,
-  type Contribution, type InspectionEvent, type InspectionState, type TaskEvent,
+  dayContribution,
+  evolveInspection,
+  inspectionContribution,
+  INSPECTION_EVENT_TYPES,
+  type Contribution,
+  type InspectionEvent,
+  type InspectionState,
+  type TaskEvent,
 } from '../../domain';
 
 export const ASSESSMENT_MODELS = { inspections: 'inspections', rectifications: 'rectifications', periods: 'periods' } as const;
@@ -29,21 +35,36 @@ function touch(touched: Touched, period: string, source: string, c: Contribution
 async function applyInspection(e: LoggedEvent | RecordedEvent, models: ReadModels, touched: Touched): Promise<void> {
   const id = e.streamId.replace(/^inspection-/, '');
   const inspections = models.model<InspectionDoc>(ASSESSMENT_MODELS.inspections);
-  await inspections.upsert(id, e, (cur) => ({ state: evolveInspection(cur?.state ?? { status: 'none' }, { type: e.type, data: e.data } as InspectionEvent), version: e.streamVersion }));
+  await inspections.upsert(id, e, (cur) => ({
+    state: evolveInspection(cur?.state ?? { status: 'none' }, { type: e.type, data: e.data } as InspectionEvent),
+    version: e.streamVersion,
+  }));
   const doc = await inspections.get(id);
   if (!doc || doc.state.status !== 'recorded') return;
   const s = doc.state;
   const r = s.rectification;
-  await models.model<RectificationDueDoc>(ASSESSMENT_MODELS.rectifications).upsert(id, e, () =>
-    r && r.status === 'open' ? { inspectionId: id, deadline: r.deadline, dueMs: Date.parse(r.deadline) } : null,
-  );
-  const key = { facilityId: s.facility.facilityId, facilityKind: s.facility.kind, name: s.facility.name, district: s.facility.district, contractor: s.facility.contractor };
+  await models
+    .model<RectificationDueDoc>(ASSESSMENT_MODELS.rectifications)
+    .upsert(id, e, () => (r && r.status === 'open' ? { inspectionId: id, deadline: r.deadline, dueMs: Date.parse(r.deadline) } : null));
+  const key = {
+    facilityId: s.facility.facilityId,
+    facilityKind: s.facility.kind,
+    name: s.facility.name,
+    district: s.facility.district,
+    contractor: s.facility.contractor,
+  };
   touch(touched, s.period, `inspection:${id}`, inspectionContribution(key, s.outcome, r?.overdue ?? false));
 }
 
 function applyDay(e: LoggedEvent | RecordedEvent, touched: Touched): void {
   const d = (e as unknown as Extract<TaskEvent, { type: typeof DAY_CLOSED }>).data;
-  const key = { facilityId: d.facilityId, facilityKind: d.facilityKind, name: d.facilityId, district: d.district, contractor: d.contractor };
+  const key = {
+    facilityId: d.facilityId,
+    facilityKind: d.facilityKind,
+    name: d.facilityId,
+    district: d.district,
+    contractor: d.contractor,
+  };
   touch(touched, d.period, `day:${d.taskId}`, dayContribution(key, d));
 }
 

@@ -1,5 +1,13 @@
 import type { LoggedEvent, Projection, ReadModels, RecordedEvent } from '@yiwang/kernel-core';
-import { DEVICE_EVENT_TYPES, evolveFacility, FACILITY_EVENT_TYPES, type DeviceEvent, type FacilityDetails, type FacilityEvent, type FacilityState } from '../../domain';
+import {
+  DEVICE_EVENT_TYPES,
+  evolveFacility,
+  FACILITY_EVENT_TYPES,
+  type DeviceEvent,
+  type FacilityDetails,
+  type FacilityEvent,
+  type FacilityState,
+} from '../../domain';
 
 export const MODELS = { facilities: 'facilities', devices: 'devices', index: 'facility_index' } as const;
 
@@ -11,14 +19,23 @@ export type IndexDoc = { ids: string[] };
 async function applyOne(e: LoggedEvent | RecordedEvent, models: ReadModels): Promise<FacilityDoc | null> {
   if (e.type.startsWith('sanitation.device.')) {
     const d = (e as unknown as DeviceEvent).data;
-    await models.model<DeviceDoc>(MODELS.devices).upsert(d.deviceId, e, () => ({ deviceId: d.deviceId, kind: d.kind, contractor: d.contractor }));
+    await models
+      .model<DeviceDoc>(MODELS.devices)
+      .upsert(d.deviceId, e, () => ({ deviceId: d.deviceId, kind: d.kind, contractor: d.contractor }));
     return null;
   }
   const event = { type: e.type, data: e.data } as FacilityEvent;
   const id = e.streamId.replace(/^facility-/, '');
   const facilities = models.model<FacilityDoc>(MODELS.facilities);
   await facilities.upsert(id, e, (cur) => {
-    const state: FacilityState = evolveFacility(cur ? (cur.status === 'active' ? { status: 'active', details: cur.details } : { status: 'retired', details: cur.details, retiredAt: '' }) : { status: 'none' }, event);
+    const state: FacilityState = evolveFacility(
+      cur
+        ? cur.status === 'active'
+          ? { status: 'active', details: cur.details }
+          : { status: 'retired', details: cur.details, retiredAt: '' }
+        : { status: 'none' },
+      event,
+    );
     return state.status === 'none' ? null : { details: state.details, status: state.status, version: e.streamVersion };
   });
   return facilities.get(id);

@@ -4,8 +4,19 @@
  * correction, an overdue rectification), so counters never double-count.
  */
 export const COUNTERS = [
-  'samples', 'failedSamples', 'inspections', 'failedInspections', 'failedToiletInspections', 'failedStationInspections',
-  'overdueRectifications', 'daysClosed', 'runsRequired', 'runsDone', 'missingRuns', 'patrolHoursShort', 'tonnes',
+  'samples',
+  'failedSamples',
+  'inspections',
+  'failedInspections',
+  'failedToiletInspections',
+  'failedStationInspections',
+  'overdueRectifications',
+  'daysClosed',
+  'runsRequired',
+  'runsDone',
+  'missingRuns',
+  'patrolHoursShort',
+  'tonnes',
 ] as const;
 export type Counter = (typeof COUNTERS)[number];
 export type Counters = Readonly<Record<Counter, number>>;
@@ -48,7 +59,17 @@ export function dayContribution(
   key: FacilityKey,
   day: Readonly<{ runsRequired: number; runsDone: number; missingRuns: number; patrolHoursShort: number; tonnes: number }>,
 ): Contribution {
-  return { ...key, counters: { daysClosed: 1, runsRequired: day.runsRequired, runsDone: day.runsDone, missingRuns: day.missingRuns, patrolHoursShort: day.patrolHoursShort, tonnes: day.tonnes } };
+  return {
+    ...key,
+    counters: {
+      daysClosed: 1,
+      runsRequired: day.runsRequired,
+      runsDone: day.runsDone,
+      missingRuns: day.missingRuns,
+      patrolHoursShort: day.patrolHoursShort,
+      tonnes: day.tonnes,
+    },
+  };
 }
 
 /** Sums contributions per facility. */

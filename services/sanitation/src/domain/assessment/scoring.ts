@@ -9,7 +9,11 @@ export type AssessmentConfig = Readonly<{
   deductions: ReadonlyArray<Readonly<{ counter: Counter; assessment: string; points: number; name: Name }>>;
 }>;
 
-export function assessmentConfigFrom(raw: { version: string; assessments: AssessmentConfig['assessments']; deductions: ReadonlyArray<{ counter: string; assessment: string; points: number; name: Name }> }): AssessmentConfig {
+export function assessmentConfigFrom(raw: {
+  version: string;
+  assessments: AssessmentConfig['assessments'];
+  deductions: ReadonlyArray<{ counter: string; assessment: string; points: number; name: Name }>;
+}): AssessmentConfig {
   const ids = new Set(raw.assessments.map((a) => a.id));
   const weights = raw.assessments.reduce((a, x) => a + x.weight, 0);
   if (Math.abs(weights - 1) > 1e-9) throw new Error(`assessment weights must sum to 1, they sum to ${weights}`);
@@ -31,7 +35,12 @@ const round2 = (x: number): number => Math.round(x * 100) / 100;
 /** One facility's score: each assessment 100 − its deductions (not below 0), weighted; with the lines behind it. */
 export function scoreOf(counters: Counters, config: AssessmentConfig): Score {
   const breakdown = config.deductions
-    .map((d) => ({ counter: d.counter, assessment: d.assessment, count: counters[d.counter], points: round2(counters[d.counter] * d.points) }))
+    .map((d) => ({
+      counter: d.counter,
+      assessment: d.assessment,
+      count: counters[d.counter],
+      points: round2(counters[d.counter] * d.points),
+    }))
     .filter((l) => l.count > 0);
   const byAssessment: Record<string, number> = {};
   let total = 0;
@@ -76,10 +85,11 @@ function rowsOf(facilities: Iterable<FacilityKey & { counters: Counters }>, dime
     const n = g.members.length;
     const mean = (pick: (s: Score) => number) => round2(g.members.reduce((a, m) => a + pick(m.score), 0) / n);
     const lines = new Map<string, DeductionLine>();
-    for (const m of g.members) for (const l of m.score.breakdown) {
-      const cur = lines.get(l.counter);
-      lines.set(l.counter, cur ? { ...cur, count: round2(cur.count + l.count), points: round2(cur.points + l.points) } : l);
-    }
+    for (const m of g.members)
+      for (const l of m.score.breakdown) {
+        const cur = lines.get(l.counter);
+        lines.set(l.counter, cur ? { ...cur, count: round2(cur.count + l.count), points: round2(cur.points + l.points) } : l);
+      }
     return {
       key,
       name: g.name,

@@ -9,10 +9,18 @@ import { Department, fail, Instant, text } from '../shared/values';
 export const DEVICE_KINDS = ['sweeper', 'washer', 'collection_truck', 'crew_terminal'] as const;
 export type DeviceKind = (typeof DEVICE_KINDS)[number];
 
-export type DeviceEvent = Readonly<{ type: 'sanitation.device.registered.v1'; data: { deviceId: string; kind: DeviceKind; contractor: string; registeredAt: string } }>;
+export type DeviceEvent = Readonly<{
+  type: 'sanitation.device.registered.v1';
+  data: { deviceId: string; kind: DeviceKind; contractor: string; registeredAt: string };
+}>;
 export const DEVICE_EVENT_TYPES: readonly DeviceEvent['type'][] = ['sanitation.device.registered.v1'];
-export type DeviceState = Readonly<{ status: 'none' }> | Readonly<{ status: 'registered'; deviceId: string; kind: DeviceKind; contractor: string }>;
-export type DeviceCommand = Readonly<{ type: 'RegisterDevice'; actor: Actor; data: { deviceId: string; kind: string; contractor: string; at: string } }>;
+export type DeviceState =
+  Readonly<{ status: 'none' }> | Readonly<{ status: 'registered'; deviceId: string; kind: DeviceKind; contractor: string }>;
+export type DeviceCommand = Readonly<{
+  type: 'RegisterDevice';
+  actor: Actor;
+  data: { deviceId: string; kind: string; contractor: string; at: string };
+}>;
 
 export const deviceStreamId = (id: string): string => `sanitation-device-${id}`;
 
@@ -22,7 +30,9 @@ export function decideDevice(command: DeviceCommand, state: DeviceState): readon
       requireRole(command.actor, command.type, Roles.admin);
       const deviceId = text(command.data.deviceId, 'deviceId', 80);
       if (!/^[A-Za-z0-9][A-Za-z0-9_.:-]*$/.test(deviceId)) fail('deviceId', 'letters, digits, _ . : - only');
-      const kind = (DEVICE_KINDS as readonly string[]).includes(command.data.kind) ? (command.data.kind as DeviceKind) : fail('kind', `must be one of ${DEVICE_KINDS.join(', ')}`);
+      const kind = (DEVICE_KINDS as readonly string[]).includes(command.data.kind)
+        ? (command.data.kind as DeviceKind)
+        : fail('kind', `must be one of ${DEVICE_KINDS.join(', ')}`);
       const contractor = Department(command.data.contractor, 'contractor');
       const at = Instant(command.data.at);
       if (state.status === 'registered') {

@@ -1,6 +1,16 @@
 import { assertNever } from '@yiwang/kernel-core';
 import { FACILITY_KINDS, isFacilityKind, type FacilityKind, type Siting, type Standards } from '../standards/standards';
-import { cells, Department, fail, geometry, parseComponentId, positiveNumber, text, type ComponentId, type Geometry } from '../shared/values';
+import {
+  cells,
+  Department,
+  fail,
+  geometry,
+  parseComponentId,
+  positiveNumber,
+  text,
+  type ComponentId,
+  type Geometry,
+} from '../shared/values';
 
 /**
  * A facility as the register keeps it. Kind-specific fields are present only on their kind:
@@ -32,7 +42,8 @@ export type FacilityDetails = Readonly<{
 export type FacilityInput = Readonly<Record<string, unknown>>;
 
 const HHMM = /^([01]\d|2[0-4]):[0-5]\d$/;
-const hhmm = (v: unknown, field: string): string => (typeof v === 'string' && HHMM.test(v) ? v : fail(field, `must be HH:MM, got ${JSON.stringify(v)}`));
+const hhmm = (v: unknown, field: string): string =>
+  typeof v === 'string' && HHMM.test(v) ? v : fail(field, `must be HH:MM, got ${JSON.stringify(v)}`);
 
 /** Validates a facility's details against the kinds and the standards (grades and toilet classes are data). */
 export function facilityDetails(input: FacilityInput, standards: Standards): FacilityDetails {
@@ -55,13 +66,20 @@ export function facilityDetails(input: FacilityInput, standards: Standards): Fac
   switch (kind) {
     case 'road': {
       const grade = String(input.grade ?? '');
-      if (!standards.grades.has(grade)) fail('grade', `cleaning grade must be one of ${[...standards.grades.keys()].join(', ')}, got ${JSON.stringify(input.grade)}`);
+      if (!standards.grades.has(grade))
+        fail('grade', `cleaning grade must be one of ${[...standards.grades.keys()].join(', ')}, got ${JSON.stringify(input.grade)}`);
       if (base.location.type !== 'LineString') fail('location', 'a road is a line');
-      return { ...base, lengthM: positiveNumber(input.lengthM, 'lengthM', { max: 100_000 }), areaM2: positiveNumber(input.areaM2, 'areaM2', { max: 10_000_000 }), grade };
+      return {
+        ...base,
+        lengthM: positiveNumber(input.lengthM, 'lengthM', { max: 100_000 }),
+        areaM2: positiveNumber(input.areaM2, 'areaM2', { max: 10_000_000 }),
+        grade,
+      };
     }
     case 'toilet': {
       const toiletClass = String(input.toiletClass ?? '');
-      if (!standards.toilets.maxOdourLevelByClass.has(toiletClass)) fail('toiletClass', `toilet class must be one of ${[...standards.toilets.maxOdourLevelByClass.keys()].join(', ')}`);
+      if (!standards.toilets.maxOdourLevelByClass.has(toiletClass))
+        fail('toiletClass', `toilet class must be one of ${[...standards.toilets.maxOdourLevelByClass.keys()].join(', ')}`);
       if (input.siting !== 'attached' && input.siting !== 'standalone') fail('siting', 'must be attached (附属式) or standalone (独立式)');
       const opensAt = hhmm(input.opensAt, 'opensAt');
       const closesAt = hhmm(input.closesAt, 'closesAt');
@@ -82,6 +100,11 @@ export function facilityDetails(input: FacilityInput, standards: Standards): Fac
 
 /** Equal details in a canonical form (key order does not matter), for idempotent imports. */
 export function sameDetails(a: FacilityDetails, b: FacilityDetails): boolean {
-  const canon = (d: FacilityDetails) => JSON.stringify(Object.keys(d).sort().map((k) => [k, d[k as keyof FacilityDetails]]));
+  const canon = (d: FacilityDetails) =>
+    JSON.stringify(
+      Object.keys(d)
+        .sort()
+        .map((k) => [k, d[k as keyof FacilityDetails]]),
+    );
   return canon(a) === canon(b);
 }

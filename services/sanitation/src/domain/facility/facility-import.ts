@@ -11,8 +11,21 @@ export type RejectedRow = Readonly<{ row: number; facilityId: string; errors: re
 export type ImportResult = Readonly<{ accepted: readonly FacilityDetails[]; rejected: readonly RejectedRow[] }>;
 
 export const CSV_COLUMNS = [
-  'facilityId', 'kind', 'name', 'district', 'contractor', 'geometry', 'cells',
-  'lengthM', 'areaM2', 'grade', 'toiletClass', 'siting', 'opensAt', 'closesAt', 'capacityTonnesPerDay',
+  'facilityId',
+  'kind',
+  'name',
+  'district',
+  'contractor',
+  'geometry',
+  'cells',
+  'lengthM',
+  'areaM2',
+  'grade',
+  'toiletClass',
+  'siting',
+  'opensAt',
+  'closesAt',
+  'capacityTonnesPerDay',
 ] as const;
 const NUMERIC = new Set(['lengthM', 'areaM2', 'capacityTonnesPerDay']);
 export const MAX_IMPORT_ROWS = 20_000;
@@ -71,10 +84,15 @@ function csvInput(header: readonly string[], cells: readonly string[]): Facility
 }
 
 const reasons = (e: unknown): string[] =>
-  e instanceof ValidationError && e.violations.length > 0 ? e.violations.map((v) => `${v.field}: ${v.message}`) : [e instanceof Error ? e.message : String(e)];
+  e instanceof ValidationError && e.violations.length > 0
+    ? e.violations.map((v) => `${v.field}: ${v.message}`)
+    : [e instanceof Error ? e.message : String(e)];
 
 function validateRows(rows: ReadonlyArray<{ row: number; input: FacilityInput }>, standards: Standards): ImportResult {
-  if (rows.length > MAX_IMPORT_ROWS) throw new ValidationError(`an import holds at most ${MAX_IMPORT_ROWS} rows, this one ${rows.length}`, [{ field: 'content', message: 'too many rows' }]);
+  if (rows.length > MAX_IMPORT_ROWS)
+    throw new ValidationError(`an import holds at most ${MAX_IMPORT_ROWS} rows, this one ${rows.length}`, [
+      { field: 'content', message: 'too many rows' },
+    ]);
   const accepted: FacilityDetails[] = [];
   const rejected: RejectedRow[] = [];
   const seen = new Map<string, number>();
@@ -106,7 +124,10 @@ export function importCsv(content: string, standards: Standards): ImportResult {
       { field: 'header', message: unknown.length > 0 ? `unknown columns: ${unknown.join(', ')}` : 'facilityId or kind missing' },
     ]);
   }
-  return validateRows(body.map((cells, i) => ({ row: i + 2, input: csvInput(names, cells) })), standards);
+  return validateRows(
+    body.map((cells, i) => ({ row: i + 2, input: csvInput(names, cells) })),
+    standards,
+  );
 }
 
 /** A GeoJSON FeatureCollection whose features carry the columns as properties; rows are numbered from 1. */
@@ -115,7 +136,9 @@ export function importGeoJson(content: string, standards: Standards): ImportResu
   try {
     doc = JSON.parse(content);
   } catch (e) {
-    throw new ValidationError('the GeoJSON file is not JSON', [{ field: 'content', message: e instanceof Error ? e.message : 'unparsable' }]);
+    throw new ValidationError('the GeoJSON file is not JSON', [
+      { field: 'content', message: e instanceof Error ? e.message : 'unparsable' },
+    ]);
   }
   const fc = doc as { type?: unknown; features?: unknown };
   if (fc?.type !== 'FeatureCollection' || !Array.isArray(fc.features)) {

@@ -3,11 +3,15 @@ import { shippedStandards } from '../standards/standards';
 import { importCsv, importGeoJson, parseCsv } from './facility-import';
 
 const standards = shippedStandards();
-const HEADER = 'facilityId,kind,name,district,contractor,geometry,cells,lengthM,areaM2,grade,toiletClass,siting,opensAt,closesAt,capacityTonnesPerDay';
+const HEADER =
+  'facilityId,kind,name,district,contractor,geometry,cells,lengthM,areaM2,grade,toiletClass,siting,opensAt,closesAt,capacityTonnesPerDay';
 
 describe('CSV parsing (RFC 4180)', () => {
   it('reads quoted fields with commas, quotes and newlines, and CRLF line ends', () => {
-    expect(parseCsv('a,b\r\n"x, y","say ""hi""\nthere"\r\n')).toEqual([['a', 'b'], ['x, y', 'say "hi"\nthere']]);
+    expect(parseCsv('a,b\r\n"x, y","say ""hi""\nthere"\r\n')).toEqual([
+      ['a', 'b'],
+      ['x, y', 'say "hi"\nthere'],
+    ]);
   });
   it('skips a BOM and blank lines', () => expect(parseCsv('\uFEFFa\n\nb\n')).toEqual([['a'], ['b']]));
 });
@@ -26,7 +30,10 @@ describe('importCsv: good rows imported, bad rows listed', () => {
 
   it('keeps the valid rows', () => {
     expect(result.accepted.map((f) => f.facilityId)).toEqual(['4108020399000001', '4108020301000001', '4108020302000001']);
-    expect(result.accepted[1]).toMatchObject({ name: '公厕, 人民公园', location: { type: 'Point', coordinates: [{ lon: 113.2, lat: 35.23 }] } });
+    expect(result.accepted[1]).toMatchObject({
+      name: '公厕, 人民公园',
+      location: { type: 'Point', coordinates: [{ lon: 113.2, lat: 35.23 }] },
+    });
   });
   it('lists each bad row with its spreadsheet row number and reason', () => {
     expect(result.rejected).toEqual([
@@ -35,7 +42,8 @@ describe('importCsv: good rows imported, bad rows listed', () => {
       { row: 6, facilityId: '4108020399000001', errors: ['facilityId: duplicate of row 2'] },
     ]);
   });
-  it('refuses a header with unknown columns as a whole', () => expect(() => importCsv('facilityId,kind,colour\n', standards)).toThrow(ValidationError));
+  it('refuses a header with unknown columns as a whole', () =>
+    expect(() => importCsv('facilityId,kind,colour\n', standards)).toThrow(ValidationError));
   it('refuses an empty file', () => expect(() => importCsv('', standards)).toThrow(ValidationError));
 });
 
@@ -44,8 +52,28 @@ describe('importGeoJson', () => {
     const fc = {
       type: 'FeatureCollection',
       features: [
-        { type: 'Feature', geometry: { type: 'Point', coordinates: [113.2, 35.23] }, properties: { facilityId: '4108020303000001', kind: 'litter_bin', name: '果皮箱1', district: '解放区', contractor: 'contractor.huanjie' } },
-        { type: 'Feature', geometry: null, properties: { facilityId: '4108020303000002', kind: 'litter_bin', name: '果皮箱2', district: '解放区', contractor: 'contractor.huanjie' } },
+        {
+          type: 'Feature',
+          geometry: { type: 'Point', coordinates: [113.2, 35.23] },
+          properties: {
+            facilityId: '4108020303000001',
+            kind: 'litter_bin',
+            name: '果皮箱1',
+            district: '解放区',
+            contractor: 'contractor.huanjie',
+          },
+        },
+        {
+          type: 'Feature',
+          geometry: null,
+          properties: {
+            facilityId: '4108020303000002',
+            kind: 'litter_bin',
+            name: '果皮箱2',
+            district: '解放区',
+            contractor: 'contractor.huanjie',
+          },
+        },
       ],
     };
     const r = importGeoJson(JSON.stringify(fc), standards);

@@ -10,7 +10,11 @@ export type FacilityEvent =
   | Readonly<{ type: 'sanitation.facility.updated.v1'; data: FacilityDetails & { updatedAt: string } }>
   | Readonly<{ type: 'sanitation.facility.retired.v1'; data: { facilityId: string; reason: string; retiredAt: string } }>;
 
-export const FACILITY_EVENT_TYPES: readonly FacilityEvent['type'][] = ['sanitation.facility.registered.v1', 'sanitation.facility.updated.v1', 'sanitation.facility.retired.v1'];
+export const FACILITY_EVENT_TYPES: readonly FacilityEvent['type'][] = [
+  'sanitation.facility.registered.v1',
+  'sanitation.facility.updated.v1',
+  'sanitation.facility.retired.v1',
+];
 
 export type FacilityState =
   | Readonly<{ status: 'none' }>
@@ -50,7 +54,10 @@ export function decideFacility(command: FacilityCommand, state: FacilityState): 
       const details = facilityDetails(command.data.details, command.data.standards);
       // A re-imported row with the same details is a no-op; different details must be an update.
       if (state.status === 'active' && sameDetails(state.details, details)) return [];
-      if (state.status !== 'none') throw new IllegalStateError(`facility ${details.facilityId} is already registered; update it instead`, { facilityId: details.facilityId });
+      if (state.status !== 'none')
+        throw new IllegalStateError(`facility ${details.facilityId} is already registered; update it instead`, {
+          facilityId: details.facilityId,
+        });
       return [{ type: 'sanitation.facility.registered.v1', data: { ...details, registeredAt: at } }];
     }
     case 'UpdateFacility': {
@@ -65,7 +72,12 @@ export function decideFacility(command: FacilityCommand, state: FacilityState): 
     case 'RetireFacility': {
       if (state.status === 'none') throw new NotFoundError('no such facility');
       if (state.status === 'retired') return [];
-      return [{ type: 'sanitation.facility.retired.v1', data: { facilityId: state.details.facilityId, reason: text(command.data.reason, 'reason', 500), retiredAt: at } }];
+      return [
+        {
+          type: 'sanitation.facility.retired.v1',
+          data: { facilityId: state.details.facilityId, reason: text(command.data.reason, 'reason', 500), retiredAt: at },
+        },
+      ];
     }
     default:
       return assertNever(command, 'facility command');

@@ -25,18 +25,57 @@ export type InspectionOutcome = Readonly<{
 export type InspectionInput = Readonly<{ samples?: readonly SampleInput[]; toilet?: ToiletInput; failedItems?: unknown }>;
 
 /** The inspected facility as the register says (looked up by the handler). */
-export type FacilityRef = Readonly<{ facilityId: string; kind: FacilityKind; district: string; contractor: string; name: string; toiletClass?: string; siting?: Siting }>;
+export type FacilityRef = Readonly<{
+  facilityId: string;
+  kind: FacilityKind;
+  district: string;
+  contractor: string;
+  name: string;
+  toiletClass?: string;
+  siting?: Siting;
+}>;
 
 export type InspectionEvent =
   | Readonly<{
       type: 'sanitation.inspection.recorded.v1';
-      data: InspectionOutcome & { inspectionId: string; facilityId: string; facilityKind: FacilityKind; facilityName: string; toiletClass: string; siting: string; district: string; contractor: string; period: string; inspector: string; inspectedAt: string };
+      data: InspectionOutcome & {
+        inspectionId: string;
+        facilityId: string;
+        facilityKind: FacilityKind;
+        facilityName: string;
+        toiletClass: string;
+        siting: string;
+        district: string;
+        contractor: string;
+        period: string;
+        inspector: string;
+        inspectedAt: string;
+      };
     }>
-  | Readonly<{ type: 'sanitation.inspection.corrected.v1'; data: InspectionOutcome & { inspectionId: string; kind: 'amendment' | 'correction'; reason: string; by: string; correctedAt: string } }>
-  | Readonly<{ type: 'sanitation.inspection.rectification_opened.v1'; data: { inspectionId: string; facilityId: string; contractor: string; findings: readonly string[]; deadline: string; openedAt: string } }>
-  | Readonly<{ type: 'sanitation.inspection.rectification_completed.v1'; data: { inspectionId: string; note: string; by: string; onTime: boolean; completedAt: string } }>
+  | Readonly<{
+      type: 'sanitation.inspection.corrected.v1';
+      data: InspectionOutcome & { inspectionId: string; kind: 'amendment' | 'correction'; reason: string; by: string; correctedAt: string };
+    }>
+  | Readonly<{
+      type: 'sanitation.inspection.rectification_opened.v1';
+      data: {
+        inspectionId: string;
+        facilityId: string;
+        contractor: string;
+        findings: readonly string[];
+        deadline: string;
+        openedAt: string;
+      };
+    }>
+  | Readonly<{
+      type: 'sanitation.inspection.rectification_completed.v1';
+      data: { inspectionId: string; note: string; by: string; onTime: boolean; completedAt: string };
+    }>
   | Readonly<{ type: 'sanitation.inspection.rectification_overdue.v1'; data: { inspectionId: string; deadline: string; markedAt: string } }>
-  | Readonly<{ type: 'sanitation.inspection.rectification_withdrawn.v1'; data: { inspectionId: string; reason: string; withdrawnAt: string } }>;
+  | Readonly<{
+      type: 'sanitation.inspection.rectification_withdrawn.v1';
+      data: { inspectionId: string; reason: string; withdrawnAt: string };
+    }>;
 
 export const INSPECTION_EVENT_TYPES: readonly InspectionEvent['type'][] = [
   'sanitation.inspection.recorded.v1',

@@ -3,9 +3,18 @@ import { type InspectionEvent, type InspectionOutcome, type InspectionState } fr
 import { decideInspection, type InspectionCommand } from './inspection';
 
 const outcomeOf = (d: InspectionOutcome): InspectionOutcome => ({
-  samples: d.samples, limitGramsPerM2: d.limitGramsPerM2, meanGramsPerM2: d.meanGramsPerM2, odourLevel: d.odourLevel, maxOdourLevel: d.maxOdourLevel,
-  fliesPerM2: d.fliesPerM2, maxFliesPerM2: d.maxFliesPerM2, failedItems: d.failedItems, suppliesOk: d.suppliesOk, openingHoursKept: d.openingHoursKept,
-  passed: d.passed, findings: d.findings,
+  samples: d.samples,
+  limitGramsPerM2: d.limitGramsPerM2,
+  meanGramsPerM2: d.meanGramsPerM2,
+  odourLevel: d.odourLevel,
+  maxOdourLevel: d.maxOdourLevel,
+  fliesPerM2: d.fliesPerM2,
+  maxFliesPerM2: d.maxFliesPerM2,
+  failedItems: d.failedItems,
+  suppliesOk: d.suppliesOk,
+  openingHoursKept: d.openingHoursKept,
+  passed: d.passed,
+  findings: d.findings,
 });
 
 export function evolveInspection(state: InspectionState, event: InspectionEvent): InspectionState {
@@ -14,7 +23,15 @@ export function evolveInspection(state: InspectionState, event: InspectionEvent)
     return {
       status: 'recorded',
       inspectionId: d.inspectionId,
-      facility: { facilityId: d.facilityId, kind: d.facilityKind, district: d.district, contractor: d.contractor, name: d.facilityName, ...(d.toiletClass ? { toiletClass: d.toiletClass } : {}), ...(d.siting === 'attached' || d.siting === 'standalone' ? { siting: d.siting } : {}) },
+      facility: {
+        facilityId: d.facilityId,
+        kind: d.facilityKind,
+        district: d.district,
+        contractor: d.contractor,
+        name: d.facilityName,
+        ...(d.toiletClass ? { toiletClass: d.toiletClass } : {}),
+        ...(d.siting === 'attached' || d.siting === 'standalone' ? { siting: d.siting } : {}),
+      },
       period: d.period,
       inspectedAt: d.inspectedAt,
       outcome: outcomeOf(d),

@@ -21,7 +21,11 @@ export const hasRole = (actor: Actor, ...roles: readonly string[]): boolean => r
 
 export function requireRole(actor: Actor, command: string, ...roles: readonly string[]): void {
   if (!hasRole(actor, ...roles)) {
-    throw new ForbiddenError(`${command} needs role ${roles.join(' or ')}; ${actor.subject} has none of them`, { subject: actor.subject, command, required: roles });
+    throw new ForbiddenError(`${command} needs role ${roles.join(' or ')}; ${actor.subject} has none of them`, {
+      subject: actor.subject,
+      command,
+      required: roles,
+    });
   }
 }
 
@@ -30,6 +34,10 @@ export const seesAll = (actor: Actor): boolean => hasRole(actor, Roles.admin, Ro
 
 export function requireResponsible(actor: Actor, command: string, contractor: string): void {
   if (!seesAll(actor) && actor.department !== contractor) {
-    throw new ForbiddenError(`${command}: the facility is not in the care of ${actor.department}`, { subject: actor.subject, department: actor.department, command });
+    throw new ForbiddenError(`${command}: the facility is not in the care of ${actor.department}`, {
+      subject: actor.subject,
+      department: actor.department,
+      command,
+    });
   }
 }

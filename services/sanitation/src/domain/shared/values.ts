@@ -19,7 +19,42 @@ const DEPARTMENT = /^[a-z][a-z0-9_-]*(\.[a-z0-9][a-z0-9_-]*)*$/;
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 const COMPONENT = /^(\d{6})(\d{2})(\d{2})(\d{6})$/;
 /** Province prefixes of GB/T 2260 division codes (mainland 11–65, Taiwan 71, HK 81, Macao 82). */
-const PROVINCES = new Set(['11', '12', '13', '14', '15', '21', '22', '23', '31', '32', '33', '34', '35', '36', '37', '41', '42', '43', '44', '45', '46', '50', '51', '52', '53', '54', '61', '62', '63', '64', '65', '71', '81', '82']);
+const PROVINCES = new Set([
+  '11',
+  '12',
+  '13',
+  '14',
+  '15',
+  '21',
+  '22',
+  '23',
+  '31',
+  '32',
+  '33',
+  '34',
+  '35',
+  '36',
+  '37',
+  '41',
+  '42',
+  '43',
+  '44',
+  '45',
+  '46',
+  '50',
+  '51',
+  '52',
+  '53',
+  '54',
+  '61',
+  '62',
+  '63',
+  '64',
+  '65',
+  '71',
+  '81',
+  '82',
+]);
 /** Unit grid cell (CJ/T 213): district 6 + street 3 + community 3 + cell 3. */
 const CELL = /^\d{15}$/;
 
@@ -32,8 +67,10 @@ function check<T extends string>(field: string, value: unknown, pattern: RegExp,
   return value as T;
 }
 
-export const InspectionId = (value: unknown, field = 'inspectionId'): InspectionId => check(field, value, ID, 'an id (letters, digits, _ . : -)');
-export const Department = (value: unknown, field = 'department'): Department => check(field, value, DEPARTMENT, 'a department code like contractor.huanjie');
+export const InspectionId = (value: unknown, field = 'inspectionId'): InspectionId =>
+  check(field, value, ID, 'an id (letters, digits, _ . : -)');
+export const Department = (value: unknown, field = 'department'): Department =>
+  check(field, value, DEPARTMENT, 'a department code like contractor.huanjie');
 
 export type ComponentParts = Readonly<{ division: string; major: string; minor: string; serial: string }>;
 
@@ -65,8 +102,13 @@ export function text(value: unknown, field: string, max = 200, required = true):
 }
 
 export function positiveNumber(value: unknown, field: string, options: { zero?: boolean; max?: number } = {}): number {
-  const ok = typeof value === 'number' && Number.isFinite(value) && (options.zero ? value >= 0 : value > 0) && value <= (options.max ?? 1e9);
-  if (!ok) fail(field, `must be a ${options.zero ? 'non-negative' : 'positive'} number${options.max ? ` up to ${options.max}` : ''}, got ${JSON.stringify(value)}`);
+  const ok =
+    typeof value === 'number' && Number.isFinite(value) && (options.zero ? value >= 0 : value > 0) && value <= (options.max ?? 1e9);
+  if (!ok)
+    fail(
+      field,
+      `must be a ${options.zero ? 'non-negative' : 'positive'} number${options.max ? ` up to ${options.max}` : ''}, got ${JSON.stringify(value)}`,
+    );
   return value;
 }
 
@@ -85,9 +127,11 @@ export type Position = Readonly<{ lon: number; lat: number }>;
 export type Geometry = Readonly<{ type: 'Point' | 'LineString'; coordinates: readonly Position[] }>;
 
 function position(value: unknown, field: string): Position {
-  const raw = Array.isArray(value) && value.length === 2 ? { lon: value[0], lat: value[1] } : (value as { lon?: unknown; lat?: unknown } | null);
+  const raw =
+    Array.isArray(value) && value.length === 2 ? { lon: value[0], lat: value[1] } : (value as { lon?: unknown; lat?: unknown } | null);
   const { lon, lat } = raw ?? {};
-  if (typeof lon !== 'number' || typeof lat !== 'number' || !Number.isFinite(lon) || !Number.isFinite(lat)) fail(field, 'must be [lon, lat] or {lon, lat}');
+  if (typeof lon !== 'number' || typeof lat !== 'number' || !Number.isFinite(lon) || !Number.isFinite(lat))
+    fail(field, 'must be [lon, lat] or {lon, lat}');
   if (lon < -180 || lon > 180 || lat < -90 || lat > 90) fail(field, `[${lon}, ${lat}] is off the globe`);
   return { lon, lat };
 }
@@ -102,7 +146,8 @@ export function geometry(value: unknown, field = 'location'): Geometry {
     return { type: 'Point', coordinates: [position(one, `${field}.coordinates`)] };
   }
   if (g?.type === 'LineString') {
-    if (!Array.isArray(g.coordinates) || g.coordinates.length < 2 || g.coordinates.length > 500) fail(`${field}.coordinates`, 'a line needs 2 to 500 positions');
+    if (!Array.isArray(g.coordinates) || g.coordinates.length < 2 || g.coordinates.length > 500)
+      fail(`${field}.coordinates`, 'a line needs 2 to 500 positions');
     return { type: 'LineString', coordinates: g.coordinates.map((p, i) => position(p, `${field}.coordinates[${i}]`)) };
   }
   return fail(field, 'must be a GeoJSON Point or LineString');

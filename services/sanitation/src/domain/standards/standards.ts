@@ -63,4 +63,5 @@ export const FACILITY_KINDS = {
   litter_bin: { major: '03', minor: '03', zh: '果皮箱' },
 } as const;
 export type FacilityKind = keyof typeof FACILITY_KINDS;
-export const isFacilityKind = (k: unknown): k is FacilityKind => typeof k === 'string' && Object.prototype.hasOwnProperty.call(FACILITY_KINDS, k);
+export const isFacilityKind = (k: unknown): k is FacilityKind =>
+  typeof k === 'string' && Object.prototype.hasOwnProperty.call(FACILITY_KINDS, k);

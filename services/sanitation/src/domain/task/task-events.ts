@@ -28,13 +28,38 @@ export type TaskFacility = Readonly<{ facilityId: string; kind: FacilityKind; di
  * start) is skipped. Closing the day compares the work with the grade's standard: the finding.
  */
 export type TaskEvent =
-  | Readonly<{ type: 'sanitation.task.work_recorded.v1'; data: { taskId: string; facilityId: string; day: string; district: string; contractor: string; records: readonly WorkRecord[]; recordedAt: string } }>
+  | Readonly<{
+      type: 'sanitation.task.work_recorded.v1';
+      data: {
+        taskId: string;
+        facilityId: string;
+        day: string;
+        district: string;
+        contractor: string;
+        records: readonly WorkRecord[];
+        recordedAt: string;
+      };
+    }>
   | Readonly<{
       type: 'sanitation.task.day_closed.v1';
       data: {
-        taskId: string; facilityId: string; facilityKind: string; day: string; period: string; district: string; contractor: string; grade: string;
-        runsRequired: number; runsDone: number; missingRuns: number; patrolHoursRequired: number; patrolHours: number; patrolHoursShort: number;
-        toiletRounds: number; tonnes: number; closedAt: string;
+        taskId: string;
+        facilityId: string;
+        facilityKind: string;
+        day: string;
+        period: string;
+        district: string;
+        contractor: string;
+        grade: string;
+        runsRequired: number;
+        runsDone: number;
+        missingRuns: number;
+        patrolHoursRequired: number;
+        patrolHours: number;
+        patrolHoursShort: number;
+        toiletRounds: number;
+        tonnes: number;
+        closedAt: string;
       };
     }>;
 
@@ -44,12 +69,23 @@ export type TaskState =
   | Readonly<{ status: 'none' }>
   | Readonly<{ status: 'open' | 'closed'; facilityId: string; day: string; seen: readonly string[]; records: readonly WorkRecord[] }>;
 
-export type Compliance = Readonly<{ runsRequired: number; runsDone: number; missingRuns: number; patrolHoursRequired: number; patrolHours: number; patrolHoursShort: number; toiletRounds: number; tonnes: number }>;
+export type Compliance = Readonly<{
+  runsRequired: number;
+  runsDone: number;
+  missingRuns: number;
+  patrolHoursRequired: number;
+  patrolHours: number;
+  patrolHoursShort: number;
+  toiletRounds: number;
+  tonnes: number;
+}>;
 
 /** The day's work against the grade's standard (grade 1: 3 sweeps and 16 h patrol …); roads only have a standard. */
 export function compliance(records: readonly WorkRecord[], standard: GradeStandard | null): Compliance {
   const runsDone = records.filter((r) => r.kind === 'sweep').length;
-  const hours = records.filter((r) => r.kind === 'manual_shift').reduce((a, r) => a + (Date.parse(r.endedAt) - Date.parse(r.startedAt)) / 3_600_000, 0);
+  const hours = records
+    .filter((r) => r.kind === 'manual_shift')
+    .reduce((a, r) => a + (Date.parse(r.endedAt) - Date.parse(r.startedAt)) / 3_600_000, 0);
   const patrolHours = Math.round(hours * 100) / 100;
   const runsRequired = standard?.sweepsPerDay ?? 0;
   const patrolHoursRequired = standard?.patrolHours ?? 0;

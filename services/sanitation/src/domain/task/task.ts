@@ -2,7 +2,18 @@ import { assertNever, IllegalStateError, ValidationError, type Decider } from '@
 import { requireResponsible, requireRole, Roles, type Actor } from '../shared/actor';
 import { fail, Instant, positiveNumber, shanghaiDay, text } from '../shared/values';
 import { type GradeStandard } from '../standards/standards';
-import { compliance, recordKey, taskIdOf, WASTE_STREAMS, WORK_KINDS, type TaskEvent, type TaskFacility, type TaskState, type WorkKind, type WorkRecord } from './task-events';
+import {
+  compliance,
+  recordKey,
+  taskIdOf,
+  WASTE_STREAMS,
+  WORK_KINDS,
+  type TaskEvent,
+  type TaskFacility,
+  type TaskState,
+  type WorkKind,
+  type WorkRecord,
+} from './task-events';
 
 export type WorkRecordInput = Readonly<Record<string, unknown>>;
 
@@ -11,17 +22,38 @@ export type WorkRecordInput = Readonly<Record<string, unknown>>;
  * register does not know, or another contractor's, is refused — the whole batch, nothing stored.
  */
 export type TaskCommand =
-  | Readonly<{ type: 'RecordWork'; actor: Actor; data: { facility: TaskFacility | null; day: string; devices: Readonly<Record<string, string>>; records: readonly WorkRecordInput[]; at: string } }>
-  | Readonly<{ type: 'CloseDay'; actor: Actor; data: { facility: TaskFacility | null; day: string; standard: GradeStandard | null; at: string } }>;
+  | Readonly<{
+      type: 'RecordWork';
+      actor: Actor;
+      data: {
+        facility: TaskFacility | null;
+        day: string;
+        devices: Readonly<Record<string, string>>;
+        records: readonly WorkRecordInput[];
+        at: string;
+      };
+    }>
+  | Readonly<{
+      type: 'CloseDay';
+      actor: Actor;
+      data: { facility: TaskFacility | null; day: string; standard: GradeStandard | null; at: string };
+    }>;
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const dayEndMs = (day: string): number => Date.parse(`${day}T00:00:00+08:00`) + 86_400_000;
 
-function workRecord(input: WorkRecordInput, i: number, day: string, devices: Readonly<Record<string, string>>, contractor: string): WorkRecord {
+function workRecord(
+  input: WorkRecordInput,
+  i: number,
+  day: string,
+  devices: Readonly<Record<string, string>>,
+  contractor: string,
+): WorkRecord {
   const f = (name: string) => `records[${i}].${name}`;
   const deviceId = text(input.deviceId, f('deviceId'), 80);
   const owner = devices[deviceId];
-  if (owner === undefined) fail(f('deviceId'), `unknown vehicle or device ${deviceId}`, `${f('deviceId')}: unknown vehicle or device ${deviceId}`);
+  if (owner === undefined)
+    fail(f('deviceId'), `unknown vehicle or device ${deviceId}`, `${f('deviceId')}: unknown vehicle or device ${deviceId}`);
   if (owner !== contractor) fail(f('deviceId'), `device ${deviceId} belongs to ${owner}, not to the facility's contractor ${contractor}`);
   const kind = input.kind;
   if (!(WORK_KINDS as readonly unknown[]).includes(kind)) fail(f('kind'), `must be one of ${WORK_KINDS.join(', ')}`);
@@ -39,13 +71,15 @@ function workRecord(input: WorkRecordInput, i: number, day: string, devices: Rea
 }
 
 function known(facility: TaskFacility | null): TaskFacility {
-  if (facility === null) throw new ValidationError('unknown facility', [{ field: 'facilityId', message: 'not in the register (or retired)' }]);
+  if (facility === null)
+    throw new ValidationError('unknown facility', [{ field: 'facilityId', message: 'not in the register (or retired)' }]);
   return facility;
 }
 
 export function decideTask(command: TaskCommand, state: TaskState): readonly TaskEvent[] {
   const at = Instant(command.data.at);
-  const day = typeof command.data.day === 'string' && DAY.test(command.data.day) ? command.data.day : fail('day', 'must be a date like 2025-03-04');
+  const day =
+    typeof command.data.day === 'string' && DAY.test(command.data.day) ? command.data.day : fail('day', 'must be a date like 2025-03-04');
   switch (command.type) {
     case 'RecordWork': {
       requireRole(command.actor, command.type, Roles.crew, Roles.system, Roles.admin);
@@ -65,7 +99,20 @@ export function decideTask(command: TaskCommand, state: TaskState): readonly Tas
       });
       if (records.length === 0) return [];
       const taskId = taskIdOf(facility.facilityId, day);
-      return [{ type: 'sanitation.task.work_recorded.v1', data: { taskId, facilityId: facility.facilityId, day, district: facility.district, contractor: facility.contractor, records, recordedAt: at } }];
+      return [
+        {
+          type: 'sanitation.task.work_recorded.v1',
+          data: {
+            taskId,
+            facilityId: facility.facilityId,
+            day,
+            district: facility.district,
+            contractor: facility.contractor,
+            records,
+            recordedAt: at,
+          },
+        },
+      ];
     }
     case 'CloseDay': {
       requireRole(command.actor, command.type, Roles.system, Roles.admin);
@@ -73,10 +120,23 @@ export function decideTask(command: TaskCommand, state: TaskState): readonly Tas
       if (state.status === 'closed') return [];
       if (Date.parse(at) < dayEndMs(day)) throw new IllegalStateError(`${day} has not ended yet`);
       const c = compliance(state.status === 'none' ? [] : state.records, command.data.standard);
-      return [{
-        type: 'sanitation.task.day_closed.v1',
-        data: { taskId: taskIdOf(facility.facilityId, day), facilityId: facility.facilityId, facilityKind: facility.kind, day, period: day.slice(0, 7), district: facility.district, contractor: facility.contractor, grade: facility.grade, ...c, closedAt: at },
-      }];
+      return [
+        {
+          type: 'sanitation.task.day_closed.v1',
+          data: {
+            taskId: taskIdOf(facility.facilityId, day),
+            facilityId: facility.facilityId,
+            facilityKind: facility.kind,
+            day,
+            period: day.slice(0, 7),
+            district: facility.district,
+            contractor: facility.contractor,
+            grade: facility.grade,
+            ...c,
+            closedAt: at,
+          },
+        },
+      ];
     }
     default:
       return assertNever(command, 'task command');
@@ -87,13 +147,29 @@ export function evolveTask(state: TaskState, event: TaskEvent): TaskState {
   switch (event.type) {
     case 'sanitation.task.work_recorded.v1': {
       const base = state.status === 'none' ? { seen: [], records: [] } : state;
-      return { status: 'open', facilityId: event.data.facilityId, day: event.data.day, seen: [...base.seen, ...event.data.records.map(recordKey)], records: [...base.records, ...event.data.records] };
+      return {
+        status: 'open',
+        facilityId: event.data.facilityId,
+        day: event.data.day,
+        seen: [...base.seen, ...event.data.records.map(recordKey)],
+        records: [...base.records, ...event.data.records],
+      };
     }
     case 'sanitation.task.day_closed.v1':
-      return { status: 'closed', facilityId: event.data.facilityId, day: event.data.day, seen: state.status === 'none' ? [] : state.seen, records: state.status === 'none' ? [] : state.records };
+      return {
+        status: 'closed',
+        facilityId: event.data.facilityId,
+        day: event.data.day,
+        seen: state.status === 'none' ? [] : state.seen,
+        records: state.status === 'none' ? [] : state.records,
+      };
     default:
       return assertNever(event, 'task event');
   }
 }
 
-export const taskDecider: Decider<TaskCommand, TaskEvent, TaskState> = { initialState: () => ({ status: 'none' }), decide: decideTask, evolve: evolveTask };
+export const taskDecider: Decider<TaskCommand, TaskEvent, TaskState> = {
+  initialState: () => ({ status: 'none' }),
+  decide: decideTask,
+  evolve: evolveTask,
+};
