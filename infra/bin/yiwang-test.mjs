@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The README's test command (after `npm ci`): generate protos, typecheck, lint, then every jest tier
+// The README's test command (after `npm install`): generate protos, typecheck, lint, check formatting, then every jest tier
 // in one run. Jest's global set-up provisions Kafka and the MongoDB-wire server unless
 // KAFKA_BROKERS / MONGODB_URI are given (see infra/local/servers.mjs).
 import { spawnSync } from 'node:child_process';
@@ -12,6 +12,7 @@ const steps = [
   ['protos (buf lint + ts-proto)', process.execPath, [resolve(root, 'infra/bin/gen-proto.mjs')]],
   ['typecheck', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']],
   ['lint', bin('eslint'), ['.', '--max-warnings=0']],
+  ['format (prettier --check)', bin('prettier'), ['--check', '--log-level=warn', '.']],
   ['tests (unit, int, e2e)', bin('jest'), ['--ci', ...process.argv.slice(2)]],
 ];
 const started = Date.now();
