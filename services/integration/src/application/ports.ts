@@ -2,9 +2,7 @@ import { type CentreState, type CaseUpdate, type WorkOrder } from '../domain';
 
 /** Intake, as integration uses it: work orders become reports, idempotently by external id. */
 export interface IntakeWorkOrders {
-  submitWorkOrder(
-    order: WorkOrder,
-  ): Promise<{
+  submitWorkOrder(order: WorkOrder): Promise<{
     reportId: string;
     created: boolean;
     status: 'filed' | 'awaiting_filing' | 'duplicate' | 'rejected' | 'closed';

@@ -162,13 +162,11 @@ describe('amendments and corrections: a closed month only takes a correction wit
       .thenThrows(IllegalStateError, (e) => expect(e.message).toMatch(/closed/)));
   it('a correction needs a reason, and is accepted after the close', () => {
     const correct = (reason: string) =>
-      spec
-        .given(failed)
-        .when({
-          type: 'CorrectInspection',
-          actor: inspector,
-          data: { input: { samples: samples(2, 3, 9) }, reason, standards, rectificationDeadline: DUE, at: '2025-05-01T00:00:00.000Z' },
-        });
+      spec.given(failed).when({
+        type: 'CorrectInspection',
+        actor: inspector,
+        data: { input: { samples: samples(2, 3, 9) }, reason, standards, rectificationDeadline: DUE, at: '2025-05-01T00:00:00.000Z' },
+      });
     correct('').thenThrows(ValidationError);
     const events = inspectionDecider.decide(
       {
