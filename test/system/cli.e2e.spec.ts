@@ -382,7 +382,10 @@ it('Ctrl-C leaves a cursor the next run resumes from, with nothing lost or repea
 
 it('answers bad input with one line and a non-zero exit code', async () => {
   const cases: Array<[string[], RegExp]> = [
-    [['replay', '--service', 'parking'], /unknown service "parking"/],
+    [
+      ['replay', '--service', 'lighthouse'],
+      /unknown service "lighthouse" \(known: intake, dispatch, integration, enforcement, parking, heating, sanitation\)/,
+    ],
     [['replay', '--service', 'dispatch', '--from', 'last tuesday'], /bad time for --from/],
     [['replay', '--service', 'dispatch', '--after', '99999999'], /beyond the end of the log/],
     [['replay', '--service', 'dispatch', '--source', 'kafka', '--topic', `${env.prefix}.no.such.topic`], /cannot read topic/],
