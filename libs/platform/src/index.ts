@@ -23,3 +23,4 @@ export { principalOf } from './http/auth-hook';
 export * from './http/problem';
 export * from './lifecycle/shutdown';
 export * from './lifecycle/service-process';
+export * from './config/personal-data-key';

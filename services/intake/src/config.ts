@@ -1,42 +1,19 @@
-import { randomBytes } from 'node:crypto';
-import { parseMasterKey } from '@yiwang/kernel-mongodb';
 import {
   authConfigVars,
-  bool,
-  ConfigError,
   int,
   list,
   loadConfig,
   loggingConfigVars,
-  optional,
   port,
   str,
   telemetryConfigVars,
   url,
   type ConfigOf,
   type Env,
-  type EnvVar,
+  personalDataKeyVars,
+  withPersonalDataKey,
 } from '@yiwang/platform';
 import { INTAKE_DEFAULTS } from './public-defaults';
-
-/** A 32-byte key as base64 (or base64url); never shown in error messages. */
-function masterKey(name: string): EnvVar<Buffer> {
-  return {
-    name,
-    secret: true,
-    read(raw) {
-      const text = raw?.trim() ?? '';
-      if (text === '') return { ok: false, reason: `${name} is required` };
-      if (!/^[A-Za-z0-9+/_-]{43}=?$/.test(text))
-        return { ok: false, reason: `${name} must be 32 bytes, base64-encoded (secret value hidden)` };
-      try {
-        return { ok: true, value: parseMasterKey(text) };
-      } catch {
-        return { ok: false, reason: `${name} must be 32 bytes, base64-encoded (secret value hidden)` };
-      }
-    },
-  };
-}
 
 /** Every setting of the intake service, read once from the environment (main.ts passes process.env). */
 export const intakeConfigSchema = {
@@ -62,9 +39,7 @@ export const intakeConfigSchema = {
    * PIPL: the master key wrapping the per-report data keys of reporters' contacts (crypto-shredding).
    * Required; losing it makes every sealed contact unreadable.
    */
-  piiMasterKey: optional(masterKey('PII_MASTER_KEY')),
-  /** Development only: without PII_MASTER_KEY, use a throwaway random key (contacts die with the process). */
-  piiEphemeralDevKey: bool('INTAKE_DEV_EPHEMERAL_PII_KEY', { default: false }),
+  ...personalDataKeyVars('INTAKE'),
   ...authConfigVars,
   ...loggingConfigVars,
   ...telemetryConfigVars,
@@ -77,13 +52,5 @@ export type IntakeConfig = Omit<ConfigOf<typeof intakeConfigSchema>, 'piiMasterK
  * explicitly for a random key of this process only (never a fixed default).
  */
 export function loadIntakeConfig(env: Env): IntakeConfig {
-  const config = loadConfig(env, intakeConfigSchema);
-  if (config.piiMasterKey) return { ...config, piiMasterKey: config.piiMasterKey };
-  if (config.piiEphemeralDevKey) return { ...config, piiMasterKey: randomBytes(32) };
-  throw new ConfigError([
-    {
-      variable: 'PII_MASTER_KEY',
-      reason: 'PII_MASTER_KEY is required (32 bytes, base64); INTAKE_DEV_EPHEMERAL_PII_KEY=true gives a throwaway key for development',
-    },
-  ]);
+  return withPersonalDataKey(loadConfig(env, intakeConfigSchema), 'INTAKE');
 }

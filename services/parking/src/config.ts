@@ -1,39 +1,19 @@
-import { randomBytes } from 'node:crypto';
-import { parseMasterKey } from '@yiwang/kernel-mongodb';
 import {
   authConfigVars,
-  bool,
-  ConfigError,
   int,
   list,
   loadConfig,
   loggingConfigVars,
-  optional,
   port,
   str,
   telemetryConfigVars,
   url,
   type ConfigOf,
   type Env,
-  type EnvVar,
+  personalDataKeyVars,
+  withPersonalDataKey,
 } from '@yiwang/platform';
 import { PARKING_DEFAULTS } from './defaults';
-
-function masterKey(name: string): EnvVar<Buffer> {
-  return {
-    name,
-    secret: true,
-    read(raw) {
-      const text = raw?.trim() ?? '';
-      if (text === '') return { ok: false, reason: `${name} is required` };
-      try {
-        return { ok: true, value: parseMasterKey(text) };
-      } catch {
-        return { ok: false, reason: `${name} must be 32 bytes, base64-encoded (secret value hidden)` };
-      }
-    },
-  };
-}
 
 /** The parking service's configuration; only main.ts passes `process.env`. */
 export const parkingConfigSchema = {
@@ -46,8 +26,7 @@ export const parkingConfigSchema = {
   topic: str('PARKING_EVENTS_TOPIC', { default: PARKING_DEFAULTS.topic }),
   deadlineScanIntervalMs: int('PARKING_DEADLINE_SCAN_INTERVAL_MS', { min: 50, default: 5_000 }),
   /** Seals plates and owners (crypto-shredding). */
-  piiMasterKey: optional(masterKey('PII_MASTER_KEY')),
-  piiEphemeralDevKey: bool('PARKING_DEV_EPHEMERAL_PII_KEY', { default: false }),
+  ...personalDataKeyVars('PARKING'),
   /**
    * Keys of the plate hash, newest first: `k2:<base64>,k1:<base64>`. New records use the first;
    * lookups try all, so a rotated key still finds older records. Empty: one key derived from the
@@ -65,13 +44,5 @@ export type ParkingConfig = Omit<ConfigOf<typeof parkingConfigSchema>, 'piiMaste
 
 /** PII_MASTER_KEY is required unless PARKING_DEV_EPHEMERAL_PII_KEY=true asks for a throwaway one. */
 export function loadParkingConfig(env: Env): ParkingConfig {
-  const config = loadConfig(env, parkingConfigSchema);
-  if (config.piiMasterKey) return { ...config, piiMasterKey: config.piiMasterKey };
-  if (config.piiEphemeralDevKey) return { ...config, piiMasterKey: randomBytes(32) };
-  throw new ConfigError([
-    {
-      variable: 'PII_MASTER_KEY',
-      reason: 'PII_MASTER_KEY is required (32 bytes, base64); PARKING_DEV_EPHEMERAL_PII_KEY=true gives a throwaway key for development',
-    },
-  ]);
+  return withPersonalDataKey(loadConfig(env, parkingConfigSchema), 'PARKING');
 }
