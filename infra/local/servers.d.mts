@@ -5,6 +5,11 @@ export interface Servers {
   readonly mode: 'given' | 'containers' | 'local';
   stop(): Promise<void>;
 }
-export function ensureServers(options?: { keep?: boolean }): Promise<Servers>;
+export function ensureServers(options?: { keep?: boolean; fresh?: boolean }): Promise<Servers>;
 export function stopLocalServers(): Promise<void>;
 export const repoRoot: string;
+export function serverSource(env?: NodeJS.ProcessEnv, runtimeAnswers?: () => Promise<boolean>): Promise<'given' | 'containers' | 'local'>;
+export function loadContainerModules(): Promise<{
+  KafkaContainer: new (image: string) => unknown;
+  MongoDBContainer: new (image: string) => unknown;
+}>;

@@ -2,10 +2,10 @@
 //   1. KAFKA_BROKERS / MONGODB_URI given  → use them;
 //   2. a container runtime answers         → testcontainers (Kafka and MongoDB 7 images);
 //   3. otherwise                           → local Kafka (KRaft) and FerretDB 1.24 from infra/local.
-import { mkdirSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { log, portOpen, stateDir } from './process.mjs';
+import { alive, log, portOpen, stateDir } from './process.mjs';
 import { ensureKafkaJars, kafkaSettings, kafkaUp, kafkaDown } from './kafka.mjs';
 import { ensureFerretBinary, ferretSettings, ferretUp, ferretDown } from './ferretdb.mjs';
 
@@ -14,19 +14,28 @@ export const repoRoot = resolve(fileURLToPath(new URL('.', import.meta.url)), '.
 async function withLock(dir, fn) {
   mkdirSync(dir, { recursive: true });
   const lock = join(dir, 'provision.lock');
+  const owner = join(lock, 'pid');
   const start = Date.now();
   for (;;) {
     try {
       mkdirSync(lock);
+      writeFileSync(owner, String(process.pid));
       break;
     } catch {
       try {
-        if (Date.now() - statSync(lock).mtimeMs > 300_000) {
+        // A lock whose holder was killed (Ctrl-C, kill -9 mid-start) is taken over at once, not after minutes.
+        const holder = Number(readFileSync(owner, 'utf8'));
+        if ((holder && !alive(holder)) || Date.now() - statSync(lock).mtimeMs > 300_000) {
           rmSync(lock, { recursive: true, force: true });
           continue;
         }
       } catch {
-        continue;
+        // Just created, its pid not yet written: wait like for any holder (and take it over once stale).
+        try {
+          if (Date.now() - statSync(lock).mtimeMs > 10_000) rmSync(lock, { recursive: true, force: true });
+        } catch {
+          continue;
+        }
       }
       if (Date.now() - start > 600_000) throw new Error(`timed out waiting for ${lock}`);
       await new Promise((r) => setTimeout(r, 300));
@@ -41,8 +50,15 @@ async function withLock(dir, fn) {
 
 async function containerRuntimeAvailable() {
   if (process.env.YIWANG_CONTAINERS === '0') return false;
+  let getContainerRuntimeClient;
   try {
-    const { getContainerRuntimeClient } = await import('testcontainers');
+    ({ getContainerRuntimeClient } = await import('testcontainers'));
+  } catch (e) {
+    // Not "no runtime": the library itself does not load here, which must not pass unnoticed.
+    log(`testcontainers does not load on Node ${process.version} (${e instanceof Error ? e.message : e}); using local servers`);
+    return false;
+  }
+  try {
     await Promise.race([getContainerRuntimeClient(), new Promise((_, rej) => setTimeout(() => rej(new Error('timeout')), 8000))]);
     return true;
   } catch {
@@ -50,24 +66,47 @@ async function containerRuntimeAvailable() {
   }
 }
 
-/** @returns {Promise<{kafkaBrokers: string, mongoUri: string, mode: string, stop: () => Promise<void>}>} */
-export async function ensureServers({ keep = process.env.YIWANG_KEEP_SERVERS === '1' } = {}) {
+/**
+ * Which of the three sources serves this run. `runtimeAnswers` is asked only when the environment
+ * leaves something to provide (a parameter so that a test can say "a runtime answers" on a machine
+ * without one).
+ */
+export async function serverSource(env = process.env, runtimeAnswers = containerRuntimeAvailable) {
+  if (env.KAFKA_BROKERS && env.MONGODB_URI) return 'given';
+  return (await runtimeAnswers()) ? 'containers' : 'local';
+}
+
+/** The testcontainers modules of the container path (they must load on the Node the README names). */
+export async function loadContainerModules() {
+  const [{ KafkaContainer }, { MongoDBContainer }] = await Promise.all([
+    import('@testcontainers/kafka'),
+    import('@testcontainers/mongodb'),
+  ]);
+  return { KafkaContainer, MongoDBContainer };
+}
+
+/**
+ * Local servers carry on with the data of the last run (a restart after a crash loses nothing);
+ * `fresh` starts them on empty storage and refuses if they already run (stop them first).
+ * @returns {Promise<{kafkaBrokers: string, mongoUri: string, mode: string, stop: () => Promise<void>}>}
+ */
+export async function ensureServers({ keep = process.env.YIWANG_KEEP_SERVERS === '1', fresh = false } = {}) {
   const givenKafka = process.env.KAFKA_BROKERS;
   const givenMongo = process.env.MONGODB_URI;
-  if (givenKafka && givenMongo) return { kafkaBrokers: givenKafka, mongoUri: givenMongo, mode: 'given', stop: async () => {} };
+  const source = await serverSource(process.env);
+  if (source === 'given') return { kafkaBrokers: givenKafka, mongoUri: givenMongo, mode: 'given', stop: async () => {} };
 
-  if (await containerRuntimeAvailable()) {
+  if (source === 'containers') {
+    const { KafkaContainer, MongoDBContainer } = await loadContainerModules();
     const stops = [];
     let kafkaBrokers = givenKafka,
       mongoUri = givenMongo;
     if (!kafkaBrokers) {
-      const { KafkaContainer } = await import('@testcontainers/kafka');
       const k = await new KafkaContainer('confluentinc/cp-kafka:7.7.1').withKraft().start();
       kafkaBrokers = `${k.getHost()}:${k.getMappedPort(9093)}`;
       stops.push(() => k.stop());
     }
     if (!mongoUri) {
-      const { MongoDBContainer } = await import('@testcontainers/mongodb');
       const m = await new MongoDBContainer('mongo:7.0').start();
       mongoUri = `${m.getConnectionString()}?directConnection=true`;
       stops.push(() => m.stop());
@@ -87,11 +126,15 @@ export async function ensureServers({ keep = process.env.YIWANG_KEEP_SERVERS ===
   return withLock(state, async () => {
     // Fetch and build first, start after: a cold Go build takes both cores for a minute or two,
     // and a broker starting beside it can miss its readiness deadline.
-    if (!givenKafka && !(await portOpen(kafkaSettings(state).port))) ensureKafkaJars();
-    if (!givenMongo && !(await portOpen(ferretSettings(state).port))) ensureFerretBinary();
+    const kafkaListens = !givenKafka && (await portOpen(kafkaSettings(state).port));
+    const mongoListens = !givenMongo && (await portOpen(ferretSettings(state).port));
+    if (fresh && (kafkaListens || mongoListens))
+      throw new Error('--fresh wants empty storage but the servers run on their data: `npm run infra:reset` stops and restarts them empty');
+    if (!givenKafka && !kafkaListens) ensureKafkaJars();
+    if (!givenMongo && !mongoListens) ensureFerretBinary();
     const [kr, fr] = await Promise.allSettled([
-      givenKafka ? { brokers: givenKafka, started: false } : kafkaUp(state),
-      givenMongo ? { uri: givenMongo, started: false } : ferretUp(state),
+      givenKafka ? { brokers: givenKafka, started: false } : kafkaUp(state, { fresh }),
+      givenMongo ? { uri: givenMongo, started: false } : ferretUp(state, { fresh }),
     ]);
     if (kr.status === 'rejected' || fr.status === 'rejected') {
       // Jest runs no teardown when the set-up throws: stop what this call started, then fail.
