@@ -22,6 +22,9 @@ export function toInspectionResponse(doc: InspectionDoc): api.GetInspectionRespo
     rectificationStatus: s.rectification?.status ?? 'none',
     rectificationDeadline: s.rectification?.deadline ?? '',
     version: doc.version,
+    reportId: s.rectification?.report?.reportId ?? '',
+    caseId: s.rectification?.report?.caseId ?? '',
+    reportClosedAt: s.rectification?.report?.closedAt ?? '',
   };
 }
 

@@ -146,6 +146,8 @@ export const SANITATION_EVENT_MESSAGES = {
   'sanitation.inspection.rectification_completed.v1': plain('RectificationCompleted', pb.RectificationCompleted),
   'sanitation.inspection.rectification_overdue.v1': plain('RectificationOverdue', pb.RectificationOverdue),
   'sanitation.inspection.rectification_withdrawn.v1': plain('RectificationWithdrawn', pb.RectificationWithdrawn),
+  'sanitation.inspection.report_filed.v1': plain('ReportFiled', pb.ReportFiled),
+  'sanitation.inspection.report_closed.v1': plain('ReportClosed', pb.ReportClosed),
 } as const;
 
 export type SanitationEventType = keyof typeof SANITATION_EVENT_MESSAGES;

@@ -10,7 +10,12 @@ import {
   type TaskEvent,
 } from '../../domain';
 
-export const ASSESSMENT_MODELS = { inspections: 'inspections', rectifications: 'rectifications', periods: 'periods' } as const;
+export const ASSESSMENT_MODELS = {
+  inspections: 'inspections',
+  rectifications: 'rectifications',
+  periods: 'periods',
+  intakeReports: 'intake_reports',
+} as const;
 
 export type InspectionDoc = { state: InspectionState; version: number };
 /** A rectification whose deadline runs: what the deadline scan reads (deleted once it is not open). */
@@ -19,6 +24,8 @@ export type RectificationDueDoc = { inspectionId: string; deadline: string; dueM
  * One period (month): the contribution of every source (an inspection, a closed work day), so a
  * correction replaces its source's numbers instead of adding to them. Read by `_id` (`period:2025-03`).
  */
+/** An intake report filed by the loop, by the report's id: how intake's closure finds its inspection. */
+export type IntakeReportDoc = { inspectionId: string };
 export type PeriodDoc = { period: string; sources: Record<string, Contribution> };
 
 export const periodKey = (period: string): string => `period:${period}`;
@@ -46,6 +53,10 @@ async function applyInspection(e: LoggedEvent | RecordedEvent, models: ReadModel
   await models
     .model<RectificationDueDoc>(ASSESSMENT_MODELS.rectifications)
     .upsert(id, e, () => (r && r.status === 'open' ? { inspectionId: id, deadline: r.deadline, dueMs: Date.parse(r.deadline) } : null));
+  if (e.type === 'sanitation.inspection.report_filed.v1') {
+    const reportId = (e.data as { reportId: string }).reportId;
+    await models.model<IntakeReportDoc>(ASSESSMENT_MODELS.intakeReports).upsert(reportId, e, () => ({ inspectionId: id }));
+  }
   const key = {
     facilityId: s.facility.facilityId,
     facilityKind: s.facility.kind,

@@ -75,6 +75,14 @@ export type InspectionEvent =
   | Readonly<{
       type: 'sanitation.inspection.rectification_withdrawn.v1';
       data: { inspectionId: string; reason: string; withdrawnAt: string };
+    }>
+  | Readonly<{
+      type: 'sanitation.inspection.report_filed.v1';
+      data: { inspectionId: string; reportId: string; category: string; filedAt: string };
+    }>
+  | Readonly<{
+      type: 'sanitation.inspection.report_closed.v1';
+      data: { inspectionId: string; reportId: string; caseId: string; closedAt: string; linkedAt: string };
     }>;
 
 export const INSPECTION_EVENT_TYPES: readonly InspectionEvent['type'][] = [
@@ -84,9 +92,20 @@ export const INSPECTION_EVENT_TYPES: readonly InspectionEvent['type'][] = [
   'sanitation.inspection.rectification_completed.v1',
   'sanitation.inspection.rectification_overdue.v1',
   'sanitation.inspection.rectification_withdrawn.v1',
+  'sanitation.inspection.report_filed.v1',
+  'sanitation.inspection.report_closed.v1',
 ];
 
-export type Rectification = Readonly<{ status: 'open' | 'overdue' | 'completed' | 'withdrawn'; deadline: string; overdue: boolean }>;
+/** The intake report a rectification was filed as (the closed loop), and its dispatch case once closed. */
+export type LinkedReport = Readonly<{ reportId: string; caseId: string; closedAt: string }>;
+
+export type Rectification = Readonly<{
+  status: 'open' | 'overdue' | 'completed' | 'withdrawn';
+  deadline: string;
+  overdue: boolean;
+  openedAt: string;
+  report: LinkedReport | null;
+}>;
 
 export type InspectionState =
   | Readonly<{ status: 'none' }>

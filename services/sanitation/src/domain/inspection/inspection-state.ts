@@ -45,13 +45,25 @@ export function evolveInspection(state: InspectionState, event: InspectionEvent)
     case 'sanitation.inspection.corrected.v1':
       return { ...state, outcome: outcomeOf(event.data), corrections: state.corrections + 1 };
     case 'sanitation.inspection.rectification_opened.v1':
-      return { ...state, rectification: { status: 'open', deadline: event.data.deadline, overdue: false } };
+      return {
+        ...state,
+        rectification: { status: 'open', deadline: event.data.deadline, overdue: false, openedAt: event.data.openedAt, report: null },
+      };
     case 'sanitation.inspection.rectification_completed.v1':
       return r ? { ...state, rectification: { ...r, status: 'completed', overdue: r.overdue || !event.data.onTime } } : state;
     case 'sanitation.inspection.rectification_overdue.v1':
       return r ? { ...state, rectification: { ...r, status: 'overdue', overdue: true } } : state;
     case 'sanitation.inspection.rectification_withdrawn.v1':
       return r ? { ...state, rectification: { ...r, status: 'withdrawn' } } : state;
+    case 'sanitation.inspection.report_filed.v1':
+      return r ? { ...state, rectification: { ...r, report: { reportId: event.data.reportId, caseId: '', closedAt: '' } } } : state;
+    case 'sanitation.inspection.report_closed.v1':
+      return r
+        ? {
+            ...state,
+            rectification: { ...r, report: { reportId: event.data.reportId, caseId: event.data.caseId, closedAt: event.data.closedAt } },
+          }
+        : state;
     default:
       return assertNever(event, 'inspection event');
   }

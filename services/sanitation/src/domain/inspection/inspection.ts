@@ -22,7 +22,11 @@ export type InspectionCommand =
   | Readonly<{ type: 'AmendInspection'; actor: Actor; data: Judged }>
   | Readonly<{ type: 'CorrectInspection'; actor: Actor; data: Judged & { reason: string } }>
   | Readonly<{ type: 'CompleteRectification'; actor: Actor; data: { note: string; at: string } }>
-  | Readonly<{ type: 'MarkRectificationOverdue'; actor: Actor; data: { at: string } }>;
+  | Readonly<{ type: 'MarkRectificationOverdue'; actor: Actor; data: { at: string } }>
+  /** The loop filed the open rectification in intake as this report (the hand-off's result). */
+  | Readonly<{ type: 'LinkReport'; actor: Actor; data: { openedAt: string; reportId: string; category: string; at: string } }>
+  /** Intake closed that report (its dispatch case closed): the closure linked back, the rectification done. */
+  | Readonly<{ type: 'LinkReportClosure'; actor: Actor; data: { reportId: string; caseId: string; closedAt: string; at: string } }>;
 
 const EMPTY: InspectionOutcome = {
   samples: [],
@@ -206,6 +210,56 @@ export function decideInspection(command: InspectionCommand, state: InspectionSt
         {
           type: 'sanitation.inspection.rectification_overdue.v1',
           data: { inspectionId: state.inspectionId, deadline: r.deadline, markedAt: at },
+        },
+      ];
+    }
+    case 'LinkReport': {
+      requireRole(command.actor, command.type, Roles.system);
+      const r = state.rectification;
+      const reportId = text(command.data.reportId, 'reportId', 100);
+      // A retried hand-off, or one for a rectification since withdrawn and reopened, changes nothing.
+      if (r === null || r.openedAt !== command.data.openedAt) return [];
+      if (r.report !== null) {
+        if (r.report.reportId === reportId) return [];
+        throw new IllegalStateError(`the rectification is filed as report ${r.report.reportId} already`, { reportId: r.report.reportId });
+      }
+      return [
+        {
+          type: 'sanitation.inspection.report_filed.v1',
+          data: { inspectionId: state.inspectionId, reportId, category: text(command.data.category, 'category', 32), filedAt: at },
+        },
+      ];
+    }
+    case 'LinkReportClosure': {
+      requireRole(command.actor, command.type, Roles.system);
+      const r = state.rectification;
+      if (r === null || r.report === null || r.report.reportId !== command.data.reportId)
+        throw new IllegalStateError(`report ${String(command.data.reportId)} is not this inspection's`);
+      if (r.report.closedAt !== '') return [];
+      const closedAt = Instant(command.data.closedAt, 'closedAt');
+      const closed: InspectionEvent = {
+        type: 'sanitation.inspection.report_closed.v1',
+        data: {
+          inspectionId: state.inspectionId,
+          reportId: r.report.reportId,
+          caseId: text(command.data.caseId, 'caseId', 100),
+          closedAt,
+          linkedAt: at,
+        },
+      };
+      if (r.status !== 'open' && r.status !== 'overdue') return [closed];
+      // The case closed after its check on site (核查): that is the rectification done, on time or not.
+      return [
+        closed,
+        {
+          type: 'sanitation.inspection.rectification_completed.v1',
+          data: {
+            inspectionId: state.inspectionId,
+            note: `dispatch case ${closed.data.caseId} closed`,
+            by: command.actor.subject,
+            onTime: Date.parse(closedAt) <= Date.parse(r.deadline),
+            completedAt: at,
+          },
         },
       ];
     }

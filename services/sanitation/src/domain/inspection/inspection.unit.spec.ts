@@ -235,3 +235,80 @@ describe('rectification 整改', () => {
       .when(complete())
       .thenThrows(IllegalStateError));
 });
+
+describe('the closed loop: a failed inspection filed in intake, its closure linked back', () => {
+  const failed = recordedEvents([2, 3, 12]);
+  const loop = { subject: 'sanitation-loop', department: 'system.sanitation', roles: ['system'] };
+  const link = (reportId = 'rq-1', openedAt = AT) =>
+    ({ type: 'LinkReport', actor: loop, data: { openedAt, reportId, category: 'event.01.04', at: '2025-03-10T02:00:05.000Z' } }) as const;
+  const filed: InspectionEvent = {
+    type: 'sanitation.inspection.report_filed.v1',
+    data: { inspectionId: 'I-1', reportId: 'rq-1', category: 'event.01.04', filedAt: '2025-03-10T02:00:05.000Z' },
+  };
+  const closure = (closedAt: string, reportId = 'rq-1') =>
+    ({ type: 'LinkReportClosure', actor: loop, data: { reportId, caseId: 'C-1', closedAt, at: '2025-03-10T03:30:00.000Z' } }) as const;
+
+  it('the hand-off records the report once; a retry of it changes nothing', () => {
+    spec.given(failed).when(link()).then([filed]);
+    spec
+      .given([...failed, filed])
+      .when(link())
+      .then([]);
+  });
+  it('a second, different report for the same rectification is refused', () =>
+    spec
+      .given([...failed, filed])
+      .when(link('rq-2'))
+      .thenThrows(IllegalStateError));
+  it('a hand-off for an earlier rectification (since withdrawn and reopened) records nothing', () =>
+    spec.given(failed).when(link('rq-1', '2025-03-09T02:00:00.000Z')).then([]));
+  it('only the system links reports', () =>
+    spec
+      .given(failed)
+      .when({ ...link(), actor: inspector })
+      .thenThrows(ForbiddenError));
+  it('the case closed by the deadline: linked back and the rectification completed on time; not twice', () => {
+    const linked: InspectionEvent = {
+      type: 'sanitation.inspection.report_closed.v1',
+      data: {
+        inspectionId: 'I-1',
+        reportId: 'rq-1',
+        caseId: 'C-1',
+        closedAt: '2025-03-10T03:20:00.000Z',
+        linkedAt: '2025-03-10T03:30:00.000Z',
+      },
+    };
+    const completed: InspectionEvent = {
+      type: 'sanitation.inspection.rectification_completed.v1',
+      data: {
+        inspectionId: 'I-1',
+        note: 'dispatch case C-1 closed',
+        by: 'sanitation-loop',
+        onTime: true,
+        completedAt: '2025-03-10T03:30:00.000Z',
+      },
+    };
+    spec
+      .given([...failed, filed])
+      .when(closure('2025-03-10T03:20:00.000Z'))
+      .then([linked, completed]);
+    spec
+      .given([...failed, filed, linked, completed])
+      .when(closure('2025-03-10T03:20:00.000Z'))
+      .then([]);
+  });
+  it('a case closed after the deadline completes the rectification late', () => {
+    const [, done] = inspectionDecider.decide(
+      closure('2025-03-10T05:00:00.000Z'),
+      [...failed, filed].reduce(inspectionDecider.evolve, inspectionDecider.initialState()),
+    );
+    expect(done?.data).toMatchObject({ onTime: false });
+  });
+  it("another report's closure is not this inspection's", () => {
+    spec
+      .given([...failed, filed])
+      .when(closure('2025-03-10T03:20:00.000Z', 'rq-9'))
+      .thenThrows(IllegalStateError);
+    spec.given(failed).when(closure('2025-03-10T03:20:00.000Z')).thenThrows(IllegalStateError);
+  });
+});
