@@ -13,3 +13,4 @@ export * from './projections/projection';
 export * from './ports';
 export * from './workers/wakeup';
 export * from './workers/leased-worker';
+export * from './workers/component-status';

@@ -1,9 +1,10 @@
 import swagger from '@fastify/swagger';
 import { PrometheusSerializer, type PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
+import { componentStatuses, type ComponentStatus } from '@yiwang/kernel-core';
 import { type TokenVerifier } from '../auth/jwt';
 import { type Logger } from '../logging/logger';
-import { runReadinessChecks, type ReadinessCheck } from '../readiness/checks';
+import { runReadinessChecks, type ReadinessCheck, type ReadinessReport } from '../readiness/checks';
 import { installBearerAuth } from './auth-hook';
 import { type HttpApp } from './http-app-type';
 import { PROBLEM_CONTENT_TYPE, problemFromError, type ProblemDetails } from './problem';
@@ -13,7 +14,10 @@ export interface HttpAppOptions {
   readonly logger: Logger;
   /** When given, every route needs a bearer token unless its config says `public: true`. */
   readonly auth?: TokenVerifier;
-  /** Dependencies `/readyz` checks, in parallel, each within `readinessTimeoutMs`. */
+  /**
+   * Dependencies `/readyz` checks, in parallel, each within `readinessTimeoutMs`. Only the
+   * non-informational ones (the database) decide 200 or 503; all are shown in the body.
+   */
   readonly readiness: readonly ReadinessCheck[];
   readonly readinessTimeoutMs?: number;
   readonly openapi: { readonly title: string; readonly version: string; readonly description?: string };
@@ -79,19 +83,64 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<HttpApp> {
   app.get('/readyz', { config: publicRoute, schema: { hide: true } }, async (_request, reply) => {
     const report = await runReadinessChecks(options.readiness, options.readinessTimeoutMs);
     if (!report.ready) reply.log.warn({ checks: report.checks }, 'not ready');
-    return reply.code(report.ready ? 200 : 503).send({ status: report.ready ? 'ready' : 'not ready', checks: report.checks });
+    // Relays and consumers (broker reachable, backlog): details for an operator, not for the decision.
+    return reply
+      .code(report.ready ? 200 : 503)
+      .send({ status: report.ready ? 'ready' : 'not ready', checks: report.checks, components: componentStatuses() });
   });
 
   const serializer = new PrometheusSerializer();
   app.get('/metrics', { config: publicRoute, schema: { hide: true } }, async (request, reply) => {
-    const { resourceMetrics, errors } = await options.metrics.collect();
+    const [{ resourceMetrics, errors }, readiness] = await Promise.all([
+      options.metrics.collect(),
+      runReadinessChecks(options.readiness, options.readinessTimeoutMs),
+    ]);
     if (errors.length > 0) request.log.warn({ errors }, 'metric collection reported errors');
-    return reply.type('text/plain; version=0.0.4; charset=utf-8').send(serializer.serialize(resourceMetrics));
+    return reply
+      .type('text/plain; version=0.0.4; charset=utf-8')
+      .send(serializer.serialize(resourceMetrics) + dependencyMetrics(readiness, componentStatuses()));
   });
 
   app.get('/openapi.json', { config: publicRoute, schema: { hide: true } }, async () => app.swagger());
 
   return app;
+}
+
+const label = (value: string): string => value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
+
+/**
+ * The dependencies (database, broker) and the background components (relays, consumers) as gauges,
+ * in Prometheus text: taken when scraped, so they need no meter of their own and show the broker's
+ * state even when it does not decide readiness.
+ */
+function dependencyMetrics(readiness: ReadinessReport, components: Readonly<Record<string, ComponentStatus>>): string {
+  const lines = [
+    '# HELP yiwang_dependency_up whether a dependency answered its readiness check (1) or not (0)',
+    '# TYPE yiwang_dependency_up gauge',
+    ...Object.entries(readiness.checks).map(
+      ([name, c]) =>
+        `yiwang_dependency_up{dependency="${label(name)}",decides_readiness="${c.informational ? 'false' : 'true'}"} ${c.status === 'up' ? 1 : 0}`,
+    ),
+  ];
+  const entries = Object.entries(components);
+  if (entries.length > 0) {
+    lines.push(
+      '# HELP yiwang_component_up whether a background component (relay, consumer) reaches what it needs (1; also 1 while standing by) or not (0)',
+      '# TYPE yiwang_component_up gauge',
+      ...entries.map(
+        ([name, s]) =>
+          `yiwang_component_up{component="${label(name)}",state="${s.state}"} ${s.state === 'up' || s.state === 'standby' ? 1 : 0}`,
+      ),
+      '# HELP yiwang_component_figure figures a background component reports (backlog, failures in a row)',
+      '# TYPE yiwang_component_figure gauge',
+      ...entries.flatMap(([name, s]) =>
+        Object.entries(s.figures ?? {}).map(
+          ([figure, v]) => `yiwang_component_figure{component="${label(name)}",figure="${label(figure)}"} ${v}`,
+        ),
+      ),
+    );
+  }
+  return `${lines.join('\n')}\n`;
 }
 
 /** Sends a problem with the request's path as `instance` and its trace id for support. */

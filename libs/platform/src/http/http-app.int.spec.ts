@@ -1,5 +1,6 @@
-import { IllegalStateError, NotFoundError } from '@yiwang/kernel-core';
-import { testDatabase, testServers } from '@yiwang/testing';
+import { MongoClient } from 'mongodb';
+import { forgetComponentStatus, IllegalStateError, NotFoundError, reportComponentStatus } from '@yiwang/kernel-core';
+import { freePort, testDatabase, testServers } from '@yiwang/testing';
 import { createTokenVerifier, signToken } from '../auth/jwt';
 import { requireDepartment } from '../auth/principal';
 import { createLogger } from '../logging/logger';
@@ -221,20 +222,52 @@ describe('buildHttpApp', () => {
     expect(response.json()).toMatchObject({ status: 'ready', checks: { mongodb: { status: 'up' }, kafka: { status: 'up' } } });
   });
 
-  it('answers 503 naming the failing check when a dependency refuses', async () => {
-    const broken = await appWith(telemetry, [
+  it('stays ready with the broker unreachable, showing it down in the body and on /metrics', async () => {
+    reportComponentStatus('relay:yiwang.probe.events.v1', 'down', {
+      detail: 'KafkaJSConnectionError: connect ECONNREFUSED',
+      figures: { backlog: 7 },
+    });
+    const brokerDown = await appWith(telemetry, [
       mongoReadiness(mongo.db),
-      kafkaReadiness(['127.0.0.1:1'], { name: 'kafka', timeoutMs: 1000 }),
+      kafkaReadiness([`127.0.0.1:${await freePort()}`], { name: 'kafka', timeoutMs: 1000 }),
     ]);
     try {
-      const response = await call(broken, { url: '/readyz' });
+      const response = await call(brokerDown, { url: '/readyz' });
+      expect(response.statusCode).toBe(200);
+      const body = response.json() as {
+        status: string;
+        checks: Record<string, { status: string; error?: string; informational?: boolean }>;
+        components: Record<string, { state: string; figures?: Record<string, number> }>;
+      };
+      expect(body.status).toBe('ready');
+      expect(body.checks.mongodb?.status).toBe('up');
+      expect(body.checks.kafka).toMatchObject({ status: 'down', error: expect.any(String), informational: true });
+      expect(body.components['relay:yiwang.probe.events.v1']).toMatchObject({ state: 'down', figures: { backlog: 7 } });
+
+      const metrics = await call(brokerDown, { url: '/metrics' });
+      expect(metrics.body).toContain('yiwang_dependency_up{dependency="kafka",decides_readiness="false"} 0');
+      expect(metrics.body).toContain('yiwang_dependency_up{dependency="mongodb",decides_readiness="true"} 1');
+      expect(metrics.body).toContain('yiwang_component_up{component="relay:yiwang.probe.events.v1",state="down"} 0');
+      expect(metrics.body).toContain('yiwang_component_figure{component="relay:yiwang.probe.events.v1",figure="backlog"} 7');
+    } finally {
+      forgetComponentStatus('relay:yiwang.probe.events.v1');
+      await brokerDown.close();
+    }
+  });
+
+  it('answers 503 naming the failing check when the database is unreachable', async () => {
+    const deadDb = new MongoClient(`mongodb://127.0.0.1:${await freePort()}`, { serverSelectionTimeoutMS: 500 });
+    const databaseDown = await appWith(telemetry, [mongoReadiness(deadDb.db('probe')), kafkaReadiness(testServers().kafkaBrokers)]);
+    try {
+      const response = await call(databaseDown, { url: '/readyz' });
       expect(response.statusCode).toBe(503);
       const body = response.json() as { status: string; checks: Record<string, { status: string; error?: string }> };
       expect(body.status).toBe('not ready');
-      expect(body.checks.mongodb?.status).toBe('up');
-      expect(body.checks.kafka).toMatchObject({ status: 'down', error: expect.any(String) });
+      expect(body.checks.mongodb).toMatchObject({ status: 'down', error: expect.any(String) });
+      expect(body.checks.kafka?.status).toBe('up');
     } finally {
-      await broken.close();
+      await databaseDown.close();
+      await deadDb.close();
     }
   });
 

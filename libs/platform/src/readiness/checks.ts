@@ -5,6 +5,16 @@ import { MongoClient, type Db, type MongoClientOptions } from 'mongodb';
 export interface ReadinessCheck {
   readonly name: string;
   check(): Promise<void>;
+  /**
+   * Shown in `/readyz`'s body but never a reason to answer 503: for what the API does not need to
+   * serve (the broker — the store is the outbox, and consumers catch up when it returns).
+   */
+  readonly informational?: boolean;
+}
+
+/** The same check, shown in `/readyz`'s body only (it does not decide readiness). */
+export function informational(check: ReadinessCheck): ReadinessCheck {
+  return { ...check, informational: true };
 }
 
 /** Ready when the database answers a `ping` (MongoDB and FerretDB alike). */
@@ -18,12 +28,17 @@ export function mongoReadiness(db: Db, name = 'mongodb'): ReadinessCheck {
 }
 
 /**
- * Ready when a broker of the cluster answers `describeCluster`. Each check uses a short-lived
- * admin client without retries: readiness must answer "now", not after kafkajs' backoff.
+ * Whether a broker of the cluster answers `describeCluster`. Each check uses a short-lived admin
+ * client without retries: readiness must answer "now", not after kafkajs' backoff.
+ *
+ * Informational by default: a service serves its API from its database while the broker is away
+ * (relays publish and consumers catch up when it returns), so taking it out of a load balancer's
+ * rotation would turn a broker outage into a citizen-facing one. `critical: true` for a component
+ * that cannot do anything without the broker.
  */
 export function kafkaReadiness(
   brokers: readonly string[],
-  options: { name?: string; timeoutMs?: number; clientId?: string } = {},
+  options: { name?: string; timeoutMs?: number; clientId?: string; critical?: boolean } = {},
 ): ReadinessCheck {
   const timeoutMs = options.timeoutMs ?? 2_000;
   const kafka = new Kafka({
@@ -36,6 +51,7 @@ export function kafkaReadiness(
   });
   return {
     name: options.name ?? 'kafka',
+    informational: !options.critical,
     async check() {
       const admin = kafka.admin();
       try {
@@ -79,25 +95,28 @@ export async function withTimeout<T>(promise: Promise<T>, ms: number, what: stri
   }
 }
 
-/** The outcome of running every check: `ready` only when all passed. */
+/** The outcome of running every check: `ready` when all but the informational ones passed. */
 export interface ReadinessReport {
   readonly ready: boolean;
-  readonly checks: Readonly<Record<string, { readonly status: 'up' | 'down'; readonly error?: string; readonly ms: number }>>;
+  readonly checks: Readonly<
+    Record<string, { readonly status: 'up' | 'down'; readonly error?: string; readonly ms: number; readonly informational?: true }>
+  >;
 }
 
 /** Runs all checks in parallel, each bounded by `timeoutMs`. Never throws. */
 export async function runReadinessChecks(checks: readonly ReadinessCheck[], timeoutMs = 3_000): Promise<ReadinessReport> {
   const results = await Promise.all(
-    checks.map(async ({ name, check }) => {
+    checks.map(async ({ name, check, informational: info }) => {
       const started = performance.now();
+      const flag = info ? { informational: true as const } : {};
       try {
         await withTimeout(check(), timeoutMs, name);
-        return [name, { status: 'up' as const, ms: Math.round(performance.now() - started) }] as const;
+        return [name, { status: 'up' as const, ms: Math.round(performance.now() - started), ...flag }] as const;
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
-        return [name, { status: 'down' as const, error: message, ms: Math.round(performance.now() - started) }] as const;
+        return [name, { status: 'down' as const, error: message, ms: Math.round(performance.now() - started), ...flag }] as const;
       }
     }),
   );
-  return { ready: results.every(([, r]) => r.status === 'up'), checks: Object.fromEntries(results) };
+  return { ready: results.every(([, r]) => r.status === 'up' || r.informational), checks: Object.fromEntries(results) };
 }
