@@ -1,7 +1,7 @@
 // FerretDB 1.24 (MongoDB wire protocol) on the SQLite backend, built once with Go and cached.
 import { existsSync, mkdirSync, rmSync, writeFileSync, cpSync, chmodSync } from 'node:fs';
 import { join } from 'node:path';
-import { cacheDir, freshDataDir, log, portOpen, requireTool, run, startDaemon, stopDaemon, waitFor } from './process.mjs';
+import { cacheDir, freshDataDir, latestDataDir, log, portOpen, requireTool, run, startDaemon, stopDaemon, waitFor } from './process.mjs';
 
 export const FERRETDB_VERSION = 'v1.24.0';
 
@@ -52,7 +52,8 @@ async function ferretAnswers(port) {
   }
 }
 
-export async function ferretUp(stateRoot) {
+/** Starts FerretDB unless something answers, on the last run's data unless `fresh` (as kafkaUp). */
+export async function ferretUp(stateRoot, { fresh = false } = {}) {
   const s = ferretSettings(stateRoot);
   const uri = `mongodb://127.0.0.1:${s.port}/`;
   // Something listens: reuse it, even if it is slow to answer under load. Restarting a server that is
@@ -63,10 +64,13 @@ export async function ferretUp(stateRoot) {
     return { uri, started: false };
   }
   const bin = ensureFerretBinary();
+  // Ours but not answering goes first, so no second process opens the same SQLite files.
   await stopDaemon(s.dir, 'ferretdb');
-  // A fresh data folder per start: never reuse or delete files a stray process may still have mapped.
-  const data = freshDataDir(s.dir);
-  const { logFile } = startDaemon({
+  // SQLite rolls back or replays its journal on open, so a folder left by a kill -9 is safe to carry on with.
+  const previous = fresh ? undefined : latestDataDir(s.dir);
+  const kept = previous !== undefined;
+  const data = kept ? previous : freshDataDir(s.dir);
+  const { logFile, exited } = startDaemon({
     name: 'ferretdb',
     dir: s.dir,
     cmd: bin,
@@ -80,12 +84,14 @@ export async function ferretUp(stateRoot) {
       '--log-level=WARN',
     ],
   });
-  const ms = await waitFor(`FerretDB on ${uri}`, () => ferretAnswers(s.port), { logFile, timeoutMs: 180_000 }).catch(async (e) => {
+  const ms = await waitFor(`FerretDB on ${uri}`, () => ferretAnswers(s.port), { logFile, exited, timeoutMs: 180_000 }).catch(async (e) => {
     await stopDaemon(s.dir, 'ferretdb'); // never leave a half-started server behind
     throw e;
   });
-  log(`FerretDB ${FERRETDB_VERSION} (SQLite) started on ${uri} in ${ms} ms (log: ${logFile})`);
-  return { uri, started: true };
+  log(
+    `FerretDB ${FERRETDB_VERSION} (SQLite) started on ${uri} in ${ms} ms on ${kept ? 'its existing' : 'new, empty'} data ${data} (log: ${logFile})`,
+  );
+  return { uri, started: true, kept };
 }
 
 export async function ferretDown(stateRoot) {

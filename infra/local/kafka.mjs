@@ -2,7 +2,19 @@
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync, copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { cacheDir, freshDataDir, log, portOpen, requireTool, run, startDaemon, stopDaemon, waitFor, readPid, alive } from './process.mjs';
+import {
+  cacheDir,
+  daemonPid,
+  freshDataDir,
+  latestDataDir,
+  log,
+  portOpen,
+  requireTool,
+  run,
+  startDaemon,
+  stopDaemon,
+  waitFor,
+} from './process.mjs';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 export const KAFKA_VERSION = '3.9.1';
@@ -60,7 +72,12 @@ async function brokerAnswers(port) {
   }
 }
 
-export async function kafkaUp(stateRoot) {
+/**
+ * Starts the broker unless one answers. It carries on with the data folder of the last run (topics
+ * and committed offsets are the system's state: a restart after a crash must not lose them); only
+ * `fresh`, a new state folder or a folder that was never formatted give empty storage.
+ */
+export async function kafkaUp(stateRoot, { fresh = false } = {}) {
   const s = kafkaSettings(stateRoot);
   const brokers = `127.0.0.1:${s.port}`;
   // Something listens: reuse it (a busy broker is not a dead one).
@@ -70,9 +87,15 @@ export async function kafkaUp(stateRoot) {
     return { brokers, started: false };
   }
   const libs = ensureKafkaJars();
-  // A killed run leaves a pid and a half-written log dir; start from fresh storage every time.
+  // A broker of ours that does not listen (hung, or half started) goes first; a stale pid file is just removed.
   await stopDaemon(s.dir, 'kafka');
-  const data = freshDataDir(s.dir);
+  const previous = fresh ? undefined : latestDataDir(s.dir);
+  // KRaft keeps the cluster id and node id in meta.properties: formatting again would orphan the
+  // logs, so a folder that has it is reused as it is, and one without it (killed mid-format) is not.
+  const kept = previous !== undefined && existsSync(join(previous, 'meta.properties'));
+  const data = kept ? previous : freshDataDir(s.dir);
+  // The JVM's file lock dies with it; the file itself may stay behind after a kill -9 and is harmless, but go.
+  if (kept) rmSync(join(data, '.lock'), { force: true });
   const props = join(s.dir, 'server.properties');
   writeFileSync(
     props,
@@ -99,9 +122,11 @@ export async function kafkaUp(stateRoot) {
   );
   const classpath = `${libs}/*`;
   const log4j = `-Dlog4j.configuration=file:${join(here, '..', 'kafka', 'log4j.properties')}`;
-  const clusterId = run('java', ['-cp', classpath, log4j, 'kafka.tools.StorageTool', 'random-uuid']).trim();
-  run('java', ['-cp', classpath, log4j, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', props]);
-  const { logFile } = startDaemon({
+  if (!kept) {
+    const clusterId = run('java', ['-cp', classpath, log4j, 'kafka.tools.StorageTool', 'random-uuid']).trim();
+    run('java', ['-cp', classpath, log4j, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', props]);
+  }
+  const { logFile, exited } = startDaemon({
     name: 'kafka',
     dir: s.dir,
     cmd: 'java',
@@ -118,12 +143,15 @@ export async function kafkaUp(stateRoot) {
       props,
     ],
   });
-  const ms = await waitFor(`Kafka on ${brokers}`, () => brokerAnswers(s.port), { logFile, timeoutMs: 180_000 }).catch(async (e) => {
+  // After a kill -9 the broker recovers its logs before it answers; that takes longer the more it holds.
+  const ms = await waitFor(`Kafka on ${brokers}`, () => brokerAnswers(s.port), { logFile, exited, timeoutMs: 180_000 }).catch(async (e) => {
     await stopDaemon(s.dir, 'kafka'); // never leave a half-started server behind
-    throw e;
+    throw kept
+      ? new Error(`${e.message}\n(it was started on its existing data in ${data}; \`npm run infra:reset\` starts from empty storage)`)
+      : e;
   });
-  log(`Kafka ${KAFKA_VERSION} started on ${brokers} in ${ms} ms (log: ${logFile})`);
-  return { brokers, started: true };
+  log(`Kafka ${KAFKA_VERSION} started on ${brokers} in ${ms} ms on ${kept ? 'its existing' : 'new, empty'} data ${data} (log: ${logFile})`);
+  return { brokers, started: true, kept };
 }
 
 export async function kafkaDown(stateRoot) {
@@ -134,7 +162,7 @@ export async function kafkaDown(stateRoot) {
 }
 
 export function kafkaRunning(stateRoot) {
-  return alive(readPid(kafkaSettings(stateRoot).dir, 'kafka'));
+  return daemonPid(kafkaSettings(stateRoot).dir, 'kafka') !== undefined;
 }
 
 export function kafkaJarsCached() {

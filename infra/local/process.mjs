@@ -30,13 +30,16 @@ export function portOpen(port, host = '127.0.0.1', timeoutMs = 500) {
   });
 }
 
-export async function waitFor(what, check, { timeoutMs = 90_000, intervalMs = 250, logFile } = {}) {
+/** Polls check until it holds; gives up at timeoutMs, or at once when `exited()` says the server process is gone. */
+export async function waitFor(what, check, { timeoutMs = 90_000, intervalMs = 250, logFile, exited = () => false } = {}) {
   const start = Date.now();
   for (;;) {
     if (await check().catch(() => false)) return Date.now() - start;
-    if (Date.now() - start > timeoutMs) {
+    const gone = exited();
+    if (gone || Date.now() - start > timeoutMs) {
       const tail = logFile && existsSync(logFile) ? readFileSync(logFile, 'utf8').split('\n').slice(-30).join('\n') : '';
-      throw new Error(`${what} did not become ready within ${timeoutMs} ms${tail ? `; last log lines:\n${tail}` : ''}`);
+      const why = gone ? 'exited before it was ready' : `did not become ready within ${timeoutMs} ms`;
+      throw new Error(`${what} ${why}${tail ? `; last log lines:\n${tail}` : ''}`);
     }
     await new Promise((r) => setTimeout(r, intervalMs));
   }
@@ -62,9 +65,11 @@ export function startDaemon({ name, cmd, args, dir, env }) {
   const logFile = join(dir, `${name}.log`);
   const fd = openSync(logFile, 'a');
   const child = spawn(cmd, args, { detached: true, stdio: ['ignore', fd, fd], env: { ...process.env, ...env } });
+  let gone = false;
+  child.once('exit', () => (gone = true));
   child.unref();
   writeFileSync(join(dir, `${name}.pid`), String(child.pid));
-  return { pid: child.pid, logFile };
+  return { pid: child.pid, logFile, exited: () => gone };
 }
 
 export function readPid(dir, name) {
@@ -85,10 +90,28 @@ export function alive(pid) {
   }
 }
 
-/** SIGTERM the daemon's process group, then SIGKILL if it lingers. */
-export async function stopDaemon(dir, name, graceMs = 15_000) {
+/**
+ * The daemon's pid if the recorded process still runs and is ours: after a crash or a reboot the
+ * pid file may name a process that reuses the number (or a zombie nobody reaped), and signalling
+ * its group would hit an unrelated program. Ours have their state folder on the command line.
+ */
+export function daemonPid(dir, name) {
   const pid = readPid(dir, name);
-  if (!alive(pid)) {
+  if (!alive(pid)) return undefined;
+  let cmdline;
+  try {
+    cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+  } catch {
+    // No /proc (macOS) or the process is gone: trust liveness alone.
+    return existsSync('/proc/self') ? undefined : pid;
+  }
+  return cmdline.includes(dir) ? pid : undefined;
+}
+
+/** SIGTERM the daemon's process group, then SIGKILL if it lingers; a stale pid file is removed, nothing signalled. */
+export async function stopDaemon(dir, name, graceMs = 15_000) {
+  const pid = daemonPid(dir, name);
+  if (!pid) {
     rmSync(join(dir, `${name}.pid`), { force: true });
     return false;
   }
@@ -105,10 +128,23 @@ export async function stopDaemon(dir, name, graceMs = 15_000) {
   };
   signal('SIGTERM');
   const start = Date.now();
-  while (alive(pid) && Date.now() - start < graceMs) await new Promise((r) => setTimeout(r, 100));
-  if (alive(pid)) signal('SIGKILL');
+  const running = () => daemonPid(dir, name) === pid;
+  while (running() && Date.now() - start < graceMs) await new Promise((r) => setTimeout(r, 100));
+  if (running()) signal('SIGKILL');
   rmSync(join(dir, `${name}.pid`), { force: true });
   return true;
+}
+
+/**
+ * The newest `data-<time>` folder under dir (the one the last run used), or undefined. A restart
+ * after a crash carries on with it: its topics, offsets and documents are the system's state.
+ */
+export function latestDataDir(dir) {
+  if (!existsSync(dir)) return undefined;
+  const names = readdirSync(dir)
+    .filter((n) => /^data-\d+$/.test(n))
+    .sort((a, b) => Number(a.slice(5)) - Number(b.slice(5)));
+  return names.length > 0 ? join(dir, names[names.length - 1]) : undefined;
 }
 
 /** A new `data-<time>` folder under dir; older ones (from stopped or killed runs) are removed. */
