@@ -24,6 +24,12 @@ export const parkingConfigSchema = {
   mongoDb: str('PARKING_DB', { default: PARKING_DEFAULTS.database }),
   kafkaBrokers: list('KAFKA_BROKERS', { default: ['127.0.0.1:19092'] }),
   topic: str('PARKING_EVENTS_TOPIC', { default: PARKING_DEFAULTS.topic }),
+  /** Dispatch's case events: which 机动车乱停放 cases went to which squad. */
+  dispatchTopic: str('DISPATCH_EVENTS_TOPIC', { default: 'yiwang.dispatch.events.v1' }),
+  /** Dispatch's gRPC API, where a closed violation reports its case's handling. */
+  dispatchGrpcAddress: str('DISPATCH_GRPC_ADDRESS', { default: '127.0.0.1:50052' }),
+  /** The consumer group of the dispatch link (dispatch's events and parking's closed violations). */
+  consumerGroup: str('PARKING_CONSUMER_GROUP', { default: 'yiwang.parking.dispatch-link' }),
   deadlineScanIntervalMs: int('PARKING_DEADLINE_SCAN_INTERVAL_MS', { min: 50, default: 5_000 }),
   /** Seals plates and owners (crypto-shredding). */
   ...personalDataKeyVars('PARKING'),

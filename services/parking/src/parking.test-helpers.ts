@@ -113,6 +113,8 @@ export async function testEnvironment(file: string) {
     PARKING_DB: t.db.databaseName,
     KAFKA_BROKERS: servers.kafkaBrokers.join(','),
     PARKING_EVENTS_TOPIC: `yiwang.${prefix}_parking.events.v1`,
+    DISPATCH_EVENTS_TOPIC: `yiwang.${prefix}_dispatch.events.v1`,
+    PARKING_CONSUMER_GROUP: `${prefix}.dispatch-link`,
     PARKING_DEADLINE_SCAN_INTERVAL_MS: '200',
     PII_MASTER_KEY: randomBytes(32).toString('base64'),
     AUTH_JWT_SECRET: SECRET,

@@ -28,11 +28,17 @@ import { parkingGrpcService } from './adapters/grpc/parking-grpc';
 import { parkingPersonalDataPolicy } from './adapters/grpc/event-log-personal-data';
 import { registerReadRoutes } from './adapters/http/read-api';
 import { type ParkingConfig } from './config';
+import { shippedDispatchLinkRules } from './domain';
+import { DispatchLink, type DispatchFeedback } from './application/dispatch-link';
+import { startDispatchLinkConsumer } from './adapters/kafka/dispatch-link-consumer';
+import { grpcDispatchFeedback, sharedSecretTokens } from './adapters/grpc/dispatch-feedback';
 
 export interface ParkingRuntime {
   readonly clock?: Clock;
   readonly logger?: Logger;
   readonly telemetry?: Telemetry;
+  /** Where handling feedback goes; dispatch's gRPC API at `DISPATCH_GRPC_ADDRESS` when omitted. */
+  readonly dispatchFeedback?: DispatchFeedback;
 }
 
 export interface ParkingService {
@@ -41,6 +47,8 @@ export interface ParkingService {
   readonly store: MongoEventStore;
   readonly app: ParkingApp;
   readonly deadlines: ParkingDeadlines;
+  /** The process manager answering dispatch's 机动车乱停放 cases. */
+  readonly dispatchLink: DispatchLink;
   /** Waits until the read models have caught up with the log (tests, the demo). */
   readonly projector: Projector;
   stop(): Promise<void>;
@@ -85,6 +93,16 @@ export async function startParkingService(config: ParkingConfig, runtime: Parkin
       plateKeys,
       models,
     });
+    let feedback = runtime.dispatchFeedback;
+    if (feedback === undefined) {
+      const grpcFeedback = grpcDispatchFeedback({
+        address: config.dispatchGrpcAddress,
+        tokenFor: sharedSecretTokens(config.jwtSecret, config.jwtIssuer, config.jwtAudience),
+      });
+      stops.push(async () => grpcFeedback.close());
+      feedback = grpcFeedback;
+    }
+    const dispatchLink = new DispatchLink(db, shippedDispatchLinkRules(), feedback, (message, context) => logger.warn(context, message));
     const ingest = new CameraIngest(app, db);
     const queries = new ParkingQueries(app, plateKeys, models);
     const broker = new KafkajsBroker({ brokers: config.kafkaBrokers, clientId: `yiwang-${SERVICE_NAME}` });
@@ -116,10 +134,20 @@ export async function startParkingService(config: ParkingConfig, runtime: Parkin
     stops.push(async () => unsubscribe());
     deadlines.start();
     stops.push(() => deadlines.stop());
+    const linkConsumer = await startDispatchLinkConsumer({
+      broker,
+      db,
+      link: dispatchLink,
+      dispatchTopic: config.dispatchTopic,
+      parkingTopic: config.topic,
+      group: config.consumerGroup,
+      onError: (e) => logger.warn({ err: e }, 'dispatch link: event handling failed'),
+    });
+    stops.push(() => linkConsumer.stop());
 
     const auth = createTokenVerifier(config);
     const eventLog = eventLogGrpcService({ store, codec: parkingEventCodec(), personalData: parkingPersonalDataPolicy(vault) });
-    const grpc = createGrpcServer({ services: [parkingGrpcService({ app, ingest, queries }), eventLog], auth, logger });
+    const grpc = createGrpcServer({ services: [parkingGrpcService({ app, ingest, queries, dispatchLink }), eventLog], auth, logger });
     const grpcPort = await grpc.listen(`${config.host}:${config.grpcPort}`);
     stops.push(() => grpc.shutdown());
 
@@ -141,7 +169,16 @@ export async function startParkingService(config: ParkingConfig, runtime: Parkin
 
     const local = config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
     logger.info({ grpcPort, httpPort }, 'parking service started');
-    return { grpcAddress: `${local}:${grpcPort}`, httpAddress: `http://${local}:${httpPort}`, store, app, deadlines, projector, stop };
+    return {
+      grpcAddress: `${local}:${grpcPort}`,
+      httpAddress: `http://${local}:${httpPort}`,
+      store,
+      app,
+      deadlines,
+      dispatchLink,
+      projector,
+      stop,
+    };
   } catch (e) {
     await stop();
     throw e;

@@ -12,6 +12,7 @@ import {
   type ObstructionDoc,
   type OpenNoticesDoc,
   type PlateDoc,
+  type SquadHotSpotsDoc,
   type ViolationDoc,
   type WeekIndexDoc,
   type WeeklyCount,
@@ -77,6 +78,23 @@ export class ParkingQueries {
     return (await (await this.models()).model<OpenNoticesDoc>(MODELS.openNotices).get(squad))?.items ?? [];
   }
 
+  /** One page of a squad's open notices (the squad defaults to the caller's department). */
+  async openNoticesPage(squad: string, actor: Actor, page: PageRequest): Promise<Page<OpenNoticesDoc['items'][number]>> {
+    const which = squad || actor.department;
+    return pageOf(await this.openNotices(which, actor), page);
+  }
+
+  /** One page of a squad's hot spots, most violations first (ties by cell id, so pages are stable). */
+  async hotSpotsPage(squad: string, actor: Actor, page: PageRequest): Promise<Page<SquadHotSpot>> {
+    const which = squad || actor.department;
+    requireSquadOrCentral(actor, which, `the hot spots of ${which}`);
+    const doc = await (await this.models()).model<SquadHotSpotsDoc>(MODELS.squadHotSpots).get(which);
+    const spots = Object.entries(doc?.cells ?? {})
+      .map(([cellId, c]) => ({ cellId, ...c }))
+      .sort((a, b) => b.total - a.total || a.cellId.localeCompare(b.cellId));
+    return pageOf(spots, page);
+  }
+
   async hotSpot(cellId: string): Promise<HotSpotDoc | null> {
     return (await this.models()).model<HotSpotDoc>(MODELS.hotSpots).get(cellId);
   }
@@ -116,6 +134,24 @@ export class ParkingQueries {
         .map((r, i, all) => ({ ...r, rank: r.rank === -1 ? rankOf(all, i) : r.rank })),
     };
   }
+}
+
+export type SquadHotSpot = { cellId: string; district: string; hours: number[]; total: number };
+export type PageRequest = { pageSize: number; pageToken: string };
+export type Page<T> = { items: T[]; nextPageToken: string; total: number };
+
+const MAX_PAGE = 500;
+
+/** A page of a list already in order; the token is the offset of the next item. */
+export function pageOf<T>(all: readonly T[], { pageSize, pageToken }: PageRequest): Page<T> {
+  if (!Number.isInteger(pageSize) || pageSize < 0 || pageSize > MAX_PAGE)
+    throw new ValidationError(`page_size must be 0–${MAX_PAGE}`, [{ field: 'pageSize', message: String(pageSize) }]);
+  if (pageToken !== '' && !/^\d{1,9}$/.test(pageToken))
+    throw new ValidationError('page_token must come from a previous page', [{ field: 'pageToken', message: pageToken }]);
+  const size = pageSize === 0 ? 50 : pageSize;
+  const from = pageToken === '' ? 0 : Number(pageToken);
+  const items = all.slice(from, from + size);
+  return { items, nextPageToken: from + size < all.length ? String(from + size) : '', total: all.length };
 }
 
 /** Equal counts share the rank of the first of them (1, 2, 2, 4). */

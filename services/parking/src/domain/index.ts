@@ -15,3 +15,4 @@ export * from './obstruction/obstruction-events';
 export * from './obstruction/obstruction-state';
 export * from './obstruction/obstruction-decider';
 export * from './rules/city-grid';
+export * from './dispatch-link/dispatch-link';

@@ -2,7 +2,9 @@ import { ParkingServiceService, type ParkingServiceServer } from '@yiwang/proto/
 import { type CameraIngest } from '../../application/camera-ingest';
 import { type ParkingApp } from '../../application/parking-app';
 import { type ParkingQueries } from '../../application/queries';
+import { type DispatchLink } from '../../application/dispatch-link';
 import { obstructionMethods } from './obstruction-grpc';
+import { readMethods } from './read-grpc';
 import { violationMethods } from './violation-grpc';
 
 /**
@@ -11,7 +13,7 @@ import { violationMethods } from './violation-grpc';
  * the platform maps their errors to statuses (FORBIDDEN → PERMISSION_DENIED, CONCURRENCY → ABORTED,
  * VALIDATION → INVALID_ARGUMENT, ILLEGAL_STATE → FAILED_PRECONDITION).
  */
-export function parkingGrpcService(deps: { app: ParkingApp; ingest: CameraIngest; queries: ParkingQueries }) {
-  const implementation: ParkingServiceServer = { ...violationMethods(deps), ...obstructionMethods(deps) };
+export function parkingGrpcService(deps: { app: ParkingApp; ingest: CameraIngest; queries: ParkingQueries; dispatchLink: DispatchLink }) {
+  const implementation: ParkingServiceServer = { ...violationMethods(deps), ...obstructionMethods(deps), ...readMethods(deps) };
   return { definition: ParkingServiceService, implementation };
 }

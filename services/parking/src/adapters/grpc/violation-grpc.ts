@@ -5,6 +5,7 @@ import { type ParkingApp } from '../../application/parking-app';
 import { type Actor, type ViolationCommand } from '../../domain';
 import { type CameraIngest } from '../../application/camera-ingest';
 import { type ParkingQueries, type ViolationView } from '../../application/queries';
+import { type DispatchLink } from '../../application/dispatch-link';
 import { vehicleSubject } from '../../application/plate-keys';
 import { actorOf, commandMethod, optionsOf, toCommandResponse } from './command';
 
@@ -12,6 +13,7 @@ export interface ViolationGrpcDeps {
   readonly app: ParkingApp;
   readonly ingest: CameraIngest;
   readonly queries: ParkingQueries;
+  readonly dispatchLink: DispatchLink;
 }
 
 export function toViolationView(v: ViolationView): api.ViolationView {
@@ -42,7 +44,7 @@ export function toViolationView(v: ViolationView): api.ViolationView {
 const opt = (n: number | undefined): number | null => (n === undefined ? null : n);
 
 /** The violation methods of `yiwang.parking.v1.ParkingService`. */
-export function violationMethods({ app, ingest, queries }: ViolationGrpcDeps) {
+export function violationMethods({ app, ingest, queries, dispatchLink }: ViolationGrpcDeps) {
   const simple = <Req extends { violationId: string; commandId: string; expectedVersion?: number | undefined }>(
     build: (req: Req, actor: Actor, at: string) => ViolationCommand,
   ) =>
@@ -55,6 +57,8 @@ export function violationMethods({ app, ingest, queries }: ViolationGrpcDeps) {
       const id = r.violationId || `V-${uuidv7()}`;
       const location = app.locate(r.lat, r.lon, r.road);
       const space = await app.spaceFacts(r.spaceId);
+      // Answering a dispatch case is checked before anything is stored: the case must be this squad's and open.
+      if (r.dispatchCaseId !== '') await dispatchLink.requireAnswerable(r.dispatchCaseId, r.squad);
       const vehicle = await app.vehicle(r.plate, r.vehicleType);
       const result = await app.violation(
         id,

@@ -14,6 +14,7 @@ import {
   weekIndexId,
   type HotSpotDoc,
   type OpenNoticesDoc,
+  type SquadHotSpotsDoc,
   type PlateDoc,
   type VehicleSpotDoc,
   type WeekIndexDoc,
@@ -89,16 +90,36 @@ async function flush(deltas: Deltas, position: number, models: ReadModels): Prom
       return { cellId, district: add.district, hours, total: (cur?.total ?? 0) + add.total };
     });
   }
+  const squadHot = models.model<SquadHotSpotsDoc>(MODELS.squadHotSpots);
+  for (const [squad, cells] of deltas.squadHot) {
+    await squadHot.upsert(squad, guard, (cur) => {
+      const next = { ...(cur?.cells ?? {}) };
+      for (const [cellId, add] of cells) {
+        const was = next[cellId];
+        const hours = was ? [...was.hours] : Array<number>(24).fill(0);
+        add.hours.forEach((n, h) => (hours[h] = (hours[h] ?? 0) + n));
+        next[cellId] = { district: add.district, hours, total: (was?.total ?? 0) + add.total };
+      }
+      return { cells: next };
+    });
+  }
 }
 
-const emptyDeltas = (): Deltas => ({ plates: new Map(), spots: new Map(), weekly: new Map(), hot: new Map(), open: new Map() });
+const emptyDeltas = (): Deltas => ({
+  plates: new Map(),
+  spots: new Map(),
+  weekly: new Map(),
+  hot: new Map(),
+  squadHot: new Map(),
+  open: new Map(),
+});
 
 /**
  * Parking's read models from its ordered log: one document per violation, obstruction and space
  * (by `_id`, guarded by stream version), a plate's history by its keyed hash, the last violation
  * per vehicle and spot (camera findings merge into it), the running deadlines for the shared
  * DeadlineScan, each squad's open notices by deadline, the weekly tables per district and squad,
- * and hot spots per cell and hour.
+ * and hot spots per cell and hour (for the city, and per squad for the cells where it recorded).
  */
 export const parkingRecordsProjection: Projection = {
   name: 'parking_records',

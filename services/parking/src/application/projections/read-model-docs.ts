@@ -11,6 +11,7 @@ export const MODELS = {
   weekly: 'weekly',
   hotSpots: 'hot_spots',
   openNotices: 'open_notices',
+  squadHotSpots: 'squad_hot_spots',
 } as const;
 
 export type ViolationDoc = {
@@ -96,6 +97,9 @@ export type WeeklyDoc = { week: string; dimension: 'district' | 'squad'; key: st
 
 /** Violations per local hour of the day in a grid cell (hot spots). */
 export type HotSpotDoc = { cellId: string; district: string; hours: number[]; total: number };
+
+/** A squad's hot spots: per grid cell where it recorded, violations per local hour (one document per squad). */
+export type SquadHotSpotsDoc = { cells: Record<string, { district: string; hours: number[]; total: number }> };
 
 /** The districts and squads that have a row in a week (so a table is read by `_id` only). */
 export type WeekIndexDoc = { district: string[]; squad: string[] };

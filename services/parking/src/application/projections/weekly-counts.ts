@@ -17,6 +17,8 @@ export type Deltas = {
   spots: Map<string, VehicleSpotDoc>;
   weekly: Map<string, WeeklyDoc>;
   hot: Map<string, { district: string; hours: number[]; total: number }>;
+  /** Per squad: what the batch adds to each grid cell where the squad recorded (its hot spots). */
+  squadHot: Map<string, Map<string, { district: string; hours: number[]; total: number }>>;
   /** Per squad: violation id → its open step and deadline, or null when it is no longer open. */
   open: Map<string, Map<string, { deadline: string; step: 'noticed' | 'penalised' } | null>>;
 };
@@ -66,6 +68,12 @@ export function countsOf(event: ViolationEvent | ObstructionEvent, doc: Violatio
       hot.hours[LOCAL_HOUR(Date.parse(d.observedAt))]! += 1;
       hot.total += 1;
       deltas.hot.set(d.location.cellId, hot);
+      const cells = deltas.squadHot.get(doc.squad) ?? new Map<string, { district: string; hours: number[]; total: number }>();
+      const mine = cells.get(d.location.cellId) ?? { district: d.location.district, hours: Array<number>(24).fill(0), total: 0 };
+      mine.hours[LOCAL_HOUR(Date.parse(d.observedAt))]! += 1;
+      mine.total += 1;
+      cells.set(d.location.cellId, mine);
+      deltas.squadHot.set(doc.squad, cells);
       return;
     }
     case 'parking.violation.driver_warned.v1':
