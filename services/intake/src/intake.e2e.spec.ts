@@ -4,6 +4,7 @@ import { testServers } from '@yiwang/testing';
 import { ReportReceived } from '@yiwang/proto/yiwang/intake/v1/events';
 import { ReportStatus, type IntakeServiceClient } from '@yiwang/proto/yiwang/intake/v1/intake_service';
 import { cellCentre, shippedUnitGrid } from './domain';
+import { fromWgs84 } from './application/coordinate-systems';
 import { startIntakeService, type RunningIntake } from './service';
 import { grpcClient, http, quietLogger, rpc, testConfig, tokenFor, until } from './intake.test-helpers';
 
@@ -106,7 +107,13 @@ it('Open311 JSON POST and the service list', async () => {
   const services = await http(intake.httpAddress, '/open311/v2/services.json');
   expect(services.json<{ service_code: string }[]>().map((s) => s.service_code)).toContain('component.01.01');
   const def = await http(intake.httpAddress, '/open311/v2/services/component.01.01.json');
-  expect(def.json()).toEqual({ service_code: 'component.01.01', attributes: [] });
+  // The one attribute every service has: the datum of lat/long (GeoReport v2 says nothing of it).
+  expect(def.json()).toMatchObject({
+    service_code: 'component.01.01',
+    attributes: [
+      { code: 'crs', datatype: 'singlevaluelist', required: false, values: [{ key: 'wgs84' }, { key: 'gcj02' }, { key: 'bd09' }] },
+    ],
+  });
   const p = spot(3);
   const posted = await http(intake.httpAddress, '/open311/v2/requests.json', {
     body: { service_code: 'component.01.01', lat: p.lat, long: p.lon, description: '井盖缺失', api_key: 'hotline-key' },
@@ -148,8 +155,7 @@ it('an inspector’s report is filed at once; a citizen’s waits for the centre
 
 it('GCJ-02 input is converted to WGS84 before the cell is found', async () => {
   const p = spot(40);
-  const { wgs84ToGcj02 } = await import('./domain');
-  const g = wgs84ToGcj02(p);
+  const g = fromWgs84(p, 'gcj02');
   const r = await rpc(inspector, inspector.submitReport, {
     categoryCode: 'event.01.03',
     location: { latitude: g.lat, longitude: g.lon },
@@ -160,6 +166,45 @@ it('GCJ-02 input is converted to WGS84 before the cell is found', async () => {
   });
   expect(r.report?.cell?.cellId).toBe(cells[40]!.id);
   expect(r.report?.location?.latitude).toBeCloseTo(p.lat, 6);
+});
+
+it('BD-09 input (Baidu maps) is converted too: over gRPC, and over Open311 as attribute[crs]', async () => {
+  const p = spot(41);
+  const bd = fromWgs84(p, 'bd09');
+  const r = await rpc(inspector, inspector.submitReport, {
+    categoryCode: 'event.01.03',
+    location: { latitude: bd.lat, longitude: bd.lon },
+    crs: 3,
+    description: '积存垃圾',
+    photoRefs: [],
+    requestId: '',
+  });
+  expect(r.report?.cell?.cellId).toBe(cells[41]!.id);
+
+  const q = spot(42);
+  const shown = fromWgs84(q, 'bd09');
+  const form = new URLSearchParams({
+    service_code: 'event.01.04',
+    lat: String(shown.lat),
+    long: String(shown.lon),
+    'attribute[crs]': 'bd09',
+  });
+  form.set('description', '道路不洁');
+  const posted = await http(intake.httpAddress, '/open311/v2/requests.json', {
+    raw: form.toString(),
+    contentType: 'application/x-www-form-urlencoded',
+  });
+  expect(posted.status).toBe(200);
+  const id = posted.json<{ service_request_id: string }[]>()[0]!.service_request_id;
+  const got = await rpc(centre, centre.getReport, { reportId: id });
+  expect(got.report?.cell?.cellId).toBe(cells[42]!.id);
+
+  const refused = await http(intake.httpAddress, '/open311/v2/requests.json', {
+    raw: `service_code=event.01.04&lat=${shown.lat}&long=${shown.lon}&attribute[crs]=cgcs2000`,
+    contentType: 'application/x-www-form-urlencoded',
+  });
+  expect(refused.status).toBe(400);
+  expect(refused.text).toContain('attribute[crs]');
 });
 
 it('a duplicate near an open report of the same category is absorbed', async () => {

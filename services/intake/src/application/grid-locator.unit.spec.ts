@@ -1,5 +1,6 @@
 import { ValidationError } from '@yiwang/kernel-core';
-import { cellCentre, shippedUnitGrid, wgs84ToGcj02, gcj02ToWgs84 } from '../domain';
+import { cellCentre, shippedUnitGrid } from '../domain';
+import { fromWgs84, toWgs84 } from './coordinate-systems';
 import { parseForm } from '../adapters/http/open311-routes';
 import { GridLocator } from './grid-locator';
 
@@ -14,10 +15,10 @@ describe('GridLocator', () => {
     expect(locator.locate({ lat: 35.19, lon: 113.28 })).toBeNull();
     expect(() => locator.locate({ lat: 34.75, lon: 113.62 })).toThrow(ValidationError);
   });
-  it('a GCJ-02 point lands in the right cell only after conversion', () => {
+  it.each(['gcj02', 'bd09'] as const)('a %s point lands in the right cell after conversion', (crs) => {
     const cell = [...grid.cells.values()][7]!;
-    const gcj = wgs84ToGcj02(cellCentre(cell));
-    expect(locator.locate(gcj02ToWgs84(gcj))?.cellId).toBe(cell.id);
+    const shown = fromWgs84(cellCentre(cell), crs);
+    expect(locator.locate(toWgs84(shown, crs))?.cellId).toBe(cell.id);
   });
   it('knows cells by id', () => {
     const cell = [...grid.cells.values()][0]!;

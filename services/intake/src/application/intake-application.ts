@@ -16,17 +16,16 @@ import {
   reportStreamId,
   requireRole,
   IntakeRoles,
-  toWgs84,
   type Actor,
   type CategoryTable,
   type Channel,
-  type Crs,
   type ReportCommand,
   type ReportEvent,
   type ReportState,
 } from '../domain';
 import type { Clock } from '@yiwang/kernel-core';
 import { instantOf } from './clock';
+import { parseCrs, toWgs84, type Crs } from './coordinate-systems';
 import { type DuplicateFinder } from './duplicate-finder';
 import { type GridLocator } from './grid-locator';
 import { reportEventMapping } from './report-mapping';
@@ -105,10 +104,7 @@ export class IntakeApplication {
   async submit(s: Submission, meta: CallMeta): Promise<SubmitResult> {
     const { categories, grid, duplicates, clock } = this.deps;
     const category = lookupCategory(currentTable(categories), s.category, 'category');
-    const crs = s.crs ?? 'wgs84';
-    if (crs !== 'wgs84' && crs !== 'gcj02')
-      throw new ValidationError('crs must be wgs84 or gcj02', [{ field: 'crs', message: 'must be wgs84 or gcj02' }]);
-    const location = toWgs84(s.location, crs);
+    const location = toWgs84(s.location, parseCrs(s.crs));
     const cell = grid.locate(location);
     const reportId = this.reportIdFor(s, meta.actor);
     const token = s.issueToken ? randomBytes(12).toString('base64url') : null;

@@ -9,13 +9,9 @@ import {
   type CaseProgress as CaseProgressMessage,
   type Report,
 } from '@yiwang/proto/yiwang/intake/v1/intake_service';
-import {
-  REJECTION_REASONS,
-  type Channel as DomainChannel,
-  type Crs as DomainCrs,
-  type RejectionReason as DomainReason,
-} from '../../domain';
+import { REJECTION_REASONS, type Channel as DomainChannel, type RejectionReason as DomainReason } from '../../domain';
 import { type ReportView } from '../../application/projections/reports-projection';
+import { type Crs as DomainCrs } from '../../application/coordinate-systems';
 import { type CaseProgress, type CaseStep as DomainCaseStep } from '../../application/case-progress/case-progress';
 
 /** Conversions between the gRPC API's messages and the application's types, in one place. */
@@ -54,7 +50,7 @@ export function reasonFromProto(reason: RejectionReason): DomainReason {
   return found;
 }
 
-export const crsFromProto = (crs: Crs): DomainCrs => (crs === Crs.CRS_GCJ02 ? 'gcj02' : 'wgs84');
+export const crsFromProto = (crs: Crs): DomainCrs => (crs === Crs.CRS_GCJ02 ? 'gcj02' : crs === Crs.CRS_BD09 ? 'bd09' : 'wgs84');
 
 /** A GeoPoint as the domain's `{ lat, lon }`; a missing point is a validation error. */
 export function locationFromProto(p: GeoPoint | undefined): { lat: number; lon: number } {

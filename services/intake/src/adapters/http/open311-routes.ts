@@ -1,5 +1,6 @@
 import { ForbiddenError, ValidationError } from '@yiwang/kernel-core';
 import { problemFromError, type HttpApp } from '@yiwang/platform';
+import { parseCrs } from '../../application/coordinate-systems';
 import { majorClassOf, type CategoryTable, type Channel } from '../../domain';
 import { currentTable, type CategorySource } from '../../application/category-catalogue';
 import { type IntakeApplication } from '../../application/intake-application';
@@ -80,6 +81,25 @@ export function toOpen311Request(v: ReportView, categories: CategoryTable, progr
   };
 }
 
+/**
+ * GeoReport v2 gives lat/long without a datum (WGS84 by convention). Citizens' apps built on Chinese
+ * map SDKs send GCJ-02 or BD-09; they name it in `attribute[crs]`, as the service definition says.
+ */
+const CRS_ATTRIBUTE = {
+  variable: true,
+  code: 'crs',
+  datatype: 'singlevaluelist',
+  required: false,
+  datatype_description: 'The coordinate system of lat and long; wgs84 when omitted.',
+  order: 1,
+  description: 'Coordinate system of lat/long 坐标系',
+  values: [
+    { key: 'wgs84', name: 'WGS84 (GPS)' },
+    { key: 'gcj02', name: 'GCJ-02 (AMap, Tencent maps)' },
+    { key: 'bd09', name: 'BD-09 (Baidu maps)' },
+  ],
+} as const;
+
 const postSchema = {
   type: 'object',
   required: ['service_code'],
@@ -141,7 +161,7 @@ export async function registerOpen311Routes(app: HttpApp, intake: IntakeApplicat
             service_code: c.code,
             service_name: `${c.name.zh} ${c.name.en}`,
             description: `${c.family === 'component' ? '部件 component' : '事件 event'}: ${c.name.en}; deadline ${c.deadline.amount} ${c.deadline.unit.replace('_', ' ')}`,
-            metadata: false,
+            metadata: true,
             type: 'realtime',
             keywords: [c.family, c.unitType, c.urgency].join(','),
             group: majorClassOf(table(), c)?.name.en ?? c.family,
@@ -155,8 +175,8 @@ export async function registerOpen311Routes(app: HttpApp, intake: IntakeApplicat
           const code = request.params.file.replace(/\.json$/, '');
           if (!table().categories.has(code as never))
             throw new ValidationError(`unknown service_code ${code}`, [{ field: 'service_code', message: 'not in the service list' }]);
-          // metadata is false for every service: no extra attributes are asked for.
-          return { service_code: code, attributes: [] };
+          // One optional attribute for every service: the datum of lat/long, for apps that do not speak GPS.
+          return { service_code: code, attributes: [CRS_ATTRIBUTE] };
         },
       );
 
@@ -188,7 +208,7 @@ export async function registerOpen311Routes(app: HttpApp, intake: IntakeApplicat
               channel,
               category: b['service_code'],
               location,
-              crs: 'wgs84',
+              crs: parseCrs(b.attribute?.['crs'], 'attribute[crs]'),
               description: str(b['description']) ?? '',
               photoRefs: media ? [media] : [],
               ...(name || phone ? { reporter: { ...(name ? { name } : {}), ...(phone ? { phone } : {}) } } : {}),
@@ -250,21 +270,22 @@ export async function registerOpen311Routes(app: HttpApp, intake: IntakeApplicat
         { ...pub, schema: { summary: 'Open311: one service request', tags: ['open311'] } },
         async (request) => {
           const id = request.params.file.replace(/\.json$/, '');
-          const view = await intake.get(id);
-          return [toOpen311Request(view, table(), await progressOf(view))];
+          // Both documents are keyed by the report id: two `_id` lookups at once, one round trip of waiting.
+          const [view, progress] = await Promise.all([intake.get(id), options.caseProgress.forReport(id)]);
+          return [toOpen311Request(view, table(), hasOwnCase(view) ? progress : null)];
         },
       );
 
       /** Merged and rejected reports have no case of their own; the others may. */
       async function progressOf(v: ReportView): Promise<CaseProgress | null> {
-        return v.status === 'duplicate' || v.status === 'rejected' ? null : options.caseProgress.forReport(v.reportId);
+        return hasOwnCase(v) ? options.caseProgress.forReport(v.reportId) : null;
       }
 
       function locate(addressId: string | undefined): { lat: number; lon: number } {
         const centre = addressId ? options.cellCentre(addressId) : null;
         if (!centre)
           throw new ValidationError('a location is required', [
-            { field: 'lat', message: 'give lat and long (WGS84), or address_id naming a grid cell' },
+            { field: 'lat', message: 'give lat and long (WGS84, or the datum named in attribute[crs]), or address_id naming a grid cell' },
           ]);
         return centre;
       }
@@ -272,6 +293,8 @@ export async function registerOpen311Routes(app: HttpApp, intake: IntakeApplicat
     { prefix: '/open311/v2' },
   );
 }
+
+const hasOwnCase = (v: ReportView): boolean => v.status !== 'duplicate' && v.status !== 'rejected';
 
 function date(raw: string | undefined, field: string): Date | undefined {
   if (raw === undefined || raw === '') return undefined;

@@ -1,5 +1,6 @@
 import { type HttpApp } from '@yiwang/platform';
 import { type IntakeApplication } from '../../application/intake-application';
+import { COORDINATE_SYSTEMS, type Crs } from '../../application/coordinate-systems';
 import { type ReportView } from '../../application/projections/reports-projection';
 import { type CaseProgress } from '../../application/case-progress/case-progress';
 import { reporterStatus } from '../../application/case-progress/reporter-status';
@@ -19,7 +20,11 @@ const reportBody = {
       additionalProperties: false,
       properties: { lat: { type: 'number' }, lon: { type: 'number' } },
     },
-    crs: { type: 'string', enum: ['wgs84', 'gcj02'], description: 'gcj02 for points from Chinese map apps; converted on intake' },
+    crs: {
+      type: 'string',
+      enum: COORDINATE_SYSTEMS,
+      description: 'datum of location: wgs84 (GPS, default), gcj02 (AMap, Tencent maps) or bd09 (Baidu maps); converted to WGS84 on intake',
+    },
     description: { type: 'string', minLength: 1, maxLength: 2000 },
     photoRefs: { type: 'array', maxItems: 10, items: { type: 'string', minLength: 1, maxLength: 500 } },
     reporter: {
@@ -33,7 +38,7 @@ const reportBody = {
 type ReportBody = {
   category: string;
   location: { lat: number; lon: number };
-  crs?: 'wgs84' | 'gcj02';
+  crs?: Crs;
   description: string;
   photoRefs?: string[];
   reporter?: { name?: string; phone?: string };

@@ -1,6 +1,7 @@
 import { isDomainError, ValidationError } from '@yiwang/kernel-core';
 import { type HttpApp } from '@yiwang/platform';
 import { type IntakeApplication } from '../../application/intake-application';
+import { COORDINATE_SYSTEMS, type Crs } from '../../application/coordinate-systems';
 import { callerWithRole, IntakeHttpRoles, metaFor } from './http-context';
 
 const alarm = {
@@ -17,7 +18,7 @@ const alarm = {
       additionalProperties: false,
       properties: { lat: { type: 'number' }, lon: { type: 'number' } },
     },
-    crs: { type: 'string', enum: ['wgs84', 'gcj02'] },
+    crs: { type: 'string', enum: COORDINATE_SYSTEMS, description: 'datum of location (default wgs84)' },
     description: { type: 'string', maxLength: 500 },
   },
 } as const;
@@ -27,7 +28,7 @@ type Alarm = {
   alarmId: string;
   category: string;
   location: { lat: number; lon: number };
-  crs?: 'wgs84' | 'gcj02';
+  crs?: Crs;
   description?: string;
 };
 

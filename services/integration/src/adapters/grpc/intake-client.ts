@@ -36,7 +36,7 @@ export class GrpcIntakeWorkOrders implements IntakeWorkOrders {
         externalId: order.externalId,
         categoryCode: order.category,
         location: { latitude: order.location.lat, longitude: order.location.lon },
-        crs: order.crs === 'gcj02' ? Crs.CRS_GCJ02 : Crs.CRS_WGS84,
+        crs: order.crs === 'gcj02' ? Crs.CRS_GCJ02 : order.crs === 'bd09' ? Crs.CRS_BD09 : Crs.CRS_WGS84,
         description: order.description,
         photoRefs: [],
         reporterName: order.contact?.name ?? '',

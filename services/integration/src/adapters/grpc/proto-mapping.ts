@@ -77,7 +77,12 @@ export function workOrderFromProto(r: SubmitWorkOrderRequest): WorkOrderInput {
     source: SOURCES.get(r.source) ?? 'unspecified',
     categoryCode: r.categoryCode,
     location: r.location ? { lat: r.location.latitude, lon: r.location.longitude } : undefined,
-    crs: r.coordinateSystem === CoordinateSystem.COORDINATE_SYSTEM_GCJ02 ? 'gcj02' : 'wgs84',
+    crs:
+      r.coordinateSystem === CoordinateSystem.COORDINATE_SYSTEM_GCJ02
+        ? 'gcj02'
+        : r.coordinateSystem === CoordinateSystem.COORDINATE_SYSTEM_BD09
+          ? 'bd09'
+          : 'wgs84',
     address: r.address,
     description: r.description,
     contacts: r.contacts.map((c) => ({ name: c.name, phone: c.phone })),

@@ -10,7 +10,7 @@ export interface WorkOrderInput {
   readonly source: WorkOrderSource | 'unspecified';
   readonly categoryCode: string;
   readonly location: Readonly<{ lat: number; lon: number }> | undefined;
-  readonly crs: 'wgs84' | 'gcj02';
+  readonly crs: 'wgs84' | 'gcj02' | 'bd09';
   readonly address: string;
   readonly description: string;
   readonly contacts: ReadonlyArray<Readonly<{ name: string; phone: string }>>;
@@ -24,7 +24,7 @@ export interface WorkOrder {
   readonly centreCategory: string;
   readonly category: string;
   readonly location: Readonly<{ lat: number; lon: number }>;
-  readonly crs: 'wgs84' | 'gcj02';
+  readonly crs: 'wgs84' | 'gcj02' | 'bd09';
   readonly description: string;
   readonly contact: Readonly<{ name?: string; phone?: string }> | undefined;
   readonly deadline: Date | null;
