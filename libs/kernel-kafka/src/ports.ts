@@ -86,7 +86,18 @@ export interface TopicPartitionOffset {
 
 export interface ConsumerOptions {
   readonly groupId: string;
+  /**
+   * How long the group waits for a silent member before its partitions move on: after a `kill -9`,
+   * the time until a relaunched or other replica gets them. Default 10 s (the broker's floor is
+   * `group.min.session.timeout.ms`, 6 s by default). Shorter takes over faster but evicts a member
+   * whose process stalls that long (a long garbage collection, a starved CPU).
+   */
   readonly sessionTimeoutMs?: number;
+  /**
+   * How long a rebalance waits for the members to rejoin; a member busy in a batch longer than this
+   * is dropped. Default 30 s (handlers heartbeat while they work, and batches stay short).
+   */
+  readonly rebalanceTimeoutMs?: number;
   readonly heartbeatIntervalMs?: number;
   /** Largest fetch per partition; small values keep shutdowns and rebalances short. */
   readonly maxBytesPerPartition?: number;
@@ -114,6 +125,12 @@ export interface MessageConsumer {
   /** Called whenever the group assigned partitions to this member (after every rebalance). */
   onAssignment(listener: (assignment: Readonly<Record<string, readonly number[]>>) => void): () => void;
   /**
+   * Called when the member failed (broker gone, group join refused); `restarting` tells whether the
+   * client retries by itself (after a backoff) or gave up, so the owner has to connect anew.
+   * Optional: an adapter without it recovers by itself or not at all.
+   */
+  onCrash?(listener: (error: unknown, restarting: boolean) => void): () => void;
+  /**
    * Hands out no further messages, lets the handlers in flight finish (their commits still count),
    * then stops fetching (the member stays connected).
    */
@@ -121,6 +138,11 @@ export interface MessageConsumer {
   /** Stops (as above) and leaves the group, so its partitions move to the others at once. */
   disconnect(): Promise<void>;
 }
+
+/** Group member defaults (see {@link ConsumerOptions}): a dead member's partitions move on within 10 s. */
+export const DEFAULT_SESSION_TIMEOUT_MS = 10_000;
+export const DEFAULT_REBALANCE_TIMEOUT_MS = 30_000;
+export const DEFAULT_HEARTBEAT_INTERVAL_MS = 3_000;
 
 /** Retention and clean-up for the event topics: they are the replay log, so nothing expires. */
 export const UNLIMITED_RETENTION: Readonly<Record<string, string>> = {

@@ -1,5 +1,5 @@
 import { SpanStatusCode } from '@opentelemetry/api';
-import { type Inbox, type LoggedEvent, Wakeup } from '@yiwang/kernel-core';
+import { describeError, reportComponentStatus, type Inbox, type LoggedEvent, Wakeup } from '@yiwang/kernel-core';
 import {
   UNLIMITED_RETENTION,
   headerString,
@@ -46,12 +46,24 @@ export interface EventConsumerOptions {
   readonly retry?: Partial<RetryPolicy>;
   /** Where a group without committed offsets starts: the beginning of the log (default) or its end. */
   readonly fromBeginning?: boolean;
+  /**
+   * When given, the subscribed topics are created if missing (unlimited retention, this many
+   * partitions), as their relay would create them: with auto-creation off, a consumer that starts
+   * before the producing service would otherwise wait for it. Done in the background like the join.
+   */
+  readonly createMissingTopics?: { readonly partitions: number };
   /** Partitions of the `<topic>.dlq` topics this consumer creates when missing. Default 1. */
   readonly dlqPartitions?: number;
   /** Member settings; `partitionsConcurrently` defaults to {@link DEFAULT_PARTITIONS_CONCURRENTLY}. */
   readonly consumer?: Omit<ConsumerOptions, 'groupId'>;
   /** Handler failures, dead-lettered messages and infrastructure errors the consumer recovered from. */
   readonly onError?: (error: unknown, message: IncomingMessage) => void;
+  /**
+   * The broker could not be reached (connect, topic creation, group join) or the member crashed;
+   * the consumer retries by itself with backoff. Default: `onError` without a message, if given
+   * as a one-argument hook, else nothing.
+   */
+  readonly onConnectionError?: (error: unknown, attempt: number) => void;
   /** After each message is settled (committed), for metrics and tests. */
   readonly onSettled?: (outcome: ConsumerOutcome, message: IncomingMessage) => void;
 }
@@ -101,50 +113,154 @@ export class EventConsumer {
   private consumer: MessageConsumer | null = null;
   private producer: MessageProducer | null = null;
   private stopping = false;
+  /** The background connection loop, from `start()` until `stop()`. */
+  private connecting: Promise<void> | null = null;
+  /** Clients of the connection attempt in progress, so a stop can abort a slow connect or join. */
+  private pending: { consumer?: MessageConsumer; producer?: MessageProducer } = {};
+  private readonly reconnect = new Wakeup();
+  private unlistenCrash: (() => void) | null = null;
 
   constructor(private readonly options: EventConsumerOptions) {
     this.inbox = options.inbox;
     this.retry = { ...DEFAULT_RETRY_POLICY, ...options.retry };
   }
 
-  /** Creates the dead-letter topics, joins the group and starts handling in the background. */
+  /**
+   * Starts, in the background, what needs the broker: the dead-letter topics, the producer, the
+   * group join, then handling. Nothing here waits for the broker, so a service listens (and serves
+   * from its database) while the broker is away or the group waits for a dead member's session to
+   * end. Connecting is retried forever with backoff; each failure goes to `onConnectionError` and
+   * to the component status (`consumer:<group>`).
+   */
   async start(): Promise<void> {
-    if (this.consumer) return;
+    if (this.connecting) return;
     this.stopping = false;
+    this.status('starting');
+    this.connecting = this.connectLoop();
+  }
+
+  /** True once the member has joined and handles messages. */
+  get isConnected(): boolean {
+    return this.consumer !== null;
+  }
+
+  private async connectLoop(): Promise<void> {
+    for (let attempt = 1; !this.stopping; attempt++) {
+      try {
+        await this.connectOnce();
+        if (this.stopping) return;
+        this.status('up');
+        attempt = 0;
+        // Connected: wait here until the member crashes for good (then connect anew) or a stop.
+        await this.reconnect.wait(2 ** 31 - 1);
+        if (this.stopping) return;
+        await this.dropClients();
+        continue;
+      } catch (e) {
+        if (this.stopping) return;
+        this.connectionError(e, attempt);
+        await this.dropClients();
+      }
+      const sleeper = new Wakeup();
+      this.sleepers.add(sleeper);
+      try {
+        await sleeper.wait(backoffDelay(attempt, { ...DEFAULT_RETRY_POLICY, initialDelayMs: 500, maxDelayMs: 15_000 }));
+      } finally {
+        this.sleepers.delete(sleeper);
+      }
+    }
+  }
+
+  private async connectOnce(): Promise<void> {
     const { broker, topics, group } = this.options;
     const admin = broker.admin();
     await admin.connect();
     try {
+      const create = this.options.createMissingTopics;
+      if (create) await admin.ensureTopics(topics.map((topic) => ({ topic, partitions: create.partitions, config: UNLIMITED_RETENTION })));
       await admin.ensureTopics(
         topics.map((t) => ({ topic: dlqTopic(t), partitions: this.options.dlqPartitions ?? 1, config: UNLIMITED_RETENTION })),
       );
     } finally {
-      await admin.disconnect();
+      await admin.disconnect().catch(() => undefined);
     }
+    if (this.stopping) return;
     const producer = broker.producer();
+    this.pending.producer = producer;
     await producer.connect();
+    if (this.stopping) return;
     const consumer = broker.consumer({ partitionsConcurrently: DEFAULT_PARTITIONS_CONCURRENTLY, ...this.options.consumer, groupId: group });
+    this.pending.consumer = consumer;
+    const unlistenCrash =
+      consumer.onCrash?.((error, restarting) => {
+        this.connectionError(error, 0);
+        // A member that restarts by itself keeps its clients; one that gave up is replaced.
+        if (!restarting) this.reconnect.wake();
+      }) ?? (() => undefined);
+    const unlistenAssignment = consumer.onAssignment(() => this.status('up'));
+    this.unlistenCrash = () => {
+      unlistenCrash();
+      unlistenAssignment();
+    };
     await consumer.connect();
     await consumer.subscribe(topics, { fromBeginning: this.options.fromBeginning ?? true });
+    if (this.stopping) return;
     this.producer = producer;
     this.consumer = consumer;
     await consumer.run({ eachBatch: (batch, control) => this.settleBatch(batch, control) });
+    this.pending = {};
+  }
+
+  /** Disconnects the clients of a failed attempt or a crashed member before the next attempt. */
+  private async dropClients(): Promise<void> {
+    this.unlistenCrash?.();
+    this.unlistenCrash = null;
+    const consumer = this.consumer ?? this.pending.consumer;
+    const producer = this.producer ?? this.pending.producer;
+    this.consumer = null;
+    this.producer = null;
+    this.pending = {};
+    await consumer?.disconnect().catch(() => undefined);
+    await producer?.disconnect().catch(() => undefined);
+  }
+
+  private connectionError(e: unknown, attempt: number): void {
+    this.status('down', e);
+    try {
+      this.options.onConnectionError?.(e, attempt);
+    } catch {
+      // A failing error hook must not stop the consumer.
+    }
+  }
+
+  private status(state: 'starting' | 'up' | 'down' | 'stopped', error?: unknown): void {
+    reportComponentStatus(`consumer:${this.options.group}`, state, error !== undefined ? { detail: describeError(error) } : {});
   }
 
   /**
    * Graceful stop: the message in flight finishes and is committed (one waiting for a retry is left
    * uncommitted, for the next owner), then the member leaves the group so its partitions move on.
+   * A connection attempt in progress is abandoned.
    */
   async stop(): Promise<void> {
-    if (!this.consumer || this.stopping) return;
+    if (!this.connecting || this.stopping) return;
     this.stopping = true;
     for (const s of this.sleepers) s.wake();
+    this.reconnect.wake();
+    this.unlistenCrash?.();
+    this.unlistenCrash = null;
     // The references stay until the member has left: the message in flight still commits (and may
     // still need the dead-letter producer) while kafkajs waits for it.
-    await this.consumer.disconnect();
-    await this.producer?.disconnect();
+    const consumer = this.consumer ?? this.pending.consumer;
+    const producer = this.producer ?? this.pending.producer;
+    await consumer?.disconnect().catch(() => undefined);
+    await producer?.disconnect().catch(() => undefined);
+    await this.connecting;
+    this.connecting = null;
     this.consumer = null;
     this.producer = null;
+    this.pending = {};
+    this.status('stopped');
   }
 
   /**

@@ -1,12 +1,15 @@
 import { Kafka, logLevel as KafkaLogLevel, Partitioners, type KafkaConfig, type Producer } from 'kafkajs';
-import type {
-  ConsumerOptions,
-  DeliveryReport,
-  MessageBroker,
-  MessageConsumer,
-  MessageProducer,
-  OutgoingMessage,
-  TopicAdmin,
+import {
+  DEFAULT_HEARTBEAT_INTERVAL_MS,
+  DEFAULT_REBALANCE_TIMEOUT_MS,
+  DEFAULT_SESSION_TIMEOUT_MS,
+  type ConsumerOptions,
+  type DeliveryReport,
+  type MessageBroker,
+  type MessageConsumer,
+  type MessageProducer,
+  type OutgoingMessage,
+  type TopicAdmin,
 } from '../ports';
 import { KafkajsConsumer } from './kafkajs-consumer';
 import { KafkajsAdmin } from './kafkajs-admin';
@@ -58,18 +61,20 @@ export class KafkajsBroker implements MessageBroker {
   }
 
   consumer(options: ConsumerOptions): MessageConsumer {
-    return new KafkajsConsumer(
-      this.kafka.consumer({
-        groupId: options.groupId,
-        sessionTimeout: options.sessionTimeoutMs ?? 30_000,
-        heartbeatInterval: options.heartbeatIntervalMs ?? 3_000,
-        maxBytesPerPartition: options.maxBytesPerPartition ?? 1_048_576,
-        // Never let kafkajs crash-restart a member on a handler error behind our back: the handler
-        // retries, dead-letters and commits itself.
-        retry: { retries: 5 },
-      }),
-      { partitionsConcurrently: options.partitionsConcurrently ?? 1 },
-    );
+    let adapter: KafkajsConsumer | null = null;
+    const consumer = this.kafka.consumer({
+      groupId: options.groupId,
+      sessionTimeout: options.sessionTimeoutMs ?? DEFAULT_SESSION_TIMEOUT_MS,
+      rebalanceTimeout: options.rebalanceTimeoutMs ?? DEFAULT_REBALANCE_TIMEOUT_MS,
+      heartbeatInterval: options.heartbeatIntervalMs ?? DEFAULT_HEARTBEAT_INTERVAL_MS,
+      maxBytesPerPartition: options.maxBytesPerPartition ?? 1_048_576,
+      // Never let kafkajs crash-restart a member on a handler error behind our back: the handler
+      // retries, dead-letters and commits itself. A member that lost the broker restarts after a
+      // growing pause (kafkajs alone would restart every 300 ms, forever).
+      retry: { retries: 5, restartOnFailure: async () => adapter?.restartAfterCrash() ?? false },
+    });
+    adapter = new KafkajsConsumer(consumer, { partitionsConcurrently: options.partitionsConcurrently ?? 1 });
+    return adapter;
   }
 
   admin(): TopicAdmin {

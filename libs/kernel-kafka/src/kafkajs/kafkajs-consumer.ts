@@ -1,4 +1,6 @@
 import type { Consumer, IHeaders, KafkaMessage } from 'kafkajs';
+import { Wakeup } from '@yiwang/kernel-core';
+import { backoffDelay, DEFAULT_RETRY_POLICY } from '../consumer/backoff';
 import type { HandlerControl, IncomingHeaders, IncomingMessage, MessageConsumer, MessageHandlers, TopicPartitionOffset } from '../ports';
 
 /** The {@link MessageConsumer} port on a kafkajs consumer, with auto-commit off. */
@@ -7,14 +9,38 @@ export class KafkajsConsumer implements MessageConsumer {
   /** Handler calls in progress; a stop waits for them while kafkajs still runs (see `stop`). */
   private readonly inFlight = new Set<Promise<void>>();
   private readonly assignmentListeners = new Set<(assignment: Readonly<Record<string, readonly number[]>>) => void>();
+  private readonly crashListeners = new Set<(error: unknown, restarting: boolean) => void>();
+  /** Crashes since the last successful join, for the restart backoff. */
+  private crashes = 0;
+  private readonly restartPause = new Wakeup();
 
   constructor(
     private readonly consumer: Consumer,
     private readonly options: { readonly partitionsConcurrently?: number } = {},
   ) {
     consumer.on(consumer.events.GROUP_JOIN, (event) => {
+      this.crashes = 0;
       for (const l of this.assignmentListeners) l(event.payload.memberAssignment);
     });
+    consumer.on(consumer.events.CRASH, (event) => {
+      for (const l of this.crashListeners) l(event.payload.error, event.payload.restart);
+    });
+  }
+
+  onCrash(listener: (error: unknown, restarting: boolean) => void): () => void {
+    this.crashListeners.add(listener);
+    return () => this.crashListeners.delete(listener);
+  }
+
+  /**
+   * kafkajs asks this before restarting a crashed member: wait a growing pause (0.5 s doubling to
+   * 30 s), then restart unless we are stopping (a restart after `disconnect` would leave a member
+   * nobody owns).
+   */
+  async restartAfterCrash(): Promise<boolean> {
+    this.crashes++;
+    await this.restartPause.wait(backoffDelay(this.crashes, { ...DEFAULT_RETRY_POLICY, initialDelayMs: 500, maxDelayMs: 30_000 }));
+    return !this.stopping;
   }
 
   connect(): Promise<void> {
@@ -93,12 +119,14 @@ export class KafkajsConsumer implements MessageConsumer {
    */
   async stop(): Promise<void> {
     this.stopping = true;
+    this.restartPause.wake();
     await this.drain();
     await this.consumer.stop();
   }
 
   async disconnect(): Promise<void> {
     this.stopping = true;
+    this.restartPause.wake();
     await this.drain();
     await this.consumer.disconnect();
   }

@@ -1,5 +1,6 @@
 import type { Admin, Producer } from '@platformatic/kafka';
 import { platformaticKafka } from './load';
+import { DEFAULT_HEARTBEAT_INTERVAL_MS, DEFAULT_REBALANCE_TIMEOUT_MS, DEFAULT_SESSION_TIMEOUT_MS } from '../ports';
 import type {
   ConsumerOptions,
   DeliveryReport,
@@ -63,8 +64,9 @@ export class PlatformaticBroker implements MessageBroker {
         new Consumer({
           ...this.base('consumer'),
           groupId: options.groupId,
-          sessionTimeout: options.sessionTimeoutMs ?? 30_000,
-          heartbeatInterval: options.heartbeatIntervalMs ?? 3_000,
+          sessionTimeout: options.sessionTimeoutMs ?? DEFAULT_SESSION_TIMEOUT_MS,
+          rebalanceTimeout: options.rebalanceTimeoutMs ?? DEFAULT_REBALANCE_TIMEOUT_MS,
+          heartbeatInterval: options.heartbeatIntervalMs ?? DEFAULT_HEARTBEAT_INTERVAL_MS,
           maxBytesPerPartition: options.maxBytesPerPartition ?? 1_048_576,
           autocommit: false,
         }),

@@ -4,6 +4,8 @@ import {
   type Lease,
   type LeaseFactory,
   type RelayCheckpointStore,
+  describeError,
+  reportComponentStatus,
   uuidv7,
   Wakeup,
 } from '@yiwang/kernel-core';
@@ -87,6 +89,7 @@ export class EventRelay {
   private head = 0;
   private oldestUnpublishedAt: Date | null = null;
   private unobserve: (() => void) | null = null;
+  private topicEnsured = false;
 
   constructor(private readonly options: EventRelayOptions) {
     this.topic = options.topic ?? eventTopic(options.serviceName);
@@ -100,11 +103,17 @@ export class EventRelay {
     this.checkpoints = options.checkpoints;
   }
 
-  /** Creates the topic if needed (unlimited retention) and starts contending for the lease. */
+  /**
+   * Starts contending for the lease and publishing, in the background: nothing here waits for the
+   * broker. The store is the outbox, so a service whose broker is away still takes commands; the
+   * relay creates its topic (unlimited retention) when it first reaches the broker, retrying with
+   * backoff meanwhile, and publishes the backlog then.
+   */
   async start(): Promise<void> {
     if (this.running) return;
-    await this.ensureTopic();
     this.running = true;
+    this.topicEnsured = false;
+    this.status('starting');
     this.aborted = false;
     this.unobserve = observeRelay({ topic: this.topic, gauges: () => this.gauges() });
     this.unsubscribe = this.options.store.onLogAdvanced?.(() => this.wake()) ?? null;
@@ -122,6 +131,7 @@ export class EventRelay {
     this.unsubscribe = null;
     this.unobserve?.();
     this.leaseValidUntil = 0;
+    this.status('stopped');
     if (!this.aborted) await this.lease.release().catch((e: unknown) => this.report(e));
   }
 
@@ -193,10 +203,15 @@ export class EventRelay {
         if (!this.isActive) {
           if (producer) await disconnectQuietly(producer);
           producer = null;
+          this.status('standby');
           await this.wakeup.wait(this.pollMs);
           continue;
         }
         try {
+          if (!this.topicEnsured) {
+            await this.ensureTopic();
+            this.topicEnsured = true;
+          }
           if (!producer) {
             const p: MessageProducer = this.options.broker.producer();
             await p.connect();
@@ -204,6 +219,7 @@ export class EventRelay {
           }
           const published = await this.publishBatch(producer);
           failures = 0;
+          this.status('up');
           if (published > 0) idleWait = this.pollMs;
           if (published < this.batchSize) {
             const woken = await this.wakeup.wait(idleWait);
@@ -217,6 +233,9 @@ export class EventRelay {
           if (producer) await disconnectQuietly(producer);
           producer = null;
           failures++;
+          // Forever, with backoff: the events wait in the store, and the topic may have to be made again.
+          this.topicEnsured = false;
+          this.status('down', e, failures);
           await this.wakeup.wait(Math.min(5_000, 100 * 2 ** failures));
         }
       }
@@ -264,6 +283,14 @@ export class EventRelay {
       backlog: Math.max(0, this.head - this.checkpoint),
       lagMs: this.oldestUnpublishedAt ? Math.max(0, Date.now() - this.oldestUnpublishedAt.getTime()) : 0,
     };
+  }
+
+  private status(state: 'starting' | 'up' | 'down' | 'standby' | 'stopped', error?: unknown, failures = 0): void {
+    const backlog = Math.max(0, this.head - this.checkpoint);
+    reportComponentStatus(`relay:${this.topic}`, state, {
+      ...(error !== undefined ? { detail: describeError(error) } : {}),
+      figures: state === 'standby' || state === 'stopped' ? {} : { backlog, failures },
+    });
   }
 
   private report(e: unknown): void {
