@@ -19,6 +19,8 @@ import { seasonKey, shippedCityConfig } from './domain';
 import { ComplaintService } from './application/complaint-service';
 import { ReadingsIngest } from './application/readings-ingest';
 import { DeadlineScheduler } from './application/deadline-scheduler';
+import { OfflineCheck } from './application/offline-check';
+import { findingReaction } from './application/finding-reaction';
 import { HeatingQueries } from './application/queries';
 import { heatingViewsProjection } from './application/projections/complaint-views';
 import { MongoReadingStore } from './adapters/mongo/reading-store';
@@ -43,6 +45,7 @@ export interface HeatingService {
   readonly ingest: ReadingsIngest;
   readonly readings: MongoReadingStore;
   readonly scheduler: DeadlineScheduler;
+  readonly offline: OfflineCheck;
   readonly vault: PersonalDataVault;
   stop(): Promise<void>;
 }
@@ -75,8 +78,9 @@ export async function startHeatingService(config: HeatingConfig, runtime: Heatin
     const vault = new PersonalDataVault(mongoVaultKeys(db), config.piiMasterKey);
     const complaints = new ComplaintService(store, clock, businessCalendar(), city, vault);
     const readings = new MongoReadingStore(db);
-    const ingest = new ReadingsIngest({ store, readings, clock, city, complaints });
+    const ingest = new ReadingsIngest({ store, readings, clock, city });
     const views = new Projector(db, store, heatingViewsProjection(seasonKey(city)), { pollIntervalMs: 200 });
+    const reaction = new Projector(db, store, findingReaction(complaints), { pollIntervalMs: 200 });
     const queries = new HeatingQueries(() => views.models(), city, vault);
     const broker = new KafkajsBroker({ brokers: config.kafkaBrokers, clientId: `yiwang-${SERVICE_NAME}` });
     const codec = heatingEventCodec();
@@ -96,18 +100,30 @@ export async function startHeatingService(config: HeatingConfig, runtime: Heatin
       intervalMs: config.deadlineScanIntervalMs,
       onError: (e) => logger.warn({ err: e }, 'deadline scan error'),
     });
+    const offline = new OfflineCheck({
+      db,
+      ingest,
+      clock,
+      intervalMs: config.deadlineScanIntervalMs,
+      onError: (e) => logger.warn({ err: e }, 'offline check error'),
+    });
 
     views.start();
     stops.push(() => views.stop());
+    reaction.start();
+    stops.push(() => reaction.stop());
     await relay.start();
     stops.push(() => relay.stop());
     const unsubscribe = store.onLogAdvanced(() => {
       relay.wake();
       views.wake();
+      reaction.wake();
     });
     stops.push(async () => unsubscribe());
     scheduler.start();
     stops.push(() => scheduler.stop());
+    offline.start();
+    stops.push(() => offline.stop());
 
     const auth = createTokenVerifier(config);
     const eventLog = eventLogGrpcService({ store, codec, personalData: complaintContactPolicy(vault) });
@@ -141,6 +157,7 @@ export async function startHeatingService(config: HeatingConfig, runtime: Heatin
       ingest,
       readings,
       scheduler,
+      offline,
       vault,
       stop,
     };

@@ -12,10 +12,12 @@ import {
   inSeason,
   instantFromMillis,
   newTrack,
+  offlineDueMs,
   pointDecider,
   pointOf,
   pointStreamId,
   PointId,
+  silentPoints,
   trackReadings,
   type Actor,
   type CityConfig,
@@ -23,15 +25,24 @@ import {
   type PointTrack,
   type Signal,
 } from '../domain';
-import { type ComplaintService } from './complaint-service';
 
 export type ValidReading = Readonly<{ pointId: string; atMs: number; deci: number }>;
 
+/** The rule state of the points of one shard, at one version (`seq`). */
+export type TrackShard = Readonly<{ shard: string; seq: number; tracks: Readonly<Record<string, PointTrack>> }>;
+
 /** Where readings and the per-point rule state live (MongoDB: adapters/mongo/reading-store). */
 export interface ReadingStore {
+  /** All readings of a batch in one write; the same batch again stores nothing new. */
   write(readings: readonly ValidReading[]): Promise<void>;
-  tracksOf(pointIds: readonly string[]): Promise<Map<string, PointTrack>>;
-  saveTracks(tracks: ReadonlyMap<string, PointTrack>): Promise<void>;
+  /** Which shard of the rule state a point belongs to. */
+  shardOf(pointId: string): string;
+  /** The latest version of these shards (`fresh`: not from a cache). */
+  shards(ids: readonly string[], fresh?: boolean): Promise<Map<string, TrackShard>>;
+  /** Writes each shard's next version at once; returns the shards another writer moved first. */
+  saveShards(next: ReadonlyArray<TrackShard & { dueMs: number | null }>): Promise<Set<string>>;
+  /** Removes a version that a newer one replaced (found due by the offline check). */
+  dropSuperseded(docId: string): Promise<void>;
 }
 
 export type RawReading = { pointId?: unknown; at?: unknown; celsius?: unknown };
@@ -39,6 +50,7 @@ export type RawReading = { pointId?: unknown; at?: unknown; celsius?: unknown };
 /** The monitoring rules act as the system; opening a complaint for a finding is a system step too. */
 export const MONITORING_ACTOR: Actor = { subject: 'monitoring-rules', department: 'system.heating', roles: ['system'] };
 const MAX_BATCH = 10_000;
+const MAX_ATTEMPTS = 5;
 /** Device clocks drift a little; a reading further ahead than this is a broken clock. */
 const FUTURE_TOLERANCE_MS = 5 * 60_000;
 
@@ -47,8 +59,9 @@ export type IngestResult = { accepted: number; points: number; findingsRaised: s
 /**
  * Batch ingest of monitoring readings (室温监测): the whole batch is checked first (unknown
  * devices, temperatures outside −40…60 ℃, readings from the future → nothing stored), written in
- * one bulk write, then the rule runs per point and only its signals become events: a finding on
- * the point's stream and a complaint for the company (idempotent by finding id).
+ * one `insertMany`, then the rule runs per point over the shards' state (read from a cache, written
+ * in one `insertMany` per batch) and only its signals become events on the point's stream: a
+ * finding raised or closed, the device back online (idempotent by command id).
  */
 export class ReadingsIngest {
   private readonly points: CommandHandler<
@@ -57,8 +70,15 @@ export class ReadingsIngest {
     ReturnType<typeof pointDecider.initialState>
   >;
 
+  private turn: Promise<unknown> = Promise.resolve();
+
   constructor(
-    private readonly deps: { store: EventStore; readings: ReadingStore; clock: Clock; city: CityConfig; complaints: ComplaintService },
+    private readonly deps: {
+      store: EventStore;
+      readings: ReadingStore;
+      clock: Clock;
+      city: CityConfig;
+    },
   ) {
     this.points = new CommandHandler(deps.store, pointDecider, {
       fromRecorded: (e: RecordedEvent) => (e.type.startsWith('heating.point.') ? ({ type: e.type, data: e.data } as PointEvent) : null),
@@ -93,69 +113,161 @@ export class ReadingsIngest {
   async ingest(batch: unknown, correlationId = uuidv7()): Promise<IngestResult> {
     const readings = this.validate(batch);
     await this.deps.readings.write(readings);
-    const byPoint = new Map<string, ValidReading[]>();
-    for (const r of readings) byPoint.set(r.pointId, [...(byPoint.get(r.pointId) ?? []), r]);
-    const tracks = await this.deps.readings.tracksOf([...byPoint.keys()]);
-    const changed = new Map<string, PointTrack>();
-    const result: IngestResult = { accepted: readings.length, points: byPoint.size, findingsRaised: [], findingsClosed: [] };
-    const { city } = this.deps;
-    for (const [pointId, list] of byPoint) {
-      const before = tracks.get(pointId) ?? newTrack();
-      const { track, signals } = trackReadings(before, list, city.monitoring, city.standardDeci, (ms) => inSeason(city, ms));
-      if (track !== before) changed.set(pointId, track);
-      for (const signal of signals) await this.act(pointId, signal, result, correlationId);
+    const result: IngestResult = { accepted: readings.length, points: 0, findingsRaised: [], findingsClosed: [] };
+    const byShard = new Map<string, Map<string, ValidReading[]>>();
+    for (const r of readings) {
+      const shard = this.deps.readings.shardOf(r.pointId);
+      const points = byShard.get(shard) ?? new Map<string, ValidReading[]>();
+      const list = points.get(r.pointId) ?? [];
+      list.push(r);
+      points.set(r.pointId, list);
+      byShard.set(shard, points);
+      if (list.length === 1) result.points++;
     }
-    // Saved after the signals were acted on: a crash in between re-runs the rule on the resent batch.
-    await this.deps.readings.saveTracks(changed);
+    await this.exclusive(() => this.applyRule(byShard, result, correlationId));
     return result;
+  }
+
+  /**
+   * Batches of this process take turns on the rule state (a version per shard); another replica
+   * writing the same shard first makes this one reload that shard and run its readings again —
+   * the readings it already saw are skipped and every signal's command is idempotent by id.
+   */
+  private async applyRule(byShard: Map<string, Map<string, ValidReading[]>>, result: IngestResult, correlationId: string): Promise<void> {
+    const { city } = this.deps;
+    let pending = byShard;
+    for (let attempt = 0; pending.size > 0; attempt++) {
+      if (attempt === MAX_ATTEMPTS) throw new Error(`monitoring rule state kept moving under this batch (${pending.size} shards)`);
+      const current = await this.deps.readings.shards([...pending.keys()], attempt > 0);
+      const next: Array<TrackShard & { dueMs: number | null }> = [];
+      for (const [shard, points] of pending) {
+        const cur = current.get(shard) ?? { shard, seq: 0, tracks: {} };
+        const tracks: Record<string, PointTrack> = { ...cur.tracks };
+        let changed = false;
+        for (const [pointId, list] of points) {
+          const before = tracks[pointId] ?? newTrack();
+          const { track, signals } = trackReadings(before, list, city.monitoring, city.standardDeci, (ms) => inSeason(city, ms));
+          if (track !== before) {
+            tracks[pointId] = track;
+            changed = true;
+          }
+          for (const signal of signals) await this.act(pointId, signal, result, correlationId);
+        }
+        if (changed) next.push({ shard, seq: cur.seq + 1, tracks, dueMs: offlineDueMs(Object.values(tracks), city.monitoring) });
+      }
+      // Saved after the signals were acted on: a crash in between re-runs the rule on the resent batch.
+      const lost = await this.deps.readings.saveShards(next);
+      pending = new Map([...pending].filter(([shard]) => lost.has(shard)));
+    }
+  }
+
+  /**
+   * The offline check for one shard whose earliest silence fell due (the DeadlineScan over the
+   * shards' `dueMs`): each point silent past the limit gets its `device_offline` event once, and
+   * the shard's next version carries the next due time. Stale versions are only removed.
+   */
+  async markSilent(due: Readonly<{ _id: string; shard: string; seq: number }>): Promise<'acted' | 'skipped'> {
+    return this.exclusive(async () => {
+      const { city, readings } = this.deps;
+      const latest = (await readings.shards([due.shard], true)).get(due.shard);
+      if (!latest || latest.seq !== due.seq) {
+        await readings.dropSuperseded(due._id);
+        return 'skipped';
+      }
+      const nowMs = this.deps.clock.now().getTime();
+      const tracks: Record<string, PointTrack> = { ...latest.tracks };
+      for (const pointId of silentPoints(latest.tracks, nowMs, city.monitoring)) {
+        const track = tracks[pointId]!;
+        const point = pointOf(city, pointId as PointId);
+        if (point) {
+          const data = {
+            pointId,
+            companyId: point.compound.companyId,
+            lastSeenAt: instantFromMillis(track.lastMs!),
+            at: instantFromMillis(nowMs),
+          };
+          await this.quietly(() =>
+            this.points.handle(
+              pointStreamId(pointId),
+              { type: 'MarkOffline', actor: MONITORING_ACTOR, data },
+              { commandId: `offline:${pointId}:${track.lastMs}`, metadata: { actor: MONITORING_ACTOR, correlationId: uuidv7() } },
+            ),
+          );
+        }
+        tracks[pointId] = { ...track, offline: true };
+      }
+      const lost = await readings.saveShards([
+        { shard: due.shard, seq: latest.seq + 1, tracks, dueMs: offlineDueMs(Object.values(tracks), city.monitoring) },
+      ]);
+      return lost.size > 0 ? 'skipped' : 'acted';
+    });
   }
 
   private async act(pointId: string, signal: Signal, result: IngestResult, correlationId: string): Promise<void> {
     const point = pointOf(this.deps.city, pointId as PointId)!;
     const metadata = { actor: MONITORING_ACTOR, correlationId };
-    try {
-      if (signal.kind === 'raise') {
+    const companyId = point.compound.companyId;
+    switch (signal.kind) {
+      case 'raise': {
         const data = {
           pointId,
           householdId: point.householdId,
-          companyId: point.compound.companyId,
+          companyId,
           belowSince: instantFromMillis(signal.sinceMs),
           lowestDeci: signal.lowestDeci,
           at: instantFromMillis(signal.atMs),
         };
-        const raised = await this.points.handle(
-          pointStreamId(pointId),
-          { type: 'RaiseFinding', actor: MONITORING_ACTOR, data },
-          { commandId: `raise:${pointId}:${signal.sinceMs}`, metadata },
+        // The finding's complaint is opened by the finding reaction (a consumer of this log), so a
+        // crash right after this append still ends with exactly one complaint.
+        const raised = await this.quietly(() =>
+          this.points.handle(
+            pointStreamId(pointId),
+            { type: 'RaiseFinding', actor: MONITORING_ACTOR, data },
+            { commandId: `raise:${pointId}:${signal.sinceMs}`, metadata },
+          ),
         );
-        const finding = raised.state.open!;
-        await this.deps.complaints.receive(
-          {
-            complaintId: finding.complaintId,
-            householdId: point.householdId,
-            channel: 'monitoring',
-            pointId,
-            description: `监测点 ${pointId} 室温低于标准 ${(signal.lowestDeci / 10).toFixed(1)} ℃ 持续 ${this.deps.city.monitoring.belowHours} 小时以上`,
-            contact: null,
-          },
-          { actor: MONITORING_ACTOR, commandId: `finding:${finding.findingId}`, correlationId },
-        );
-        result.findingsRaised.push(finding.findingId);
-      } else {
-        const closed = await this.points.handle(
-          pointStreamId(pointId),
-          {
-            type: 'CloseFinding',
-            actor: MONITORING_ACTOR,
-            data: { aboveSince: instantFromMillis(signal.sinceMs), at: instantFromMillis(signal.atMs) },
-          },
-          { commandId: `close:${pointId}:${signal.sinceMs}`, metadata },
-        );
-        result.findingsClosed.push(...closed.events.map((e) => (e.data as { findingId: string }).findingId));
+        if (raised?.state.open) result.findingsRaised.push(raised.state.open.findingId);
+        return;
       }
-    } catch (e) {
-      // The point's finding state moved on (e.g. a finding is open already): the aggregate decides.
-      if (!(e instanceof IllegalStateError)) throw e;
+      case 'recover': {
+        const data = { aboveSince: instantFromMillis(signal.sinceMs), at: instantFromMillis(signal.atMs) };
+        const closed = await this.quietly(() =>
+          this.points.handle(
+            pointStreamId(pointId),
+            { type: 'CloseFinding', actor: MONITORING_ACTOR, data },
+            { commandId: `close:${pointId}:${signal.sinceMs}`, metadata },
+          ),
+        );
+        result.findingsClosed.push(...(closed?.events ?? []).map((e) => (e.data as { findingId: string }).findingId));
+        return;
+      }
+      case 'online': {
+        const data = { pointId, companyId, silentSince: instantFromMillis(signal.sinceMs), at: instantFromMillis(signal.atMs) };
+        await this.quietly(() =>
+          this.points.handle(
+            pointStreamId(pointId),
+            { type: 'MarkOnline', actor: MONITORING_ACTOR, data },
+            { commandId: `online:${pointId}:${signal.atMs}`, metadata },
+          ),
+        );
+        return;
+      }
     }
+  }
+
+  /** The point's state moved on (a finding open already, the device already marked): the aggregate decides. */
+  private async quietly<T>(step: () => Promise<T>): Promise<T | null> {
+    try {
+      return await step();
+    } catch (e) {
+      if (e instanceof IllegalStateError) return null;
+      throw e;
+    }
+  }
+
+  private exclusive<T>(step: () => Promise<T>): Promise<T> {
+    const run = this.turn.then(step, step);
+    this.turn = run.catch(() => undefined);
+    return run;
   }
 }

@@ -28,6 +28,8 @@ export const HEATING_MESSAGES: Record<ComplaintEventType | PointEvent['type'], P
   'heating.complaint.personal_data_erased.v1': entry('PersonalDataErased', pb.PersonalDataErased),
   'heating.point.finding_raised.v1': entry('FindingRaised', pb.FindingRaised),
   'heating.point.finding_closed.v1': entry('FindingClosed', pb.FindingClosed),
+  'heating.point.device_offline.v1': entry('DeviceOffline', pb.DeviceOffline),
+  'heating.point.device_online.v1': entry('DeviceOnline', pb.DeviceOnline),
 };
 
 /** The codec of `yiwang.heating.events.v1`: protobuf, strict (an event without a message is a bug). */

@@ -1,70 +1,164 @@
-import { type Db } from 'mongodb';
+import { createHash } from 'node:crypto';
+import { MongoBulkWriteError, type AnyBulkWriteOperation, type Db } from 'mongodb';
 import { toShanghaiIso } from '@yiwang/working-time';
 import { type PointTrack } from '../../domain';
-import { type ReadingStore, type ValidReading } from '../../application/readings-ingest';
+import { type ReadingStore, type TrackShard, type ValidReading } from '../../application/readings-ingest';
 
-type DayDoc = { _id: string; pointId: string; day: string; v: Record<string, number> };
-type TrackDoc = { _id: string; track: PointTrack };
+/** One received batch's readings of one shard and local day: parallel lists (FerretDB 1.24 stores no nested arrays). */
+type BatchDoc = { _id: string; p: string[]; s: number[]; v: number[] };
+/** One version of one shard's rule state; `dueMs` is when its next point falls silent (the offline check's deadline). */
+export type ShardDoc = { _id: string; shard: string; seq: number; tracks: Array<{ id: string; t: PointTrack }>; dueMs: number | null };
+
+/** Points spread over this many shards: a batch from 2,000 points writes ≤ 64 small documents, not 2,000. */
+export const SHARDS = 64;
+/** Superseded shard versions are deleted every this many versions (one delete per shard then, not per batch). */
+const PRUNE_EVERY = 8;
+const DUPLICATE_KEY = 11000;
+
+const pad = (n: number) => String(n).padStart(12, '0');
+const shardDocId = (shard: string, seq: number) => `trk|${shard}|${pad(seq)}`;
 
 /**
- * Readings stored compactly: one document per point and local hour (`<point>|2026-12-01T08`) whose
- * `v` maps the minute-and-second (`m0810`) to tenths of a degree — six readings an hour in one
- * document instead of six events. Keys are set, never pushed, so a batch sent twice writes the same
- * values (idempotent by device + time). One bulk write per batch.
+ * Readings and the monitoring rule's state on MongoDB/FerretDB, insert-only: upserts cost a
+ * read and a write each on FerretDB 1.24 (2,000 of them in one bulkWrite took 30 s there), inserts
+ * go in one `insertMany`.
+ * - Readings: per batch, one document per (local day, shard) with the values, `_id` =
+ *   `rd|<day>|<shard>|<digest of the point+time pairs>`. The same batch sent again has the same
+ *   ids and is refused as duplicates (idempotent by device + time); a reading repeated inside a
+ *   different batch is stored twice and read once (`day` keys by time).
+ * - Rule state: per shard, versioned documents `trk|<shard>|<seq>`. A new version is an insert of
+ *   `seq + 1`, so two writers of the same shard cannot both win (the loser reloads and redoes);
+ *   older versions are pruned by `_id` range. The latest version of each shard is cached here.
  */
 export class MongoReadingStore implements ReadingStore {
+  private readonly cache = new Map<string, TrackShard>();
+  private loadedAll = false;
+
   constructor(private readonly db: Db) {}
 
-  private get days() {
-    return this.db.collection<DayDoc>('readings_daily');
+  private get batches() {
+    return this.db.collection<BatchDoc>('reading_batches');
   }
-  private get tracks() {
-    return this.db.collection<TrackDoc>('point_tracks');
+  get shardDocs() {
+    return this.db.collection<ShardDoc>('point_track_shards');
+  }
+
+  shardOf(pointId: string): string {
+    let h = 0x811c9dc5; // FNV-1a: stable across processes and releases
+    for (let i = 0; i < pointId.length; i++) h = Math.imul(h ^ pointId.charCodeAt(i), 0x01000193) >>> 0;
+    return String(h % SHARDS).padStart(2, '0');
   }
 
   async write(readings: readonly ValidReading[]): Promise<void> {
-    const byDoc = new Map<string, { pointId: string; day: string; set: Record<string, number> }>();
+    const groups = new Map<string, { p: string[]; s: number[]; v: number[]; keys: string[] }>();
     for (const r of readings) {
       const iso = toShanghaiIso(r.atMs); // 2026-12-01T08:10:00+08:00
-      const day = iso.slice(0, 10);
-      const id = `${r.pointId}|${day}`;
-      const doc = byDoc.get(id) ?? { pointId: r.pointId, day, set: {} };
-      doc.set[`v.t${iso.slice(11, 13)}${iso.slice(14, 16)}${iso.slice(17, 19)}`] = r.deci;
-      byDoc.set(id, doc);
+      const key = `rd|${iso.slice(0, 10)}|${this.shardOf(r.pointId)}`;
+      const g = groups.get(key) ?? { p: [], s: [], v: [], keys: [] };
+      g.p.push(r.pointId);
+      g.s.push(Number(iso.slice(11, 13)) * 3600 + Number(iso.slice(14, 16)) * 60 + Number(iso.slice(17, 19)));
+      g.v.push(r.deci);
+      g.keys.push(`${r.pointId}@${r.atMs}`);
+      groups.set(key, g);
     }
-    const writes = [...byDoc].map(
-      ([_id, d]) =>
-        () =>
-          this.days.updateOne({ _id }, { $set: { pointId: d.pointId, day: d.day, ...d.set } }, { upsert: true }),
-    );
-    await inParallel(writes);
+    const docs: BatchDoc[] = [...groups].map(([key, g]) => ({
+      _id: `${key}|${createHash('sha256')
+        .update([...g.keys].sort().join(','))
+        .digest('hex')
+        .slice(0, 24)}`,
+      p: g.p,
+      s: g.s,
+      v: g.v,
+    }));
+    try {
+      await this.batches.insertMany(docs, { ordered: false });
+    } catch (e) {
+      if (!(e instanceof MongoBulkWriteError && onlyDuplicates(e))) throw e;
+    }
   }
 
   /** One point's readings of one local day (`2026-12-01`), in time order (`081000` = 08:10:00). */
   async day(pointId: string, day: string): Promise<Array<{ time: string; deci: number }>> {
-    const doc = await this.days.findOne({ _id: `${pointId}|${day}` });
-    return Object.entries(doc?.v ?? {})
-      .sort(([a], [b]) => a.localeCompare(b))
-      .map(([k, deci]) => ({ time: k.slice(1), deci }));
+    const prefix = `rd|${day}|${this.shardOf(pointId)}|`;
+    const docs = await this.batches.find({ _id: { $gt: prefix, $lt: `${prefix}~` } }).toArray();
+    const bySecond = new Map<number, number>();
+    for (const d of docs) d.p.forEach((p, i) => p === pointId && bySecond.set(d.s[i]!, d.v[i]!));
+    return [...bySecond]
+      .sort(([a], [b]) => a - b)
+      .map(([s, deci]) => ({
+        time: [Math.floor(s / 3600), Math.floor(s / 60) % 60, s % 60].map((n) => String(n).padStart(2, '0')).join(''),
+        deci,
+      }));
   }
 
-  async tracksOf(pointIds: readonly string[]): Promise<Map<string, PointTrack>> {
-    const docs = await this.tracks.find({ _id: { $in: [...pointIds] } }).toArray();
-    return new Map(docs.map((d) => [d._id, d.track]));
+  async shards(ids: readonly string[], fresh = false): Promise<Map<string, TrackShard>> {
+    if (fresh) for (const id of ids) this.cache.delete(id);
+    if (!this.loadedAll) {
+      await this.loadAll();
+    } else {
+      const missing = ids.filter((id) => !this.cache.has(id));
+      await Promise.all(missing.map((id) => this.loadShard(id)));
+    }
+    return new Map(ids.flatMap((id) => (this.cache.has(id) ? [[id, this.cache.get(id)!] as const] : [])));
   }
 
-  async saveTracks(tracks: ReadonlyMap<string, PointTrack>): Promise<void> {
-    await inParallel(
-      [...tracks].map(
-        ([_id, track]) =>
-          () =>
-            this.tracks.replaceOne({ _id }, { track }, { upsert: true }),
-      ),
-    );
+  /** The latest version of every shard in one read (a process's first batch). */
+  private async loadAll(): Promise<void> {
+    const docs = await this.shardDocs.find({ _id: { $gt: 'trk|', $lt: 'trk|~' } }).toArray();
+    for (const d of docs) {
+      const cur = this.cache.get(d.shard);
+      if (!cur || cur.seq < d.seq) this.cache.set(d.shard, fromDoc(d));
+    }
+    this.loadedAll = true;
+  }
+
+  private async loadShard(shard: string): Promise<void> {
+    const [d] = await this.shardDocs
+      .find({ _id: { $gt: `trk|${shard}|`, $lt: `trk|${shard}|~` } })
+      .sort({ _id: -1 })
+      .limit(1)
+      .toArray();
+    if (d) this.cache.set(shard, fromDoc(d));
+    else this.cache.delete(shard);
+  }
+
+  async saveShards(next: ReadonlyArray<TrackShard & { dueMs: number | null }>): Promise<Set<string>> {
+    if (next.length === 0) return new Set();
+    const docs: ShardDoc[] = next.map((n) => ({
+      _id: shardDocId(n.shard, n.seq),
+      shard: n.shard,
+      seq: n.seq,
+      tracks: Object.entries(n.tracks).map(([id, t]) => ({ id, t })),
+      dueMs: n.dueMs,
+    }));
+    const lost = new Set<string>();
+    try {
+      await this.shardDocs.insertMany(docs, { ordered: false });
+    } catch (e) {
+      if (!(e instanceof MongoBulkWriteError && onlyDuplicates(e))) throw e;
+      for (const w of writeErrors(e)) lost.add(docs[w.index]!.shard);
+    }
+    for (const n of next) {
+      if (lost.has(n.shard)) this.cache.delete(n.shard);
+      else this.cache.set(n.shard, { shard: n.shard, seq: n.seq, tracks: n.tracks });
+    }
+    const prune: AnyBulkWriteOperation<ShardDoc>[] = next
+      .filter((n) => !lost.has(n.shard) && n.seq % PRUNE_EVERY === 0)
+      .map((n) => ({ deleteMany: { filter: { _id: { $gt: `trk|${n.shard}|`, $lt: shardDocId(n.shard, n.seq) } } } }));
+    if (prune.length > 0) await this.shardDocs.bulkWrite(prune, { ordered: false });
+    return lost;
+  }
+
+  /** A version found due by the offline check after a newer one was written: it only needs removing. */
+  async dropSuperseded(docId: string): Promise<void> {
+    await this.shardDocs.deleteOne({ _id: docId });
   }
 }
 
-/** Small parallel writes, not one bulkWrite: FerretDB 1.24 stalls on large bulk updates (as the kernel's read models found). */
-async function inParallel(writes: ReadonlyArray<() => Promise<unknown>>, width = 16): Promise<void> {
-  for (let i = 0; i < writes.length; i += width) await Promise.all(writes.slice(i, i + width).map((w) => w()));
-}
+const fromDoc = (d: ShardDoc): TrackShard => ({ shard: d.shard, seq: d.seq, tracks: Object.fromEntries(d.tracks.map((x) => [x.id, x.t])) });
+
+const writeErrors = (e: MongoBulkWriteError): Array<{ code: number; index: number }> => {
+  const w = e.writeErrors as unknown;
+  return (Array.isArray(w) ? w : [w]) as Array<{ code: number; index: number }>;
+};
+const onlyDuplicates = (e: MongoBulkWriteError): boolean => writeErrors(e).every((w) => w.code === DUPLICATE_KEY);

@@ -23,6 +23,8 @@ export type CompanySeasonDoc = {
   substandardDays: number;
   supervised: number;
   findings: number;
+  /** Times a monitoring point fell silent past the limit (absent in documents written before it was counted). */
+  devicesOffline?: number;
   refundsDueCents: number;
   refundsApprovedCents: number;
   refunds: HouseholdRefundLine[];
@@ -43,6 +45,7 @@ export const emptySeason = (season: string, companyId: string): CompanySeasonDoc
     substandardDays: 0,
     supervised: 0,
     findings: 0,
+    devicesOffline: 0,
   },
   ...{ refundsDueCents: 0, refundsApprovedCents: 0, refunds: [] },
 });
@@ -88,7 +91,10 @@ export function countEvent(doc: CompanySeasonDoc, event: ComplaintEvent | PointE
     case 'heating.complaint.overdue_marked.v1':
     case 'heating.complaint.personal_data_erased.v1':
     case 'heating.point.finding_closed.v1':
+    case 'heating.point.device_online.v1':
       return doc;
+    case 'heating.point.device_offline.v1':
+      return { ...doc, devicesOffline: (doc.devicesOffline ?? 0) + 1 };
     default:
       return assertNever(event, 'heating event');
   }

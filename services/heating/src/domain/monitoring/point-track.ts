@@ -13,13 +13,23 @@ export type PointTrack = Readonly<{
   lowestDeci: number | null;
   aboveSinceMs: number | null;
   findingOpen: boolean;
+  /** Marked silent by the offline check; the next reading brings it back (older tracks lack it: false). */
+  offline?: boolean;
 }>;
 
-export const newTrack = (): PointTrack => ({ lastMs: null, belowSinceMs: null, lowestDeci: null, aboveSinceMs: null, findingOpen: false });
+export const newTrack = (): PointTrack => ({
+  lastMs: null,
+  belowSinceMs: null,
+  lowestDeci: null,
+  aboveSinceMs: null,
+  findingOpen: false,
+  offline: false,
+});
 
 export type Signal =
   | Readonly<{ kind: 'raise'; sinceMs: number; atMs: number; lowestDeci: number }>
-  | Readonly<{ kind: 'recover'; sinceMs: number; atMs: number }>;
+  | Readonly<{ kind: 'recover'; sinceMs: number; atMs: number }>
+  | Readonly<{ kind: 'online'; sinceMs: number; atMs: number }>;
 
 const HOUR_MS = 3_600_000;
 
@@ -40,6 +50,10 @@ export function trackReadings(
   const signals: Signal[] = [];
   for (const r of [...readings].sort((a, b) => a.atMs - b.atMs)) {
     if (t.lastMs !== null && r.atMs <= t.lastMs) continue;
+    if (t.offline === true) {
+      signals.push({ kind: 'online', sinceMs: t.lastMs ?? r.atMs, atMs: r.atMs });
+      t = { ...t, offline: false };
+    }
     if (t.lastMs !== null && r.atMs - t.lastMs > rule.maxGapMinutes * 60_000)
       t = { ...t, belowSinceMs: null, lowestDeci: null, aboveSinceMs: null };
     t = { ...t, lastMs: r.atMs };
@@ -65,4 +79,27 @@ export function trackReadings(
     }
   }
   return { track: t, signals };
+}
+
+/**
+ * When the next point of these tracks falls silent for longer than `offlineHours` (the earliest
+ * last reading of the points still online, plus the limit), or null when none can: the one number
+ * the offline check's durable deadline needs.
+ */
+export function offlineDueMs(tracks: Iterable<PointTrack>, rule: MonitoringRule): number | null {
+  let due: number | null = null;
+  for (const t of tracks) {
+    if (t.offline === true || t.lastMs === null) continue;
+    const d = t.lastMs + rule.offlineHours * HOUR_MS + 1; // silent for *more* than the limit
+    if (due === null || d < due) due = d;
+  }
+  return due;
+}
+
+/** The points silent for longer than `offlineHours` at `nowMs` and not yet marked offline. */
+export function silentPoints(tracks: Readonly<Record<string, PointTrack>>, nowMs: number, rule: MonitoringRule): string[] {
+  return Object.entries(tracks)
+    .filter(([, t]) => t.offline !== true && t.lastMs !== null && nowMs - t.lastMs > rule.offlineHours * HOUR_MS)
+    .map(([id]) => id)
+    .sort();
 }
