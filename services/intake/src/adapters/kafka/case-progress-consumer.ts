@@ -2,7 +2,6 @@ import { type Db } from 'mongodb';
 import { EventConsumer, JsonEventCodec, type EventCodec, type MessageBroker } from '@yiwang/kernel-kafka';
 import { MongoInbox } from '@yiwang/kernel-mongodb';
 import { dispatchCaseEventCodec } from '@yiwang/contracts';
-import { ensureDispatchTopic } from './dispatch-events-consumer';
 import { type Logger } from '@yiwang/platform';
 import { CASE_PROGRESS_EVENT_TYPES } from '../../application/case-progress/case-progress';
 import { type CaseProgressReadModel } from '../../application/case-progress/case-progress-read-model';
@@ -29,12 +28,12 @@ export type CaseProgressConsumerOptions = Readonly<{
  * model's version guard makes a repeat harmless even when the inbox record was lost.
  */
 export async function startCaseProgressConsumer(o: CaseProgressConsumerOptions): Promise<EventConsumer> {
-  await ensureDispatchTopic(o.broker, o.topic);
   const consumer = new EventConsumer({
     broker: o.broker,
     inbox: new MongoInbox(o.db),
     group: o.group,
     topics: [o.topic],
+    createMissingTopics: { partitions: 6 },
     codec: caseProgressCodec(),
     types: CASE_PROGRESS_EVENT_TYPES,
     retry: { attempts: 5 },

@@ -54,12 +54,13 @@ export type DispatchConsumerOptions = Readonly<{
  * settled, not retried: retrying cannot change the answer.
  */
 export async function startDispatchConsumer(o: DispatchConsumerOptions): Promise<EventConsumer> {
-  await ensureDispatchTopic(o.broker, o.topic);
   const consumer = new EventConsumer({
     broker: o.broker,
     inbox: new MongoInbox(o.db),
     group: o.group,
     topics: [o.topic],
+    // In the background, like the join: intake serves while the broker is away.
+    createMissingTopics: { partitions: 6 },
     codec: dispatchEventCodec(),
     types: [CASE_OPENED, CASE_CLOSED],
     retry: { attempts: 5 },
