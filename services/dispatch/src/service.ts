@@ -1,4 +1,4 @@
-import { EventConsumer, EventRelay, createMessageBroker, UNLIMITED_RETENTION } from '@yiwang/kernel-kafka';
+import { EventConsumer, EventRelay, createMessageBroker } from '@yiwang/kernel-kafka';
 import { MongoEventStore, Projector, mongoRelayStorage, MongoInbox } from '@yiwang/kernel-mongodb';
 import {
   buildHttpApp,
@@ -120,20 +120,15 @@ export async function startDispatchService(config: DispatchConfig, runtime: Disp
     });
     stops.push(async () => unsubscribe());
 
-    // The intake topic may not exist yet (auto-create is off): create it as intake's relay would.
-    const admin = broker.admin();
-    await admin.connect();
-    try {
-      await admin.ensureTopics([{ topic: config.intakeTopic, partitions: 6, config: UNLIMITED_RETENTION }]);
-    } finally {
-      await admin.disconnect();
-    }
     const route = filedReportHandler(cases);
     const consumer = new EventConsumer({
       broker,
       inbox: new MongoInbox(db),
       group: config.consumerGroup,
       topics: [config.intakeTopic],
+      // The intake topic may not exist yet (auto-create is off): created as intake's relay would,
+      // in the background like the join, so dispatch serves while the broker is away.
+      createMissingTopics: { partitions: 6 },
       types: [REPORT_FILED],
       codec: intakeEventCodec(),
       handler: async (event) => {
