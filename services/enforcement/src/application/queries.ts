@@ -3,16 +3,26 @@ import { type PersonalDataVault } from '@yiwang/kernel-mongodb';
 import {
   amountDue,
   EnforcementCaseId,
+  INDICATOR_SCOPES,
   missedKey,
+  nextDeadline,
+  oneOf,
+  previousPeriod,
+  RANK_BY,
+  rankIndicators,
   runningDeadlines,
   seesAllSquads,
+  STATUSES,
   toMillis,
   type Actor,
   type EnforcementCase,
   type EnforcementPolicy,
+  type IndicatorDoc,
+  type RankBy,
+  type RankedRow,
 } from '../domain';
 import { openParty } from './personal-data';
-import { MODELS, type CaseDoc, type HistoryEntry, type PublicEntry, type PublicListDoc } from './projections/case-view';
+import { indicatorDocId, MODELS, type CaseDoc, type HistoryEntry, type PublicEntry, type PublicListDoc } from './projections/case-view';
 
 export type DeadlineView = Readonly<{ kind: string; deadline: string; overdue: boolean; marked: boolean }>;
 export type CaseView = Readonly<{
@@ -35,6 +45,23 @@ export type CaseView = Readonly<{
   publicationStatus: string;
   version: number;
 }>;
+
+export type CaseSummary = Readonly<{
+  caseId: string;
+  status: string;
+  squadId: string;
+  district: string;
+  sourceKind: string;
+  sourceRef: string;
+  cause: string;
+  nextDeadlineKind: string;
+  nextDeadline: string;
+  overdue: boolean;
+  fineFen: number;
+  version: number;
+}>;
+export type CaseListQuery = Readonly<{ squadId?: string; status?: string; pageSize?: number; pageToken?: string }>;
+export type IndicatorTable = Readonly<{ period: string; previousPeriod: string; scope: string; rankBy: RankBy; rows: RankedRow[] }>;
 
 export interface QueryDeps {
   readonly clock: Clock;
@@ -112,5 +139,59 @@ export class EnforcementQueries {
     if (!MONTH.test(month)) throw new ValidationError('month must be YYYY-MM', [{ field: 'month', message: month }]);
     const doc = await (await this.deps.models()).model<PublicListDoc>(MODELS.publicLists).get(month);
     return [...(doc?.entries ?? [])].sort((a, b) => toMillis(a.publishedAt) - toMillis(b.publishedAt));
+  }
+
+  /**
+   * Cases of a squad by status, paged by case id, each with its next legal deadline. A squad's
+   * members see only their squad; bureau-wide roles any squad, or all when none is named.
+   */
+  async listCases(actor: Actor, q: CaseListQuery): Promise<{ cases: CaseSummary[]; nextPageToken: string }> {
+    const all = seesAllSquads(actor);
+    const squad = q.squadId || (all ? '' : actor.department);
+    if (!all && squad !== actor.department)
+      throw new ForbiddenError(`${actor.subject} sees the cases of ${actor.department} only`, { squadId: squad });
+    const status = q.status ? oneOf(q.status, STATUSES, 'status') : '';
+    const size = q.pageSize ?? 0;
+    if (!Number.isInteger(size) || size < 0 || size > 200)
+      throw new ValidationError('page_size is 1 to 200 (0: 50)', [{ field: 'pageSize', message: String(size) }]);
+    const limit = size || 50;
+    const filter: Record<string, unknown> = {};
+    if (squad) filter['state.squadId'] = squad;
+    if (status) filter['state.status'] = status;
+    if (q.pageToken) filter['_id'] = { $gt: EnforcementCaseId(q.pageToken, 'pageToken') };
+    const docs = await (await this.deps.models()).model<CaseDoc>(MODELS.cases).find(filter, { sort: { _id: 1 }, limit: limit + 1 });
+    const nowMs = this.deps.clock.now().getTime();
+    const cases = docs.slice(0, limit).flatMap((doc): CaseSummary[] => {
+      const s = doc.state;
+      if (s.status === 'none') return [];
+      const next = nextDeadline(s);
+      return [
+        {
+          caseId: s.caseId,
+          status: s.status,
+          squadId: s.squadId,
+          district: s.district,
+          sourceKind: s.source.kind,
+          sourceRef: s.source.ref,
+          cause: s.cause || s.source.description,
+          nextDeadlineKind: next?.kind ?? '',
+          nextDeadline: next?.deadline ?? '',
+          overdue: runningDeadlines(s).some((d) => toMillis(d.deadline) < nowMs),
+          fineFen: s.decision?.penalty?.fineFen ?? 0,
+          version: doc.version,
+        },
+      ];
+    });
+    return { cases, nextPageToken: docs.length > limit ? (cases.at(-1)?.caseId ?? '') : '' };
+  }
+
+  /** A period's table per squad or district, ranked, against the previous period: two reads by `_id`. */
+  async indicators(period: string, scope = 'squad', rankBy = 'collection_rate'): Promise<IndicatorTable> {
+    const sc = oneOf(scope || 'squad', INDICATOR_SCOPES, 'scope');
+    const by = oneOf(rankBy || 'collection_rate', RANK_BY, 'rankBy');
+    const previous = previousPeriod(period);
+    const tables = (await this.deps.models()).model<IndicatorDoc>(MODELS.indicators);
+    const [now, before] = await Promise.all([tables.get(indicatorDocId(period, sc)), tables.get(indicatorDocId(previous, sc))]);
+    return { period, previousPeriod: previous, scope: sc, rankBy: by, rows: rankIndicators(now?.rows ?? [], before?.rows ?? [], by) };
   }
 }

@@ -3,3 +3,4 @@ export * from './shared/values';
 export * from './shared/actor';
 export * from './policy/policy';
 export * from './case';
+export * from './indicators/indicators';

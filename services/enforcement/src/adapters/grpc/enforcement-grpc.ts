@@ -1,7 +1,7 @@
 import { authed, type Principal } from '@yiwang/platform';
-import { ValidationError, type HandleResult } from '@yiwang/kernel-core';
+import { ForbiddenError, ValidationError, type HandleResult } from '@yiwang/kernel-core';
 import * as api from '@yiwang/proto/yiwang/enforcement/v1/enforcement_service';
-import { type Actor, type CaseState, type EnforcementCommand } from '../../domain';
+import { Roles, seesAllSquads, type Actor, type CaseState, type EnforcementCommand } from '../../domain';
 import { caseIdForDispatchCase, type CommandContext, type EnforcementCases } from '../../application/case-service';
 import { type EnforcementQueries } from '../../application/queries';
 import { toCaseView } from './proto-mapping';
@@ -173,6 +173,43 @@ export function enforcementGrpcService(deps: EnforcementGrpcDeps) {
     closeCase: command((r: api.CloseCaseRequest, a, { at }) => c('CloseCase', a, { result: r.result, at })),
     archiveCase: command((_r: api.ArchiveCaseRequest, a, { at }) => c('ArchiveCase', a, { at })),
     erasePersonalData: command((_r: api.ErasePersonalDataRequest, a, { at }) => c('ErasePersonalData', a, { at })),
+    orderStopConstruction: command((r: api.OrderStopConstructionRequest, a, { at }) =>
+      c('OrderStopConstruction', a, { order: r.order, at }),
+    ),
+    announceDemolition: command((r: api.AnnounceDemolitionRequest, a, { at }) =>
+      c('AnnounceDemolition', a, { periodDays: r.periodDays, notice: r.notice, at }),
+    ),
+    demandDemolition: command((_r: api.DemandDemolitionRequest, a, { at }) => c('DemandDemolition', a, { at })),
+    decideForcedDemolition: command((r: api.DecideForcedDemolitionRequest, a, { at }) =>
+      c('DecideForcedDemolition', a, { reasons: r.reasons, at }),
+    ),
+    scheduleDemolition: command((r: api.ScheduleDemolitionRequest, a, { at }) =>
+      c('ScheduleDemolition', a, { demolitionAt: r.demolitionAt, executor: r.executor, at }),
+    ),
+    recordDemolition: command((r: api.RecordDemolitionRequest, a, { at }) => c('RecordDemolition', a, { by: r.by, note: r.note, at })),
+    listCases: authed(async (r: api.ListCasesRequest, principal) =>
+      queries.listCases(actorOf(principal), { squadId: r.squadId, status: r.status, pageSize: r.pageSize, pageToken: r.pageToken }),
+    ),
+    getIndicators: authed(async (r: api.GetIndicatorsRequest, principal) => {
+      const actor = actorOf(principal);
+      // Rankings compare squads: the bureau and the centre's roles read them, not a single squad.
+      if (!seesAllSquads(actor) && !actor.roles.includes(Roles.approver))
+        throw new ForbiddenError('indicators are read by squad heads and bureau-wide roles', { subject: actor.subject });
+      const table = await queries.indicators(r.period, r.scope, r.rankBy);
+      const num = (v: number | null) => v ?? -1;
+      return {
+        ...table,
+        rows: table.rows.map((row) => ({
+          ...row,
+          averageDaysToDecision: num(row.averageDaysToDecision),
+          rate: num(row.rate),
+          rank: row.rank ?? 0,
+          previousRate: num(row.previousRate),
+          previousRank: row.previousRank ?? 0,
+          change: row.change ?? 0,
+        })),
+      };
+    }),
     getCase: authed(async (r: api.GetCaseRequest, principal) => {
       const { view, history } = await queries.getCase(r.caseId, actorOf(principal));
       return {

@@ -43,6 +43,22 @@ function everyKindOfEvent(): EnforcementEvent[] {
       cmd.raw('DecidePreservation', people.leader, { preservationId: 'P1', disposition: 'return', note: '', at: t('2025-03-11 10:00') }),
       cmd.raw('DecideNotToFile', people.leader, { reason: '已整改', at: t('2025-03-12 10:00') }),
     ),
+    ...history(
+      ...noticed({ kinds: ['order_demolition'] }),
+      cmd.statement(t('2025-03-11 09:00')),
+      cmd.review(t('2025-03-11 15:00')),
+      cmd.decide(t('2025-03-12 10:00'), { kinds: ['order_demolition'] }),
+      cmd.serve(t('2025-03-13 10:00')),
+      cmd.raw('AnnounceDemolition', people.leader, { periodDays: 30, notice: '限期拆除公告', at: t('2025-03-14 10:00') }),
+      cmd.raw('DemandDemolition', people.officer, { at: t('2025-04-14 09:00') }),
+      cmd.raw('DecideForcedDemolition', people.leader, { reasons: '逾期不拆', at: t('2025-09-14 10:00') }),
+      cmd.raw('ScheduleDemolition', people.leader, { demolitionAt: t('2025-09-19 09:00'), executor: '拆违办', at: t('2025-09-15 09:00') }),
+      cmd.raw('RecordDemolition', people.officer, { by: 'authority', note: '已拆除', at: t('2025-09-19 12:00') }),
+    ),
+    ...history(
+      cmd.register(t('2025-03-03 09:00')),
+      cmd.raw('OrderStopConstruction', people.officer, { order: '停止建设', at: t('2025-03-03 10:00') }),
+    ),
     ...history(cmd.register(t('2025-03-03 09:00')), cmd.missed(t('2025-03-25 09:00'), 'lead_check', t('2025-03-24 18:00'))),
     ...history(
       cmd.register(t('2025-03-03 09:00')),

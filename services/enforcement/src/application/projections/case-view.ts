@@ -1,5 +1,21 @@
 import type { LoggedEvent, Projection, ReadModels, RecordedEvent } from '@yiwang/kernel-core';
-import { caseIdOfStream, evolveCase, initialCaseState, nextDeadline, toMillis, type CaseState, type EnforcementEvent } from '../../domain';
+import {
+  addTally,
+  caseIdOfStream,
+  emptyTally,
+  evolveCase,
+  initialCaseState,
+  nextDeadline,
+  periodsOf,
+  tallyDelta,
+  toMillis,
+  type CaseState,
+  type EnforcementCase,
+  type EnforcementEvent,
+  type IndicatorDoc,
+  type IndicatorScope,
+  type Tally,
+} from '../../domain';
 import { ENFORCEMENT_EVENT_TYPES } from '../../adapters/kafka/enforcement-event-codec';
 
 /** One entry of the whole record (Art 47), kept with the case so GetCase reads one document. */
@@ -25,7 +41,16 @@ export type PublicEntry = {
 /** The public list of one month of publication, read by `_id` (`2025-03`). */
 export type PublicListDoc = { entries: PublicEntry[] };
 
-export const MODELS = { cases: 'cases', deadlines: 'deadlines', publications: 'publications', publicLists: 'public_lists' } as const;
+export const MODELS = {
+  cases: 'cases',
+  deadlines: 'deadlines',
+  publications: 'publications',
+  publicLists: 'public_lists',
+  indicators: 'indicators',
+} as const;
+
+/** The `_id` of a period's indicator table of one scope: `2026-12|squad`, `2026-W49|district`. */
+export const indicatorDocId = (period: string, scope: IndicatorScope): string => `${period}|${scope}`;
 
 const month = (instant: string): string => new Date(toMillis(instant) + 8 * 3_600_000).toISOString().slice(0, 7);
 
@@ -83,6 +108,29 @@ function publicEntry(event: EnforcementEvent, cur: PublicEntry | null, state: Ex
   return { ...cur, publicName: '(已删除)', publicId: '' };
 }
 
+/**
+ * The squad and district tables of the event's month and week: fed by every stream, so guarded by
+ * log position (the batch buffer writes each table once per batch).
+ */
+async function applyToIndicators(e: LoggedEvent, state: EnforcementCase, models: ReadModels): Promise<void> {
+  const delta = tallyDelta({ type: e.type, data: e.data } as EnforcementEvent, state);
+  if (!delta) return;
+  const { month, week } = periodsOf(e.occurredAt);
+  const tables = models.model<IndicatorDoc>(MODELS.indicators);
+  for (const period of [month, week]) {
+    for (const [scope, key] of [
+      ['squad', state.squadId],
+      ['district', state.district],
+    ] as const) {
+      await tables.upsert(indicatorDocId(period, scope), { position: e.position }, (cur) => {
+        const rows = cur?.rows ?? [];
+        const old: Tally = rows.find((r) => r.key === key) ?? emptyTally();
+        return { period, scope, rows: [...rows.filter((r) => r.key !== key), { ...addTally(old, delta), key }] };
+      });
+    }
+  }
+}
+
 /** The month lists, fed by many streams: guarded by log position, written once per batch. */
 async function applyToLists(events: readonly LoggedEvent[], models: ReadModels): Promise<void> {
   const touched = new Map<string, Map<string, PublicEntry | null>>();
@@ -112,19 +160,24 @@ async function applyToLists(events: readonly LoggedEvent[], models: ReadModels):
 }
 
 /**
- * The case document (state + record), the deadline table of the shared scan and the public
- * publication list, from the case events. A replay from 0 into a fresh generation converges:
+ * The case document (state + record), the deadline table of the shared scan, the public
+ * publication list and the squad/district indicator tables, from the case events. A replay from 0 into a fresh generation converges:
  * case and deadline documents are guarded by stream version, the month lists by log position.
  */
 export const caseViewProjection: Projection = {
   name: 'enforcement_cases',
   handles: ENFORCEMENT_EVENT_TYPES,
   async apply(e: LoggedEvent | RecordedEvent, models: ReadModels): Promise<void> {
-    await applyToCase(e, models);
-    if (e.position !== null) await applyToLists([e as LoggedEvent], models);
+    const doc = await applyToCase(e, models);
+    if (e.position === null) return;
+    if (doc && doc.state.status !== 'none') await applyToIndicators(e as LoggedEvent, doc.state, models);
+    await applyToLists([e as LoggedEvent], models);
   },
   async applyBatch(events: readonly LoggedEvent[], models: ReadModels): Promise<void> {
-    for (const e of events) await applyToCase(e, models);
+    for (const e of events) {
+      const doc = await applyToCase(e, models);
+      if (doc && doc.state.status !== 'none') await applyToIndicators(e, doc.state, models);
+    }
     await applyToLists(events, models);
   },
 };

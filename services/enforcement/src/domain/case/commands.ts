@@ -79,6 +79,18 @@ export type RevokeDecision = Command<'RevokeDecision', { reason: string }>;
 export type WithdrawPublication = Command<'WithdrawPublication', Record<never, never>>;
 /** From the durable deadline scan. */
 export type MarkDeadlineMissed = Command<'MarkDeadlineMissed', { kind: string; deadline: string }>;
+/** 责令停止建设 (城乡规划法 Art 64/68): a building going up without a permit is ordered to stop at once. */
+export type OrderStopConstruction = Command<'OrderStopConstruction', { order: string }>;
+/** 公告 (行政强制法 Art 44): the served order to demolish is announced with the party's own period, in calendar days. */
+export type AnnounceDemolition = Command<'AnnounceDemolition', { periodDays: number; notice: string }>;
+/** 催告 (行政强制法 Art 35): the party has not demolished in its period; 10 working days to comply. */
+export type DemandDemolition = Command<'DemandDemolition', Record<never, never>>;
+/** 强制拆除决定 (行政强制法 Art 37, 44): only once the demand ran out and the review and litigation periods lapsed. */
+export type DecideForcedDemolition = Command<'DecideForcedDemolition', { reasons: string }>;
+/** 代履行 announced at least 3 working days ahead (Art 51), never at night or on a holiday (Art 43). */
+export type ScheduleDemolition = Command<'ScheduleDemolition', { demolitionAt: string; executor: string }>;
+/** The structure is gone: removed by the party itself, or by the authority on the scheduled day. */
+export type RecordDemolition = Command<'RecordDemolition', { by: string; note: string }>;
 export type CloseCase = Command<'CloseCase', { result: string }>;
 export type ArchiveCase = Command<'ArchiveCase', Record<never, never>>;
 export type ErasePersonalData = Command<'ErasePersonalData', Record<never, never>>;
@@ -111,6 +123,12 @@ export type EnforcementCommand =
   | RevokeDecision
   | WithdrawPublication
   | MarkDeadlineMissed
+  | OrderStopConstruction
+  | AnnounceDemolition
+  | DemandDemolition
+  | DecideForcedDemolition
+  | ScheduleDemolition
+  | RecordDemolition
   | CloseCase
   | ArchiveCase
   | ErasePersonalData;

@@ -19,6 +19,9 @@ export function runningDeadlines(s: EnforcementCase): RunningDeadline[] {
   if (s.status === 'decided' && s.decision?.serviceDeadline) out.push({ kind: 'service', deadline: s.decision.serviceDeadline });
   if (s.status === 'awaiting_payment' && s.service?.paymentDeadline) out.push({ kind: 'payment', deadline: s.service.paymentDeadline });
   if (s.status === 'demanded' && s.service) out.push({ kind: 'court_application', deadline: s.service.courtApplicationLatest });
+  const dem = s.demolition;
+  if (dem && !dem.doneAt && !dem.demandedAt) out.push({ kind: 'self_demolition', deadline: dem.demolishBy });
+  if (dem?.complyBy && !dem.doneAt && !dem.forcedAt) out.push({ kind: 'demolition_demand', deadline: dem.complyBy });
   const pub = s.publication;
   if (pub && !pub.publishedAt && s.status !== 'revoked') out.push({ kind: 'publication', deadline: pub.dueAt });
   if (pub?.withdrawalDueAt && !pub.withdrawnAt) out.push({ kind: 'withdrawal', deadline: pub.withdrawalDueAt });

@@ -133,6 +133,8 @@ export function closeCase(c: CloseCase, state: CaseState): EnforcementEvent[] {
     'court_ruled',
   );
   if (s.preservations.some((p) => !p.decidedAt)) refuse(s, 'preserved evidence awaits its disposition', 'Art 56');
+  if (s.status !== 'revoked' && s.decision?.penalty?.kinds.includes('order_demolition') && !s.demolition?.doneAt)
+    refuse(s, 'the illegal structure has not been removed', '行政强制法 Art 44');
   const pub = s.publication;
   if (pub && !pub.publishedAt && s.status !== 'revoked') refuse(s, 'the decision is not published yet', '双公示');
   if (pub?.withdrawalDueAt && !pub.withdrawnAt) refuse(s, 'the revoked decision is still published', 'Art 48');

@@ -11,6 +11,14 @@ import {
   withdrawPublication,
 } from './decide-decision';
 import {
+  announceDemolition,
+  decideForcedDemolition,
+  demandDemolition,
+  orderStopConstruction,
+  recordDemolition,
+  scheduleDemolition,
+} from './decide-demolition';
+import {
   applyToCourt,
   archiveCase,
   closeCase,
@@ -99,6 +107,18 @@ export function decideCase(command: EnforcementCommand, state: CaseState, policy
       return withdrawPublication(command, state);
     case 'MarkDeadlineMissed':
       return markDeadlineMissed(command, state);
+    case 'OrderStopConstruction':
+      return orderStopConstruction(command, state);
+    case 'AnnounceDemolition':
+      return announceDemolition(command, state, policy);
+    case 'DemandDemolition':
+      return demandDemolition(command, state, policy);
+    case 'DecideForcedDemolition':
+      return decideForcedDemolition(command, state);
+    case 'ScheduleDemolition':
+      return scheduleDemolition(command, state, policy);
+    case 'RecordDemolition':
+      return recordDemolition(command, state);
     case 'CloseCase':
       return closeCase(command, state);
     case 'ArchiveCase':

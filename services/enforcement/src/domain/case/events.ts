@@ -55,7 +55,20 @@ export type ServiceMethod = (typeof SERVICE_METHODS)[number];
 
 /** Deadlines the scan marks when they pass (preservation ones carry their id: `preservation:<id>`). */
 export type DeadlineKind =
-  'lead_check' | 'decision' | 'service' | 'payment' | 'court_application' | 'publication' | 'withdrawal' | `preservation:${string}`;
+  | 'lead_check'
+  | 'decision'
+  | 'service'
+  | 'payment'
+  | 'court_application'
+  | 'publication'
+  | 'withdrawal'
+  | 'self_demolition'
+  | 'demolition_demand'
+  | `preservation:${string}`;
+
+/** Who removed an illegal structure: the party in its period, or the authority (代履行). */
+export const DEMOLISHED_BY = ['party', 'authority'] as const;
+export type DemolishedBy = (typeof DEMOLISHED_BY)[number];
 
 type Id = { caseId: EnforcementCaseId };
 type E<T extends string, D> = DomainEvent<`enforcement.case.${T}.v1`, Readonly<Id & D>>;
@@ -176,6 +189,15 @@ export type DecisionRevoked = E<
 >;
 export type PublicationWithdrawn = E<'publication_withdrawn', { at: Instant; onTime: boolean }>;
 export type DeadlineMissed = E<'deadline_missed', { kind: DeadlineKind; deadline: Instant; at: Instant }>;
+export type ConstructionStopOrdered = E<'construction_stop_ordered', { order: string; orderedBy: string; at: Instant }>;
+export type DemolitionAnnounced = E<'demolition_announced', { notice: string; announcedAt: Instant; demolishBy: Instant }>;
+export type DemolitionDemanded = E<'demolition_demanded', { demandedAt: Instant; complyBy: Instant }>;
+export type ForcedDemolitionDecided = E<
+  'forced_demolition_decided',
+  { reasons: string; approvedBy: string; decidedAt: Instant; appealsLapsedAt: Instant }
+>;
+export type DemolitionScheduled = E<'demolition_scheduled', { executor: string; announcedAt: Instant; demolitionAt: Instant }>;
+export type Demolished = E<'demolished', { by: DemolishedBy; note: string; at: Instant }>;
 export type CaseClosed = E<'closed', { result: string; at: Instant }>;
 export type CaseArchived = E<'archived', { at: Instant }>;
 export type PersonalDataErased = E<'personal_data_erased', { by: string; at: Instant }>;
@@ -208,6 +230,12 @@ export type EnforcementEvent =
   | DecisionRevoked
   | PublicationWithdrawn
   | DeadlineMissed
+  | ConstructionStopOrdered
+  | DemolitionAnnounced
+  | DemolitionDemanded
+  | ForcedDemolitionDecided
+  | DemolitionScheduled
+  | Demolished
   | CaseClosed
   | CaseArchived
   | PersonalDataErased;

@@ -5,3 +5,4 @@ export * from './party-and-penalty';
 export * from './deadlines';
 export * from './decider';
 export { hearingRight, legalReviewReasons } from './decide-notice';
+export { atNight, ordersDemolition } from './decide-demolition';

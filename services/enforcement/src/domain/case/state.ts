@@ -58,6 +58,18 @@ export type Publication = Readonly<{
   withdrawnAt: Instant | null;
 }>;
 
+/** 违法建设: the announced order to demolish and what followed (行政强制法 Art 35–37, 43, 44, 51). */
+export type Demolition = Readonly<{
+  announcedAt: Instant;
+  demolishBy: Instant;
+  demandedAt: Instant | null;
+  complyBy: Instant | null;
+  forcedAt: Instant | null;
+  scheduledFor: Instant | null;
+  doneAt: Instant | null;
+  doneBy: 'party' | 'authority' | null;
+}>;
+
 /** One existing case. Sections are null until their step happened, so each check reads one field. */
 export type EnforcementCase = Readonly<{
   status: Status;
@@ -88,6 +100,8 @@ export type EnforcementCase = Readonly<{
   demand: Readonly<{ demandedAt: Instant; courtApplicationEarliest: Instant }> | null;
   courtAppliedAt: Instant | null;
   publication: Publication | null;
+  stopOrderedAt: Instant | null;
+  demolition: Demolition | null;
   missed: readonly string[];
   closedAt: Instant | null;
   erased: boolean;
@@ -117,6 +131,8 @@ const blank = {
   demand: null,
   courtAppliedAt: null,
   publication: null,
+  stopOrderedAt: null,
+  demolition: null,
   missed: [],
   closedAt: null,
   erased: false,
@@ -129,6 +145,18 @@ export const missedKey = (kind: string, deadline: string): string => `${kind}@${
 function corrupt(state: CaseState, event: EnforcementEvent): never {
   throw new Error(`enforcement stream is corrupt: ${event.type} in state ${state.status}`);
 }
+
+/** A party that removes the structure before any announcement: nothing left to enforce. */
+const demolishedWithoutNotice = (at: Instant, by: 'party' | 'authority'): Demolition => ({
+  announcedAt: at,
+  demolishBy: at,
+  demandedAt: null,
+  complyBy: null,
+  forcedAt: null,
+  scheduledFor: null,
+  doneAt: at,
+  doneBy: by,
+});
 
 export function evolveCase(state: CaseState, event: EnforcementEvent): CaseState {
   if (event.type === 'enforcement.case.source_registered.v1') {
@@ -276,6 +304,34 @@ export function evolveCase(state: CaseState, event: EnforcementEvent): CaseState
       return s.publication ? { ...s, publication: { ...s.publication, withdrawnAt: event.data.at } } : corrupt(s, event);
     case 'enforcement.case.deadline_missed.v1':
       return { ...s, missed: [...s.missed, missedKey(event.data.kind, event.data.deadline)] };
+    case 'enforcement.case.construction_stop_ordered.v1':
+      return { ...s, stopOrderedAt: event.data.at };
+    case 'enforcement.case.demolition_announced.v1': {
+      const { announcedAt, demolishBy } = event.data;
+      const demolition: Demolition = {
+        announcedAt,
+        demolishBy,
+        demandedAt: null,
+        complyBy: null,
+        forcedAt: null,
+        scheduledFor: null,
+        doneAt: null,
+        doneBy: null,
+      };
+      return { ...s, demolition };
+    }
+    case 'enforcement.case.demolition_demanded.v1':
+      return s.demolition
+        ? { ...s, demolition: { ...s.demolition, demandedAt: event.data.demandedAt, complyBy: event.data.complyBy } }
+        : corrupt(s, event);
+    case 'enforcement.case.forced_demolition_decided.v1':
+      return s.demolition ? { ...s, demolition: { ...s.demolition, forcedAt: event.data.decidedAt } } : corrupt(s, event);
+    case 'enforcement.case.demolition_scheduled.v1':
+      return s.demolition ? { ...s, demolition: { ...s.demolition, scheduledFor: event.data.demolitionAt } } : corrupt(s, event);
+    case 'enforcement.case.demolished.v1':
+      return s.demolition
+        ? { ...s, demolition: { ...s.demolition, doneAt: event.data.at, doneBy: event.data.by } }
+        : { ...s, demolition: demolishedWithoutNotice(event.data.at, event.data.by) };
     case 'enforcement.case.closed.v1':
       return { ...s, status: 'closed', closedAt: event.data.at };
     case 'enforcement.case.archived.v1':

@@ -19,6 +19,8 @@ export const LIMIT_NAMES = [
   'demandBeforeCourt',
   'publication',
   'withdrawal',
+  'demolitionDemand',
+  'substituteNotice',
 ] as const;
 export type LimitName = (typeof LIMIT_NAMES)[number];
 
@@ -36,6 +38,8 @@ export type EnforcementPolicy = Readonly<{
   litigationMonths: number;
   courtApplicationMonths: number;
   surchargePercentPerDay: number;
+  /** 违法建设 (行政强制法 Art 43/44): night as local minutes `[start, end)`, the longest period a party may be given. */
+  demolition: Readonly<{ nightStartMinute: number; nightEndMinute: number; maxSelfDemolitionDays: number }>;
   onTheSpotCapFen: PerPartyType<number>;
   hearing: Readonly<{ fineThresholdFen: PerPartyType<number>; kinds: readonly string[] }>;
   legalReview: Readonly<{
@@ -53,9 +57,16 @@ export type RawLimits = {
   litigationMonths: number;
   courtApplicationMonths: number;
   surchargePercentPerDay: number;
+  demolition: { nightStartsAt: string; nightEndsAt: string; maxSelfDemolitionDays: number };
   onTheSpotCapYuan: RawPerParty;
   hearing: { fineThresholdYuan: RawPerParty; kinds: string[] };
   legalReview: { whenHearingHeld: boolean; whenFlags: string[]; fineAtLeastYuan: RawPerParty; kinds: string[] };
+};
+
+const minuteOfDay = (hhmm: string, field: string): number => {
+  const m = /^([01]\d|2[0-3]):([0-5]\d)$/.exec(hhmm);
+  if (!m) throw new ValidationError(`procedure limits: ${field} must be HH:MM`, [{ field, message: hhmm }]);
+  return Number(m[1]) * 60 + Number(m[2]);
 };
 
 const perParty = (raw: RawPerParty): PerPartyType<number> => ({ person: yuanToFen(raw.person), organisation: yuanToFen(raw.organisation) });
@@ -79,6 +90,11 @@ export function enforcementPolicy(
     litigationMonths: raw.litigationMonths,
     courtApplicationMonths: raw.courtApplicationMonths,
     surchargePercentPerDay: raw.surchargePercentPerDay,
+    demolition: {
+      nightStartMinute: minuteOfDay(raw.demolition.nightStartsAt, 'demolition.nightStartsAt'),
+      nightEndMinute: minuteOfDay(raw.demolition.nightEndsAt, 'demolition.nightEndsAt'),
+      maxSelfDemolitionDays: raw.demolition.maxSelfDemolitionDays,
+    },
     onTheSpotCapFen: perParty(raw.onTheSpotCapYuan),
     hearing: { fineThresholdFen: perParty(raw.hearing.fineThresholdYuan), kinds: raw.hearing.kinds },
     legalReview: { ...raw.legalReview, fineAtLeastFen: perParty(raw.legalReview.fineAtLeastYuan) },
