@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { uuidv7 } from '@yiwang/kernel-core';
-import { EventConsumer, JsonEventCodec, createMessageBroker, UNLIMITED_RETENTION } from '@yiwang/kernel-kafka';
+import { EventConsumer, JsonEventCodec, createMessageBroker } from '@yiwang/kernel-kafka';
 import { MongoEventStore, MongoLease, MongoSnapshotStore, MongoInbox } from '@yiwang/kernel-mongodb';
 import { eventLogGrpcService } from '@yiwang/event-log';
 import { dispatchCaseEventCodec, DISPATCH_CASE_EVENT_TYPES } from '@yiwang/contracts';
@@ -147,19 +147,14 @@ export async function startIntegrationService(config: IntegrationConfig, runtime
     stops.push(() => schedule.stop());
 
     const broker = createMessageBroker({ brokers: config.kafkaBrokers, clientId: `yiwang-${SERVICE_NAME}` }); // KAFKA_CLIENT=kafkajs|platformatic
-    const admin = broker.admin();
-    await admin.connect();
-    try {
-      // Auto-create is off: make sure dispatch's topic exists as its relay would create it.
-      await admin.ensureTopics([{ topic: config.dispatchTopic, partitions: 6, config: UNLIMITED_RETENTION }]);
-    } finally {
-      await admin.disconnect();
-    }
     const consumer = new EventConsumer({
       broker,
       inbox: new MongoInbox(db),
       group: config.consumerGroup,
       topics: [config.dispatchTopic],
+      // Auto-create is off: dispatch's topic is made as its relay would make it, in the background
+      // like the join, so integration serves while the broker is away.
+      createMissingTopics: { partitions: 6 },
       types: DISPATCH_CASE_EVENT_TYPES,
       codec: dispatchCaseEventCodec(),
       handler: (event) => sync.observe(event),
