@@ -23,6 +23,8 @@ mkdirSync(logs, { recursive: true });
 const stamp = new Date().toISOString().replace(/[-:T]/g, '').slice(0, 14);
 // A demo secret, printed so the reader can sign tokens for the APIs. Never use it beyond a laptop.
 const SECRET = process.env.AUTH_JWT_SECRET ?? 'yiwang-demo-secret-not-for-production-use';
+// The simulator's admin API can take the centre down: a token of this run unless one is given.
+const SIM_ADMIN_TOKEN = process.env.SIM_ADMIN_TOKEN ?? randomBytes(24).toString('base64url');
 const ports = {
   intakeHttp: 8081,
   intakeGrpc: 50051,
@@ -330,6 +332,7 @@ async function main() {
     SIM_ADMIN_PORT: String(ports.centreAdmin),
     SIM_CERT_DIR: certDir,
     YIWANG_LINK_ADDRESS: `127.0.0.1:${ports.integrationGrpc}`,
+    SIM_ADMIN_TOKEN,
   };
   console.log('starting integration and the operations-centre simulator …');
   startService('opscenter-simulator', centreEnv);
@@ -382,6 +385,7 @@ async function main() {
     const centreDemo = {
       ...demoEnv,
       DEMO_SIM_ADMIN: `http://127.0.0.1:${ports.centreAdmin}`,
+      DEMO_SIM_ADMIN_TOKEN: SIM_ADMIN_TOKEN,
       DEMO_INTEGRATION_HTTP: `http://127.0.0.1:${ports.integrationHttp}`,
     };
     await runNode(join(root, 'test/demo/centre-demo.ts'), {
@@ -466,6 +470,7 @@ Where to look
   integration HTTP http://127.0.0.1:${ports.integrationHttp}  (/v1/sync/status, /v1/sync/cases/<id>, POST /v1/reconciliations; /metrics)
            gRPC 127.0.0.1:${ports.integrationGrpc}  yiwang.opscenter.v1.CaseLinkService (mutual TLS; certificates in ${certDir})
   centre   simulator admin http://127.0.0.1:${ports.centreAdmin}  (/cases, /stats, POST /faults {"unavailableForMs":60000}, POST /work-orders {"count":5})
+           with -H 'authorization: Bearer ${SIM_ADMIN_TOKEN}'  (this run's admin token; SIM_ADMIN_TOKEN sets it)
            gRPC 127.0.0.1:${ports.centreGrpc}  yiwang.opscenter.v1.OpsCentreService (mutual TLS)
 ${lines.map((l) => `  ${l.name.padEnd(8)} HTTP http://127.0.0.1:${l.http}  (/healthz, /openapi.json, /metrics)\n           gRPC 127.0.0.1:${l.grpc}  yiwang.${l.name}.v1 (reflection on), topic ${l.topic}`).join('\n')}
   Kafka    ${servers.kafkaBrokers}, topics ${dispatchEnv.INTAKE_TOPIC} and ${dispatchEnv.DISPATCH_TOPIC} (+ .dlq)

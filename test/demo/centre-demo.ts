@@ -2,7 +2,7 @@
 //   DEMO_PHASE=orders  the simulated centre pushes ~20 12345 work orders into Yiwang; the units take
 //                      some of them through the loop (signed, handled, verified, closed)
 //   DEMO_PHASE=view    prints the centre's view of each order beside Yiwang's own
-// Env: DEMO_SIM_ADMIN, DEMO_DISPATCH_GRPC, DEMO_INTEGRATION_HTTP, AUTH_JWT_SECRET, DEMO_WORK_ORDERS (default 20).
+// Env: DEMO_SIM_ADMIN, DEMO_SIM_ADMIN_TOKEN, DEMO_DISPATCH_GRPC, DEMO_INTEGRATION_HTTP, AUTH_JWT_SECRET, DEMO_WORK_ORDERS (default 20).
 import { callUnary, createGrpcClient, signToken, type Principal } from '@yiwang/platform';
 import * as api from '@yiwang/proto/yiwang/dispatch/v1/dispatch_service';
 import { DispatchServiceClient, VerificationOutcome } from '@yiwang/proto/yiwang/dispatch/v1/dispatch_service';
@@ -16,6 +16,7 @@ const env = (name: string): string => {
 };
 const secret = env('AUTH_JWT_SECRET');
 const admin = env('DEMO_SIM_ADMIN');
+const adminAuth = { authorization: `Bearer ${env('DEMO_SIM_ADMIN_TOKEN')}` };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function dispatchClient(who: Principal): Promise<DispatchServiceClient> {
@@ -49,7 +50,7 @@ async function orders(): Promise<void> {
   }));
   const res = await fetch(`${admin}/work-orders`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...adminAuth },
     body: JSON.stringify({ orders: batch }),
   });
   if (!res.ok) throw new Error(`the simulator could not push work orders: ${res.status} ${await res.text()}`);
@@ -88,14 +89,14 @@ async function view(): Promise<void> {
   // Let the last updates reach the centre first (at most 30 s): every order dispatched there, nothing waiting.
   const token0 = await signToken(centreCommand, { secret });
   for (let t = 0; t < 60; t++) {
-    const cases = (await (await fetch(`${admin}/cases`)).json()) as Array<{ externalId: string; sequence: number }>;
+    const cases = (await (await fetch(`${admin}/cases`, { headers: adminAuth })).json()) as Array<{ externalId: string; sequence: number }>;
     const sync = (await (
       await fetch(`${env('DEMO_INTEGRATION_HTTP')}/v1/sync/status`, { headers: { authorization: `Bearer ${token0}` } })
     ).json()) as { backlog: number };
     if (sync.backlog === 0 && cases.filter((c) => c.externalId !== '').every((c) => c.sequence >= 2)) break;
     await sleep(500);
   }
-  const centreCases = (await (await fetch(`${admin}/cases`)).json()) as Array<{
+  const centreCases = (await (await fetch(`${admin}/cases`, { headers: adminAuth })).json()) as Array<{
     caseId: string;
     externalId: string;
     state: string;
@@ -103,7 +104,11 @@ async function view(): Promise<void> {
     responsibleUnit: string;
     orderViolations: unknown[];
   }>;
-  const stats = (await (await fetch(`${admin}/stats`)).json()) as { deliveries: number; duplicates: number; orderViolations: number };
+  const stats = (await (await fetch(`${admin}/stats`, { headers: adminAuth })).json()) as {
+    deliveries: number;
+    duplicates: number;
+    orderViolations: number;
+  };
   const token = await signToken(centreCommand, { secret });
   const status = (await (
     await fetch(`${env('DEMO_INTEGRATION_HTTP')}/v1/sync/status`, { headers: { authorization: `Bearer ${token}` } })

@@ -27,3 +27,10 @@ it.each(services)('has a slot for service %s, built from the repo with its requi
   for (const v of ['KAFKA_BROKERS', 'MONGODB_URI', 'AUTH_JWT_SECRET', 'OTEL_EXPORTER_OTLP_ENDPOINT'])
     expect(Object.keys(slot!.environment ?? {})).toContain(v);
 });
+
+it("publishes the simulator's admin API on the host's loopback only, its token from the environment", () => {
+  const slot = compose.services['opscenter-simulator'] as ComposeService & { ports?: string[] };
+  const admin = (slot.ports ?? []).filter((p) => p.endsWith(':8090'));
+  expect(admin).toEqual(['127.0.0.1:8090:8090']);
+  expect(slot.environment?.['SIM_ADMIN_TOKEN']).toMatch(/^\$\{SIM_ADMIN_TOKEN[:}]/);
+});

@@ -214,13 +214,14 @@ it('reconciliation finds a centre state altered behind our back, and a case the 
   // Someone at the centre edits the case by hand.
   const tampered = await fetch(`${link.simulator.adminAddress}/cases/${accepted.caseId}/tamper`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${link.simulator.adminToken}` },
     body: JSON.stringify({ state: 'dispatched', responsibleUnit: 'dept.unknown' }),
   });
   expect(tampered.status).toBe(200);
   // And the centre loses another case entirely (restored from an old backup, say).
   const lost = (await link.simulator.store.list(null)).find((c) => c._id !== accepted.caseId && c.externalId !== '' && c.state === CLOSED)!;
-  expect((await fetch(`${link.simulator.adminAddress}/cases/${lost._id}`, { method: 'DELETE' })).status).toBe(200);
+  const forget = { method: 'DELETE', headers: { authorization: `Bearer ${link.simulator.adminToken}` } };
+  expect((await fetch(`${link.simulator.adminAddress}/cases/${lost._id}`, forget)).status).toBe(200);
   const res = await fetch(`${link.integration.httpAddress}/v1/reconciliations`, {
     method: 'POST',
     headers: { authorization: `Bearer ${await operatorToken()}` },

@@ -21,6 +21,8 @@ export const simulatorConfigSchema = {
   host: str('SIM_BIND_HOST', { default: '127.0.0.1' }),
   grpcPort: port('SIM_GRPC_PORT', { default: SIMULATOR_DEFAULTS.grpcPort, allowZero: true }),
   adminPort: port('SIM_ADMIN_PORT', { default: SIMULATOR_DEFAULTS.adminPort, allowZero: true }),
+  /** Bearer token of the admin API; when unset, a random one is made at start and printed once. */
+  adminToken: str('SIM_ADMIN_TOKEN', { secret: true, minLength: 16, default: '' }),
   mongoUri: url('MONGODB_URI', { default: 'mongodb://127.0.0.1:27018/', protocols: ['mongodb:', 'mongodb+srv:'] }),
   mongoDb: str('SIM_DB', { default: SIMULATOR_DEFAULTS.database }),
   /** Yiwang's CaseLinkService (integration). */

@@ -14,6 +14,8 @@ async function main(): Promise<void> {
   const places = placesFile ? (JSON.parse(readFileSync(placesFile, 'utf8')) as Array<{ lat: number; lon: number }>) : [];
   const sim = await startSimulator(config, { places });
   logger.info({ grpc: sim.grpcAddress, admin: sim.adminAddress, faults: sim.faults.current() }, 'operations-centre simulator started');
+  // A token made here exists nowhere else: say it once on stdout (not in the structured log) so the operator can use the API.
+  if (config.adminToken === '') process.stdout.write(`admin API token (set SIM_ADMIN_TOKEN to choose it): ${sim.adminToken}\n`);
   stopOnSignals({ logger, stop: () => sim.stop() });
 }
 

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MongoClient } from 'mongodb';
@@ -16,6 +17,8 @@ export interface RunningSimulator {
   readonly grpcAddress: string;
   /** `http://host:port` of the admin API. */
   readonly adminAddress: string;
+  /** Its bearer token: SIM_ADMIN_TOKEN, or made at start when that is unset. */
+  readonly adminToken: string;
   readonly store: CentreStore;
   readonly faults: Faults;
   readonly sender: OrderSender;
@@ -82,12 +85,13 @@ export async function startSimulator(
     );
     const sender = new OrderSender(db, config.yiwangAddress, tls, faults);
     stops.push(async () => sender.close());
-    const admin: FastifyInstance = adminApp({ store, faults, sender, places: options.places ?? [], now });
+    const adminToken = config.adminToken !== '' ? config.adminToken : randomBytes(24).toString('base64url');
+    const admin: FastifyInstance = adminApp({ store, faults, sender, places: options.places ?? [], now, token: adminToken });
     await admin.listen({ host: config.host, port: config.adminPort });
     stops.push(() => admin.close());
     const adminPort = (admin.server.address() as { port: number }).port;
     const host = config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
-    return { grpcAddress: `${host}:${grpcPort}`, adminAddress: `http://${host}:${adminPort}`, store, faults, sender, stop };
+    return { grpcAddress: `${host}:${grpcPort}`, adminAddress: `http://${host}:${adminPort}`, adminToken, store, faults, sender, stop };
   } catch (e) {
     await stop();
     throw e;

@@ -1,3 +1,4 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { CaseState } from '@yiwang/proto/yiwang/opscenter/v1/case_update';
 import { type SubmitWorkOrderRequest } from '@yiwang/proto/yiwang/opscenter/v1/case_link_service';
@@ -26,14 +27,39 @@ export interface AdminDeps {
   /** Points in the city for generated orders. */
   readonly places: ReadonlyArray<{ lat: number; lon: number }>;
   readonly now: () => Date;
+  /** The bearer token every route but /healthz requires. */
+  readonly token: string;
 }
 
+const digest = (s: string): Buffer => createHash('sha256').update(s).digest();
+
 /**
- * The simulator's control panel (plain HTTP + JSON, local use only): what the centre holds, fault
- * injection, tampering for reconciliation drills, and pushing 12345 work orders into Yiwang.
+ * The simulator's control panel (plain HTTP + JSON): what the centre holds, fault injection,
+ * tampering for reconciliation drills, and pushing 12345 work orders into Yiwang. Anyone who reaches
+ * it can take the centre down or forge orders, so every route but /healthz wants the admin token
+ * (`authorization: Bearer …`): none → 401, another → 403.
  */
 export function adminApp(deps: AdminDeps): FastifyInstance {
+  if (deps.token.length < 16) throw new Error('the admin token must be at least 16 characters long');
+  const expected = digest(deps.token);
   const app = Fastify({ logger: false });
+  app.addHook('onRequest', async (req, reply) => {
+    if (req.url === '/healthz') return;
+    const header = req.headers.authorization ?? '';
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+    if (!match) {
+      await reply
+        .code(401)
+        .header('www-authenticate', 'Bearer realm="opscenter-simulator admin"')
+        .send({ title: 'the admin API wants the bearer token (SIM_ADMIN_TOKEN, printed by npm start)' });
+      return reply;
+    }
+    // Equal-length digests: the comparison takes the same time whatever was sent.
+    if (!timingSafeEqual(digest(match[1]!), expected)) {
+      await reply.code(403).send({ title: 'wrong admin token' });
+      return reply;
+    }
+  });
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/cases', async () => (await deps.store.list(null)).map(view));
   app.get<{ Params: { id: string } }>('/cases/:id', async (req, reply) => {
