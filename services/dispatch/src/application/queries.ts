@@ -1,19 +1,26 @@
-import { fold, ForbiddenError, NotFoundError, ValidationError, type EventStore, type ReadModels } from '@yiwang/kernel-core';
+import {
+  fold,
+  ForbiddenError,
+  NotFoundError,
+  ValidationError,
+  type EventStore,
+  type ReadModel,
+  type ReadModels,
+} from '@yiwang/kernel-core';
 import { caseStreamId, CaseId, caseDecider, type Actor, type CaseEvent, type IndicatorConfig, type ResponsibilityMatrix } from '../domain';
 import type { Clock } from '@yiwang/kernel-core';
 import { caseEventMapping } from './case-service';
 import { IndicatorQueries, type Dimension } from './indicator-queries';
-import { MODELS, type BucketDoc } from './projections/case-lists';
+import { MODELS, type BucketDoc, type CaseDoc, type HistoryEntry } from './projections/case-lists';
 import { CENTRE, shanghaiMonth, summarize, type CaseSummary } from './projections/case-summary';
 import { INDICATOR_MODELS, type StoredCounterRow, type WeekDoc } from './projections/case-indicators';
 
-export type HistoryEntry = Readonly<{
-  version: number;
-  type: string;
-  occurredAt: string;
-  actor: { subject: string; department?: string };
-  data: unknown;
-}>;
+export type { HistoryEntry };
+
+/** How long a read waits for the projector to reach a version its caller knows was written. */
+const FRESHNESS_WAIT_MS = 3_000;
+/** Cases whose last command in this process the read model may not have yet (oldest forgotten first). */
+const WRITTEN_REMEMBERED = 10_000;
 
 /** Who sees everything: the centres, their inspectors and the system. */
 const CENTRE_ROLES = ['centre.command', 'centre.supervision', 'inspector', 'system'];
@@ -30,9 +37,11 @@ export interface QueryDeps {
   readonly reportRows?: (weekStartDays: readonly number[]) => Promise<StoredCounterRow[]>;
 }
 
-/** The read side: a case from its stream, lists from buckets, indicators and rankings from week rows. */
+/** The read side: a case from its document, lists from buckets, indicators and rankings from week rows. */
 export class DispatchQueries {
   private readonly indicatorQueries: IndicatorQueries;
+  /** Case id → the version a command of this process left it at, until the read model shows it. */
+  private readonly written = new Map<string, number>();
 
   constructor(private readonly deps: QueryDeps) {
     this.indicatorQueries = new IndicatorQueries({
@@ -44,14 +53,56 @@ export class DispatchQueries {
     });
   }
 
-  /** The case and its full history, straight from its event stream (always current). */
-  async getCase(rawCaseId: string, actor: Actor): Promise<{ summary: CaseSummary; history: HistoryEntry[] }> {
+  /**
+   * The case and its full history from its read-model document: one `_id` lookup. The document
+   * follows the log, so it may be a moment behind a command; a caller who knows a version (the
+   * reply of its command carries it) passes `minVersion`, and commands of this process are
+   * remembered per case, so the read waits briefly for the projector instead of showing an older view.
+   */
+  async getCase(
+    rawCaseId: string,
+    actor: Actor,
+    options: { minVersion?: number } = {},
+  ): Promise<{ summary: CaseSummary; history: readonly HistoryEntry[] }> {
     const caseId = CaseId(rawCaseId);
+    const cases = (await this.deps.caseModels()).model<CaseDoc>(MODELS.cases);
+    const written = this.written.get(caseId) ?? 0;
+    const floor = Math.max(options.minVersion ?? 0, written);
+    let doc = await cases.get(caseId);
+    if ((doc?.version ?? 0) < floor) doc = await this.waitForVersion(cases, caseId, floor, doc);
+    if (written > 0 && (doc?.version ?? 0) >= written) this.written.delete(caseId);
+    if (!doc || doc.state.status === 'none') throw new NotFoundError(`no case ${caseId}`, { caseId });
+    if (!doc.history || !doc.units) return this.fromStream(caseId, actor);
+    // A unit sees the cases that were ever dispatched to it, nothing else.
+    if (!isCentre(actor) && !doc.units.includes(actor.department))
+      throw new ForbiddenError(`case ${caseId} was never dispatched to ${actor.department}`, { caseId });
+    return { summary: summarize(doc.state, doc.version), history: doc.history };
+  }
+
+  /** A command of this process left the case at `version`: reads of it wait until the read model has it. */
+  noteWritten(rawCaseId: string, version: number): void {
+    if ((this.written.get(rawCaseId) ?? 0) >= version) return;
+    this.written.delete(rawCaseId); // re-inserted last: the oldest entry is the first to go
+    this.written.set(rawCaseId, version);
+    if (this.written.size > WRITTEN_REMEMBERED) this.written.delete(this.written.keys().next().value as string);
+  }
+
+  /** Reads the document by `_id` again, backing off, until it has `version` or the wait is over. */
+  private async waitForVersion(cases: ReadModel<CaseDoc>, caseId: string, version: number, doc: CaseDoc | null): Promise<CaseDoc | null> {
+    const giveUpAt = Date.now() + FRESHNESS_WAIT_MS;
+    for (let pause = 5; (doc?.version ?? 0) < version && Date.now() < giveUpAt; pause = Math.min(pause * 2, 100)) {
+      await new Promise((r) => setTimeout(r, pause));
+      doc = await cases.get(caseId);
+    }
+    return doc;
+  }
+
+  /** For a case document written before documents kept their history (until a rebuild). */
+  private async fromStream(caseId: CaseId, actor: Actor): Promise<{ summary: CaseSummary; history: HistoryEntry[] }> {
     const { version, events } = await this.deps.store.readStream(caseStreamId(caseId));
     const caseEvents = events.map(caseEventMapping.fromRecorded).filter((e): e is CaseEvent => e !== null);
     const state = fold(caseDecider, caseDecider.initialState(), caseEvents);
     if (state.status === 'none') throw new NotFoundError(`no case ${caseId}`, { caseId });
-    // A unit sees the cases that were ever dispatched to it, nothing else.
     const units = new Set(caseEvents.flatMap((e) => (e.type === 'dispatch.case.dispatched.v1' ? [e.data.unitId as string] : [])));
     if (!isCentre(actor) && !units.has(actor.department))
       throw new ForbiddenError(`case ${caseId} was never dispatched to ${actor.department}`, { caseId });

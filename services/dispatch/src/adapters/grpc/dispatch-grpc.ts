@@ -5,7 +5,7 @@ import {
   type CaseCommandResponse,
   type DispatchServiceServer,
 } from '@yiwang/proto/yiwang/dispatch/v1/dispatch_service';
-import { type Actor, type CaseCommand, type ReturnReason, type Instant } from '../../domain';
+import { caseStreamId, type Actor, type CaseCommand, type ReturnReason, type Instant } from '../../domain';
 import { type CaseService, type CommandContext } from '../../application/case-service';
 import { type DispatchQueries } from '../../application/queries';
 import { type IndicatorConfig } from '../../domain';
@@ -55,6 +55,8 @@ export function dispatchGrpcService(deps: DispatchGrpcDeps) {
         expectedVersion: req.expectedVersion,
         commandId: req.commandId || undefined,
       });
+      // This process's next reads of the case wait for the read model to show this version.
+      queries.noteWritten(req.caseId, result.version);
       return toCommandResponse(req.caseId, result);
     });
 
@@ -101,7 +103,9 @@ export function dispatchGrpcService(deps: DispatchGrpcDeps) {
     }),
     supervise: command((r, actor, { at }) => ({ type: 'Supervise', actor, data: { note: r.note, at } })),
     reopen: command(async (r, actor, ctx) => {
-      const unitId = r.unitId ? cases.knownUnit(r.unitId) : ((await queries.getCase(ctx.caseId, actor)).summary.unitId ?? '');
+      // The last unit from the stream itself (a command reads it anyway): the read model may lag.
+      const last = r.unitId ? null : (await cases.handler.load(caseStreamId(ctx.caseId))).state;
+      const unitId = r.unitId ? cases.knownUnit(r.unitId) : last && 'unitId' in last ? last.unitId : '';
       return { type: 'Reopen', actor, data: { reason: r.reason, unitId, deadline: await deadlineOr(r.deadline, ctx), at: ctx.at } };
     }),
     evaluate: command((r, actor, { at }) => ({ type: 'Evaluate', actor, data: { rating: r.rating as 'satisfied', note: r.note, at } })),

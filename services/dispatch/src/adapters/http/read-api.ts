@@ -18,21 +18,21 @@ const dimension = (raw: string | undefined, fallback: Dimension): Dimension => {
  * ranking table. Commands go through gRPC only. Every route needs a bearer token.
  */
 export function registerReadRoutes(app: HttpApp, queries: DispatchQueries): void {
-  app.get<{ Params: { id: string } }>(
+  app.get<{ Params: { id: string }; Querystring: { minVersion?: number } }>(
     '/v1/cases/:id',
     {
       schema: {
-        description: 'A case with its full history',
+        description:
+          'A case with its full history, from its read model (a moment behind a command at most). `minVersion` (the version a command answered) waits briefly until the view has it.',
         params: { type: 'object', properties: { id: { type: 'string', maxLength: 100 } }, required: ['id'] },
+        querystring: { type: 'object', properties: { minVersion: { type: 'integer', minimum: 0 } } },
       },
     },
     async (request) => {
       const p = principalOf(request);
-      const { summary, history } = await queries.getCase(request.params.id, {
-        subject: p.subject,
-        department: p.department,
-        roles: p.roles,
-      });
+      const minVersion = request.query.minVersion;
+      const actor = { subject: p.subject, department: p.department, roles: p.roles };
+      const { summary, history } = await queries.getCase(request.params.id, actor, minVersion ? { minVersion } : {});
       return { ...summary, history };
     },
   );

@@ -6,8 +6,22 @@ import { bucketOf, summarize, type CaseSummary } from './case-summary';
 /** Every case event type (dispatch's published contract names exactly the domain's types; see case-event-codec). */
 export const CASE_EVENT_TYPES: readonly CaseEvent['type'][] = DISPATCH_CASE_EVENT_TYPES;
 
-/** Per case: its state (the aggregate's own fold) and every list bucket it has been in. */
-export type CaseDoc = { state: CaseState; version: number; buckets: string[] };
+/** One event of a case as `GetCase` shows it. */
+export type HistoryEntry = Readonly<{
+  version: number;
+  type: string;
+  occurredAt: string;
+  actor: { subject: string; department?: string };
+  data: unknown;
+}>;
+
+/**
+ * Per case: its state (the aggregate's own fold), every list bucket it has been in, and what
+ * `GetCase` answers from this one document: the history (a case has tens of events, so it stays
+ * small) and every unit the case was ever dispatched to (who may read it). The projector writes it
+ * once per log batch, however many of the case's events the batch holds.
+ */
+export type CaseDoc = { state: CaseState; version: number; buckets: string[]; history?: HistoryEntry[]; units?: string[] };
 /** A list bucket: the compact summaries of its cases. */
 export type BucketDoc = { cases: CaseSummary[] };
 /** A case whose deadline runs: what the overdue scan reads (deleted when no deadline runs). */
@@ -43,6 +57,14 @@ function nextDeadline(state: CaseState, current: DeadlineDoc | null, event: Case
   };
 }
 
+const historyEntry = (e: LoggedEvent | RecordedEvent): HistoryEntry => ({
+  version: e.streamVersion,
+  type: e.type,
+  occurredAt: e.occurredAt.toISOString(),
+  actor: e.actor,
+  data: e.data,
+});
+
 /** The case document and the deadline table for one event (both guarded by stream version). */
 async function applyToCase(e: LoggedEvent | RecordedEvent, models: ReadModels): Promise<CaseDoc | null> {
   const caseId = caseIdOfStream(e.streamId);
@@ -52,7 +74,21 @@ async function applyToCase(e: LoggedEvent | RecordedEvent, models: ReadModels): 
     const state = evolveCase(cur?.state ?? initialCaseState(), event);
     const buckets = cur?.buckets ?? [];
     const bucket = state.status === 'none' ? null : bucketOf(summarize(state, e.streamVersion));
-    return { state, version: e.streamVersion, buckets: bucket && !buckets.includes(bucket) ? [...buckets, bucket] : buckets };
+    const next: CaseDoc = {
+      state,
+      version: e.streamVersion,
+      buckets: bucket && !buckets.includes(bucket) ? [...buckets, bucket] : buckets,
+    };
+    // A document written before it kept its history stays without one (the query reads the stream
+    // then) rather than holding a partial history; a rebuild fills it.
+    if (cur && !cur.history) return next;
+    const units = cur?.units ?? [];
+    const unit = event.type === 'dispatch.case.dispatched.v1' ? (event.data.unitId as string) : null;
+    return {
+      ...next,
+      history: [...(cur?.history ?? []), historyEntry(e)],
+      units: unit && !units.includes(unit) ? [...units, unit] : units,
+    };
   });
   const doc = await cases.get(caseId);
   if (!doc || doc.state.status === 'none') return null;
