@@ -1,4 +1,4 @@
-// `npm run bench [-- --scale N] [--only event-store|relay|intake-to-dispatch|idle] [--idle-seconds 60] [--rates 50,100,200,500]
+// `npm run bench [-- --scale N] [--only event-store|relay|intake-to-dispatch|read|idle] [--concurrency 20] [--idle-seconds 60] [--rates 50,100,200,500]
 // [--seconds 5]`: provisions servers like the tests do, runs each benchmark, prints markdown with
 // ratios against a baseline measured in the same process (see docs/benchmarks.md).
 import { benchEventStore } from './event-store.bench';
@@ -7,6 +7,7 @@ import { benchIntakeToDispatch } from './intake-to-dispatch.bench';
 import { benchRelay } from './relay.bench';
 import { benchReplay } from './replay.bench';
 import { benchIdle } from './idle.bench';
+import { benchRead } from './read-models.bench';
 
 const arg = (name: string): string | undefined => {
   const i = process.argv.indexOf(`--${name}`);
@@ -30,6 +31,7 @@ async function main(): Promise<void> {
     if (run('opscenter-sync')) console.log(await benchOpscenterSync(servers, { cases: 50 * scale }));
     if (run('intake-to-dispatch')) console.log(await benchIntakeToDispatch(servers, { rates, seconds }));
     if (run('replay')) console.log(await benchReplay(servers, scale));
+    if (run('read')) console.log(await benchRead(servers, { cases: 40 * scale, seconds, concurrency: Number(arg('concurrency') ?? 20) }));
     if (run('idle')) console.log(await benchIdle(servers, { seconds: Number(arg('idle-seconds') ?? 60), events: 50 * scale }));
   } finally {
     await servers.stop();
