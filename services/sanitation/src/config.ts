@@ -24,6 +24,12 @@ export const sanitationConfigSchema = {
   topic: str('SANITATION_TOPIC', { default: SANITATION_DEFAULTS.topic }),
   /** How often the leased rectification-deadline scan runs. */
   deadlineScanIntervalMs: int('SANITATION_DEADLINE_SCAN_INTERVAL_MS', { min: 50, default: 5_000 }),
+  /** Intake's gRPC address: with it, failed inspections are filed in intake (the closed loop); empty turns the loop off. */
+  intakeGrpcAddress: str('INTAKE_GRPC_ADDRESS', { default: '' }),
+  /** Where intake publishes, for the closures of the reports the loop filed. */
+  intakeTopic: str('INTAKE_EVENTS_TOPIC', { default: 'yiwang.intake.events.v1' }),
+  /** Prefix of the loop's consumer groups (hand-off on the own topic, closures on intake's). */
+  consumerGroup: str('SANITATION_CONSUMER_GROUP', { default: 'yiwang.sanitation' }),
   ...authConfigVars,
   ...loggingConfigVars,
   ...telemetryConfigVars,

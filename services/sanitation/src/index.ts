@@ -21,6 +21,9 @@ export {
   type InspectionDoc,
 } from './application/projections/assessment';
 export { SanitationQueries, type Ranking } from './application/queries';
+export { startSanitationService, type RunningSanitationService, type SanitationRuntime } from './service';
+export { loadSanitationConfig, type SanitationConfig } from './config';
+export { IntakeLoop, intakeRequestId, type IntakeReports } from './application/intake-loop';
 export {
   facilityTotals,
   rankingTable,

@@ -1,5 +1,5 @@
-import { EventRelay, createMessageBroker } from '@yiwang/kernel-kafka';
-import { MongoEventStore, Projector, mongoRelayStorage } from '@yiwang/kernel-mongodb';
+import { EventConsumer, EventRelay, UNLIMITED_RETENTION, createMessageBroker, type MessageBroker } from '@yiwang/kernel-kafka';
+import { MongoEventStore, MongoInbox, Projector, mongoRelayStorage } from '@yiwang/kernel-mongodb';
 import {
   buildHttpApp,
   connectMongo,
@@ -25,6 +25,9 @@ import { assessmentProjection } from './application/projections/assessment';
 import { sanitationEventCodec } from './adapters/kafka/sanitation-event-codec';
 import { sanitationGrpcService } from './adapters/grpc/sanitation-grpc';
 import { registerRoutes } from './adapters/http/routes';
+import { GrpcIntakeReports } from './adapters/grpc/intake-client';
+import { intakeClosureCodec } from './adapters/kafka/intake-event-codec';
+import { INTAKE_REPORT_CLOSED, IntakeLoop, RECTIFICATION_OPENED } from './application/intake-loop';
 import { SERVICE_NAME } from './defaults';
 import { type SanitationConfig } from './config';
 
@@ -40,6 +43,8 @@ export interface RunningSanitationService {
   readonly store: MongoEventStore;
   readonly queries: SanitationQueries;
   readonly scheduler: RectificationScheduler;
+  /** The closed loop to intake; null when no intake address is configured. */
+  readonly loop: IntakeLoop | null;
   stop(): Promise<void>;
 }
 
@@ -114,6 +119,14 @@ export async function startSanitationService(config: SanitationConfig, runtime: 
     scheduler.start();
     stops.push(() => scheduler.stop());
 
+    let loop: IntakeLoop | null = null;
+    if (config.intakeGrpcAddress !== '') {
+      const intake = new GrpcIntakeReports(config.intakeGrpcAddress, config.jwtSecret);
+      stops.push(async () => intake.close());
+      loop = new IntakeLoop(service, intake, () => assessment.models());
+      await startLoopConsumers(loop, broker, db, config, logger, stops);
+    }
+
     const auth = createTokenVerifier(config);
     // Sanitation events carry no personal data (facilities, devices, inspector subjects only).
     const eventLog = eventLogGrpcService({ store, codec });
@@ -135,9 +148,64 @@ export async function startSanitationService(config: SanitationConfig, runtime: 
 
     const local = config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
     logger.info({ grpcPort, httpPort }, 'sanitation service started');
-    return { grpcAddress: `${local}:${grpcPort}`, httpAddress: `http://${local}:${httpPort}`, store, queries, scheduler, stop };
+    return { grpcAddress: `${local}:${grpcPort}`, httpAddress: `http://${local}:${httpPort}`, store, queries, scheduler, loop, stop };
   } catch (e) {
     await stop();
     throw e;
   }
+}
+
+/**
+ * The loop's two process managers, each in its own consumer group: rectifications opened on the
+ * own topic are handed to intake (retried with backoff while intake is unreachable; the request id
+ * keeps retries from filing twice), and intake's closures are linked back.
+ */
+async function startLoopConsumers(
+  loop: IntakeLoop,
+  broker: MessageBroker,
+  db: Parameters<typeof mongoRelayStorage>[0],
+  config: SanitationConfig,
+  logger: Logger,
+  stops: Array<() => Promise<unknown>>,
+): Promise<void> {
+  // Intake's topic may not exist yet (auto-create is off): create it as intake's relay would.
+  const admin = broker.admin();
+  await admin.connect();
+  try {
+    await admin.ensureTopics([{ topic: config.intakeTopic, partitions: 6, config: UNLIMITED_RETENTION }]);
+  } finally {
+    await admin.disconnect();
+  }
+  // About ten minutes of retries before a hand-off goes to the dead-letter topic (to be replayed from there).
+  const retry = { attempts: 25, initialDelayMs: 500, maxDelayMs: 30_000 };
+  const handOff = new EventConsumer({
+    broker,
+    inbox: new MongoInbox(db),
+    group: `${config.consumerGroup}.intake-handoff`,
+    topics: [config.topic],
+    types: [RECTIFICATION_OPENED],
+    codec: sanitationEventCodec(),
+    retry,
+    handler: async (event) => {
+      await loop.handOff(event);
+    },
+    onError: (e, m) => logger.warn({ err: e, topic: m.topic, offset: m.offset }, 'rectification not handed to intake yet'),
+  });
+  await handOff.start();
+  stops.push(() => handOff.stop());
+  const closures = new EventConsumer({
+    broker,
+    inbox: new MongoInbox(db),
+    group: `${config.consumerGroup}.intake-closures`,
+    topics: [config.intakeTopic],
+    types: [INTAKE_REPORT_CLOSED],
+    codec: intakeClosureCodec(),
+    retry,
+    handler: async (event) => {
+      await loop.closed(event);
+    },
+    onError: (e, m) => logger.warn({ err: e, topic: m.topic, offset: m.offset }, 'report closure not linked yet'),
+  });
+  await closures.start();
+  stops.push(() => closures.stop());
 }

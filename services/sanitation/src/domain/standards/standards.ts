@@ -13,6 +13,8 @@ export type Standards = Readonly<{
   gram: Readonly<{ minSamples: number; frameAreaM2: number; limitGramsPerM2: number; roadPasses: RoadPassRule }>;
   toilets: Readonly<{ maxOdourLevelByClass: ReadonlyMap<string, number>; maxFliesPerM2BySiting: Readonly<Record<Siting, number>> }>;
   rectification: TimeLimit;
+  /** The intake category a failed inspection of each kind is filed under (the closed loop). */
+  intakeCategories: Readonly<Partial<Record<FacilityKind, string>>>;
   /** Inspections of a month may be amended until this many days after it ends; later only corrected with a reason. */
   monthClosesAfterDays: number;
 }>;
@@ -23,6 +25,7 @@ type RawStandards = {
   gram: { minSamples: number; frameAreaM2: number; limitGramsPerM2: number; roadPasses: string };
   toilets: { maxOdourLevelByClass: Record<string, number>; maxFliesPerM2BySiting: Record<string, number> };
   rectification: { limit: string };
+  intakeCategories?: Record<string, string>;
   monthClosesAfterDays: number;
 };
 
@@ -42,12 +45,16 @@ export function standardsFrom(raw: RawStandards): Standards {
   if (attached === undefined || standalone === undefined) return bad('fly limits need attached and standalone');
   const odour = new Map(Object.entries(raw.toilets.maxOdourLevelByClass));
   for (const [c, level] of odour) if (!(level >= 1 && level <= 4)) bad(`odour limit of class ${c} must be 1–4`);
+  const intakeCategories = raw.intakeCategories ?? {};
+  for (const [k, c] of Object.entries(intakeCategories))
+    if (!isFacilityKind(k) || !/^(event|component)\.\d{2}\.\d{2}$/.test(c)) bad(`intake category ${k}: ${c}`);
   return {
     version: raw.version,
     grades,
     gram: { ...gram, roadPasses: gram.roadPasses as RoadPassRule },
     toilets: { maxOdourLevelByClass: odour, maxFliesPerM2BySiting: { attached, standalone } },
     rectification: parseTimeLimit(raw.rectification.limit),
+    intakeCategories: intakeCategories as Partial<Record<FacilityKind, string>>,
     monthClosesAfterDays: raw.monthClosesAfterDays,
   };
 }
