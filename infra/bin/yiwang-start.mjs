@@ -8,13 +8,15 @@
 //   npm start -- --seed-only       # seed, print, stop (alias --exit; used to check the demo end to end)
 //   DEMO_REPORTS=100 npm start     # a smaller day (default 250)
 // Nothing waits forever: every step has a time limit (DEMO_TIMEOUT_MINUTES for seed + summary,
-// default 20), and a failure stops the services and exits non-zero with the log to read.
+// default 20), and a failure stops the services and exits non-zero with the log to read. A service
+// that dies is restarted with backoff (infra/local/supervisor.mjs); one that keeps dying stops the run.
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureServers } from '../local/servers.mjs';
+import { supervise } from '../local/supervisor.mjs';
 
 const root = resolve(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
 const args = new Set(process.argv.slice(2));
@@ -44,6 +46,7 @@ const ports = {
   sanitationGrpc: 50058,
   sanitationHttp: 8088,
 };
+/** The services' supervisors by name. */
 const children = new Map();
 /** The seed or summary process while one runs (stopped with the services on Ctrl-C or failure). */
 let oneOff = null;
@@ -81,13 +84,27 @@ function buildAll() {
   }
 }
 
+function spawnService(name, env) {
+  return () => {
+    const out = openSync(join(logs, `${name}.log`), 'a');
+    const child = spawn(process.execPath, serviceEntry(name), { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', out, out] });
+    closeSync(out);
+    return child;
+  };
+}
+
 function startService(name, env) {
-  const out = openSync(join(logs, `${name}.log`), 'a');
-  const child = spawn(process.execPath, serviceEntry(name), { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', out, out] });
-  child.on('exit', (code, signal) => {
-    if (children.get(name) === child && !stopping) fail(`${name} exited (${signal ?? code}); see ${join(logs, `${name}.log`)}`);
-  });
-  children.set(name, child);
+  children.set(
+    name,
+    supervise({
+      name,
+      spawn: spawnService(name, env),
+      logHint: `see ${join(logs, `${name}.log`)}`,
+      onGiveUp: (reason) => {
+        if (!stopping) fail(reason);
+      },
+    }),
+  );
 }
 
 let stopping = false;
@@ -97,20 +114,7 @@ async function stopAll() {
   stopping = true;
   if (oneOff && oneOff.exitCode === null) oneOff.kill('SIGTERM');
   for (const c of sideSteps) if (c.exitCode === null) c.kill('SIGTERM');
-  await Promise.all(
-    [...children.values()].map(
-      (c) =>
-        new Promise((r) => {
-          if (c.exitCode !== null || c.signalCode !== null) return r();
-          c.once('exit', r);
-          c.kill('SIGTERM');
-          setTimeout(() => {
-            c.kill('SIGKILL');
-            r();
-          }, 25_000).unref();
-        }),
-    ),
-  );
+  await Promise.all([...children.values()].map((s) => s.stop(25_000)));
   children.clear();
 }
 
@@ -359,21 +363,8 @@ async function main() {
     // Overdue: restart dispatch with its clock three days ahead. Nothing about deadlines lives in
     // memory, so the new process finds every open case past its working-time deadline.
     console.log('restarting dispatch with its clock 3 days ahead, so the open cases run past their deadlines …');
-    const old = children.get('dispatch');
-    children.delete('dispatch');
-    // Its graceful stop can take up to its own 45 s budget after a busy day (it exits by itself then).
-    await new Promise((r, bad) => {
-      const t = setTimeout(() => {
-        old.kill('SIGKILL');
-        bad(new Error('dispatch did not stop within 60 s for its restart; see ' + join(logs, 'dispatch.log')));
-      }, 60_000);
-      old.once('exit', () => {
-        clearTimeout(t);
-        r();
-      });
-      old.kill('SIGTERM');
-    });
-    startService('dispatch', { ...dispatchEnv, CLOCK_OFFSET_MINUTES: String(3 * 24 * 60) });
+    // Its graceful stop can take up to its own 45 s budget after a busy day (it exits by itself then; killed at 60 s).
+    await children.get('dispatch').replace(spawnService('dispatch', { ...dispatchEnv, CLOCK_OFFSET_MINUTES: String(3 * 24 * 60) }), 60_000);
     await waitReady('dispatch', `http://127.0.0.1:${ports.dispatchHttp}/readyz`);
     // Three days on, the units close half of what was left open — late, so 按期结案率 < 结案率.
     const after = await runNode(join(root, 'test/demo/run-seed.ts'), { ...demoEnv, DEMO_PHASE: 'late', DEMO_STATS: JSON.stringify(stats) });
