@@ -111,7 +111,13 @@ export function dispatchGrpcService(deps: DispatchGrpcDeps) {
     evaluate: command((r, actor, { at }) => ({ type: 'Evaluate', actor, data: { rating: r.rating as 'satisfied', note: r.note, at } })),
 
     getCase: authed(async (r, principal) => {
-      const { summary, history } = await queries.getCase(r.caseId, actorOf(principal));
+      if (!Number.isSafeInteger(r.minVersion) || r.minVersion < 0)
+        throw new ValidationError('min_version must be a non-negative integer', [{ field: 'minVersion', message: String(r.minVersion) }]);
+      const { summary, history } = await queries.getCase(
+        r.caseId,
+        actorOf(principal),
+        r.minVersion > 0 ? { minVersion: r.minVersion } : {},
+      );
       return { case: toCaseSummary(summary), history: history.map(toHistoryEntry) };
     }),
     listCases: authed(async (r, principal) => {
