@@ -47,6 +47,8 @@ export class MongoLease implements Lease {
   private heldTerm: number | null = null;
   /** The latest term this process saw, where the next walk starts. */
   private knownTerm: number | null = null;
+  /** The expiry this process last wrote on its term (by its own clock). */
+  private heldUntil = 0;
 
   constructor(
     db: Db,
@@ -71,37 +73,35 @@ export class MongoLease implements Lease {
       const held = this.heldTerm;
       const successor = await this.terms.findOne({ _id: this.key(held + 1) }, { projection: { _id: 1 } });
       if (!successor) {
-        const r = await this.terms.updateOne(
-          { _id: this.key(held), owner: this.owner },
-          { $set: { expiresAt: new Date(now.getTime() + this.ttlMs) } },
-        );
-        if (r.matchedCount === 1) return true;
+        const expiresAt = new Date(now.getTime() + this.ttlMs);
+        const r = await this.terms.updateOne({ _id: this.key(held), owner: this.owner }, { $set: { expiresAt } });
+        if (r.matchedCount === 1) {
+          this.heldUntil = expiresAt.getTime();
+          return true;
+        }
       }
       this.heldTerm = null;
     }
     const current = await this.latest();
     if (current && current.owner === this.owner && current.expiresAt > now) {
       // Ours from before (e.g. a renewal whose answer was lost): take it back by renewing it.
-      await this.terms.updateOne({ _id: current._id, owner: this.owner }, { $set: { expiresAt: new Date(now.getTime() + this.ttlMs) } });
+      const expiresAt = new Date(now.getTime() + this.ttlMs);
+      await this.terms.updateOne({ _id: current._id, owner: this.owner }, { $set: { expiresAt } });
       this.heldTerm = current.term;
+      this.heldUntil = expiresAt.getTime();
       return true;
     }
     if (current && current.expiresAt > now) return false;
     const term = (current?.term ?? 0) + 1;
+    const expiresAt = new Date(now.getTime() + this.ttlMs);
     try {
-      await this.terms.insertOne({
-        _id: this.key(term),
-        name: this.name,
-        term,
-        owner: this.owner,
-        expiresAt: new Date(now.getTime() + this.ttlMs),
-        acquiredAt: now,
-      });
+      await this.terms.insertOne({ _id: this.key(term), name: this.name, term, owner: this.owner, expiresAt, acquiredAt: now });
     } catch (e) {
       if (isDuplicateKey(e)) return false; // another contender claimed this term first
       throw e;
     }
     this.heldTerm = term;
+    this.heldUntil = expiresAt.getTime();
     this.knownTerm = term;
     // A hint only (not atomic on FerretDB, and need not be): contenders walk forward from it.
     await this.heads.updateOne({ _id: `${this.name}#head` }, { $set: { term } }, { upsert: true }).catch(() => undefined);
@@ -133,6 +133,22 @@ export class MongoLease implements Lease {
     }
     this.knownTerm = latest.term;
     return latest;
+  }
+
+  /**
+   * Fencing before a write: our term has not run out (by our clock) and no contender has taken
+   * term n+1 — one `_id` read, the same one a renewal starts with. A contender inserts n+1 only
+   * once it sees n expired, so a holder that paused past its expiry, or one whose clock lags the
+   * contender's, learns it here and stops writing.
+   */
+  async verify(): Promise<boolean> {
+    const held = this.heldTerm;
+    if (held === null || this.now().getTime() >= this.heldUntil) return false;
+    const successor = await this.terms.findOne({ _id: this.key(held + 1) }, { projection: { _id: 1 } });
+    if (!successor) return this.heldTerm === held;
+    if (this.heldTerm === held) this.heldTerm = null;
+    this.knownTerm = Math.max(this.knownTerm ?? 0, held + 1);
+    return false;
   }
 
   /** Ends our term early so a stand-by takes over without waiting for the expiry. */

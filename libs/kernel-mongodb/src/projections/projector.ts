@@ -1,6 +1,6 @@
 import type { Collection, Db } from 'mongodb';
 import { lazyInstruments } from '@yiwang/kernel-core/telemetry';
-import { type EventStore, type RecordedEvent, LeasedWorker, uuidv7 } from '@yiwang/kernel-core';
+import { type EventStore, type Fence, type RecordedEvent, LeasedWorker, uuidv7 } from '@yiwang/kernel-core';
 import { MongoLease } from '../leases/mongo-lease';
 import type { Projection } from '@yiwang/kernel-core';
 import { BatchReadModels, MongoReadModels } from './read-model';
@@ -64,7 +64,7 @@ export class Projector {
       lease: this.lease,
       pollIntervalMs: this.pollIntervalMs,
       maxPollIntervalMs: Math.max(this.pollIntervalMs, options.maxPollIntervalMs ?? 2_000),
-      step: async () => (await this.catchUpHeld()) > 0,
+      step: async (fence) => (await this.catchUpHeld(fence)) > 0,
       onLeaseGained: () => {
         this.held = null; // another holder may have moved it
         this.savedPosition = -1;
@@ -72,6 +72,9 @@ export class Projector {
       onError: () => {
         this.held = null;
       },
+      // The last checkpoint while the term is still ours: after the release it could overwrite a
+      // new holder's.
+      beforeRelease: () => this.saveHeld(true),
     });
   }
 
@@ -102,31 +105,40 @@ export class Projector {
    * The loop's pass: the checkpoint from memory while holding (this process alone moves it), and
    * stored at most once a second. A crash replays at most that second, onto documents whose guards
    * skip what they already hold.
+   *
+   * Every write (a batch's read models, the checkpoint) is fenced: a projector whose term was taken
+   * over mid-pass stops before its next write, so it never writes next to the new holder.
    */
-  private async catchUpHeld(): Promise<number> {
+  private async catchUpHeld(fence: Fence): Promise<number> {
     let applied = 0;
     for (;;) {
       const s = this.held ?? (await this.current());
       this.held = s;
-      const n = await this.applyBatch(s.generation, s.position, async (position) => {
-        this.held = { ...s, position };
-      });
+      const n = await this.applyBatch(
+        s.generation,
+        s.position,
+        async (position) => {
+          this.held = { ...s, position };
+        },
+        fence,
+      );
       if (n.read === 0) {
-        await this.saveHeld(false);
+        await this.saveHeld(false, fence);
         return applied;
       }
       applied += n.applied;
-      await this.saveHeld(false);
+      await this.saveHeld(false, fence);
     }
   }
 
   private savedPosition = -1;
   private savedAt = 0;
 
-  private async saveHeld(force: boolean): Promise<void> {
+  private async saveHeld(force: boolean, fence?: Fence): Promise<void> {
     const s = this.held;
     if (!s || s.position === this.savedPosition) return;
     if (!force && Date.now() - this.savedAt < SAVE_INTERVAL_MS) return;
+    await fence?.();
     await this.state.updateOne({ _id: this.projection.name, generation: s.generation }, { $set: { position: s.position } });
     this.savedPosition = s.position;
     this.savedAt = Date.now();
@@ -185,7 +197,6 @@ export class Projector {
     this.unsubscribe?.();
     this.unsubscribe = null;
     await this.worker.stop();
-    await this.saveHeld(true).catch(() => undefined);
     this.held = null;
   }
 
@@ -197,6 +208,7 @@ export class Projector {
     generation: number,
     after: number,
     save: (position: number) => Promise<void>,
+    fence?: Fence,
   ): Promise<{ read: number; applied: number }> {
     const events = await this.store.readAll({ after, limit: this.batchSize });
     if (events.length === 0) return { read: 0, applied: 0 };
@@ -208,6 +220,7 @@ export class Projector {
     } else {
       for (const e of handled) await this.projection.apply(e, models);
     }
+    await fence?.();
     await models.flush();
     const applied = handled.length;
     await save(events[events.length - 1]!.position);
