@@ -1,5 +1,5 @@
 import { EventRelay, KafkajsBroker } from '@yiwang/kernel-kafka';
-import { MongoEventStore, PersonalDataVault, Projector, mongoRelayStorage, mongoVaultKeys } from '@yiwang/kernel-mongodb';
+import { MongoEventStore, PersonalDataVault, Projector, mongoRelayStorage } from '@yiwang/kernel-mongodb';
 import {
   buildHttpApp,
   connectMongo,
@@ -32,6 +32,7 @@ import { shippedDispatchLinkRules } from './domain';
 import { DispatchLink, type DispatchFeedback } from './application/dispatch-link';
 import { startDispatchLinkConsumer } from './adapters/kafka/dispatch-link-consumer';
 import { grpcDispatchFeedback, sharedSecretTokens } from './adapters/grpc/dispatch-feedback';
+import { CoalescingVaultKeys } from './adapters/mongo/coalescing-vault-keys';
 
 export interface ParkingRuntime {
   readonly clock?: Clock;
@@ -78,7 +79,7 @@ export async function startParkingService(config: ParkingConfig, runtime: Parkin
     store.startSequencer();
     stops.push(() => store.stopSequencer());
 
-    const vault = new PersonalDataVault(mongoVaultKeys(db), config.piiMasterKey);
+    const vault = new PersonalDataVault(new CoalescingVaultKeys(db), config.piiMasterKey);
     const plateKeys = PlateKeys.fromConfig(config.plateHashKeys, config.piiMasterKey);
     const projector = new Projector(db, store, parkingRecordsProjection, { pollIntervalMs: 200 });
     const models = () => projector.models();

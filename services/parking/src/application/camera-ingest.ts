@@ -15,7 +15,7 @@ import {
   type Sighting,
 } from '../domain';
 import { type ParkingApp } from './parking-app';
-import { MODELS, type VehicleSpotDoc } from './projections/read-model-docs';
+import { MODELS, type PlateDoc } from './projections/read-model-docs';
 
 /** One camera frame as the API receives it. */
 export type SightingInput = Readonly<{
@@ -48,7 +48,8 @@ type BatchDoc = {
 
 const SPACE_KINDS = new Set(['tidal_outside_window', 'marked_space_overtime']);
 const MAX_BATCH = 2000;
-const PARALLEL = 8;
+/** Findings in flight at once: the database is waited on, not computed on; more than this only queues there. */
+const PARALLEL = 16;
 
 const violationIdOf = (plateHash: string, spot: string, observedMs: number): string =>
   `V-${createHash('sha256').update(`${plateHash}|${spot}|${observedMs}`).digest('hex').slice(0, 24)}`;
@@ -91,15 +92,16 @@ export class CameraIngest {
       const location = this.app.locate(s.lat, s.lon, s.road || camera.road, `${field}.location`);
       if (typeof s.photoRef !== 'string' || s.photoRef === '')
         throw new ValidationError(`${field}.photoRef is required`, [{ field: `${field}.photoRef`, message: 'empty' }]);
+      const hashed = plateKeys.hash(plate);
       const sighting: Sighting = {
         cameraId: camera.cameraId,
-        plateHash: plateKeys.hash(plate).plateHash,
+        plateHash: hashed.plateHash,
         spot: spotKey(location),
         observedMs: toMillis(observedAt),
         photoRef: s.photoRef,
         index,
       };
-      return { sighting, plate, location, kind, vehicleType: s.vehicleType, observedAt };
+      return { sighting, plate, hashed, location, kind, vehicleType: s.vehicleType, observedAt };
     });
 
     const frames = checked.map((c) => c.sighting);
@@ -125,42 +127,48 @@ export class CameraIngest {
 
     const windowMs = rules.sameSpotWindowMinutes * 60_000;
     const findings = findingsOf(frames, windowMs);
-    const spots = (await this.app.deps.models()).model<VehicleSpotDoc>(MODELS.vehicleSpots);
+    const plates = (await this.app.deps.models()).model<PlateDoc>(MODELS.plates);
     const result: IngestResult = { stored, findings: findings.length, violationIds: [], merged: 0 };
     // In the order of the findings' first frames, whichever append finishes first.
     const recorded: Array<string | null> = findings.map(() => null);
     const work = findings.map((f, n) => async () => {
       const first = checked[f.first.index]!;
-      const earlier = await spots.get(`${f.first.plateHash}|${f.first.spot}`);
+      // The dedupe lookup and the plate's sealing are independent: both in flight at once.
+      const [history, vehicle] = await Promise.all([
+        plates.get(f.first.plateHash),
+        this.app.sealedVehicle(first.plate, first.hashed, first.vehicleType),
+      ]);
+      const earlier = history?.spots?.find((s) => s.spot === f.first.spot);
       if (earlier && Math.abs(earlier.observedMs - f.first.observedMs) <= windowMs) {
         result.merged++;
         return;
       }
       const id = violationIdOf(f.first.plateHash, f.first.spot, f.first.observedMs);
-      const vehicle = await this.app.vehicle(first.plate, first.vehicleType);
-      const outcome = await this.app.violation(
-        id,
-        (at) => ({
-          type: 'RecordViolation',
-          actor,
-          data: recordData(
-            id,
-            first.location,
-            first.kind,
-            first.observedAt,
-            f.frames.map((x) => x.photoRef).slice(0, 20),
-            vehicle,
-            cameras.get(f.first.cameraId) ?? null,
-            f.first.cameraId,
-            at,
-          ),
-        }),
-        { actor },
-      );
-      if (outcome.events.length > 0) recorded[n] = id;
+      const command = {
+        type: 'RecordViolation' as const,
+        actor,
+        data: recordData(
+          id,
+          first.location,
+          first.kind,
+          first.observedAt,
+          f.frames.map((x) => x.photoRef).slice(0, 20),
+          vehicle,
+          cameras.get(f.first.cameraId) ?? null,
+          f.first.cameraId,
+          this.app.now(),
+        ),
+      };
+      if (await this.app.recordNewViolation(id, command, { actor })) recorded[n] = id;
       else result.merged++;
     });
-    for (let i = 0; i < work.length; i += PARALLEL) await Promise.all(work.slice(i, i + PARALLEL).map((w) => w()));
+    // A pool, not waves: one slow finding does not hold back the next ones.
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: Math.min(PARALLEL, work.length) }, async () => {
+        while (next < work.length) await work[next++]!();
+      }),
+    );
     result.violationIds = recorded.filter((id): id is string => id !== null);
     return result;
   }

@@ -1,5 +1,6 @@
 import {
   CommandHandler,
+  ConcurrencyError,
   uuidv7,
   type Clock,
   type EventStore,
@@ -77,10 +78,12 @@ export class ParkingApp {
   readonly violations: CommandHandler<ViolationCommand, ViolationEvent, ViolationState>;
   readonly obstructions: CommandHandler<ObstructionCommand, ObstructionEvent, ObstructionState>;
   readonly spaces: CommandHandler<SpaceCommand, SpaceEvent, SpaceState>;
+  private readonly violationRules: ReturnType<typeof violationDecider>;
 
   constructor(readonly deps: ParkingAppDeps) {
     const ctx = { rules: deps.rules, calendar: deps.calendar };
-    this.violations = new CommandHandler(deps.store, violationDecider(ctx), mapping<ViolationEvent>('parking.violation.'));
+    this.violationRules = violationDecider(ctx);
+    this.violations = new CommandHandler(deps.store, this.violationRules, mapping<ViolationEvent>('parking.violation.'));
     this.obstructions = new CommandHandler(deps.store, obstructionDecider(ctx), mapping<ObstructionEvent>('parking.obstruction.'));
     this.spaces = new CommandHandler(deps.store, spaceDecider, mapping<SpaceEvent>('parking.space.'));
   }
@@ -106,6 +109,30 @@ export class ParkingApp {
     return this.violations.handle(violationStreamId(id), await build(this.now()), this.handleOptions(o));
   }
 
+  /**
+   * Records a violation whose id is new by construction (a camera finding's id is derived from the
+   * finding): decided against the empty state and appended only if the stream does not exist yet,
+   * without reading the stream first — one round trip fewer per camera violation. Returns false
+   * when the stream exists already (the finding was recorded before: a resent batch).
+   */
+  async recordNewViolation(rawId: string, command: ViolationCommand, o: ExecuteOptions): Promise<boolean> {
+    const id = ViolationId(rawId);
+    const events = this.violationRules.decide(command, this.violationRules.initialState());
+    if (events.length === 0) return false;
+    const { metadata } = this.handleOptions(o);
+    try {
+      await this.deps.store.append(
+        violationStreamId(id),
+        'no_stream',
+        events.map((e) => ({ type: e.type, data: e.data, metadata })),
+      );
+      return true;
+    } catch (e) {
+      if (e instanceof ConcurrencyError) return false;
+      throw e;
+    }
+  }
+
   async obstruction(
     rawId: string,
     build: (at: Instant) => ObstructionCommand | Promise<ObstructionCommand>,
@@ -123,7 +150,12 @@ export class ParkingApp {
   /** A plate as events carry it: validated, hashed with the current key, sealed for its vehicle. */
   async vehicle(rawPlate: unknown, vehicleType: string): Promise<VehicleRef> {
     const { plate } = parsePlate(rawPlate);
-    const { plateHash, hashKeyId } = this.deps.plateKeys.hash(plate);
+    return this.sealedVehicle(plate, this.deps.plateKeys.hash(plate), vehicleType);
+  }
+
+  /** The same for a plate already validated and hashed (camera frames are hashed once, on arrival). */
+  async sealedVehicle(plate: string, hashed: { plateHash: string; hashKeyId: string }, vehicleType: string): Promise<VehicleRef> {
+    const { plateHash, hashKeyId } = hashed;
     return { plateHash, hashKeyId, plateSealed: await this.deps.vault.seal(vehicleSubject(plateHash), plate), vehicleType };
   }
 

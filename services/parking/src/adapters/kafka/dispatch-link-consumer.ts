@@ -44,9 +44,9 @@ export async function startDispatchLinkConsumer(o: DispatchLinkConsumerOptions):
   const admin = o.broker.admin();
   await admin.connect();
   try {
-    // Auto-creation is off; whichever service starts first creates the topic, with the same settings.
+    // Auto-creation is off; whichever service starts first creates dispatch's topic, with the same
+    // settings. Parking's own topic is the relay's to create (it starts first).
     await admin.ensureTopics([{ topic: o.dispatchTopic, partitions: 6, config: UNLIMITED_RETENTION }]);
-    await admin.ensureTopics([{ topic: o.parkingTopic, partitions: 6, config: UNLIMITED_RETENTION }]);
   } finally {
     await admin.disconnect();
   }

@@ -92,7 +92,14 @@ it('builds the records, the week row, the plate history, the open notices and th
   expect(first.violations.map((v) => v?.status)).toEqual(['closed', 'closed', 'noticed', 'noticed', 'noticed', 'noticed']);
   expect(first.weekly?.counts).toMatchObject({ recorded: 6, movedOn: 2, notices: 4 });
   // V-0, V-2 and V-4 share a plate; V-4 was erased and left the history.
-  expect(first.plates[0]).toEqual({ violationIds: ['V-0', 'V-2'] });
+  // Its last violation per spot merges later camera findings; the erased one merges nothing.
+  expect(first.plates[0]).toEqual({
+    violationIds: ['V-0', 'V-2'],
+    spots: [
+      { spot: 'P0140-0233|人民路', violationId: 'V-0', observedMs: expect.any(Number) as number },
+      { spot: 'P0144-0233|人民路', violationId: 'V-2', observedMs: expect.any(Number) as number },
+    ],
+  });
   expect(first.violations[4]).toMatchObject({ erased: true, plateSealed: '' });
   expect(first.deadlines).toMatchObject({ action: 'transfer', subjectId: 'V-2', due: '2026-03-11T10:00:00.000Z' });
   expect(first.openNotices?.items.map((x) => x.violationId)).toEqual(['V-2', 'V-3', 'V-4', 'V-5']);

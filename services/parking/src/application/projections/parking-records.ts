@@ -16,7 +16,6 @@ import {
   type OpenNoticesDoc,
   type SquadHotSpotsDoc,
   type PlateDoc,
-  type VehicleSpotDoc,
   type WeekIndexDoc,
   type WeeklyDoc,
 } from './read-model-docs';
@@ -49,11 +48,14 @@ async function flush(deltas: Deltas, position: number, models: ReadModels): Prom
         ...(cur?.violationIds ?? []).filter((id) => !change.remove.has(id)),
         ...change.add.filter((id) => !change.remove.has(id) && !(cur?.violationIds ?? []).includes(id)),
       ];
-      return ids.length === 0 ? null : { violationIds: ids };
+      if (ids.length === 0) return null;
+      // An erased violation no longer merges later findings: its spot goes with it.
+      const spots = new Map((cur?.spots ?? []).filter((s) => !change.remove.has(s.violationId)).map((s) => [s.spot, s]));
+      for (const [key, s] of change.spots)
+        if (!change.remove.has(s.violationId) && (spots.get(key)?.observedMs ?? -Infinity) <= s.observedMs) spots.set(key, s);
+      return { violationIds: ids, spots: [...spots.values()] };
     });
   }
-  const spots = models.model<VehicleSpotDoc>(MODELS.vehicleSpots);
-  for (const [key, doc] of deltas.spots) await spots.upsert(key, guard, () => doc);
   const weekly = models.model<WeeklyDoc>(MODELS.weekly);
   const index = models.model<WeekIndexDoc>(MODELS.weekly);
   const keysByWeek = new Map<string, WeeklyDoc[]>();
@@ -107,7 +109,6 @@ async function flush(deltas: Deltas, position: number, models: ReadModels): Prom
 
 const emptyDeltas = (): Deltas => ({
   plates: new Map(),
-  spots: new Map(),
   weekly: new Map(),
   hot: new Map(),
   squadHot: new Map(),
@@ -116,8 +117,8 @@ const emptyDeltas = (): Deltas => ({
 
 /**
  * Parking's read models from its ordered log: one document per violation, obstruction and space
- * (by `_id`, guarded by stream version), a plate's history by its keyed hash, the last violation
- * per vehicle and spot (camera findings merge into it), the running deadlines for the shared
+ * (by `_id`, guarded by stream version), a plate's history by its keyed hash with its last violation
+ * per spot (camera findings merge into it), the running deadlines for the shared
  * DeadlineScan, each squad's open notices by deadline, the weekly tables per district and squad,
  * and hot spots per cell and hour (for the city, and per squad for the cells where it recorded).
  */

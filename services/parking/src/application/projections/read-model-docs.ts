@@ -6,7 +6,6 @@ export const MODELS = {
   obstructions: 'obstructions',
   spaces: 'spaces',
   plates: 'plate_history',
-  vehicleSpots: 'vehicle_spots',
   deadlines: 'deadlines',
   weekly: 'weekly',
   hotSpots: 'hot_spots',
@@ -68,11 +67,15 @@ export type SpaceDoc = {
   bays: number;
 };
 
-/** A plate's violations, keyed by its hash (one document per hash and key). */
-export type PlateDoc = { violationIds: string[] };
+/**
+ * A plate's violations, keyed by its hash (one document per hash and key), and its last violation
+ * per spot (`cellId|road`): camera findings within the window merge into it. One document per
+ * vehicle for both, so recording a violation reads and writes one document, not two.
+ */
+export type PlateDoc = { violationIds: string[]; spots?: VehicleSpot[] };
 
-/** The last violation of a vehicle at a spot: camera findings within the window merge into it. */
-export type VehicleSpotDoc = { violationId: string; observedMs: number };
+/** The last violation of a vehicle at a spot. */
+export type VehicleSpot = { spot: string; violationId: string; observedMs: number };
 
 /** A running deadline for the shared DeadlineScan: a notice or payment lapsing, a removal order passing. */
 export type DeadlineDoc = { action: 'transfer' | 'removal_overdue'; subjectId: string; due: string; dueMs: number; squad: string };

@@ -1,11 +1,11 @@
 import { assertNever } from '@yiwang/kernel-core';
-import { type ObstructionEvent, type ViolationEvent } from '../../domain';
+import { spotKey, type ObstructionEvent, type ViolationEvent } from '../../domain';
 import {
   weeklyId,
   weekOf,
   WEEKLY_COUNTS,
   type ObstructionDoc,
-  type VehicleSpotDoc,
+  type VehicleSpot,
   type ViolationDoc,
   type WeeklyCount,
   type WeeklyDoc,
@@ -13,8 +13,7 @@ import {
 
 /** What one log batch adds to the documents fed by many streams. */
 export type Deltas = {
-  plates: Map<string, { add: string[]; remove: Set<string> }>;
-  spots: Map<string, VehicleSpotDoc>;
+  plates: Map<string, PlateChange>;
   weekly: Map<string, WeeklyDoc>;
   hot: Map<string, { district: string; hours: number[]; total: number }>;
   /** Per squad: what the batch adds to each grid cell where the squad recorded (its hot spots). */
@@ -44,8 +43,11 @@ function count(deltas: Deltas, atMs: number, district: string, squad: string, wh
   }
 }
 
-function plate(deltas: Deltas, hash: string): { add: string[]; remove: Set<string> } {
-  const change = deltas.plates.get(hash) ?? { add: [], remove: new Set<string>() };
+/** What a batch changes in a plate's document: violations added and removed, the last one per spot. */
+export type PlateChange = { add: string[]; remove: Set<string>; spots: Map<string, VehicleSpot> };
+
+function plate(deltas: Deltas, hash: string): PlateChange {
+  const change = deltas.plates.get(hash) ?? { add: [], remove: new Set<string>(), spots: new Map<string, VehicleSpot>() };
   deltas.plates.set(hash, change);
   return change;
 }
@@ -59,11 +61,10 @@ export function countsOf(event: ViolationEvent | ObstructionEvent, doc: Violatio
     case 'parking.violation.recorded.v1': {
       const d = event.data;
       c(d.recordedAt, 'recorded');
-      plate(deltas, d.vehicle.plateHash).add.push(d.violationId);
-      deltas.spots.set(`${d.vehicle.plateHash}|${d.location.cellId}|${d.location.road}`, {
-        violationId: d.violationId,
-        observedMs: Date.parse(d.observedAt),
-      });
+      const change = plate(deltas, d.vehicle.plateHash);
+      change.add.push(d.violationId);
+      const spot = spotKey(d.location);
+      change.spots.set(spot, { spot, violationId: d.violationId, observedMs: Date.parse(d.observedAt) });
       const hot = deltas.hot.get(d.location.cellId) ?? { district: d.location.district, hours: Array<number>(24).fill(0), total: 0 };
       hot.hours[LOCAL_HOUR(Date.parse(d.observedAt))]! += 1;
       hot.total += 1;
