@@ -31,6 +31,7 @@ async function main(): Promise<void> {
     if (run('opscenter-sync')) console.log(await benchOpscenterSync(servers, { cases: 50 * scale }));
     if (run('intake-to-dispatch')) console.log(await benchIntakeToDispatch(servers, { rates, seconds }));
     if (run('replay')) console.log(await benchReplay(servers, scale));
+    if (run('parking')) console.log(await (await import('./parking.bench')).benchParking(servers, { rates, seconds }));
     if (run('read')) console.log(await benchRead(servers, { cases: 40 * scale, seconds, concurrency: Number(arg('concurrency') ?? 20) }));
     if (run('idle')) console.log(await benchIdle(servers, { seconds: Number(arg('idle-seconds') ?? 60), events: 50 * scale }));
   } finally {
