@@ -262,6 +262,13 @@ export class EventRelay {
     const messages = batch.map((e) => toKafkaMessage(this.topic, e, { source: this.source, codec: this.options.codec }));
     // The lease may have run out while we read: publishing now could interleave with the new holder.
     if (!this.isActive) return 0;
+    // Fenced by term too: a contender whose clock runs ahead may have taken over before our local
+    // deadline (one `_id` read per batch, next to a produce request).
+    if (this.lease.verify && !(await this.lease.verify())) {
+      this.leaseValidUntil = 0;
+      this.keeperWakeup.wake();
+      return 0;
+    }
     await producer.send(messages);
     if (this.aborted) return 0;
     await this.options.beforeCheckpoint?.(batch);
