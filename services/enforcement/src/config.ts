@@ -24,6 +24,9 @@ export const enforcementConfigSchema = {
   mongoDb: str('ENFORCEMENT_DB', { default: ENFORCEMENT_DEFAULTS.database }),
   kafkaBrokers: list('KAFKA_BROKERS', { default: ['127.0.0.1:19092'] }),
   topic: str('ENFORCEMENT_TOPIC', { default: ENFORCEMENT_DEFAULTS.topic }),
+  /** dispatch's case events, read by the hand-over process manager (its own consumer group). */
+  dispatchTopic: str('ENFORCEMENT_DISPATCH_TOPIC', { default: 'yiwang.dispatch.events.v1' }),
+  dispatchGroup: str('ENFORCEMENT_DISPATCH_GROUP', { default: 'yiwang.enforcement.dispatch-handover' }),
   deadlineScanIntervalMs: int('ENFORCEMENT_DEADLINE_SCAN_INTERVAL_MS', { min: 50, default: 5_000 }),
   /** Demo and drill knob: the service clock runs this many minutes ahead. 0 in production. */
   clockOffsetMinutes: int('ENFORCEMENT_CLOCK_OFFSET_MINUTES', { min: 0, max: 60 * 24 * 400, default: 0 }),

@@ -41,6 +41,8 @@ export async function testEnvironment(file: string) {
     ENFORCEMENT_DB: t.db.databaseName,
     KAFKA_BROKERS: servers.kafkaBrokers.join(','),
     ENFORCEMENT_TOPIC: `yiwang.${prefix}_enforcement.events.v1`,
+    ENFORCEMENT_DISPATCH_TOPIC: `yiwang.${prefix}_dispatch.events.v1`,
+    ENFORCEMENT_DISPATCH_GROUP: `${prefix}.dispatch-handover`,
     ENFORCEMENT_DEADLINE_SCAN_INTERVAL_MS: '60000',
     PII_MASTER_KEY: randomBytes(32).toString('base64'),
     AUTH_JWT_SECRET: SECRET,

@@ -1,4 +1,4 @@
-import { EventRelay, KafkajsBroker } from '@yiwang/kernel-kafka';
+import { EventRelay, KafkajsBroker, type ConsumerOutcome } from '@yiwang/kernel-kafka';
 import { MongoEventStore, PersonalDataVault, Projector, mongoRelayStorage, mongoVaultKeys } from '@yiwang/kernel-mongodb';
 import {
   buildHttpApp,
@@ -17,6 +17,8 @@ import { eventLogGrpcService } from '@yiwang/event-log';
 import { shippedPolicy, type EnforcementPolicy } from './domain';
 import { EnforcementCases } from './application/case-service';
 import { EnforcementDeadlines } from './application/deadline-scheduler';
+import { DispatchHandover } from './application/dispatch-handover';
+import { startDispatchHandoverConsumer } from './adapters/kafka/dispatch-handover-consumer';
 import { EnforcementQueries } from './application/queries';
 import { partyPolicy } from './application/personal-data';
 import { caseViewProjection } from './application/projections/case-view';
@@ -31,6 +33,8 @@ export interface EnforcementRuntime {
   readonly logger?: Logger;
   readonly telemetry?: Telemetry;
   readonly policy?: EnforcementPolicy;
+  /** After each dispatch event the hand-over consumer settles (tests). */
+  readonly onHandoverSettled?: (outcome: ConsumerOutcome) => void;
 }
 
 export interface EnforcementService {
@@ -103,6 +107,17 @@ export async function startEnforcementService(config: EnforcementConfig, runtime
     stops.push(async () => unsubscribe());
     deadlines.start();
     stops.push(() => deadlines.stop());
+
+    const handover = await startDispatchHandoverConsumer({
+      broker,
+      db,
+      handover: new DispatchHandover(db, cases),
+      dispatchTopic: config.dispatchTopic,
+      group: config.dispatchGroup,
+      onError: (e) => logger.warn({ err: e }, 'dispatch hand-over: event not handled'),
+      ...(runtime.onHandoverSettled ? { onSettled: runtime.onHandoverSettled } : {}),
+    });
+    stops.push(() => handover.stop());
 
     const auth = createTokenVerifier(config);
     // The ordered log for analysts; parties' sealed fields are blanked unless `analyst.personal-data`.

@@ -113,9 +113,10 @@ function publicEntry(event: EnforcementEvent, cur: PublicEntry | null, state: Ex
  * log position (the batch buffer writes each table once per batch).
  */
 async function applyToIndicators(e: LoggedEvent, state: EnforcementCase, models: ReadModels): Promise<void> {
-  const delta = tallyDelta({ type: e.type, data: e.data } as EnforcementEvent, state);
-  if (!delta) return;
-  const { month, week } = periodsOf(e.occurredAt);
+  const counted = tallyDelta({ type: e.type, data: e.data } as EnforcementEvent, state);
+  if (!counted) return;
+  const { at, delta } = counted;
+  const { month, week } = periodsOf(at);
   const tables = models.model<IndicatorDoc>(MODELS.indicators);
   for (const period of [month, week]) {
     for (const [scope, key] of [

@@ -53,38 +53,44 @@ export const emptyTally = (): Tally => ({
   demolitions: 0,
 });
 
-/** What one event adds to its case's squad and district, given the case after it; null: nothing. */
-export function tallyDelta(event: EnforcementEvent, s: EnforcementCase): Partial<Tally> | null {
+/**
+ * What one event adds to its case's squad and district, given the case after it, and the business
+ * instant that places it in a period (the step's own time, not when it was stored); null: nothing.
+ */
+export function tallyDelta(event: EnforcementEvent, s: EnforcementCase): { at: string; delta: Partial<Tally> } | null {
   switch (event.type) {
     case 'enforcement.case.source_registered.v1':
-      return { sources: 1 };
+      return { at: event.data.receivedAt, delta: { sources: 1 } };
     case 'enforcement.case.filed.v1':
-      return { filed: 1 };
+      return { at: event.data.filedAt, delta: { filed: 1 } };
     case 'enforcement.case.not_filed.v1':
-      return { notFiled: 1 };
+      return { at: event.data.at, delta: { notFiled: 1 } };
     case 'enforcement.case.hearing_held.v1':
-      return { hearings: 1 };
+      return { at: event.data.heldAt, delta: { hearings: 1 } };
     case 'enforcement.case.decided.v1': {
       const d = event.data;
       const filedMs = s.filedAt ? toMillis(s.filedAt) : toMillis(d.decidedAt);
       const onTime = s.decisionDeadline ? toMillis(d.decidedAt) <= toMillis(s.decisionDeadline) : true;
-      return {
+      const delta = {
         decided: 1,
         decidedOnTime: onTime ? 1 : 0,
         daysToDecision: (toMillis(d.decidedAt) - filedMs) / DAY_MS,
         finesDecidedFen: d.penalty?.fineFen ?? 0,
       };
+      return { at: d.decidedAt, delta };
     }
-    case 'enforcement.case.decided_on_the_spot.v1':
-      return { sources: 1, decided: 1, decidedOnTime: 1, onTheSpot: 1, finesDecidedFen: event.data.penalty.fineFen };
+    case 'enforcement.case.decided_on_the_spot.v1': {
+      const delta = { sources: 1, decided: 1, decidedOnTime: 1, onTheSpot: 1, finesDecidedFen: event.data.penalty.fineFen };
+      return { at: event.data.decidedAt, delta };
+    }
     case 'enforcement.case.payment_recorded.v1':
-      return { finesCollectedFen: event.data.fineFen, surchargeCollectedFen: event.data.surchargeFen };
+      return { at: event.data.paidAt, delta: { finesCollectedFen: event.data.fineFen, surchargeCollectedFen: event.data.surchargeFen } };
     case 'enforcement.case.court_enforcement_applied.v1':
-      return { courtApplications: 1 };
+      return { at: event.data.appliedAt, delta: { courtApplications: 1 } };
     case 'enforcement.case.decision_published.v1':
-      return { published: 1, publishedOnTime: event.data.onTime ? 1 : 0 };
+      return { at: event.data.publishedAt, delta: { published: 1, publishedOnTime: event.data.onTime ? 1 : 0 } };
     case 'enforcement.case.demolished.v1':
-      return { demolitions: 1 };
+      return { at: event.data.at, delta: { demolitions: 1 } };
     default:
       return null;
   }

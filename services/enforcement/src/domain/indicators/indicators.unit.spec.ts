@@ -25,8 +25,11 @@ describe('what each event adds', () => {
   it('a decision counts as decided, on time, with its days from filing and its fine', () => {
     const events = history(...noticed(), cmd.statement(t('2025-03-11 09:00')), cmd.decide(t('2025-03-12 10:00')));
     const s = stateOf(events) as EnforcementCase;
-    expect(tallyDelta(events.at(-1)!, s)).toEqual({ decided: 1, decidedOnTime: 1, daysToDecision: 7, finesDecidedFen: 300_000 });
-    expect(tallyDelta(events[0]!, s)).toEqual({ sources: 1 });
+    expect(tallyDelta(events.at(-1)!, s)).toEqual({
+      at: t('2025-03-12 10:00'),
+      delta: { decided: 1, decidedOnTime: 1, daysToDecision: 7, finesDecidedFen: 300_000 },
+    });
+    expect(tallyDelta(events[0]!, s)).toEqual({ at: t('2025-03-03 09:00'), delta: { sources: 1 } });
     expect(tallyDelta(events[1]!, s)).toBeNull();
   });
 });
