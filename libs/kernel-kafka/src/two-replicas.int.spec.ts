@@ -124,8 +124,6 @@ it('runs one active sequencer, relay and projector across two replicas, hands th
     expect(published.size).toBe(140);
     expect([...published].sort()).toEqual(log.map((e) => e.id).sort());
     expect([...handled.keys()].sort()).toEqual(log.map((e) => e.id).sort());
-    // Both members of the group handled events before the hand-over or after it.
-    expect(new Set(handled.values()).size).toBeGreaterThanOrEqual(1);
   } finally {
     for (const r of replicas) {
       await r.consumer.stop();
