@@ -12,10 +12,11 @@
 // that dies is restarted with backoff (infra/local/supervisor.mjs); one that keeps dying stops the run.
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureServers } from '../local/servers.mjs';
+import { freshDemoData } from '../local/demo-data.mjs';
 import { supervise } from '../local/supervisor.mjs';
 
 const root = resolve(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
@@ -58,6 +59,19 @@ for (const a of args)
     console.error(`unknown option ${a}; use --no-seed, --seed-only (alias --exit)`);
     process.exit(2);
   }
+
+/**
+ * The personal-data master key of the demo's databases, kept beside them in .yiwang/ so that a
+ * `--no-seed` restart can still open what the last run sealed; a fresh day gets a fresh key.
+ */
+function demoPersonalDataKey(fresh) {
+  if (process.env.PII_MASTER_KEY) return process.env.PII_MASTER_KEY;
+  const file = join(root, '.yiwang', 'demo-pii-master-key');
+  if (!fresh && existsSync(file)) return readFileSync(file, 'utf8').trim();
+  const key = randomBytes(32).toString('base64');
+  writeFileSync(file, key, { mode: 0o600 });
+  return key;
+}
 
 function fail(message) {
   console.error(`\n✗ ${message}`);
@@ -134,13 +148,12 @@ async function waitReady(name, url) {
 const deadline = Date.now() + Number(process.env.DEMO_TIMEOUT_MINUTES ?? 20) * 60_000;
 
 /**
- * The line-of-work services and how the demo runs each: ports, its own database and topic (fresh per
- * run, as intake's and dispatch's), the personal-data key. A service joins the demo with an entry
- * here and a `test/demo/<name>-day.ts`.
+ * The line-of-work services and how the demo runs each: ports and the personal-data key; database,
+ * topic and consumer group are the service's documented defaults. A service joins the demo with an
+ * entry here and a `test/demo/<name>-day.ts`.
  */
 function lineServices(common, piiKey) {
-  const db = (name) => `yiwang_${name}_demo_${stamp}`;
-  const topic = (name) => `yiwang.${name}.events.v1.demo${stamp}`;
+  const topic = (name) => `yiwang.${name}.events.v1`;
   const all = [
     {
       name: 'enforcement',
@@ -149,8 +162,6 @@ function lineServices(common, piiKey) {
       env: {
         ENFORCEMENT_GRPC_PORT: '50055',
         ENFORCEMENT_HTTP_PORT: '8085',
-        ENFORCEMENT_DB: db('enforcement'),
-        ENFORCEMENT_TOPIC: topic('enforcement'),
         ENFORCEMENT_DEADLINE_SCAN_INTERVAL_MS: '2000',
       },
     },
@@ -161,8 +172,6 @@ function lineServices(common, piiKey) {
       env: {
         PARKING_GRPC_PORT: '50056',
         PARKING_HTTP_PORT: '8086',
-        PARKING_DB: db('parking'),
-        PARKING_EVENTS_TOPIC: topic('parking'),
         PARKING_DEADLINE_SCAN_INTERVAL_MS: '2000',
       },
     },
@@ -173,8 +182,6 @@ function lineServices(common, piiKey) {
       env: {
         HEATING_GRPC_PORT: '50057',
         HEATING_HTTP_PORT: '8087',
-        HEATING_DB: db('heating'),
-        HEATING_TOPIC: topic('heating'),
         DEADLINE_SCAN_INTERVAL_MS: '2000',
       },
     },
@@ -185,8 +192,6 @@ function lineServices(common, piiKey) {
       env: {
         SANITATION_GRPC_PORT: '50058',
         SANITATION_HTTP_PORT: '8088',
-        SANITATION_DB: db('sanitation'),
-        SANITATION_TOPIC: topic('sanitation'),
         SANITATION_DEADLINE_SCAN_INTERVAL_MS: '2000',
       },
     },
@@ -273,31 +278,21 @@ async function main() {
   if (!process.env.AUTH_JWT_SECRET)
     console.log(`AUTH_JWT_SECRET: using the DEMO secret "${SECRET}" — for this laptop demo only, never in production`);
   const common = { KAFKA_BROKERS: servers.kafkaBrokers, MONGODB_URI: servers.mongoUri, AUTH_JWT_SECRET: SECRET, LOG_LEVEL: 'info' };
-  // The demo's key for reporters' personal data (crypto-shredding): random per run, like its databases.
+  // Documented names (yiwang_<service>, yiwang.<service>.events.v1): a seeded day starts from empty
+  // storage; --no-seed starts on what the last run left.
+  if (!args.has('--no-seed')) await freshDemoData(servers);
   const intakeEnv = {
     ...common,
-    PII_MASTER_KEY: process.env.PII_MASTER_KEY ?? randomBytes(32).toString('base64'),
-    INTAKE_DB: `yiwang_intake_demo_${stamp}`,
+    PII_MASTER_KEY: demoPersonalDataKey(!args.has('--no-seed')),
     INTAKE_HTTP_PORT: String(ports.intakeHttp),
     INTAKE_GRPC_PORT: String(ports.intakeGrpc),
   };
   const dispatchEnv = {
     ...common,
-    DISPATCH_DB: `yiwang_dispatch_demo_${stamp}`,
     HTTP_PORT: String(ports.dispatchHttp),
     GRPC_PORT: String(ports.dispatchGrpc),
     DEADLINE_SCAN_INTERVAL_MS: '2000',
   };
-  // Fresh topics per demo run, so a second run starts its day from zero.
-  for (const env of [intakeEnv, dispatchEnv])
-    Object.assign(env, {
-      INTAKE_EVENTS_TOPIC: `yiwang.intake.events.v1.demo${stamp}`,
-      INTAKE_TOPIC: `yiwang.intake.events.v1.demo${stamp}`,
-      DISPATCH_EVENTS_TOPIC: `yiwang.dispatch.events.v1.demo${stamp}`,
-      DISPATCH_TOPIC: `yiwang.dispatch.events.v1.demo${stamp}`,
-      INTAKE_CONSUMER_GROUP: `yiwang.intake.demo${stamp}`,
-      DISPATCH_CONSUMER_GROUP: `yiwang.dispatch.demo${stamp}`,
-    });
   console.log('starting intake and dispatch …');
   startService('intake', intakeEnv);
   startService('dispatch', dispatchEnv);
@@ -316,12 +311,9 @@ async function main() {
   if (certs.status !== 0) throw new Error('could not generate the link certificates');
   const integrationEnv = {
     ...common,
-    INTEGRATION_DB: `yiwang_integration_demo_${stamp}`,
     INTEGRATION_HTTP_PORT: String(ports.integrationHttp),
     INTEGRATION_GRPC_PORT: String(ports.integrationGrpc),
     INTEGRATION_INTERNAL_GRPC_PORT: String(ports.integrationInternalGrpc),
-    DISPATCH_TOPIC: dispatchEnv.DISPATCH_TOPIC,
-    INTEGRATION_CONSUMER_GROUP: `yiwang.integration.demo${stamp}`,
     INTAKE_GRPC_ADDRESS: `127.0.0.1:${ports.intakeGrpc}`,
     OPSCENTER_ADDRESS: `127.0.0.1:${ports.centreGrpc}`,
     OPSCENTER_CA_FILE: join(certDir, 'centre-ca.crt'),
@@ -331,7 +323,6 @@ async function main() {
   };
   const centreEnv = {
     ...common,
-    SIM_DB: `opscenter_simulator_demo_${stamp}`,
     SIM_GRPC_PORT: String(ports.centreGrpc),
     SIM_ADMIN_PORT: String(ports.centreAdmin),
     SIM_CERT_DIR: certDir,
@@ -464,9 +455,10 @@ Where to look
            with -H 'authorization: Bearer ${SIM_ADMIN_TOKEN}'  (this run's admin token; SIM_ADMIN_TOKEN sets it)
            gRPC 127.0.0.1:${ports.centreGrpc}  yiwang.opscenter.v1.OpsCentreService (mutual TLS)
 ${lines.map((l) => `  ${l.name.padEnd(8)} HTTP http://127.0.0.1:${l.http}  (/healthz, /openapi.json, /metrics)\n           gRPC 127.0.0.1:${l.grpc}  yiwang.${l.name}.v1 (reflection on), topic ${l.topic}`).join('\n')}
-  Kafka    ${servers.kafkaBrokers}, topics ${dispatchEnv.INTAKE_TOPIC} and ${dispatchEnv.DISPATCH_TOPIC} (+ .dlq)
-           read them: node test/demo/peek-topics.mjs ${servers.kafkaBrokers} ${dispatchEnv.INTAKE_TOPIC} ${dispatchEnv.DISPATCH_TOPIC}
-  MongoDB  ${servers.mongoUri} databases ${intakeEnv.INTAKE_DB}, ${dispatchEnv.DISPATCH_DB}, ${integrationEnv.INTEGRATION_DB}, ${centreEnv.SIM_DB}
+  Kafka    ${servers.kafkaBrokers}, topics yiwang.intake.events.v1 and yiwang.dispatch.events.v1 (+ .dlq), ${lines.map((l) => l.topic).join(', ')}
+           read them: node test/demo/peek-topics.mjs ${servers.kafkaBrokers} yiwang.intake.events.v1 yiwang.dispatch.events.v1
+           or kcat -b ${servers.kafkaBrokers} -L
+  MongoDB  ${servers.mongoUri} databases yiwang_intake, yiwang_dispatch, yiwang_integration, opscenter_simulator, ${lines.map((l) => `yiwang_${l.name}`).join(', ')}
   logs     ${logs}/{intake,dispatch,integration,opscenter-simulator,${lines.map((l) => l.name).join(',')}}.log (JSON lines; pipe through npx pino-pretty)
   tokens   HS256 with the DEMO secret "${SECRET}", claims sub, dept, roles; e.g.
            TOKEN=$(AUTH_JWT_SECRET='${SECRET}' node --import tsx test/demo/token.ts centre.command centre.command)
@@ -474,9 +466,9 @@ ${lines.map((l) => `  ${l.name.padEnd(8)} HTTP http://127.0.0.1:${l.http}  (/hea
            curl -s 'http://127.0.0.1:${ports.intakeHttp}/open311/v2/requests.json'
   analysts export YIWANG_TOKEN=$(AUTH_JWT_SECRET='${SECRET}' node --import tsx test/demo/token.ts centre.supervision analyst.replay)
            npx yiwang replay --service dispatch --format csv --out cases.csv      (intake :${ports.intakeGrpc}, integration :${ports.integrationInternalGrpc})
-           npx yiwang replay --service intake --source kafka --topic ${dispatchEnv.INTAKE_TOPIC}
+           npx yiwang replay --service intake --source kafka --topic yiwang.intake.events.v1
            npx yiwang case-at <caseId> --at 2026-11-23T15:00      npx yiwang indicators --dimension unit
-           npx yiwang rebuild --service dispatch --projection dispatch_cases --mongo ${servers.mongoUri} --db ${dispatchEnv.DISPATCH_DB}
+           npx yiwang rebuild --service dispatch --projection dispatch_cases --mongo ${servers.mongoUri} --db yiwang_dispatch
            (formats: docs/replay-formats.md)
 `);
   console.log(`ready in ${((Date.now() - started) / 1000).toFixed(0)} s`);
