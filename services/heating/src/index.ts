@@ -11,6 +11,8 @@ import { seasonKey, shippedCityConfig } from './domain';
 import { HEATING_DEFAULTS as DEFAULTS, SERVICE_NAME as NAME } from './public-module';
 
 export { SERVICE_NAME, HEATING_DEFAULTS } from './public-module';
+export { startHeatingService, type HeatingService, type HeatingRuntime } from './service';
+export { loadHeatingConfig, type HeatingConfig } from './config';
 export { heatingEventCodec, HEATING_MESSAGES } from './adapters/kafka/heating-event-codec';
 export {
   heatingViewsProjection,

@@ -102,6 +102,7 @@ export async function startHeatingService(config: HeatingConfig, runtime: Heatin
     });
     const offline = new OfflineCheck({
       db,
+      readings,
       ingest,
       clock,
       intervalMs: config.deadlineScanIntervalMs,

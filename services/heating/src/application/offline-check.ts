@@ -2,7 +2,7 @@ import { uuidv7, type Clock } from '@yiwang/kernel-core';
 import { DeadlineScan } from '@yiwang/working-time';
 import { MongoLease } from '@yiwang/kernel-mongodb';
 import type { Db } from 'mongodb';
-import { type ShardDoc } from '../adapters/mongo/reading-store';
+import { type MongoReadingStore, type ShardDoc } from '../adapters/mongo/reading-store';
 import { type ReadingsIngest } from './readings-ingest';
 
 type DueShard = ShardDoc & { dueMs: number };
@@ -16,13 +16,19 @@ type DueShard = ShardDoc & { dueMs: number };
 export class OfflineCheck {
   private readonly scan: DeadlineScan<DueShard>;
 
-  constructor(options: { db: Db; ingest: ReadingsIngest; clock: Clock; intervalMs: number; onError?: (e: unknown) => void }) {
-    const docs = options.db.collection<ShardDoc>('point_track_shards');
+  constructor(options: {
+    db: Db;
+    readings: MongoReadingStore;
+    ingest: ReadingsIngest;
+    clock: Clock;
+    intervalMs: number;
+    onError?: (e: unknown) => void;
+  }) {
     this.scan = new DeadlineScan<DueShard>({
       lease: new MongoLease(options.db, 'heating:offline-check', `offline-${uuidv7()}`, { ttlMs: 10_000 }),
       clock: options.clock,
       intervalMs: options.intervalMs,
-      due: async (nowMs) => (await docs.find({ dueMs: { $lte: nowMs } }).toArray()) as DueShard[],
+      due: (nowMs) => options.readings.dueShards(nowMs),
       act: (doc) => options.ingest.markSilent(doc),
       onError: (e) => options.onError?.(e),
     });

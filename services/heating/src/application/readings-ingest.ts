@@ -140,21 +140,24 @@ export class ReadingsIngest {
       if (attempt === MAX_ATTEMPTS) throw new Error(`monitoring rule state kept moving under this batch (${pending.size} shards)`);
       const current = await this.deps.readings.shards([...pending.keys()], attempt > 0);
       const next: Array<TrackShard & { dueMs: number | null }> = [];
+      const signals: Array<readonly [string, Signal]> = [];
       for (const [shard, points] of pending) {
         const cur = current.get(shard) ?? { shard, seq: 0, tracks: {} };
         const tracks: Record<string, PointTrack> = { ...cur.tracks };
         let changed = false;
         for (const [pointId, list] of points) {
           const before = tracks[pointId] ?? newTrack();
-          const { track, signals } = trackReadings(before, list, city.monitoring, city.standardDeci, (ms) => inSeason(city, ms));
+          const { track, signals: found } = trackReadings(before, list, city.monitoring, city.standardDeci, (ms) => inSeason(city, ms));
           if (track !== before) {
             tracks[pointId] = track;
             changed = true;
           }
-          for (const signal of signals) await this.act(pointId, signal, result, correlationId);
+          for (const signal of found) signals.push([pointId, signal]);
         }
         if (changed) next.push({ shard, seq: cur.seq + 1, tracks, dueMs: offlineDueMs(Object.values(tracks), city.monitoring) });
       }
+      // Each point's signals in order, different points side by side (each is its own stream).
+      await inParallel(this.bySubject(signals), ([pointId, list]) => this.actAll(pointId, list, result, correlationId));
       // Saved after the signals were acted on: a crash in between re-runs the rule on the resent batch.
       const lost = await this.deps.readings.saveShards(next);
       pending = new Map([...pending].filter(([shard]) => lost.has(shard)));
@@ -201,6 +204,16 @@ export class ReadingsIngest {
       ]);
       return lost.size > 0 ? 'skipped' : 'acted';
     });
+  }
+
+  private bySubject(signals: ReadonlyArray<readonly [string, Signal]>): Array<[string, Signal[]]> {
+    const by = new Map<string, Signal[]>();
+    for (const [pointId, signal] of signals) by.set(pointId, [...(by.get(pointId) ?? []), signal]);
+    return [...by];
+  }
+
+  private async actAll(pointId: string, signals: readonly Signal[], result: IngestResult, correlationId: string): Promise<void> {
+    for (const signal of signals) await this.act(pointId, signal, result, correlationId);
   }
 
   private async act(pointId: string, signal: Signal, result: IngestResult, correlationId: string): Promise<void> {
@@ -270,4 +283,14 @@ export class ReadingsIngest {
     this.turn = run.catch(() => undefined);
     return run;
   }
+}
+
+/** Appends to different streams do not wait for each other; a few at a time keep the database's queue short. */
+async function inParallel<T>(items: readonly T[], step: (item: T) => Promise<void>, width = 16): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(width, items.length) }, async () => {
+      while (next < items.length) await step(items[next++]!);
+    }),
+  );
 }

@@ -6,8 +6,23 @@ import { type ReadingStore, type TrackShard, type ValidReading } from '../../app
 
 /** One received batch's readings of one shard and local day: parallel lists (FerretDB 1.24 stores no nested arrays). */
 type BatchDoc = { _id: string; p: string[]; s: number[]; v: number[] };
-/** One version of one shard's rule state; `dueMs` is when its next point falls silent (the offline check's deadline). */
-export type ShardDoc = { _id: string; shard: string; seq: number; tracks: Array<{ id: string; t: PointTrack }>; dueMs: number | null };
+/**
+ * One version of one shard's rule state, as parallel lists of scalars (one entry per point: nested
+ * objects cost FerretDB 1.24 several times more to store); `f` = bit 1 finding open, bit 2 offline.
+ * `dueMs` is when its next point falls silent (the offline check's deadline).
+ */
+export type ShardDoc = {
+  _id: string;
+  shard: string;
+  seq: number;
+  id: string[];
+  last: Array<number | null>;
+  below: Array<number | null>;
+  lowest: Array<number | null>;
+  above: Array<number | null>;
+  f: number[];
+  dueMs: number | null;
+};
 
 /** Points spread over this many shards: a batch from 2,000 points writes ≤ 64 small documents, not 2,000. */
 export const SHARDS = 64;
@@ -124,13 +139,7 @@ export class MongoReadingStore implements ReadingStore {
 
   async saveShards(next: ReadonlyArray<TrackShard & { dueMs: number | null }>): Promise<Set<string>> {
     if (next.length === 0) return new Set();
-    const docs: ShardDoc[] = next.map((n) => ({
-      _id: shardDocId(n.shard, n.seq),
-      shard: n.shard,
-      seq: n.seq,
-      tracks: Object.entries(n.tracks).map(([id, t]) => ({ id, t })),
-      dueMs: n.dueMs,
-    }));
+    const docs: ShardDoc[] = next.map(toDoc);
     const lost = new Set<string>();
     try {
       await this.shardDocs.insertMany(docs, { ordered: false });
@@ -153,9 +162,51 @@ export class MongoReadingStore implements ReadingStore {
   async dropSuperseded(docId: string): Promise<void> {
     await this.shardDocs.deleteOne({ _id: docId });
   }
+
+  /**
+   * The shard versions whose silence fell due, the latest of each shard only: older versions still
+   * waiting for their prune carry stale due times, so they are removed here instead of acted on.
+   */
+  async dueShards(nowMs: number): Promise<Array<ShardDoc & { dueMs: number }>> {
+    const docs = (await this.shardDocs.find({ dueMs: { $lte: nowMs } }).toArray()) as Array<ShardDoc & { dueMs: number }>;
+    const latest = new Map<string, ShardDoc & { dueMs: number }>();
+    for (const d of docs) if ((latest.get(d.shard)?.seq ?? -1) < d.seq) latest.set(d.shard, d);
+    const stale = docs.filter((d) => latest.get(d.shard) !== d).map((d) => d._id);
+    if (stale.length > 0) await this.shardDocs.deleteMany({ _id: { $in: stale } });
+    return [...latest.values()];
+  }
 }
 
-const fromDoc = (d: ShardDoc): TrackShard => ({ shard: d.shard, seq: d.seq, tracks: Object.fromEntries(d.tracks.map((x) => [x.id, x.t])) });
+function toDoc(n: TrackShard & { dueMs: number | null }): ShardDoc {
+  const entries = Object.entries(n.tracks);
+  return {
+    _id: shardDocId(n.shard, n.seq),
+    shard: n.shard,
+    seq: n.seq,
+    id: entries.map(([id]) => id),
+    last: entries.map(([, t]) => t.lastMs),
+    below: entries.map(([, t]) => t.belowSinceMs),
+    lowest: entries.map(([, t]) => t.lowestDeci),
+    above: entries.map(([, t]) => t.aboveSinceMs),
+    f: entries.map(([, t]) => (t.findingOpen ? 1 : 0) | (t.offline === true ? 2 : 0)),
+    dueMs: n.dueMs,
+  };
+}
+
+function fromDoc(d: ShardDoc): TrackShard {
+  const tracks: Record<string, PointTrack> = {};
+  d.id.forEach((id, i) => {
+    tracks[id] = {
+      lastMs: d.last[i] ?? null,
+      belowSinceMs: d.below[i] ?? null,
+      lowestDeci: d.lowest[i] ?? null,
+      aboveSinceMs: d.above[i] ?? null,
+      findingOpen: (d.f[i]! & 1) !== 0,
+      offline: (d.f[i]! & 2) !== 0,
+    };
+  });
+  return { shard: d.shard, seq: d.seq, tracks };
+}
 
 const writeErrors = (e: MongoBulkWriteError): Array<{ code: number; index: number }> => {
   const w = e.writeErrors as unknown;
