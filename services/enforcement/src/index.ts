@@ -15,6 +15,8 @@ export {
   type PublicListDoc,
 } from './application/projections/case-view';
 export { EnforcementQueries, type CaseView } from './application/queries';
+export { startEnforcementService, type EnforcementService, type EnforcementRuntime } from './service';
+export { loadEnforcementConfig, type EnforcementConfig } from './config';
 export {
   enforcementDecider,
   evolveCase,

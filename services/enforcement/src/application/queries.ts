@@ -22,7 +22,7 @@ import {
   type RankedRow,
 } from '../domain';
 import { openParty } from './personal-data';
-import { indicatorDocId, MODELS, type CaseDoc, type HistoryEntry, type PublicEntry, type PublicListDoc } from './projections/case-view';
+import { MODELS, type CaseDoc, type HistoryEntry, type PublicEntry, type PublicListDoc } from './projections/case-view';
 
 export type DeadlineView = Readonly<{ kind: string; deadline: string; overdue: boolean; marked: boolean }>;
 export type CaseView = Readonly<{
@@ -191,7 +191,7 @@ export class EnforcementQueries {
     const by = oneOf(rankBy || 'collection_rate', RANK_BY, 'rankBy');
     const previous = previousPeriod(period);
     const tables = (await this.deps.models()).model<IndicatorDoc>(MODELS.indicators);
-    const [now, before] = await Promise.all([tables.get(indicatorDocId(period, sc)), tables.get(indicatorDocId(previous, sc))]);
-    return { period, previousPeriod: previous, scope: sc, rankBy: by, rows: rankIndicators(now?.rows ?? [], before?.rows ?? [], by) };
+    const [now, before] = await Promise.all([tables.get(period), tables.get(previous)]);
+    return { period, previousPeriod: previous, scope: sc, rankBy: by, rows: rankIndicators(now?.[sc] ?? [], before?.[sc] ?? [], by) };
   }
 }

@@ -13,8 +13,8 @@ import {
   type EnforcementCase,
   type EnforcementEvent,
   type IndicatorDoc,
-  type IndicatorScope,
   type Tally,
+  type TallyRow,
 } from '../../domain';
 import { ENFORCEMENT_EVENT_TYPES } from '../../adapters/kafka/enforcement-event-codec';
 
@@ -48,9 +48,6 @@ export const MODELS = {
   publicLists: 'public_lists',
   indicators: 'indicators',
 } as const;
-
-/** The `_id` of a period's indicator table of one scope: `2026-12|squad`, `2026-W49|district`. */
-export const indicatorDocId = (period: string, scope: IndicatorScope): string => `${period}|${scope}`;
 
 const month = (instant: string): string => new Date(toMillis(instant) + 8 * 3_600_000).toISOString().slice(0, 7);
 
@@ -118,17 +115,16 @@ async function applyToIndicators(e: LoggedEvent, state: EnforcementCase, models:
   const { at, delta } = counted;
   const { month, week } = periodsOf(at);
   const tables = models.model<IndicatorDoc>(MODELS.indicators);
+  const add = (rows: TallyRow[], key: string): TallyRow[] => {
+    const old: Tally = rows.find((r) => r.key === key) ?? emptyTally();
+    return [...rows.filter((r) => r.key !== key), { ...addTally(old, delta), key }];
+  };
   for (const period of [month, week]) {
-    for (const [scope, key] of [
-      ['squad', state.squadId],
-      ['district', state.district],
-    ] as const) {
-      await tables.upsert(indicatorDocId(period, scope), { position: e.position }, (cur) => {
-        const rows = cur?.rows ?? [];
-        const old: Tally = rows.find((r) => r.key === key) ?? emptyTally();
-        return { period, scope, rows: [...rows.filter((r) => r.key !== key), { ...addTally(old, delta), key }] };
-      });
-    }
+    await tables.upsert(period, { position: e.position }, (cur) => ({
+      period,
+      squad: add(cur?.squad ?? [], state.squadId),
+      district: add(cur?.district ?? [], state.district),
+    }));
   }
 }
 

@@ -27,8 +27,8 @@ export type Tally = {
   demolitions: number;
 };
 export type TallyRow = Tally & { key: string };
-/** One period's table of one scope (`_id` `<period>|<scope>`). */
-export type IndicatorDoc = { period: string; scope: IndicatorScope; rows: TallyRow[] };
+/** One period's tables, squads and districts together (`_id` = the period): one write per period and batch. */
+export type IndicatorDoc = { period: string; squad: TallyRow[]; district: TallyRow[] };
 
 export const INDICATOR_SCOPES = ['squad', 'district'] as const;
 export type IndicatorScope = (typeof INDICATOR_SCOPES)[number];
