@@ -35,6 +35,8 @@ async function main(): Promise<void> {
     if (run('read')) console.log(await benchRead(servers, { cases: 40 * scale, seconds, concurrency: Number(arg('concurrency') ?? 20) }));
     if (run('heating-ingest'))
       console.log(await (await import('./heating-ingest.bench')).benchHeatingIngest(servers, { rounds: 20 * scale }));
+    if (run('sanitation')) console.log(await (await import('./sanitation.bench')).benchSanitation(servers, scale));
+    if (run('enforcement')) console.log(await (await import('./enforcement.bench')).benchEnforcement(servers, { cases: 40 * scale }));
     if (run('idle')) console.log(await benchIdle(servers, { seconds: Number(arg('idle-seconds') ?? 60), events: 50 * scale }));
   } finally {
     await servers.stop();
