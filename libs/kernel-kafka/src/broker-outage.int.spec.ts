@@ -106,7 +106,9 @@ describe('messaging with the broker down at start', () => {
       expect(consumer.isConnected).toBe(false);
 
       broker.arrive();
-      await until(() => received.length === 20, 60_000, '20 events consumed after the broker arrived');
+      await until(() => received.length === 20, 40_000, '20 events consumed after the broker arrived').catch((e: unknown) => {
+        throw new Error(`${String(e)}: ${received.length} received; ${JSON.stringify(componentStatuses())}`);
+      });
       expect(new Set(received.map((e) => e.id)).size).toBe(20);
       expect((await readTopic(broker, topic)).length).toBe(20);
       expect(componentStatuses()[`relay:${topic}`]?.state).toBe('up');

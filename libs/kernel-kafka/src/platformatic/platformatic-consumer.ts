@@ -37,6 +37,7 @@ export class PlatformaticConsumer implements MessageConsumer {
   private handlers: MessageHandlers | null = null;
   private assigned = new Set<string>();
   private readonly assignmentListeners = new Set<(assignment: Assignment) => void>();
+  private readonly crashListeners = new Set<(error: unknown, restarting: boolean) => void>();
 
   constructor(
     private readonly create: () => Consumer,
@@ -62,6 +63,11 @@ export class PlatformaticConsumer implements MessageConsumer {
     this.consumer = consumer;
   }
 
+  onCrash(listener: (error: unknown, restarting: boolean) => void): () => void {
+    this.crashListeners.add(listener);
+    return () => this.crashListeners.delete(listener);
+  }
+
   async subscribe(topics: readonly string[], options: { fromBeginning?: boolean } = {}): Promise<void> {
     this.topics = [...new Set([...this.topics, ...topics])];
     this.fromBeginning = options.fromBeginning ?? false;
@@ -79,7 +85,10 @@ export class PlatformaticConsumer implements MessageConsumer {
     })) as Stream;
     this.stream = stream;
     stream.on('data', (m: Message<Buffer, Buffer, Buffer, Buffer>) => this.enqueue(m));
-    stream.on('error', () => undefined); // the client reconnects by itself; handlers see no error
+    // The client reconnects by itself; handlers see no error, the owner hears of it (status, logs).
+    stream.on('error', (e: unknown) => {
+      for (const l of this.crashListeners) l(e, true);
+    });
   }
 
   private enqueue(m: Message<Buffer, Buffer, Buffer, Buffer>): void {
