@@ -4,10 +4,13 @@
 //
 //   node --import tsx bench/read-load.ts '<json of LoadSpec>'   → prints one JSON LoadResult
 import { MongoClient } from 'mongodb';
+import { MongoEventStore } from '@yiwang/kernel-mongodb';
 
 export type LoadSpec =
   | { kind: 'http'; urls: string[]; headers: Record<string, string>; concurrency: number; seconds: number }
-  | { kind: 'mongo'; uri: string; db: string; collection: string; ids: string[]; concurrency: number; seconds: number };
+  | { kind: 'mongo'; uri: string; db: string; collection: string; ids: string[]; concurrency: number; seconds: number }
+  /** What GetCase read before it had a read model: the case's stream (its commit chain, by `_id`). */
+  | { kind: 'stream'; uri: string; db: string; streamIds: string[]; concurrency: number; seconds: number };
 
 export interface LoadResult {
   readonly requests: number;
@@ -15,6 +18,8 @@ export interface LoadResult {
   readonly firstError: string | null;
   readonly seconds: number;
   readonly latenciesMs: number[];
+  /** CPU this driver process spent while driving (user + system), in seconds. */
+  readonly cpuSeconds: number;
 }
 
 async function drive(spec: LoadSpec, call: (i: number) => Promise<void>): Promise<LoadResult> {
@@ -22,6 +27,7 @@ async function drive(spec: LoadSpec, call: (i: number) => Promise<void>): Promis
   let errors = 0;
   let firstError: string | null = null;
   let next = 0;
+  const cpu = process.cpuUsage();
   const start = performance.now();
   const end = start + spec.seconds * 1000;
   await Promise.all(
@@ -38,7 +44,9 @@ async function drive(spec: LoadSpec, call: (i: number) => Promise<void>): Promis
       }
     }),
   );
-  return { requests: latenciesMs.length, errors, firstError, seconds: (performance.now() - start) / 1000, latenciesMs };
+  const used = process.cpuUsage(cpu);
+  const cpuSeconds = (used.user + used.system) / 1e6;
+  return { requests: latenciesMs.length, errors, firstError, seconds: (performance.now() - start) / 1000, latenciesMs, cpuSeconds };
 }
 
 async function main(): Promise<void> {
@@ -54,6 +62,14 @@ async function main(): Promise<void> {
   }
   const client = await MongoClient.connect(spec.uri, { maxPoolSize: spec.concurrency });
   try {
+    if (spec.kind === 'stream') {
+      const store = new MongoEventStore(client.db(spec.db), { serviceName: 'dispatch' });
+      const result = await drive(spec, async (i) => {
+        if ((await store.readStream(spec.streamIds[i % spec.streamIds.length]!)).version === 0) throw new Error('no such stream');
+      });
+      process.stdout.write(JSON.stringify(result));
+      return;
+    }
     const collection = client.db(spec.db).collection<{ _id: string }>(spec.collection);
     // Warm the pool: every caller's connection is open before the clock starts, as the services' are.
     await Promise.all(Array.from({ length: spec.concurrency }, () => collection.findOne({ _id: spec.ids[0]! })));

@@ -4,15 +4,24 @@
 // - `GetCase` over gRPC with ghz (server reflection, a bearer token, the seeded ids round-robin);
 // - `GET /v1/cases/:id` (dispatch) and Open311 `GET /requests/:id.json` (intake) over HTTP;
 // - the baseline: a raw driver `findOne({_id})` loop over the very documents `GetCase` reads.
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { MongoClient } from 'mongodb';
 import { Kafka, logLevel } from 'kafkajs';
 import type { Servers } from '../infra/local/servers.mjs';
 import { cellCentre, shippedCategoryTable, shippedUnitGrid } from '@yiwang/intake';
 import { caseIdForReport } from '@yiwang/dispatch';
-import { signToken } from '@yiwang/platform';
+import { callUnary, createGrpcClient, signToken, type Principal } from '@yiwang/platform';
+import {
+  DispatchServiceClient,
+  ReportHandlingRequest,
+  SignForRequest,
+  VerificationOutcome,
+  VerifyRequest,
+} from '@yiwang/proto/yiwang/dispatch/v1/dispatch_service';
 import { ms, percentile } from './open-loop';
 import type { LoadResult, LoadSpec } from './read-load';
 import { freePort, startService, waitReady, type ServiceProcess } from './service-processes';
@@ -29,12 +38,15 @@ export interface ReadBenchOptions {
 const ROOT = join(__dirname, '..');
 const API_KEY = 'bench-inspector';
 const CENTRE = { subject: 'bench.centre', department: 'centre.command', roles: ['centre.command'] };
+const INSPECTOR = { subject: 'bench.inspector', department: 'centre.supervision', roles: ['inspector'] };
 
 interface Row {
   readonly name: string;
   /** CPU milliseconds per answered request: of the service that answered, and of the database server. */
   readonly serviceCpuMs?: number;
   readonly dbCpuMs?: number;
+  /** CPU milliseconds per request of the load generator itself (when it reports it). */
+  readonly driverCpuMs?: number;
   readonly requests: number;
   readonly errors: number;
   readonly rps: number;
@@ -52,6 +64,43 @@ function cpuSeconds(pid: number | undefined): number {
   } catch {
     return 0;
   }
+}
+
+/**
+ * A FerretDB 1.24 (SQLite, the embedded default) of this bench alone, on its own port and data
+ * folder: its CPU is ours, and other users of the shared server do not slow the reads measured.
+ */
+async function privateFerret(): Promise<{ uri: string; stop: () => Promise<void> }> {
+  const script = '../infra/local/ferretdb.mjs'; // no type declarations; one export used
+  const { ensureFerretBinary } = (await import(script)) as { ensureFerretBinary: () => string };
+  const data = mkdtempSync(join(tmpdir(), 'yiwang-read-ferret-'));
+  const port = await freePort();
+  const args = ['--handler=sqlite', `--sqlite-url=file:${data}/`, `--listen-addr=127.0.0.1:${port}`, '--debug-addr=-'];
+  const child: ChildProcess = spawn(ensureFerretBinary(), [...args, '--telemetry=disable', `--state-dir=${data}`, '--log-level=ERROR'], {
+    stdio: 'ignore',
+  });
+  const uri = `mongodb://127.0.0.1:${port}/?directConnection=true`;
+  for (let i = 0; ; i++) {
+    const c = new MongoClient(uri, { serverSelectionTimeoutMS: 500 });
+    try {
+      await c.connect();
+      await c.db('admin').command({ ping: 1 });
+      break;
+    } catch (e) {
+      if (i > 120) throw e;
+      await new Promise((r) => setTimeout(r, 250));
+    } finally {
+      await c.close().catch(() => undefined);
+    }
+  }
+  return {
+    uri,
+    stop: async () => {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+      rmSync(data, { recursive: true, force: true });
+    },
+  };
 }
 
 /** The process of the MongoDB-wire server at `uri` (FerretDB or mongod), if it runs on this machine. */
@@ -104,6 +153,7 @@ async function load(name: string, spec: LoadSpec): Promise<Row> {
     rps: r.requests / r.seconds,
     p50: percentile(r.latenciesMs, 50),
     p99: percentile(r.latenciesMs, 99),
+    ...(r.requests > 0 ? { driverCpuMs: (r.cpuSeconds * 1000) / r.requests } : {}),
     ...(r.firstError ? { note: `first error: ${r.firstError}` } : {}),
   };
 }
@@ -181,10 +231,13 @@ export async function benchRead(servers: Servers, options: ReadBenchOptions): Pr
   await admin.createTopics({ topics: Object.values(topics).map((topic) => ({ topic, numPartitions: 6 })) });
   await admin.disconnect();
 
+  // A database given by MONGODB_URI (MongoDB 7, say) is measured as given; else FerretDB of our own.
+  const db = process.env['MONGODB_URI'] ? null : await privateFerret();
+  const mongoUri = db?.uri ?? servers.mongoUri;
   const secret = randomBytes(24).toString('hex');
   const ports = { ih: await freePort(), ig: await freePort(), dh: await freePort(), dg: await freePort() };
   const dispatchDb = `bench_read_dispatch_${stamp}`;
-  const common = { KAFKA_BROKERS: servers.kafkaBrokers, MONGODB_URI: servers.mongoUri, AUTH_JWT_SECRET: secret, LOG_LEVEL: 'warn' };
+  const common = { KAFKA_BROKERS: servers.kafkaBrokers, MONGODB_URI: mongoUri, AUTH_JWT_SECRET: secret, LOG_LEVEL: 'warn' };
   const intakeEnv = {
     ...common,
     INTAKE_DB: `bench_read_intake_${stamp}`,
@@ -243,16 +296,44 @@ export async function benchRead(servers: Servers, options: ReadBenchOptions): Pr
       }
     }
 
+    // A case as the demo day leaves many: signed for, handled, failed at the check, handled again
+    // (7 events in 5 commits), so the stream read of "before" walks a realistic commit chain.
+    const clients = new Map<string, DispatchServiceClient>();
+    const as = async (who: Principal) => {
+      let client = clients.get(who.department);
+      if (!client) {
+        client = createGrpcClient(DispatchServiceClient, `127.0.0.1:${ports.dg}`, { token: await signToken(who, { secret }) });
+        clients.set(who.department, client);
+      }
+      return client;
+    };
+    try {
+      for (const [i, url] of caseUrls.entries()) {
+        const caseId = caseIds[i]!;
+        const { unitId } = (await (await fetch(url, { headers })).json()) as { unitId: string };
+        const unit = await as({ subject: 'bench.unit', department: unitId, roles: [] });
+        const inspector = await as(INSPECTOR);
+        const handled = { caseId, notes: '已处理', photoRefs: [] };
+        await callUnary(unit.signFor.bind(unit), SignForRequest.fromPartial({ caseId }));
+        await callUnary(unit.reportHandling.bind(unit), ReportHandlingRequest.fromPartial(handled));
+        const failed = { caseId, outcome: VerificationOutcome.VERIFICATION_OUTCOME_FAILED, notes: '仍有残留' };
+        await callUnary(inspector.verify.bind(inspector), VerifyRequest.fromPartial(failed));
+        await callUnary(unit.reportHandling.bind(unit), ReportHandlingRequest.fromPartial(handled));
+      }
+    } finally {
+      for (const client of clients.values()) client.close();
+    }
+
     const c = options.concurrency;
     const s = options.seconds;
     // Warm-up (JIT, connections, ghz's reflection); not measured.
     await ghz(ghzBin, `127.0.0.1:${ports.dg}`, token, caseIds, options, 2);
-    const dbPid = databasePid(servers.mongoUri);
+    const dbPid = databasePid(mongoUri);
     const [intakePid, dispatchPid] = [services[0]!.child.pid, services[1]!.child.pid];
     const baseline = await withCpu(undefined, dbPid, () =>
       load('baseline: raw findOne({_id}) (driver)', {
         kind: 'mongo',
-        uri: servers.mongoUri,
+        uri: mongoUri,
         db: dispatchDb,
         collection: 'rm_dispatch_cases_cases_g1',
         ids: caseIds,
@@ -260,8 +341,19 @@ export async function benchRead(servers: Servers, options: ReadBenchOptions): Pr
         seconds: s,
       }),
     );
+    const before = await withCpu(undefined, dbPid, () =>
+      load("before: the case's stream read (the old GetCase's reads, no gRPC)", {
+        kind: 'stream',
+        uri: mongoUri,
+        db: dispatchDb,
+        streamIds: caseIds.map((id) => `case-${id}`),
+        concurrency: c,
+        seconds: s,
+      }),
+    );
     const rows: Row[] = [
       baseline,
+      before,
       await withCpu(dispatchPid, dbPid, () => ghz(ghzBin, `127.0.0.1:${ports.dg}`, token, caseIds, options, s)),
       await withCpu(dispatchPid, dbPid, () =>
         load('GET /v1/cases/:id (dispatch HTTP)', { kind: 'http', urls: caseUrls, headers, concurrency: c, seconds: s }),
@@ -280,16 +372,16 @@ export async function benchRead(servers: Servers, options: ReadBenchOptions): Pr
     return [
       `## Reads by _id: GetCase, GET /v1/cases/:id, Open311 GET /requests/:id.json (${c} concurrent callers, ${s} s each, ${options.cases} cases)`,
       '',
-      'Each driver runs in its own process (ghz for gRPC, a closed loop of fetch / driver calls otherwise); intake and dispatch are child processes. Ratio: throughput against the raw findOne baseline of this run (the same documents GetCase reads).',
+      'Each driver runs in its own process (ghz for gRPC, a closed loop of fetch / driver calls otherwise); intake and dispatch are child processes. Each case: 7 events in 5 commits. Ratio: throughput against the raw findOne baseline of this run (the same documents GetCase reads).',
       '',
-      '| run | requests | errors | req/s | p50 ms | p99 ms | × baseline req/s | service CPU ms/req | database CPU ms/req |',
-      '|---|---|---|---|---|---|---|---|---|',
+      '| run | requests | errors | req/s | p50 ms | p99 ms | × baseline req/s | service CPU ms/req | database CPU ms/req | driver CPU ms/req |',
+      '|---|---|---|---|---|---|---|---|---|---|',
       ...rows.map(
         (r) =>
-          `| ${r.name} | ${r.requests} | ${r.errors} | ${r.rps.toFixed(0)} | ${ms(r.p50)} | ${ms(r.p99)} | ${(r.rps / baseline.rps).toFixed(2)}× | ${cpu(r.serviceCpuMs)} | ${cpu(r.dbCpuMs)} |`,
+          `| ${r.name} | ${r.requests} | ${r.errors} | ${r.rps.toFixed(0)} | ${ms(r.p50)} | ${ms(r.p99)} | ${(r.rps / baseline.rps).toFixed(2)}× | ${cpu(r.serviceCpuMs)} | ${cpu(r.dbCpuMs)} | ${cpu(r.driverCpuMs)} |`,
       ),
       '',
-      `CPU per request from /proc/<pid>/stat over each run (database pid ${dbPid ?? 'not on this machine'}); under contention it is steadier than req/s. Load on the machine during the run: ${readFileSync('/proc/loadavg', 'utf8').trim()}.`,
+      `Database: ${db ? 'a private FerretDB 1.24 (SQLite) of this bench' : `the shared server ${servers.mongoUri}`} (pid ${dbPid ?? 'not on this machine'}). CPU per request from /proc/<pid>/stat over each run; under contention it is steadier than req/s. Load average at the end: ${readFileSync('/proc/loadavg', 'utf8').trim()}.`,
       ...rows.flatMap((r) => (r.note ? [`\n${r.name}: ${r.note}`] : [])),
       '',
       `Service logs: ${logDir}`,
@@ -297,5 +389,6 @@ export async function benchRead(servers: Servers, options: ReadBenchOptions): Pr
     ].join('\n');
   } finally {
     for (const p of services.reverse()) await p.stop();
+    await db?.stop();
   }
 }
