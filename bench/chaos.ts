@@ -6,7 +6,7 @@
 // At the end: every accepted report is in intake's store, has its case at dispatch, and Kafka holds
 // exactly one ReportFiled and one CaseDispatched for it — nothing lost, nothing doubled. Prints
 // the recovery times and, with CHAOS_WRITE_DOC=1, writes docs/reliability.md.
-//   CHAOS_RATE (reports/s, default 4)   CHAOS_SECONDS (load, default 130)   CHAOS_FROM_SOURCE=1 (tsx)
+//   CHAOS_RATE (reports/s, default 1)   CHAOS_SECONDS (load, default 130)   CHAOS_FROM_SOURCE=1 (tsx)
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -20,7 +20,8 @@ import { percentile } from './open-loop';
 import { freePort } from './service-processes';
 
 const ROOT = join(__dirname, '..');
-const RATE = Number(process.env['CHAOS_RATE'] ?? 4);
+// 1 report/s by default: the shared 2-core machine is often loaded well beyond its cores; 4/s on a quiet one.
+const RATE = Number(process.env['CHAOS_RATE'] ?? 1);
 const SECONDS = Number(process.env['CHAOS_SECONDS'] ?? 130);
 const API_KEY = 'chaos-inspector';
 const stamp = `${Date.now()}`;
@@ -196,7 +197,7 @@ async function main(): Promise<void> {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
         body,
-        signal: AbortSignal.timeout(15_000),
+        signal: AbortSignal.timeout(30_000),
       });
       const json = (await res.json().catch(() => null)) as Array<{ service_request_id?: string }> | null;
       const id = Array.isArray(json) ? json[0]?.service_request_id : undefined;
@@ -336,10 +337,15 @@ async function main(): Promise<void> {
   await infra('down');
 
   const refused = posts.filter((p) => p.error);
+  const kinds = new Map<string, number>();
+  for (const p of refused) kinds.set(p.error!, (kinds.get(p.error!) ?? 0) + 1);
+  const load = (await import('node:os')).loadavg()[0]!.toFixed(1);
   const okMs = posts.filter((p) => p.id).map((p) => p.ms);
   const equal = inStore === accepted.length && missing.length === 0 && filedOnce === accepted.length && dispatchedOnce === accepted.length;
   const lines = [
-    `offered ${posts.length} reports at ${RATE}/s over ${SECONDS} s; accepted ${accepted.length}, refused or failed ${refused.length}`,
+    `offered ${posts.length} reports at ${RATE}/s over ${SECONDS} s; accepted ${accepted.length}, refused or failed ${refused.length}` +
+      (kinds.size > 0 ? ` (${[...kinds].map(([k, n]) => `${n}× ${k}`).join(', ')})` : ''),
+    `machine load average at the end: ${load} on ${(await import('node:os')).cpus().length} cores`,
     `answers of accepted reports: p50 ${percentile(okMs, 50)} ms, p99 ${percentile(okMs, 99)} ms, max ${Math.max(...okMs)} ms`,
     '',
     '| fault | back (ready) | flow restored (a new report reaches dispatch) | clients refused/failed | slowest answer |',
