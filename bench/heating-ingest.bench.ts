@@ -107,7 +107,7 @@ export async function benchHeatingIngest(servers: Servers, options: { rounds: nu
         for (;;) {
           const { events } = await heating.store.readStream(complaintStreamId(`MON-${findingId}`));
           if (events.length > 0) return complaintMs.push(performance.now() - t0);
-          if (performance.now() - t0 > 60_000) throw new Error(`no complaint for finding ${findingId}`);
+          if (performance.now() - t0 > 300_000) throw new Error(`no complaint for finding ${findingId}`);
           await new Promise((r) => setTimeout(r, 20));
         }
       }),

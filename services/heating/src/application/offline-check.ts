@@ -40,6 +40,10 @@ export class OfflineCheck {
   stop(): Promise<void> {
     return this.scan.stop();
   }
+  /** Scans at once (e.g. after a test clock moved) instead of waiting out the idle back-off. */
+  wake(): void {
+    this.scan.wake();
+  }
   scanOnce(): Promise<number> {
     return this.scan.scanOnce();
   }
