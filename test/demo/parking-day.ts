@@ -389,12 +389,25 @@ export async function playParkingDay(opts: Opts): Promise<string[]> {
     120_000,
     'the weekly table',
   ).catch(() => null);
+  // What a squad's app lists: its open notices by deadline and its hot spots (paged gRPC).
+  const notices = await jf.call<api.ListOpenNoticesResponse>('listOpenNotices', { pageSize: 3 });
+  const hot = await jf.call<api.ListHotSpotsResponse>('listHotSpots', { pageSize: 3 });
+  const peak = (hours: readonly number[]) => hours.indexOf(Math.max(...hours));
+  const squadLists = [
+    `解放区 squad: ${notices.total} open notices, soonest ${notices.notices.map((n) => `${n.violationId} (${n.step}) by ${n.deadline}`).join(', ') || '—'}`,
+    `解放区 squad: ${hot.total} cells with violations; hot spots ${hot.hotSpots.map((h) => `${h.cellId} ${h.total} (peak ${peak(h.hours)}:00)`).join(', ') || '—'}`,
+    await refused(
+      'another squad listing 解放区 hot spots',
+      squads.get(DISTRICTS[1].squad)!.call('listHotSpots', { squad: 'dept.parking.jiefang' }),
+    ),
+  ];
   for (const c of [...squads.values(), systemReader]) c.close();
 
   const summary = [
     `parking: ${counts.camera} camera violations (${counts.merged} repeat findings merged), ${counts.onFoot} recorded on foot; ${counts.movedOn} moved on (劝离), ${counts.notices} notices (违停告知单), ${counts.towed} towed, ${counts.priorNotices} prior notices, ${counts.penalties} penalties decided, ${counts.paid} paid`,
     `parking: 拔桩拆锁 ${counts.surveyed} surveyed, ${counts.removed} removed${counts.artRefusals ? `, ${counts.artRefusals} immediate removals refused (night/holiday)` : ''}`,
     ...lines.map((l) => `parking: ${l}`),
+    ...squadLists.map((l) => `parking: ${l}`),
     ...[...problems].map((p) => `parking: refused during the day: ${p}`),
   ];
   if (table) {

@@ -74,7 +74,7 @@ export class ParkingQueries {
 
   /** A squad's open notices and unpaid penalties, soonest deadline first. */
   async openNotices(squad: string, actor: Actor): Promise<OpenNoticesDoc['items']> {
-    requireSquadOrCentral(actor, squad, `the open notices of ${squad}`);
+    requireSquadOrCentral(actor, squad, 'this list of open notices');
     return (await (await this.models()).model<OpenNoticesDoc>(MODELS.openNotices).get(squad))?.items ?? [];
   }
 
@@ -87,7 +87,7 @@ export class ParkingQueries {
   /** One page of a squad's hot spots, most violations first (ties by cell id, so pages are stable). */
   async hotSpotsPage(squad: string, actor: Actor, page: PageRequest): Promise<Page<SquadHotSpot>> {
     const which = squad || actor.department;
-    requireSquadOrCentral(actor, which, `the hot spots of ${which}`);
+    requireSquadOrCentral(actor, which, 'this list of hot spots');
     const doc = await (await this.models()).model<SquadHotSpotsDoc>(MODELS.squadHotSpots).get(which);
     const spots = Object.entries(doc?.cells ?? {})
       .map(([cellId, c]) => ({ cellId, ...c }))
