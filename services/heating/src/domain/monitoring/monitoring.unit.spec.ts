@@ -1,5 +1,5 @@
 import { deciderSpec, ForbiddenError, IllegalStateError } from '@yiwang/kernel-core';
-import { newTrack, trackReadings, type Reading } from './point-track';
+import { newTrack, offlineDueMs, silentPoints, trackReadings, type Reading } from './point-track';
 import { pointDecider, type PointEvent } from './point-decider';
 import { type Actor } from '../shared/actor';
 
@@ -100,5 +100,66 @@ describe('the monitoring point aggregate: one finding at a time', () => {
     spec
       .given([])
       .when({ ...raise, actor: { ...system, roles: ['heating.gateway'] } })
+      .thenThrows(ForbiddenError));
+});
+
+describe('device offline (设备离线): silent for more than offlineHours', () => {
+  const seen = trackReadings(newTrack(), every10(0, [190]), RULE, 180, always).track; // last reading at 0:00
+  it('is silent only after *more* than 2 h: 2 h 00 is not, 2 h 00 + 1 ms is', () => {
+    expect(silentPoints({ p1: seen }, T0 + 120 * MIN, RULE)).toEqual([]);
+    expect(silentPoints({ p1: seen }, T0 + 120 * MIN + 1, RULE)).toEqual(['p1']);
+    expect(offlineDueMs([seen], RULE)).toBe(T0 + 120 * MIN + 1);
+  });
+  it('the due time is the earliest of the points still online; none for offline or never-seen points', () => {
+    const later = trackReadings(newTrack(), every10(30, [190]), RULE, 180, always).track;
+    expect(offlineDueMs([later, seen], RULE)).toBe(T0 + 120 * MIN + 1);
+    expect(offlineDueMs([{ ...seen, offline: true }, later], RULE)).toBe(T0 + 150 * MIN + 1);
+    expect(offlineDueMs([{ ...seen, offline: true }, newTrack()], RULE)).toBeNull();
+    expect(silentPoints({ p1: { ...seen, offline: true } }, T0 + 600 * MIN, RULE)).toEqual([]);
+  });
+  it('the next reading of an offline point brings it back once; a resent old reading does not', () => {
+    const off = { ...seen, offline: true };
+    expect(trackReadings(off, every10(0, [190]), RULE, 180, always).signals).toEqual([]);
+    const back = trackReadings(off, every10(300, [190, 191]), RULE, 180, always);
+    expect(back.signals).toEqual([{ kind: 'online', sinceMs: T0, atMs: T0 + 300 * MIN }]);
+    expect(back.track.offline).toBe(false);
+  });
+});
+
+describe('the monitoring point aggregate: offline and back', () => {
+  const spec = deciderSpec(pointDecider);
+  const system: Actor = { subject: 'monitoring-rules', department: 'system.heating', roles: ['system'] };
+  const ids = { pointId: 'jz-hongxing-mp7', companyId: 'dept.heating.zhongzhou' };
+  const markOffline = {
+    type: 'MarkOffline' as const,
+    actor: system,
+    data: { ...ids, lastSeenAt: '2026-12-01T00:00:00.000Z', at: '2026-12-01T02:05:00.000Z' },
+  };
+  const offline: PointEvent = {
+    type: 'heating.point.device_offline.v1',
+    data: { ...ids, lastSeenAt: '2026-12-01T00:00:00.000Z' as never, markedAt: '2026-12-01T02:05:00.000Z' as never },
+  };
+  const markOnline = {
+    type: 'MarkOnline' as const,
+    actor: system,
+    data: { ...ids, silentSince: '2026-12-01T00:00:00.000Z', at: '2026-12-01T05:00:00.000Z' },
+  };
+  const online: PointEvent = {
+    type: 'heating.point.device_online.v1',
+    data: { ...ids, silentSince: '2026-12-01T00:00:00.000Z' as never, backAt: '2026-12-01T05:00:00.000Z' as never },
+  };
+  it('marks a device offline once', () => {
+    spec.given([]).when(markOffline).then([offline]);
+    spec.given([offline]).when(markOffline).thenThrows(IllegalStateError);
+  });
+  it('brings it back only when it was offline', () => {
+    spec.given([offline]).when(markOnline).then([online]);
+    spec.given([]).when(markOnline).thenThrows(IllegalStateError);
+    spec.given([offline, online]).when(markOffline).then([offline]);
+  });
+  it('only the system marks devices', () =>
+    spec
+      .given([])
+      .when({ ...markOffline, actor: { ...system, roles: ['heating.gateway'] } })
       .thenThrows(ForbiddenError));
 });
