@@ -23,6 +23,7 @@ export {
 export { SanitationQueries, type Ranking } from './application/queries';
 export { startSanitationService, type RunningSanitationService, type SanitationRuntime } from './service';
 export { loadSanitationConfig, type SanitationConfig } from './config';
+export { rankingFromLog } from './application/replay-ranking';
 export { IntakeLoop, intakeRequestId, type IntakeReports } from './application/intake-loop';
 export {
   facilityTotals,

@@ -9,7 +9,6 @@ import {
   taskIdOf,
   taskStreamId,
   type Actor,
-  type FacilityDetails,
   type TaskCommand,
   type ImportResult,
   type RejectedRow,
@@ -17,6 +16,9 @@ import {
 } from '../domain';
 import { type SanitationService } from './sanitation-service';
 import { type SanitationQueries } from './queries';
+
+/** Rows of an import stored at once: enough to hide the round-trip latency, few enough to leave the database to others. */
+export const IMPORT_CONCURRENCY = 8;
 
 export type ImportSummary = Readonly<{ registered: number; updated: number; unchanged: number; rejected: readonly RejectedRow[] }>;
 
@@ -44,30 +46,29 @@ export class SanitationCommands {
     let updated = 0;
     let unchanged = 0;
     const rejected: RejectedRow[] = [...parsed.rejected];
-    for (const details of parsed.accepted) {
-      try {
-        const outcome = await this.upsertFacility(details, actor);
-        if (outcome === 'registered') registered++;
-        else if (outcome === 'updated') updated++;
-        else unchanged++;
-      } catch (e) {
-        rejected.push({ row: 0, facilityId: details.facilityId, errors: [e instanceof Error ? e.message : String(e)] });
+    // Each facility is its own stream (one load and one append per row): rows go IMPORT_CONCURRENCY at a time.
+    let next = 0;
+    const worker = async () => {
+      while (next < parsed.accepted.length) {
+        const details = parsed.accepted[next++]!;
+        try {
+          const result = await this.service.execute(
+            facilityDecider,
+            facilityStreamId(details.facilityId),
+            { type: 'ImportFacility', actor, data: { details, standards: this.service.standards, at: this.service.now() } },
+            { actor },
+          );
+          const type = result.events[0]?.type;
+          if (type === 'sanitation.facility.registered.v1') registered++;
+          else if (type === 'sanitation.facility.updated.v1') updated++;
+          else unchanged++;
+        } catch (e) {
+          rejected.push({ row: 0, facilityId: details.facilityId, errors: [e instanceof Error ? e.message : String(e)] });
+        }
       }
-    }
+    };
+    await Promise.all(Array.from({ length: IMPORT_CONCURRENCY }, worker));
     return { registered, updated, unchanged, rejected };
-  }
-
-  private async upsertFacility(details: FacilityDetails, actor: Actor): Promise<'registered' | 'updated' | 'unchanged'> {
-    const exists = (await this.service.facility(details.facilityId)) !== null;
-    const type = exists ? 'UpdateFacility' : 'RegisterFacility';
-    const result = await this.service.execute(
-      facilityDecider,
-      facilityStreamId(details.facilityId),
-      { type, actor, data: { details, standards: this.service.standards, at: this.service.now() } },
-      { actor },
-    );
-    if (result.events.length === 0) return 'unchanged';
-    return exists ? 'updated' : 'registered';
   }
 
   async recordWork(

@@ -25,7 +25,9 @@ export type FacilityState =
 export type FacilityCommand =
   | Readonly<{ type: 'RegisterFacility'; actor: Actor; data: { details: FacilityInput; standards: Standards; at: string } }>
   | Readonly<{ type: 'UpdateFacility'; actor: Actor; data: { details: FacilityInput; standards: Standards; at: string } }>
-  | Readonly<{ type: 'RetireFacility'; actor: Actor; data: { reason: string; at: string } }>;
+  | Readonly<{ type: 'RetireFacility'; actor: Actor; data: { reason: string; at: string } }>
+  /** A row of an import file: registered when new, updated when changed, nothing when the same. */
+  | Readonly<{ type: 'ImportFacility'; actor: Actor; data: { details: FacilityInput; standards: Standards; at: string } }>;
 
 export const facilityStreamId = (id: ComponentId | string): string => `facility-${id}`;
 
@@ -60,6 +62,9 @@ export function decideFacility(command: FacilityCommand, state: FacilityState): 
         });
       return [{ type: 'sanitation.facility.registered.v1', data: { ...details, registeredAt: at } }];
     }
+    case 'ImportFacility':
+      // The stream's own state decides, not the register read model (which may lag the file's earlier rows).
+      return decideFacility({ ...command, type: state.status === 'none' ? 'RegisterFacility' : 'UpdateFacility' }, state);
     case 'UpdateFacility': {
       if (state.status === 'none') throw new NotFoundError(`no facility ${String(command.data.details.facilityId)}`);
       if (state.status === 'retired') throw new IllegalStateError(`facility ${state.details.facilityId} is retired`);

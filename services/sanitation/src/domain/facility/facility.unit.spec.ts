@@ -179,3 +179,25 @@ describe('UpdateFacility and RetireFacility', () => {
       .thenThrows(IllegalStateError);
   });
 });
+
+describe('ImportFacility: a row of an import file, decided by the stream itself', () => {
+  const row = (details: Record<string, unknown>) =>
+    ({ type: 'ImportFacility', actor: admin, data: { details, standards, at: AT } }) as const;
+  it('a new facility is registered', () => spec.given([]).when(row(road)).then([registered]));
+  it('the same row again is nothing', () => spec.given([registered]).when(row(road)).then([]));
+  it('a changed row is an update', () =>
+    spec
+      .given([registered])
+      .when(row({ ...road, grade: '2' }))
+      .then([{ type: 'sanitation.facility.updated.v1', data: { ...road, grade: '2', updatedAt: AT } as never }]));
+  it('a retired facility is not brought back by a file', () =>
+    spec
+      .given([registered, { type: 'sanitation.facility.retired.v1', data: { facilityId: road.facilityId, reason: '拆除', retiredAt: AT } }])
+      .when(row(road))
+      .thenThrows(IllegalStateError));
+  it('only the register keepers import', () =>
+    spec
+      .given([])
+      .when({ ...row(road), actor: contractor })
+      .thenThrows(ForbiddenError));
+});
