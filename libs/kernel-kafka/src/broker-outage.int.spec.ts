@@ -120,25 +120,27 @@ describe('messaging with the broker down at start', () => {
     }
   });
 
-  it('stops cleanly while it is still trying to reach the broker', async () => {
+  it('reports connection failures to onError when there is no connection hook, and stops cleanly while still trying', async () => {
     const dead = new KafkajsBroker({
       brokers: [`127.0.0.1:${await freePort()}`],
       clientId: prefix,
       logLevel: 'nothing',
       kafka: { connectionTimeout: 300, retry: { retries: 0 } },
     });
-    const errors: unknown[] = [];
+    const errors: Array<{ error: unknown; topic: string; partition: number }> = [];
+    const topic = `yiwang.${prefix}_none.events.v1`;
     const consumer = new EventConsumer({
       broker: dead,
       inbox: new MongoInbox(t.db),
       group: `${prefix}.stopper`,
-      topics: [`yiwang.${prefix}_none.events.v1`],
+      topics: [topic],
       codec,
       handler: async () => undefined,
-      onConnectionError: (e) => errors.push(e),
+      onError: (error, m) => errors.push({ error, topic: m.topic, partition: m.partition }),
     });
     await consumer.start();
     await until(() => errors.length > 0, 30_000, 'a failed connection attempt');
+    expect(errors[0]).toMatchObject({ topic, partition: -1, error: expect.any(Error) });
     await consumer.stop();
     expect(componentStatuses()[`consumer:${prefix}.stopper`]?.state).toBe('stopped');
     expect(consumer.isConnected).toBe(false);

@@ -60,8 +60,9 @@ export interface EventConsumerOptions {
   readonly onError?: (error: unknown, message: IncomingMessage) => void;
   /**
    * The broker could not be reached (connect, topic creation, group join) or the member crashed;
-   * the consumer retries by itself with backoff. Default: `onError` without a message, if given
-   * as a one-argument hook, else nothing.
+   * the consumer retries by itself with backoff. Default: `onError`, with a stand-in message
+   * (`partition` -1, `offset` "-1", no key or value) naming the subscribed topics, so a service that
+   * logs its consumer's errors logs these too.
    */
   readonly onConnectionError?: (error: unknown, attempt: number) => void;
   /** After each message is settled (committed), for metrics and tests. */
@@ -227,7 +228,17 @@ export class EventConsumer {
   private connectionError(e: unknown, attempt: number): void {
     this.status('down', e);
     try {
-      this.options.onConnectionError?.(e, attempt);
+      if (this.options.onConnectionError) this.options.onConnectionError(e, attempt);
+      else
+        this.options.onError?.(e, {
+          topic: this.options.topics.join(','),
+          partition: -1,
+          offset: '-1',
+          key: null,
+          value: null,
+          headers: {},
+          timestamp: String(Date.now()),
+        });
     } catch {
       // A failing error hook must not stop the consumer.
     }
