@@ -1,4 +1,7 @@
 import { Server, status, type sendUnaryData, type ServerUnaryCall, type StatusObject } from '@grpc/grpc-js';
+import { ReflectionService } from '@grpc/reflection';
+import { HealthImplementation } from 'grpc-health-check';
+import { reflectionDescriptors } from '@yiwang/platform';
 import {
   OpsCentreServiceService,
   type ListCaseStatesRequest,
@@ -10,6 +13,8 @@ import {
 import { type CentreStore } from '../store/centre-store';
 import { type Faults } from '../faults/faults';
 import { peerName } from './tls';
+
+const CENTRE_SERVICE = 'yiwang.opscenter.v1.OpsCentreService';
 
 type Fail = Partial<StatusObject> & { code: status; details: string };
 
@@ -91,5 +96,9 @@ export function centreGrpcServer(deps: CentreGrpcDeps): Server {
   };
   const server = new Server();
   server.addService(OpsCentreServiceService, impl);
+  // The centre's developers point grpcurl at it like at ours: reflection and health, no .proto files.
+  const reflection = reflectionDescriptors([CENTRE_SERVICE]);
+  new ReflectionService(reflection.definition, { services: [...reflection.services] }).addToServer(server);
+  new HealthImplementation({ '': 'SERVING', [CENTRE_SERVICE]: 'SERVING' }).addToServer(server);
   return server;
 }
