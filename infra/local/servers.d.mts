@@ -5,7 +5,7 @@ export interface Servers {
   readonly mode: 'given' | 'containers' | 'local';
   stop(): Promise<void>;
 }
-export function ensureServers(options?: { keep?: boolean; fresh?: boolean }): Promise<Servers>;
+export function ensureServers(options?: { keep?: boolean; fresh?: boolean | 'when-starting' }): Promise<Servers>;
 export function stopLocalServers(): Promise<void>;
 export const repoRoot: string;
 export function serverSource(env?: NodeJS.ProcessEnv, runtimeAnswers?: () => Promise<boolean>): Promise<'given' | 'containers' | 'local'>;

@@ -87,7 +87,9 @@ export async function loadContainerModules() {
 
 /**
  * Local servers carry on with the data of the last run (a restart after a crash loses nothing);
- * `fresh` starts them on empty storage and refuses if they already run (stop them first).
+ * `fresh` starts them on empty storage and refuses if they already run (stop them first);
+ * `fresh: 'when-starting'` gives empty storage only to servers this call starts, and reuses running ones
+ * (the tests: servers they start live for one run, and yesterday's test databases only slow FerretDB).
  * @returns {Promise<{kafkaBrokers: string, mongoUri: string, mode: string, stop: () => Promise<void>}>}
  */
 export async function ensureServers({ keep = process.env.YIWANG_KEEP_SERVERS === '1', fresh = false } = {}) {
@@ -128,13 +130,13 @@ export async function ensureServers({ keep = process.env.YIWANG_KEEP_SERVERS ===
     // and a broker starting beside it can miss its readiness deadline.
     const kafkaListens = !givenKafka && (await portOpen(kafkaSettings(state).port));
     const mongoListens = !givenMongo && (await portOpen(ferretSettings(state).port));
-    if (fresh && (kafkaListens || mongoListens))
+    if (fresh === true && (kafkaListens || mongoListens))
       throw new Error('--fresh wants empty storage but the servers run on their data: `npm run infra:reset` stops and restarts them empty');
     if (!givenKafka && !kafkaListens) ensureKafkaJars();
     if (!givenMongo && !mongoListens) ensureFerretBinary();
     const [kr, fr] = await Promise.allSettled([
-      givenKafka ? { brokers: givenKafka, started: false } : kafkaUp(state, { fresh }),
-      givenMongo ? { uri: givenMongo, started: false } : ferretUp(state, { fresh }),
+      givenKafka ? { brokers: givenKafka, started: false } : kafkaUp(state, { fresh: Boolean(fresh) }),
+      givenMongo ? { uri: givenMongo, started: false } : ferretUp(state, { fresh: Boolean(fresh) }),
     ]);
     if (kr.status === 'rejected' || fr.status === 'rejected') {
       // Jest runs no teardown when the set-up throws: stop what this call started, then fail.

@@ -5,7 +5,7 @@ import { ensureServers } from '../../../infra/local/servers.mjs';
 export default async function globalSetup(globalConfig) {
   const selected = globalConfig.selectProjects;
   if (selected && selected.length > 0 && selected.every((p) => p === 'unit')) return;
-  const servers = await ensureServers();
+  const servers = await ensureServers({ fresh: 'when-starting' });
   process.env.KAFKA_BROKERS = servers.kafkaBrokers;
   process.env.MONGODB_URI = servers.mongoUri;
   process.env.YIWANG_TEST_SERVERS_MODE = servers.mode;
