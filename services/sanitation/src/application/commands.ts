@@ -20,6 +20,15 @@ import { type SanitationQueries } from './queries';
 /** Rows of an import stored at once: enough to hide the round-trip latency, few enough to leave the database to others. */
 export const IMPORT_CONCURRENCY = 8;
 
+/** Runs `fn` over the items, IMPORT_CONCURRENCY at a time; the first failure fails the whole run. */
+async function inPool<T>(items: readonly T[], fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await fn(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(IMPORT_CONCURRENCY, items.length) }, worker));
+}
+
 export type ImportSummary = Readonly<{ registered: number; updated: number; unchanged: number; rejected: readonly RejectedRow[] }>;
 
 /**
@@ -47,27 +56,22 @@ export class SanitationCommands {
     let unchanged = 0;
     const rejected: RejectedRow[] = [...parsed.rejected];
     // Each facility is its own stream (one load and one append per row): rows go IMPORT_CONCURRENCY at a time.
-    let next = 0;
-    const worker = async () => {
-      while (next < parsed.accepted.length) {
-        const details = parsed.accepted[next++]!;
-        try {
-          const result = await this.service.execute(
-            facilityDecider,
-            facilityStreamId(details.facilityId),
-            { type: 'ImportFacility', actor, data: { details, standards: this.service.standards, at: this.service.now() } },
-            { actor },
-          );
-          const type = result.events[0]?.type;
-          if (type === 'sanitation.facility.registered.v1') registered++;
-          else if (type === 'sanitation.facility.updated.v1') updated++;
-          else unchanged++;
-        } catch (e) {
-          rejected.push({ row: 0, facilityId: details.facilityId, errors: [e instanceof Error ? e.message : String(e)] });
-        }
+    await inPool(parsed.accepted, async (details) => {
+      try {
+        const result = await this.service.execute(
+          facilityDecider,
+          facilityStreamId(details.facilityId),
+          { type: 'ImportFacility', actor, data: { details, standards: this.service.standards, at: this.service.now() } },
+          { actor },
+        );
+        const type = result.events[0]?.type;
+        if (type === 'sanitation.facility.registered.v1') registered++;
+        else if (type === 'sanitation.facility.updated.v1') updated++;
+        else unchanged++;
+      } catch (e) {
+        rejected.push({ row: 0, facilityId: details.facilityId, errors: [e instanceof Error ? e.message : String(e)] });
       }
-    };
-    await Promise.all(Array.from({ length: IMPORT_CONCURRENCY }, worker));
+    });
     return { registered, updated, unchanged, rejected };
   }
 
@@ -94,7 +98,8 @@ export class SanitationCommands {
     // Everything is checked before anything is stored: a batch with an unknown facility or device stores nothing.
     const devices = await this.service.devices(records.map((r) => String(r.deviceId ?? '')));
     const prepared: Array<{ taskId: string; command: TaskCommand }> = [];
-    for (const [taskId, g] of groups) {
+    // Every facility-day is its own stream: checked, then stored, IMPORT_CONCURRENCY streams at a time.
+    await inPool([...groups], async ([taskId, g]) => {
       const facility = await this.service.taskFacility(g.facilityId);
       const command: TaskCommand = {
         type: 'RecordWork',
@@ -104,12 +109,13 @@ export class SanitationCommands {
       const { state } = await this.load(taskId);
       taskDecider.decide(command, state);
       prepared.push({ taskId, command });
-    }
+    });
     let accepted = 0;
-    for (const { taskId, command } of prepared) {
+    await inPool(prepared, async ({ taskId, command }) => {
       const result = await this.service.execute(taskDecider, taskStreamId(taskId), command, { actor });
       for (const e of result.events) accepted += (e.data as { records: unknown[] }).records.length;
-    }
+    });
+    prepared.sort((a, b) => (a.taskId < b.taskId ? -1 : a.taskId > b.taskId ? 1 : 0));
     return { accepted, duplicates: records.length - accepted, taskIds: prepared.map((p) => p.taskId) };
   }
 
