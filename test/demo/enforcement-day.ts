@@ -5,8 +5,10 @@
 // for large fines, decide, publish (双公示), serve and collect; on-the-spot fines at the caps;
 // a revoked decision withdrawn; hearings asked and scheduled ≥ 7 working days ahead; and the
 // refusals the law requires (one officer, a decision before notice, 201 yuan on the spot, an
-// unpublished camera). The service clock is real, so periods that have not run (5 days to state,
-// appeal periods before a demand) stay open: those cases are left where the law has them wait.
+// unpublished camera); an illegal structure ordered demolished and announced (公告); and the
+// bureau's own ranking (GetIndicators) and a squad's list (ListCases). The service clock is real, so
+// periods that have not run (5 days to state, appeal periods before a demand) stay open: those
+// cases are left where the law has them wait.
 import { callUnary, createGrpcClient } from '@yiwang/platform';
 import * as api from '@yiwang/proto/yiwang/enforcement/v1/enforcement_service';
 
@@ -268,7 +270,6 @@ export async function playEnforcementDay(opts: EnforcementDayOptions): Promise<s
   refusals.push(
     `告知前作出处罚决定: ${await refusedWith(l.call('decide', { caseId: lead.caseId, outcome: 'penalty', penalty: { kinds: ['fine'], fineFen: 100_000 }, reasons: 'x' }))}`,
   );
-  for (const c of [o, l, reviewer, head, hearingOfficer]) c.close();
 
   // The squad ranking: collection rate (collected / decided fines), then cases decided.
   const rows = [...stats.entries()]
@@ -281,11 +282,64 @@ export async function playEnforcementDay(opts: EnforcementDayOptions): Promise<s
       `  ${String(i + 1).padStart(2)}    ${r.id.padEnd(20)} ${String(r.t.filed).padStart(4)}  ${String(r.t.notFiled).padStart(8)}  ${String(r.t.decided).padStart(4)}  ${String(r.t.onTheSpot).padStart(4)}  ${String(r.t.hearings).padStart(4)}  ${String(r.t.closed).padStart(4)}  ${(r.t.fineFen / 100).toFixed(0).padStart(12)}  ${(r.t.collectedFen / 100).toFixed(0).padStart(10)}  ${(r.rate * 100).toFixed(1)}%`,
     ),
   );
+  // An illegal structure (违法建设): ordered demolished, announced with the party's 15 days (Art 44).
+  const structure = await o.call('registerSource', {
+    district: '解放区',
+    source: { kind: 'own_discovery', description: '屋顶违法搭建彩钢房', location: '解放区民主路 88 号' },
+    party: { type: 'person', name: '孙立', idNumber: idCard(777) },
+  });
+  const sid = structure.caseId;
+  await o.call('orderStopConstruction', { caseId: sid, order: '立即停止建设' });
+  await o.call('recordInvestigation', { caseId: sid, kind: 'inspection', officers: ['zhang.wei', 'liu.yang'], notes: '现场勘验' });
+  await l.call('fileCase', { caseId: sid, cause: '未取得建设工程规划许可证进行建设', flags: ['illegal_structure'] });
+  const demolish = { kinds: ['order_demolition'] };
+  await o.call('issuePriorNotice', { caseId: sid, facts: '违法搭建', grounds: '《城乡规划法》第六十四条', intended: demolish });
+  await o.call('recordStatement', { caseId: sid, summary: '无异议, 放弃听证', waivesHearing: true });
+  await reviewer.call('recordLegalReview', { caseId: sid, outcome: 'approved', opinion: '事实清楚' });
+  await l.call('decide', { caseId: sid, outcome: 'penalty', penalty: demolish, reasons: '限期拆除' });
+  await o.call('publishDecision', { caseId: sid });
+  await o.call('serveDecision', { caseId: sid, method: 'in_person' });
+  await l.call('announceDemolition', { caseId: sid, periodDays: 15, notice: '限期十五日内自行拆除' });
+  refusals.push(`公告期内催告: ${await refusedWith(o.call('demandDemolition', { caseId: sid }))}`);
+  refusals.push(`未催告即强制拆除: ${await refusedWith(l.call('decideForcedDemolition', { caseId: sid, reasons: '逾期不拆' }))}`);
+  stats.get('squad.jiefang.1')!.decided++;
+  stats.get('squad.jiefang.1')!.filed++;
+  for (const c of [o, l, reviewer, head, hearingOfficer]) c.close();
   const total = [...stats.values()].reduce((a, t) => a + t.filed + t.notFiled + t.onTheSpot, 0) + 1;
   lines.push(
     `cases played: ${total} (incl. ${[...stats.values()].reduce((a, t) => a + t.onTheSpot, 0)} on the spot); refused as the law requires:`,
   );
   for (const r of refusals) lines.push(`  ${r}`);
+
+  // The bureau's own table, as the service computes it (GetIndicators over its projector's tables).
+  const bureau = clientFor(opts, 'zhou.ju', 'bureau.enforcement', ['enforcement.bureau-head']);
+  const period = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 7);
+  const decidedHere = [...stats.values()].reduce((a, t) => a + t.decided + t.onTheSpot, 0);
+  let table: api.GetIndicatorsResponse | undefined;
+  for (let k = 0; k < 40; k++) {
+    table = await bureau.call<api.GetIndicatorsResponse>('getIndicators', { period, scope: 'squad' });
+    if (table.rows.reduce((a, r) => a + r.decided, 0) >= decidedHere) break;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  const pct = (v: number) => (v < 0 ? '—' : `${(v * 100).toFixed(1)}%`);
+  lines.push(`GetIndicators ${period} (squads, by collection rate; 环比 vs ${table?.previousPeriod ?? ''}):`);
+  lines.push('  名次  中队                 案源  立案  决定  按期决定  平均办案天数  罚款决定(元)  已收缴(元)  收缴率  环比');
+  for (const r of table?.rows ?? []) {
+    const days = r.averageDaysToDecision < 0 ? '—' : r.averageDaysToDecision.toFixed(1);
+    const change = r.previousRate < 0 || r.rate < 0 ? '—' : `${(r.change * 100).toFixed(1)} pp`;
+    lines.push(
+      `  ${String(r.rank || '—').padStart(2)}    ${r.key.padEnd(20)} ${String(r.sources).padStart(4)}  ${String(r.filed).padStart(4)}  ${String(r.decided).padStart(4)}  ${String(r.decidedOnTime).padStart(8)}  ${days.padStart(12)}  ${(r.finesDecidedFen / 100).toFixed(0).padStart(12)}  ${(r.finesCollectedFen / 100).toFixed(0).padStart(10)}  ${pct(r.rate).padStart(6)}  ${change}`,
+    );
+  }
+  const waiting = await bureau.call<api.ListCasesResponse>('listCases', {
+    squadId: 'squad.jiefang.1',
+    status: 'awaiting_payment',
+    pageSize: 200,
+  });
+  lines.push(`squad.jiefang.1 awaiting payment (ListCases): ${waiting.cases.length} cases`);
+  for (const c of waiting.cases.slice(0, 3))
+    lines.push(`  ${c.caseId}  ${c.nextDeadlineKind} due ${c.nextDeadline}${c.overdue ? ' (overdue)' : ''}`);
+  bureau.close();
   if (opts.httpBase) {
     const month = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 7);
     // The projector writes the public list after the commands; give it a moment.
