@@ -23,7 +23,7 @@ describe('a leased worker', () => {
   it('writes nothing after its term was taken over in the middle of a batch', async () => {
     const name = 'fence:takeover';
     const writes: Collection<{ _id: number; afterTakeover: boolean }> = t.db.collection('fence_takeover_writes');
-    const lease = new MongoLease(t.db, name, 'holder', { ttlMs: 2_000 });
+    const lease = new MongoLease(t.db, name, 'holder', { ttlMs: 10_000 });
     let takenOver = false;
     let refused: unknown = null;
     let batches = 0;
@@ -36,7 +36,7 @@ describe('a leased worker', () => {
           await fence();
           await writes.insertOne({ _id: i, afterTakeover: takenOver });
           // Mid-batch, a contender whose clock runs a lease ahead takes the next term.
-          if (i === 2) takenOver = await contender(name, 2_500, 2_000).tryAcquire();
+          if (i === 2) takenOver = await contender(name, 12_000, 10_000).tryAcquire();
         }
         return true;
       },
@@ -57,7 +57,8 @@ describe('a leased worker', () => {
 
   it('keeps its lease through a batch three times longer than the lease, renewing it meanwhile', async () => {
     const name = 'fence:long-batch';
-    const ttlMs = 600;
+    // Long enough that a renewal round trip on a loaded machine fits well inside a third of it.
+    const ttlMs = 3_000;
     const lease = new MongoLease(t.db, name, 'holder', { ttlMs });
     const rival = new MongoLease(t.db, name, 'rival', { ttlMs });
     let written = 0;
@@ -84,7 +85,7 @@ describe('a leased worker', () => {
     });
     worker.start();
     try {
-      await until(async () => done || errors.length > 0, 20_000, 'the long batch to end');
+      await until(async () => done || errors.length > 0, 40_000, 'the long batch to end');
       expect(errors).toEqual([]);
       expect(written).toBe(18);
       expect(rivalTries).toBe(18);
