@@ -4,6 +4,7 @@ import {
   DispatchServiceClient,
   type CaseCommandResponse,
   type ReportHandlingRequest,
+  type SignForRequest,
 } from '@yiwang/proto/yiwang/dispatch/v1/dispatch_service';
 import { type DispatchFeedback } from '../../application/dispatch-link';
 
@@ -16,7 +17,11 @@ export type DispatchFeedbackOptions = Readonly<{
   tokenFor: (unitId: string) => Promise<string>;
 }>;
 
-/** Dispatch's `ReportHandling` over gRPC, one client per call's unit token. */
+/**
+ * Dispatch's `SignFor` then `ReportHandling` over gRPC, one client per unit. Dispatch takes the
+ * handling only from a unit that signed for the case (签收); the squad answered it on the street, so
+ * it signs for it first — a case signed for already answers FAILED_PRECONDITION, which is fine.
+ */
 export function grpcDispatchFeedback(o: DispatchFeedbackOptions): DispatchFeedback & { close(): void } {
   const clients = new Map<string, DispatchServiceClient>();
   const clientFor = (unitId: string): DispatchServiceClient => {
@@ -32,6 +37,11 @@ export function grpcDispatchFeedback(o: DispatchFeedbackOptions): DispatchFeedba
       const c = clientFor(unitId);
       const request: ReportHandlingRequest = { caseId, notes, photoRefs: [], commandId };
       try {
+        await callUnary<SignForRequest, CaseCommandResponse>(c.signFor.bind(c), { caseId, commandId: `${commandId}-sign` }).catch(
+          (e: unknown) => {
+            if ((e as ServiceError).code !== status.FAILED_PRECONDITION) throw e;
+          },
+        );
         await callUnary<ReportHandlingRequest, CaseCommandResponse>(c.reportHandling.bind(c), request);
         return 'reported';
       } catch (e) {
