@@ -24,6 +24,10 @@ export const sanitationConfigSchema = {
   topic: str('SANITATION_TOPIC', { default: SANITATION_DEFAULTS.topic }),
   /** How often the leased rectification-deadline scan runs. */
   deadlineScanIntervalMs: int('SANITATION_DEADLINE_SCAN_INTERVAL_MS', { min: 50, default: 5_000 }),
+  /** How often the leased daily close looks for an ended day to close (0 turns it off). */
+  dayCloseIntervalMs: int('SANITATION_DAY_CLOSE_INTERVAL_MS', { min: 0, default: 60_000 }),
+  /** A day is closed this long after it ended, so late gateway batches still count. */
+  dayCloseGraceMs: int('SANITATION_DAY_CLOSE_GRACE_MS', { min: 0, default: 2 * 3_600_000 }),
   /** Intake's gRPC address: with it, failed inspections are filed in intake (the closed loop); empty turns the loop off. */
   intakeGrpcAddress: str('INTAKE_GRPC_ADDRESS', { default: '' }),
   /** Where intake publishes, for the closures of the reports the loop filed. */

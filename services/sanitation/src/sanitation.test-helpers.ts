@@ -34,6 +34,8 @@ export async function testEnvironment(file: string) {
     KAFKA_BROKERS: servers.kafkaBrokers.join(','),
     SANITATION_TOPIC: `yiwang.${prefix}_sanitation.events.v1`,
     SANITATION_DEADLINE_SCAN_INTERVAL_MS: '60000',
+    // Days are closed by the tests' own CloseDay calls, unless a test turns the daily job on.
+    SANITATION_DAY_CLOSE_INTERVAL_MS: '0',
     AUTH_JWT_SECRET: SECRET,
     LOG_LEVEL: 'silent',
   });

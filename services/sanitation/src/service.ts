@@ -20,6 +20,7 @@ import { SanitationService } from './application/sanitation-service';
 import { SanitationCommands } from './application/commands';
 import { SanitationQueries } from './application/queries';
 import { RectificationScheduler } from './application/rectification-scheduler';
+import { DayCloser } from './application/day-closer';
 import { registerProjection } from './application/projections/register';
 import { assessmentProjection } from './application/projections/assessment';
 import { sanitationEventCodec } from './adapters/kafka/sanitation-event-codec';
@@ -45,6 +46,8 @@ export interface RunningSanitationService {
   readonly scheduler: RectificationScheduler;
   /** The closed loop to intake; null when no intake address is configured. */
   readonly loop: IntakeLoop | null;
+  /** The leased daily close; null when turned off. */
+  readonly dayCloser: DayCloser | null;
   stop(): Promise<void>;
 }
 
@@ -119,6 +122,20 @@ export async function startSanitationService(config: SanitationConfig, runtime: 
     scheduler.start();
     stops.push(() => scheduler.stop());
 
+    let dayCloser: DayCloser | null = null;
+    if (config.dayCloseIntervalMs > 0) {
+      dayCloser = new DayCloser({
+        db,
+        service,
+        commands,
+        intervalMs: config.dayCloseIntervalMs,
+        graceMs: config.dayCloseGraceMs,
+        onError: (e) => logger.warn({ err: e }, 'daily close error'),
+      });
+      dayCloser.start();
+      stops.push(() => dayCloser!.stop());
+    }
+
     let loop: IntakeLoop | null = null;
     if (config.intakeGrpcAddress !== '') {
       const intake = new GrpcIntakeReports(config.intakeGrpcAddress, config.jwtSecret);
@@ -148,7 +165,16 @@ export async function startSanitationService(config: SanitationConfig, runtime: 
 
     const local = config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
     logger.info({ grpcPort, httpPort }, 'sanitation service started');
-    return { grpcAddress: `${local}:${grpcPort}`, httpAddress: `http://${local}:${httpPort}`, store, queries, scheduler, loop, stop };
+    return {
+      grpcAddress: `${local}:${grpcPort}`,
+      httpAddress: `http://${local}:${httpPort}`,
+      store,
+      queries,
+      scheduler,
+      loop,
+      dayCloser,
+      stop,
+    };
   } catch (e) {
     await stop();
     throw e;
