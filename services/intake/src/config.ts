@@ -35,6 +35,8 @@ export const intakeConfigSchema = {
   publicBodyLimitBytes: int('INTAKE_PUBLIC_BODY_LIMIT', { min: 1024, max: 10 * 1024 * 1024, default: 64 * 1024 }),
   /** Open311 api keys mapped to channels: `key1=hotline,key2=citizen`. */
   open311ApiKeys: list('OPEN311_API_KEYS', { default: [] }),
+  /** Open311 `jurisdiction_id` this endpoint serves (e.g. `jiaozuo.gov.cn`); empty: any is accepted. */
+  open311JurisdictionId: str('OPEN311_JURISDICTION_ID', { default: '' }),
   /**
    * PIPL: the master key wrapping the per-report data keys of reporters' contacts (crypto-shredding).
    * Required; losing it makes every sealed contact unreadable.

@@ -196,6 +196,7 @@ export async function startIntakeService(config: IntakeConfig, options: IntakeSe
     await registerOpen311Routes(http, application, {
       categories,
       apiKeys: apiKeys(config.open311ApiKeys),
+      jurisdictionId: config.open311JurisdictionId || undefined,
       bodyLimit: config.publicBodyLimitBytes,
       cellCentre: (cellId) => {
         const cell = gridData.cells.get(cellId);

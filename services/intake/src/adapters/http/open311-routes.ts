@@ -1,4 +1,5 @@
-import { ForbiddenError, ValidationError } from '@yiwang/kernel-core';
+import { type FastifyReply, type FastifyRequest } from 'fastify';
+import { ForbiddenError, NotFoundError, ValidationError } from '@yiwang/kernel-core';
 import { problemFromError, type HttpApp } from '@yiwang/platform';
 import { parseCrs } from '../../application/coordinate-systems';
 import { majorClassOf, type CategoryTable, type Channel } from '../../domain';
@@ -9,20 +10,25 @@ import { type ReportView } from '../../application/projections/reports-projectio
 import { type CaseProgress } from '../../application/case-progress/case-progress';
 import { reporterStatus } from '../../application/case-progress/reporter-status';
 import { ANONYMOUS_CITIZEN, metaFor } from './http-context';
+import { formatOfUrl, JSON_CONTENT_TYPE, splitFormat, toXml, XML_CONTENT_TYPE, type Open311Format } from './open311-xml';
 
 /**
- * Open311 GeoReport v2 (https://wiki.open311.org/GeoReport_v2), JSON format, so that existing
- * Open311 clients work unchanged: service list and definitions from the category table, POST
- * request (form-encoded as the spec says, or JSON), GET requests and GET request. Errors are the
- * spec's `[{ "code": …, "description": … }]` arrays. Locations are WGS84 as the spec requires;
- * `address_id` may name a grid cell (its centre is used). An `api_key` is optional; a known one
- * maps the request to its channel (e.g. the hotline's integration), an unknown one is refused.
+ * Open311 GeoReport v2 (https://wiki.open311.org/GeoReport_v2) in both of its formats, so that
+ * existing Open311 clients work unchanged: discovery, service list and definitions from the category
+ * table, POST request (form-encoded as the spec says, or JSON), token lookup, GET requests and GET
+ * request; `.xml`, `.json`, or no suffix for XML (the spec's default). Errors are the spec's
+ * `<errors><error>` / `[{ "code": …, "description": … }]` in the format asked for, with their HTTP status.
+ * Locations are WGS84 as the spec requires, or the datum named in `attribute[crs]`; `address_id` may
+ * name a grid cell (its centre is used). An `api_key` is optional; a known one maps the request to its
+ * channel (e.g. the hotline's integration), an unknown one is refused.
  */
 export type Open311Options = Readonly<{
   /** The table, or a live source of the current one (revisions apply without a restart). */
   categories: CategoryTable | CategorySource;
   /** api_key → channel. */
   apiKeys: ReadonlyMap<string, Channel>;
+  /** The `jurisdiction_id` this endpoint serves; a request naming another is refused. Unset: any is accepted. */
+  jurisdictionId?: string | undefined;
   bodyLimit: number;
   /** Centre of a grid cell, for requests located by `address_id`. */
   cellCentre: (cellId: string) => { lat: number; lon: number } | null;
@@ -123,8 +129,21 @@ const postSchema = {
   },
 } as const;
 
+/** When this endpoint's description last changed (the discovery document's `changeset`). */
+const DISCOVERY_CHANGESET = '2026-12-02T00:00:00Z';
+
 export async function registerOpen311Routes(app: HttpApp, intake: IntakeApplication, options: Open311Options): Promise<void> {
   const table = (): CategoryTable => currentTable(options.categories);
+
+  /** The spec's `jurisdiction_id` is optional; a request naming another jurisdiction was meant for another endpoint. */
+  const checkJurisdiction = (raw: unknown): void => {
+    const asked = str(raw);
+    if (asked === undefined || options.jurisdictionId === undefined || asked === options.jurisdictionId) return;
+    throw new ValidationError(`jurisdiction_id ${asked} is not served here; this endpoint serves ${options.jurisdictionId}`, [
+      { field: 'jurisdiction_id', message: `must be ${options.jurisdictionId} or omitted` },
+    ]);
+  };
+
   await app.register(
     async (scope) => {
       scope.addContentTypeParser(FORM, { parseAs: 'string', bodyLimit: options.bodyLimit }, (_request, body, done) => {
@@ -134,7 +153,12 @@ export async function registerOpen311Routes(app: HttpApp, intake: IntakeApplicat
           done(e as Error, undefined);
         }
       });
-      // The spec's error shape: a list of { code, description }.
+
+      /** `root` and its items in XML, or `body` as it is in JSON: the format the path's suffix asks for. */
+      const send = (reply: FastifyReply, format: Open311Format, root: string, body: unknown): FastifyReply =>
+        format === 'xml' ? reply.type(XML_CONTENT_TYPE).send(toXml(root, body)) : reply.type(JSON_CONTENT_TYPE).send(JSON.stringify(body));
+
+      // The spec's error shape, in the format asked for: a list of { code, description }.
       scope.setErrorHandler((error, request, reply) => {
         const { problem, fault } = problemFromError(error);
         if (fault) request.log.error({ err: error }, 'Open311 request failed');
@@ -142,150 +166,215 @@ export async function registerOpen311Routes(app: HttpApp, intake: IntakeApplicat
           ? `${problem.detail ?? problem.title}: ${problem.violations.map((v) => `${v.field} ${v.message}`).join('; ')}`
           : (problem.detail ?? problem.title);
         if (problem.status === 401) void reply.header('www-authenticate', 'Bearer');
-        return reply
-          .code(problem.status)
-          .type('application/json; charset=utf-8')
-          .send([{ code: problem.status, description: detail }]);
+        return send(reply.code(problem.status), formatOfUrl(request.url), 'errors', [{ code: problem.status, description: detail }]);
       });
       scope.setNotFoundHandler((request, reply) =>
-        reply.code(404).send([{ code: 404, description: `no route ${request.method} ${request.url.split('?')[0]}` }]),
+        send(reply.code(404), formatOfUrl(request.url), 'errors', [
+          { code: 404, description: `no route ${request.method} ${request.url.split('?')[0]}` },
+        ]),
       );
 
       const pub = { config: { public: true } } as const;
+      // Each collection answers at `name.xml`, `name.json` and bare `name` (XML, the spec's default).
+      const suffixed = (name: string): Array<{ path: string; format: Open311Format }> => [
+        { path: `${name}.xml`, format: 'xml' },
+        { path: `${name}.json`, format: 'json' },
+        { path: name, format: 'xml' },
+      ];
 
-      scope.get(
-        '/services.json',
-        { ...pub, schema: { summary: 'Open311: the service list (category table)', tags: ['open311'] } },
-        async () =>
-          [...table().categories.values()].map((c) => ({
-            service_code: c.code,
-            service_name: `${c.name.zh} ${c.name.en}`,
-            description: `${c.family === 'component' ? '部件 component' : '事件 event'}: ${c.name.en}; deadline ${c.deadline.amount} ${c.deadline.unit.replace('_', ' ')}`,
-            metadata: true,
-            type: 'realtime',
-            keywords: [c.family, c.unitType, c.urgency].join(','),
-            group: majorClassOf(table(), c)?.name.en ?? c.family,
-          })),
-      );
+      for (const { path, format } of suffixed('/discovery')) {
+        scope.get(path, { ...pub, schema: { summary: 'Open311: service discovery', tags: ['open311'] } }, async (request, reply) => {
+          const url = `${request.protocol}://${request.headers.host ?? request.hostname}/open311/v2`;
+          return send(reply, format, 'discovery', {
+            changeset: DISCOVERY_CHANGESET,
+            contact: 'Jiaozuo digital city management centre 焦作市数字化城市管理中心, 12345',
+            key_service: 'No key is needed to read or to report; departments and the hotline get an api_key from the centre.',
+            endpoints: [
+              {
+                specification: 'http://wiki.open311.org/GeoReport_v2',
+                url,
+                changeset: DISCOVERY_CHANGESET,
+                type: 'production',
+                formats: ['text/xml', 'application/json'],
+              },
+            ],
+          });
+        });
+      }
 
-      scope.get<{ Params: { file: string } }>(
+      for (const { path, format } of suffixed('/services')) {
+        scope.get<{ Querystring: Record<string, string | undefined> }>(
+          path,
+          { ...pub, schema: { summary: 'Open311: the service list (category table)', tags: ['open311'] } },
+          async (request, reply) => {
+            checkJurisdiction(request.query['jurisdiction_id']);
+            const services = [...table().categories.values()].map((c) => ({
+              service_code: c.code,
+              service_name: `${c.name.zh} ${c.name.en}`,
+              description: `${c.family === 'component' ? '部件 component' : '事件 event'}: ${c.name.en}; deadline ${c.deadline.amount} ${c.deadline.unit.replace('_', ' ')}`,
+              metadata: true,
+              type: 'realtime',
+              keywords: [c.family, c.unitType, c.urgency].join(','),
+              group: majorClassOf(table(), c)?.name.en ?? c.family,
+            }));
+            return send(reply, format, 'services', services);
+          },
+        );
+      }
+
+      scope.get<{ Params: { file: string }; Querystring: Record<string, string | undefined> }>(
         '/services/:file',
         { ...pub, schema: { summary: 'Open311: a service definition', tags: ['open311'] } },
-        async (request) => {
-          const code = request.params.file.replace(/\.json$/, '');
-          if (!table().categories.has(code as never))
-            throw new ValidationError(`unknown service_code ${code}`, [{ field: 'service_code', message: 'not in the service list' }]);
+        async (request, reply) => {
+          checkJurisdiction(request.query['jurisdiction_id']);
+          const { name: code, format } = splitFormat(request.params.file);
+          if (!table().categories.has(code as never)) throw new NotFoundError(`unknown service_code ${code}: not in the service list`);
           // One optional attribute for every service: the datum of lat/long, for apps that do not speak GPS.
-          return { service_code: code, attributes: [CRS_ATTRIBUTE] };
+          return send(reply, format, 'service_definition', { service_code: code, attributes: [CRS_ATTRIBUTE] });
         },
       );
 
-      scope.post<{ Body: PostBody }>(
-        '/requests.json',
-        {
-          ...pub,
-          bodyLimit: options.bodyLimit,
-          schema: { summary: 'Open311: create a service request', tags: ['open311'], body: postSchema },
-        },
-        async (request) => {
-          const b = request.body;
-          let channel: Channel = 'citizen';
-          const apiKey = str(b['api_key']);
-          if (apiKey !== undefined) {
-            const mapped = options.apiKeys.get(apiKey);
-            if (!mapped) throw new ForbiddenError('unknown api_key');
-            channel = mapped;
-          }
-          const location =
-            typeof b['lat'] === 'number' && typeof b['long'] === 'number'
-              ? { lat: b['lat'], lon: b['long'] }
-              : locate(str(b['address_id']));
-          const name = [str(b['last_name']), str(b['first_name'])].filter(Boolean).join('');
-          const phone = str(b['phone']);
-          const media = str(b['media_url']);
-          const result = await intake.submit(
-            {
-              channel,
-              category: b['service_code'],
-              location,
-              crs: parseCrs(b.attribute?.['crs'], 'attribute[crs]'),
-              description: str(b['description']) ?? '',
-              photoRefs: media ? [media] : [],
-              ...(name || phone ? { reporter: { ...(name ? { name } : {}), ...(phone ? { phone } : {}) } } : {}),
-              issueToken: true,
-            },
-            metaFor(request, request.principal ?? ANONYMOUS_CITIZEN),
-          );
-          return [
-            {
-              service_request_id: result.report.reportId,
-              token: result.token ?? undefined,
-              service_notice: result.report.statusNotes,
-              account_id: null,
-            },
-          ];
-        },
-      );
+      for (const { path, format } of suffixed('/requests')) {
+        scope.post<{ Body: PostBody }>(
+          path,
+          {
+            ...pub,
+            bodyLimit: options.bodyLimit,
+            schema: { summary: 'Open311: create a service request', tags: ['open311'], body: postSchema },
+          },
+          async (request, reply) => send(reply, format, 'service_requests', await create(request.body, request)),
+        );
 
-      scope.get<{ Querystring: Record<string, string | undefined> }>(
-        '/requests.json',
-        { ...pub, schema: { summary: 'Open311: list service requests', tags: ['open311'] } },
-        async (request) => {
-          const q = request.query;
-          let views: ReportView[];
-          const ids = str(q['service_request_id']);
-          if (ids) {
-            const list = ids
-              .split(',')
-              .map((s) => s.trim())
-              .filter(Boolean)
-              .slice(0, MAX_LIST);
-            views = (await Promise.all(list.map((id) => intake.get(id).catch(() => null)))).filter((v): v is ReportView => v !== null);
-          } else {
-            const end = date(q['end_date'], 'end_date') ?? options.now();
-            const start = date(q['start_date'], 'start_date') ?? new Date(end.getTime() - DEFAULT_DAYS * 86_400_000);
-            if (start > end)
-              throw new ValidationError('start_date is after end_date', [{ field: 'start_date', message: 'must not be after end_date' }]);
-            const days: string[] = [];
-            for (
-              let t = Math.max(start.getTime(), end.getTime() - DEFAULT_DAYS * 86_400_000);
-              t <= end.getTime() + 86_400_000;
-              t += 86_400_000
-            )
-              days.push(shanghaiDay(new Date(t).toISOString()));
-            views = (await intake.listByDays([...new Set(days)], MAX_LIST)).filter(
-              (v) => Date.parse(v.receivedAt) >= start.getTime() && Date.parse(v.receivedAt) <= end.getTime(),
-            );
-          }
-          const codes = str(q['service_code'])?.split(',');
-          const status = str(q['status'])?.split(',');
-          const selected = views.filter((v) => !codes || codes.includes(v.category));
-          const requests = await Promise.all(selected.map(async (v) => toOpen311Request(v, table(), await progressOf(v))));
-          return requests.filter((r) => !status || status.includes(r.status));
-        },
-      );
+        scope.get<{ Querystring: Record<string, string | undefined> }>(
+          path,
+          { ...pub, schema: { summary: 'Open311: list service requests', tags: ['open311'] } },
+          async (request, reply) => send(reply, format, 'service_requests', await list(request.query)),
+        );
+      }
 
-      scope.get<{ Params: { file: string } }>(
+      scope.get<{ Params: { file: string }; Querystring: Record<string, string | undefined> }>(
         '/requests/:file',
         { ...pub, schema: { summary: 'Open311: one service request', tags: ['open311'] } },
-        async (request) => {
-          const id = request.params.file.replace(/\.json$/, '');
+        async (request, reply) => {
+          checkJurisdiction(request.query['jurisdiction_id']);
+          const { name: id, format } = splitFormat(request.params.file);
           // Both documents are keyed by the report id: two `_id` lookups at once, one round trip of waiting.
           const [view, progress] = await Promise.all([intake.get(id), options.caseProgress.forReport(id)]);
-          return [toOpen311Request(view, table(), hasOwnCase(view) ? progress : null)];
+          return send(reply, format, 'service_requests', [toOpen311Request(view, table(), hasOwnCase(view) ? progress : null)]);
         },
       );
+
+      scope.get<{ Params: { file: string }; Querystring: Record<string, string | undefined> }>(
+        '/tokens/:file',
+        { ...pub, schema: { summary: 'Open311: the service request id of a token', tags: ['open311'] } },
+        async (request, reply) => {
+          checkJurisdiction(request.query['jurisdiction_id']);
+          const { name: token, format } = splitFormat(request.params.file);
+          const view = await intake.byToken(token);
+          return send(reply, format, 'service_requests', [{ service_request_id: view.reportId, token }]);
+        },
+      );
+
+      async function create(b: PostBody, request: FastifyRequest) {
+        checkJurisdiction(b['jurisdiction_id']);
+        const code = b['service_code'];
+        if (typeof code === 'string' && table().categories.has(code as never)) {
+          // Only the attributes the service definition lists: a misspelt code would otherwise vanish unnoticed.
+          const unknown = Object.keys(b.attribute ?? {}).filter((k) => k !== CRS_ATTRIBUTE.code);
+          if (unknown.length > 0)
+            throw new ValidationError(`attribute[${unknown[0]}] is not an attribute of service ${code}`, [
+              { field: `attribute[${unknown[0]}]`, message: `this service defines only attribute[${CRS_ATTRIBUTE.code}]` },
+            ]);
+        }
+        let channel: Channel = 'citizen';
+        const apiKey = str(b['api_key']);
+        if (apiKey !== undefined) {
+          const mapped = options.apiKeys.get(apiKey);
+          if (!mapped) throw new ForbiddenError('unknown api_key');
+          channel = mapped;
+        }
+        const location =
+          typeof b['lat'] === 'number' && typeof b['long'] === 'number'
+            ? { lat: b['lat'], lon: b['long'] }
+            : locate(str(b['address_id']), str(b['address_string']));
+        const name = [str(b['last_name']), str(b['first_name'])].filter(Boolean).join('');
+        const phone = str(b['phone']);
+        const media = str(b['media_url']);
+        // The reporter's own words for the place go with the description, where the centre's staff read them.
+        const address = str(b['address_string']);
+        const description = [str(b['description']), address ? `地址 address: ${address}` : undefined].filter(Boolean).join('\n');
+        const result = await intake.submit(
+          {
+            channel,
+            category: code,
+            location,
+            crs: parseCrs(b.attribute?.['crs'], 'attribute[crs]'),
+            description,
+            photoRefs: media ? [media] : [],
+            ...(name || phone ? { reporter: { ...(name ? { name } : {}), ...(phone ? { phone } : {}) } } : {}),
+            issueToken: true,
+          },
+          metaFor(request, request.principal ?? ANONYMOUS_CITIZEN),
+        );
+        return [
+          {
+            service_request_id: result.report.reportId,
+            token: result.token ?? undefined,
+            service_notice: result.report.statusNotes,
+            account_id: null,
+          },
+        ];
+      }
+
+      async function list(q: Record<string, string | undefined>) {
+        checkJurisdiction(q['jurisdiction_id']);
+        let views: ReportView[];
+        const ids = str(q['service_request_id']);
+        if (ids) {
+          const wanted = ids
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean)
+            .slice(0, MAX_LIST);
+          views = (await Promise.all(wanted.map((id) => intake.get(id).catch(() => null)))).filter((v): v is ReportView => v !== null);
+        } else {
+          const end = date(q['end_date'], 'end_date') ?? options.now();
+          const start = date(q['start_date'], 'start_date') ?? new Date(end.getTime() - DEFAULT_DAYS * 86_400_000);
+          if (start > end)
+            throw new ValidationError('start_date is after end_date', [{ field: 'start_date', message: 'must not be after end_date' }]);
+          const days: string[] = [];
+          for (
+            let t = Math.max(start.getTime(), end.getTime() - DEFAULT_DAYS * 86_400_000);
+            t <= end.getTime() + 86_400_000;
+            t += 86_400_000
+          )
+            days.push(shanghaiDay(new Date(t).toISOString()));
+          views = (await intake.listByDays([...new Set(days)], MAX_LIST)).filter(
+            (v) => Date.parse(v.receivedAt) >= start.getTime() && Date.parse(v.receivedAt) <= end.getTime(),
+          );
+        }
+        const codes = str(q['service_code'])?.split(',');
+        const status = str(q['status'])?.split(',');
+        const selected = views.filter((v) => !codes || codes.includes(v.category));
+        const requests = await Promise.all(selected.map(async (v) => toOpen311Request(v, table(), await progressOf(v))));
+        return requests.filter((r) => !status || status.includes(r.status));
+      }
 
       /** Merged and rejected reports have no case of their own; the others may. */
       async function progressOf(v: ReportView): Promise<CaseProgress | null> {
         return hasOwnCase(v) ? options.caseProgress.forReport(v.reportId) : null;
       }
 
-      function locate(addressId: string | undefined): { lat: number; lon: number } {
+      function locate(addressId: string | undefined, addressString: string | undefined): { lat: number; lon: number } {
         const centre = addressId ? options.cellCentre(addressId) : null;
         if (!centre)
           throw new ValidationError('a location is required', [
-            { field: 'lat', message: 'give lat and long (WGS84, or the datum named in attribute[crs]), or address_id naming a grid cell' },
+            {
+              field: 'lat',
+              message: `give lat and long (WGS84, or the datum named in attribute[crs]), or address_id naming a grid cell${
+                addressString ? '; address_string alone cannot be placed on the grid' : ''
+              }`,
+            },
           ]);
         return centre;
       }
