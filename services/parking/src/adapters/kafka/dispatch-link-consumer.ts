@@ -1,13 +1,6 @@
 import { type Db } from 'mongodb';
 import { ConcurrencyError, isDomainError, type LoggedEvent } from '@yiwang/kernel-core';
-import {
-  EventConsumer,
-  JsonEventCodec,
-  ProtobufEventCodec,
-  UNLIMITED_RETENTION,
-  type ConsumerOutcome,
-  type MessageBroker,
-} from '@yiwang/kernel-kafka';
+import { EventConsumer, JsonEventCodec, ProtobufEventCodec, type ConsumerOutcome, type MessageBroker } from '@yiwang/kernel-kafka';
 import { MongoInbox } from '@yiwang/kernel-mongodb';
 import { DISPATCH_CASE_EVENT_MESSAGES, type DispatchCaseEventType } from '@yiwang/contracts';
 import { type DispatchLink } from '../../application/dispatch-link';
@@ -41,15 +34,6 @@ export type DispatchLinkConsumerOptions = Readonly<{
  * logged and settled: retrying cannot change it.
  */
 export async function startDispatchLinkConsumer(o: DispatchLinkConsumerOptions): Promise<EventConsumer> {
-  const admin = o.broker.admin();
-  await admin.connect();
-  try {
-    // Auto-creation is off; whichever service starts first creates dispatch's topic, with the same
-    // settings. Parking's own topic is the relay's to create (it starts first).
-    await admin.ensureTopics([{ topic: o.dispatchTopic, partitions: 6, config: UNLIMITED_RETENTION }]);
-  } finally {
-    await admin.disconnect();
-  }
   const registry = {
     ...Object.fromEntries(DISPATCH_TYPES.map((t) => [t, DISPATCH_CASE_EVENT_MESSAGES[t]])),
     [CLOSED]: PARKING_EVENT_MESSAGES[CLOSED],
@@ -59,6 +43,10 @@ export async function startDispatchLinkConsumer(o: DispatchLinkConsumerOptions):
     inbox: new MongoInbox(o.db),
     group: o.group,
     topics: [o.dispatchTopic, o.parkingTopic],
+    // Auto-creation is off; whichever service reaches the broker first creates dispatch's topic (and
+    // parking's, if its relay has not yet), with the relay's settings — in the background, so parking
+    // starts and serves with the broker down.
+    createMissingTopics: { partitions: 6 },
     codec: new ProtobufEventCodec(registry, { fallback: new JsonEventCodec() }),
     types: [...DISPATCH_TYPES, CLOSED],
     retry: { attempts: 5, ...o.retry },
