@@ -28,6 +28,11 @@ beforeAll(async () => {
   inspector = grpcClient(intake.grpcAddress, await tokenFor('li.inspector', ['inspector'], 'centre.supervision'));
   centre = grpcClient(intake.grpcAddress, await tokenFor('chen.jie', ['centre.supervision']));
   opscenter = grpcClient(intake.grpcAddress, await tokenFor('opscenter-sync', ['opscenter'], 'system.opscenter'));
+  // The relay creates intake's topic once it reaches the broker, in the background: subscribe after that.
+  const admin = kafka.admin();
+  await admin.connect();
+  await until(async () => (await admin.listTopics()).includes(config.eventsTopic) || null, 30_000, 'intake’s topic');
+  await admin.disconnect();
   kafkaConsumer = kafka.consumer({ groupId: `${config.database}-reader` });
   await kafkaConsumer.connect();
   await kafkaConsumer.subscribe({ topic: config.eventsTopic, fromBeginning: true });
