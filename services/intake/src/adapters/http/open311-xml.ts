@@ -36,17 +36,13 @@ const ITEM_OF: Readonly<Record<string, string>> = {
 
 const itemOf = (name: string): string => ITEM_OF[name] ?? name.replace(/s$/, '');
 
-// Characters XML 1.0 cannot carry at all, even escaped; a description pasted from elsewhere may hold them.
-const NOT_XML = /[^\t\n\r\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
+const ENTITY: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
+// One pass: the five markup characters become entities, and characters XML 1.0 cannot carry at all,
+// even escaped (a description pasted from elsewhere may hold them), are dropped.
+const ESCAPED = /[&<>"']|[^\t\n\r\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
 
 export function escapeXml(text: string): string {
-  return text
-    .replace(NOT_XML, '')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&apos;');
+  return text.replace(ESCAPED, (c) => ENTITY[c] ?? '');
 }
 
 function element(name: string, value: unknown): string {
