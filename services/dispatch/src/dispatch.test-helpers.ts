@@ -71,7 +71,14 @@ export async function publishFiledReport(
   broker: MessageBroker,
   topic: string,
   reportId: string,
-  over: { code?: string; district?: string; hours?: number } = {},
+  over: {
+    code?: string;
+    district?: string;
+    hours?: number;
+    unitType?: string;
+    location?: { lat: number; lon: number };
+    filedAt?: Date;
+  } = {},
 ): Promise<LoggedEvent> {
   const data: ReportFiled = {
     reportId,
@@ -79,14 +86,14 @@ export async function publishFiledReport(
     category: {
       code: over.code ?? 'event.01.02',
       urgency: 'normal',
-      unitType: 'sanitation',
+      unitType: over.unitType ?? 'sanitation',
       deadlineAmount: over.hours ?? 4,
       deadlineUnit: 'working_hours',
     },
     cell: { cellId: '410802001001001', district: over.district ?? '解放区', street: '焦北街道', community: '新华社区' },
-    location: { lat: 35.2401, lon: 113.2337 },
+    location: over.location ?? { lat: 35.2401, lon: 113.2337 },
     note: '',
-    filedAt: new Date('2025-03-03T01:59:00Z'),
+    filedAt: over.filedAt ?? new Date('2025-03-03T01:59:00Z'),
   };
   const now = new Date();
   const event: LoggedEvent = {

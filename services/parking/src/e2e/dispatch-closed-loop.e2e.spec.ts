@@ -3,10 +3,8 @@
 // unit of 解放区; parking learns it from dispatch's topic, the 解放区 parking squad answers it with a
 // violation, and when the driver is moved on parking signs for the case and reports its handling to
 // dispatch over gRPC (once); an inspector passes it, dispatch closes it, and parking's link closes.
-import { TestClock, uuidv7, type LoggedEvent } from '@yiwang/kernel-core';
-import { ProtobufEventCodec, toKafkaMessage } from '@yiwang/kernel-kafka';
+import { TestClock } from '@yiwang/kernel-core';
 import { createGrpcClient, signToken, type Principal } from '@yiwang/platform';
-import { ReportFiled } from '@yiwang/proto/yiwang/intake/v1/events';
 import { type GetCaseResponse, VerificationOutcome } from '@yiwang/proto/yiwang/dispatch/v1/dispatch_service';
 import { ParkingServiceClient, type CommandResponse } from '@yiwang/proto/yiwang/parking/v1/parking_service';
 import { caseIdForReport, startDispatchService, type DispatchService } from '@yiwang/dispatch';
@@ -41,47 +39,15 @@ const parkingClient = async (who: Principal) =>
   createGrpcClient(ParkingServiceClient, parking.grpcAddress, { token: await signToken(who, { secret: dispatchTesting.SECRET }) });
 
 /** `intake.report.filed.v1` for 机动车乱停放 in 解放区, as intake publishes it. */
-async function fileParkingReport(reportId: string): Promise<void> {
-  const data: ReportFiled = {
-    reportId,
-    by: 'rule',
-    category: { code: 'event.05.03', urgency: 'normal', unitType: 'enforcement', deadlineAmount: 2, deadlineUnit: 'working_hours' },
-    cell: { cellId: '410802001001001', district: '解放区', street: '焦北街道', community: '新华社区' },
+const fileParkingReport = (reportId: string) =>
+  dispatchTesting.publishFiledReport(d.broker, d.config.intakeTopic, reportId, {
+    code: 'event.05.03',
+    district: '解放区',
+    hours: 2,
+    unitType: 'enforcement',
     location: { lat: 35.2405, lon: 113.2301 },
-    note: '',
     filedAt: new Date('2026-03-02T01:55:00Z'),
-  };
-  const now = new Date();
-  const event: LoggedEvent = {
-    id: uuidv7(),
-    type: 'intake.report.filed.v1',
-    streamId: `report-${reportId}`,
-    streamVersion: 2,
-    position: 1,
-    occurredAt: now,
-    recordedAt: now,
-    correlationId: uuidv7(),
-    causationId: null,
-    actor: { subject: 'intake-rules', department: 'system.intake', roles: ['system'] },
-    traceparent: null,
-    commandId: null,
-    data,
-  };
-  const codec = new ProtobufEventCodec({
-    'intake.report.filed.v1': {
-      messageType: 'yiwang.intake.v1.ReportFiled',
-      encode: (x: ReportFiled) => ReportFiled.encode(x).finish(),
-      decode: (b) => ReportFiled.decode(b),
-    },
   });
-  const producer = d.broker.producer();
-  await producer.connect();
-  try {
-    await producer.send([toKafkaMessage(d.config.intakeTopic, event, { source: '/yiwang/intake', codec })]);
-  } finally {
-    await producer.disconnect();
-  }
-}
 
 it('a 机动车乱停放 case dispatched to 解放区 is handled by a parking violation and closed by dispatch', async () => {
   const reportId = `R-PK-${Date.now()}`;
