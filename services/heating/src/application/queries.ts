@@ -1,6 +1,7 @@
-import { ForbiddenError, NotFoundError, type ReadModels } from '@yiwang/kernel-core';
+import { ForbiddenError, NotFoundError, ValidationError, type ReadModels } from '@yiwang/kernel-core';
 import { isSealed } from '@yiwang/kernel-mongodb';
 import { ComplaintId, hasRole, HeatingRoles, maySee, type Actor, type CityConfig } from '../domain';
+import { rankCompanies, weekDocId, weekOf, type CompanyWeekDoc, type RankingRow } from './projections/company-week';
 import { emptySeason, seasonDocId, type CompanySeasonDoc } from './projections/company-season';
 import { MODELS, summarize, type ComplaintDoc, type ComplaintSummary, type OpenBucketDoc } from './projections/complaint-views';
 
@@ -60,5 +61,23 @@ export class HeatingQueries {
     const season = this.city.season.from;
     const doc = await (await this.models()).model<CompanySeasonDoc>(MODELS.seasons).get(seasonDocId(season, companyId));
     return doc ?? emptySeason(season, companyId);
+  }
+
+  /** The weekly ranking of the week holding `day` (any day of it, `2026-12-02`) with the change against the week before; office only. */
+  async weeklyRanking(day: string, actor: Actor): Promise<{ week: string; rows: RankingRow[] }> {
+    if (!hasRole(actor, HeatingRoles.supervision))
+      throw new ForbiddenError('only the supervision office reads the ranking', { subject: actor.subject, department: actor.department });
+    const ms = Date.parse(`${day}T12:00:00+08:00`);
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(day) || Number.isNaN(ms))
+      throw new ValidationError('week must be a day like 2026-12-02', [{ field: 'week', message: day }]);
+    const week = weekOf(ms);
+    const previousWeek = weekOf(ms - 7 * 86_400_000);
+    const weeks = (await this.models()).model<CompanyWeekDoc>(MODELS.weeks);
+    const load = async (w: string) => {
+      const docs = await Promise.all(this.city.companies.map(async (c) => [c.id, await weeks.get(weekDocId(w, c.id))] as const));
+      return new Map(docs.flatMap(([id, d]) => (d ? [[id, d] as const] : [])));
+    };
+    const [now, before] = await Promise.all([load(week), load(previousWeek)]);
+    return { week, rows: rankCompanies(this.city, now, before) };
   }
 }

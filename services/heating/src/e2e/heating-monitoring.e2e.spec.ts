@@ -8,7 +8,7 @@ import { pointDecider, pointStreamId, type PointEvent } from '../domain';
 import { MONITORING_ACTOR } from '../application/readings-ingest';
 import { findingReaction } from '../application/finding-reaction';
 import { startHeatingService, type HeatingService } from '../service';
-import { testEnvironment, until } from '../heating.test-helpers';
+import { people, testEnvironment, token, until } from '../heating.test-helpers';
 
 let env: Awaited<ReturnType<typeof testEnvironment>>;
 let heating: HeatingService | null = null;
@@ -63,6 +63,21 @@ it('a finding recorded by a process that died before opening its complaint gets 
   expect(await typesOf(heating.store, complaintStream)).toEqual(['heating.complaint.received.v1']);
   const received = (await heating.store.readStream(complaintStream)).events[0]!;
   expect(received.data).toMatchObject({ channel: 'monitoring', householdId: 'jz-jianshe:mp-1-5', companyId: 'dept.heating.zhongzhou' });
+  // The weekly ranking counts it for its company (read model written per log batch).
+  const ranking = await until(
+    async () => {
+      const res = await fetch(`${heating!.httpAddress}/v1/rankings/weekly?week=2026-12-01`, {
+        headers: { authorization: `Bearer ${await token(people.office)}` },
+      });
+      const body = (await res.json()) as { week: string; rows: Array<{ companyId: string; complaints: number; rank: number }> };
+      return body.rows?.find((r) => r.companyId === 'dept.heating.zhongzhou' && r.complaints === 1) ? body : null;
+    },
+    20_000,
+    'the weekly ranking',
+  );
+  expect(ranking.week).toBe('2026-11-30');
+  expect(ranking.rows.map((r) => r.rank)).toEqual(ranking.rows.map((_, i) => i + 1));
+  expect(ranking.rows.at(-1)).toMatchObject({ companyId: 'dept.heating.zhongzhou' }); // the only company with a complaint
   await heating.stop();
   heating = null;
 }, 90_000);

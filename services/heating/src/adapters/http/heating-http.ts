@@ -38,4 +38,19 @@ export function registerHeatingRoutes(app: HttpApp, deps: { ingest: ReadingsInge
       return deps.queries.companySeason(request.params.id, { subject: p.subject, department: p.department, roles: p.roles });
     },
   );
+
+  app.get<{ Querystring: { week?: string } }>(
+    '/v1/rankings/weekly',
+    {
+      schema: {
+        description:
+          'The weekly ranking of heating companies (any day of the week, e.g. ?week=2026-12-02), with the change against the week before',
+        querystring: { type: 'object', properties: { week: { type: 'string', maxLength: 10 } }, required: ['week'] },
+      },
+    },
+    async (request) => {
+      const p = principalOf(request);
+      return deps.queries.weeklyRanking(request.query.week ?? '', { subject: p.subject, department: p.department, roles: p.roles });
+    },
+  );
 }

@@ -1,4 +1,5 @@
 import { assertNever, type ReadModels } from '@yiwang/kernel-core';
+import { applyWeeks } from './company-week';
 import { periodOf, type ComplaintEvent, type ComplaintState, type PointEvent } from '../../domain';
 
 export type HouseholdRefundLine = {
@@ -117,6 +118,11 @@ export async function applySeason(
     const companyId = companyOf(item.event, item.before);
     if (companyId !== null) byCompany.set(companyId, [...(byCompany.get(companyId) ?? []), item]);
   }
+  await applyWeeks(
+    [...byCompany].flatMap(([companyId, items]) => items.map((i) => ({ companyId, ...i }))),
+    position,
+    models,
+  );
   const seasons = models.model<CompanySeasonDoc>('company_seasons');
   for (const [companyId, items] of byCompany) {
     await seasons.upsert(seasonDocId(season, companyId), { position }, (cur) =>

@@ -38,7 +38,13 @@ export type ComplaintSummary = Readonly<{
   personalDataErased: boolean;
 }>;
 
-export const MODELS = { complaints: 'complaints', deadlines: 'deadlines', open: 'open_complaints', seasons: 'company_seasons' } as const;
+export const MODELS = {
+  complaints: 'complaints',
+  deadlines: 'deadlines',
+  open: 'open_complaints',
+  seasons: 'company_seasons',
+  weeks: 'company_weeks',
+} as const;
 
 export const complaintIdOfStream = (streamId: string): string => streamId.replace(/^heating-complaint-/, '');
 
