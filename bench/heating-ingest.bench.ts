@@ -41,8 +41,8 @@ export async function benchHeatingIngest(servers: Servers, options: { rounds: nu
   const concurrency = options.concurrency ?? 2;
   const city = shippedCityConfig('jiaozuo');
   const points = [...city.compounds.values()].flatMap((c) => Array.from({ length: c.monitoringPoints }, (_, i) => `${c.id}-mp${i + 1}`));
-  // One point in forty is cold (16.5 ℃) from the first round on; the rest are warm.
-  const cold = new Set(points.filter((_, i) => i % 40 === 7));
+  // One point in two hundred is cold (16.5 ℃) from the first round on; the rest are warm.
+  const cold = new Set(points.filter((_, i) => i % 200 === 7));
   const batch = (round: number) =>
     points.map((pointId) => ({
       pointId,
