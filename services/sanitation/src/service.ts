@@ -1,4 +1,4 @@
-import { EventConsumer, EventRelay, UNLIMITED_RETENTION, createMessageBroker, type MessageBroker } from '@yiwang/kernel-kafka';
+import { EventConsumer, EventRelay, createMessageBroker, type MessageBroker } from '@yiwang/kernel-kafka';
 import { MongoEventStore, MongoInbox, Projector, mongoRelayStorage } from '@yiwang/kernel-mongodb';
 import {
   buildHttpApp,
@@ -194,14 +194,6 @@ async function startLoopConsumers(
   logger: Logger,
   stops: Array<() => Promise<unknown>>,
 ): Promise<void> {
-  // Intake's topic may not exist yet (auto-create is off): create it as intake's relay would.
-  const admin = broker.admin();
-  await admin.connect();
-  try {
-    await admin.ensureTopics([{ topic: config.intakeTopic, partitions: 6, config: UNLIMITED_RETENTION }]);
-  } finally {
-    await admin.disconnect();
-  }
   // About ten minutes of retries before a hand-off goes to the dead-letter topic (to be replayed from there).
   const retry = { attempts: 25, initialDelayMs: 500, maxDelayMs: 30_000 };
   const handOff = new EventConsumer({
@@ -224,6 +216,8 @@ async function startLoopConsumers(
     inbox: new MongoInbox(db),
     group: `${config.consumerGroup}.intake-closures`,
     topics: [config.intakeTopic],
+    // Intake's topic may not exist yet (auto-create is off): made as intake's relay would, in the background.
+    createMissingTopics: { partitions: 6 },
     types: [INTAKE_REPORT_CLOSED],
     codec: intakeClosureCodec(),
     retry,

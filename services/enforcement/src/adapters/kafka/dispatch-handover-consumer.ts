@@ -1,13 +1,6 @@
 import { type Db } from 'mongodb';
 import { ConcurrencyError, isDomainError, type LoggedEvent } from '@yiwang/kernel-core';
-import {
-  EventConsumer,
-  JsonEventCodec,
-  ProtobufEventCodec,
-  UNLIMITED_RETENTION,
-  type ConsumerOutcome,
-  type MessageBroker,
-} from '@yiwang/kernel-kafka';
+import { EventConsumer, JsonEventCodec, ProtobufEventCodec, type ConsumerOutcome, type MessageBroker } from '@yiwang/kernel-kafka';
 import { MongoInbox } from '@yiwang/kernel-mongodb';
 import { DISPATCH_CASE_EVENT_MESSAGES, type DispatchCaseEventType } from '@yiwang/contracts';
 import { type DispatchHandover } from '../../application/dispatch-handover';
@@ -35,20 +28,15 @@ export type DispatchHandoverConsumerOptions = Readonly<{
  * retrying cannot change it.
  */
 export async function startDispatchHandoverConsumer(o: DispatchHandoverConsumerOptions): Promise<EventConsumer> {
-  const admin = o.broker.admin();
-  await admin.connect();
-  try {
-    // Auto-creation is off; whichever service starts first creates dispatch's topic, with its settings.
-    await admin.ensureTopics([{ topic: o.dispatchTopic, partitions: 6, config: UNLIMITED_RETENTION }]);
-  } finally {
-    await admin.disconnect();
-  }
   const registry = Object.fromEntries(HANDOVER_EVENT_TYPES.map((t) => [t, DISPATCH_CASE_EVENT_MESSAGES[t]]));
   const consumer = new EventConsumer({
     broker: o.broker,
     inbox: new MongoInbox(o.db),
     group: o.group,
     topics: [o.dispatchTopic],
+    // Auto-creation is off; whichever service reaches the broker first creates dispatch's topic, with
+    // its relay's settings — in the background, so enforcement starts with the broker down.
+    createMissingTopics: { partitions: 6 },
     codec: new ProtobufEventCodec(registry, { fallback: new JsonEventCodec() }),
     types: HANDOVER_EVENT_TYPES,
     retry: { attempts: 5, ...o.retry },

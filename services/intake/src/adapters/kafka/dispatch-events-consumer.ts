@@ -1,6 +1,6 @@
 import { type Db } from 'mongodb';
 import { ConcurrencyError, isDomainError, type LoggedEvent } from '@yiwang/kernel-core';
-import { EventConsumer, JsonEventCodec, UNLIMITED_RETENTION, type EventCodec, type MessageBroker } from '@yiwang/kernel-kafka';
+import { EventConsumer, JsonEventCodec, type EventCodec, type MessageBroker } from '@yiwang/kernel-kafka';
 import { MongoInbox } from '@yiwang/kernel-mongodb';
 import { dispatchCaseEventCodec, type DispatchCaseEventType } from '@yiwang/contracts';
 import { type Logger } from '@yiwang/platform';
@@ -15,20 +15,6 @@ export const CASE_CLOSED = 'dispatch.case.closed.v1' satisfies DispatchCaseEvent
  */
 export const dispatchEventCodec = (): EventCodec =>
   dispatchCaseEventCodec({ types: [CASE_OPENED, CASE_CLOSED], fallback: new JsonEventCodec() });
-
-/**
- * Auto-creation is off: make sure dispatch's topic exists before subscribing (dispatch's relay
- * creates it with the same settings; whoever starts first wins, the other leaves it alone).
- */
-export async function ensureDispatchTopic(broker: MessageBroker, topic: string): Promise<void> {
-  const admin = broker.admin();
-  await admin.connect();
-  try {
-    await admin.ensureTopics([{ topic, partitions: 6, config: UNLIMITED_RETENTION }]);
-  } finally {
-    await admin.disconnect();
-  }
-}
 
 /** The report ids an event names: dispatch's `reportId`, or a `reportIds` list. */
 export function reportIdsOf(data: unknown): string[] {
