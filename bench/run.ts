@@ -1,4 +1,4 @@
-// `npm run bench [-- --scale N] [--only event-store|relay|intake-to-dispatch|read|idle] [--concurrency 20] [--idle-seconds 60] [--rates 50,100,200,500]
+// `npm run bench [-- --scale N] [--only event-store|relay|intake-to-dispatch|read|idle|parking|heating-ingest|sanitation|enforcement] [--concurrency 20] [--idle-seconds 60] [--rates 50,100,200,500]
 // [--seconds 5]`: provisions servers like the tests do, runs each benchmark, prints markdown with
 // ratios against a baseline measured in the same process (see docs/benchmarks.md).
 import { benchEventStore } from './event-store.bench';
