@@ -131,6 +131,19 @@ it("waits for the projector to reach a command's version (noted by this process,
   expect((await noted).summary).toMatchObject({ version: handled.version, status: 'awaiting_verification' });
 });
 
+it('answers from the stream when the projector has not reached a known version within the wait', async () => {
+  const id = await open('R-read-5');
+  await project();
+  const signed = await cases.execute(id, ({ at }) => ({ type: 'SignFor', actor: sanitation, data: { at } }), { actor: sanitation });
+  await store.sequenceOnce();
+  // The projector does not run (a projector far behind): the view stays at the dispatched version,
+  // yet a caller who knows the signed version never gets the older view.
+  const { summary, history } = await queries.getCase(id, sanitation, { minVersion: signed.version });
+  expect(summary).toMatchObject({ version: signed.version, status: 'handling', unitId: 'dept.sanitation.jiefang' });
+  expect(history.map((h) => h.type)).toEqual(['dispatch.case.opened.v1', 'dispatch.case.dispatched.v1', 'dispatch.case.signed_for.v1']);
+  await project();
+});
+
 it('answers a case document written before documents kept their history from the stream', async () => {
   const id = await open('R-read-4');
   await project();

@@ -57,7 +57,8 @@ export class DispatchQueries {
    * The case and its full history from its read-model document: one `_id` lookup. The document
    * follows the log, so it may be a moment behind a command; a caller who knows a version (the
    * reply of its command carries it) passes `minVersion`, and commands of this process are
-   * remembered per case, so the read waits briefly for the projector instead of showing an older view.
+   * remembered per case, so the read waits briefly for the projector (then reads the stream) instead
+   * of showing an older view.
    */
   async getCase(
     rawCaseId: string,
@@ -71,6 +72,9 @@ export class DispatchQueries {
     let doc = await cases.get(caseId);
     if ((doc?.version ?? 0) < floor) doc = await this.waitForVersion(cases, caseId, floor, doc);
     if (written > 0 && (doc?.version ?? 0) >= written) this.written.delete(caseId);
+    // Still behind a version the caller knows exists (a projector far behind, under load): the
+    // stream answers, slower but never older than what the caller already did.
+    if ((doc?.version ?? 0) < floor) return this.fromStream(caseId, actor);
     if (!doc || doc.state.status === 'none') throw new NotFoundError(`no case ${caseId}`, { caseId });
     if (!doc.history || !doc.units) return this.fromStream(caseId, actor);
     // A unit sees the cases that were ever dispatched to it, nothing else.
