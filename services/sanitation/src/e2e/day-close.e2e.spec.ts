@@ -52,11 +52,16 @@ it('closes an ended day by itself after its grace, and after a restart goes on w
   admin.close();
   const gateway = await client(svc!.grpcAddress, people.gateway);
   const sweep = { facilityId: ROAD, deviceId: 'SW-01', kind: 'sweep', distanceM: 2400 };
-  expect(
-    await call<RecordWorkResponse>(gateway, 'recordWork', {
-      records: [{ ...sweep, startedAt: '2025-03-04T05:00:00+08:00', endedAt: '2025-03-04T05:40:00+08:00' }],
-    }),
-  ).toMatchObject({ accepted: 1 });
+  // The device register is a read model: until it has SW-01, the record is refused and nothing is stored.
+  const recorded = await until(
+    () =>
+      call<RecordWorkResponse>(gateway, 'recordWork', {
+        records: [{ ...sweep, startedAt: '2025-03-04T05:00:00+08:00', endedAt: '2025-03-04T05:40:00+08:00' }],
+      }),
+    20_000,
+    'the sweep recorded once the device is registered',
+  );
+  expect(recorded).toMatchObject({ accepted: 1 });
   gateway.close();
 
   // An hour after the day ended it is still open (the grace is 2 h); three hours after, it is closed.

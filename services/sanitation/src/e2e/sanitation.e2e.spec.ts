@@ -76,9 +76,12 @@ it('imports the register over HTTP: good rows registered, broken rows listed, no
 
 it('work records: idempotent by device + start; an unknown vehicle or another contractor stores nothing', async () => {
   const gateway = await as('gateway');
-  const first = await call<RecordWorkResponse>(gateway, 'recordWork', {
-    records: [sweep(ROAD_A, 'SW-01', '05'), sweep(ROAD_A, 'SW-01', '09')],
-  });
+  // The device register is a read model: until it has SW-01 the batch is refused whole, nothing stored.
+  const first = await until(
+    () => call<RecordWorkResponse>(gateway, 'recordWork', { records: [sweep(ROAD_A, 'SW-01', '05'), sweep(ROAD_A, 'SW-01', '09')] }),
+    20_000,
+    'the batch recorded once the devices are registered',
+  );
   expect(first).toMatchObject({ accepted: 2, duplicates: 0, taskIds: [`${ROAD_A}-20250304`] });
   expect(await call<RecordWorkResponse>(gateway, 'recordWork', { records: [sweep(ROAD_A, 'SW-01', '05')] })).toMatchObject({
     accepted: 0,
