@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Lints the protos with buf and generates TypeScript with ts-proto into libs/proto/src/gen.
-// Breaking-change check: against the git tag `proto-baseline` once a release has been tagged.
+// Breaking-change check (buf, WIRE_JSON): against the git tag `proto-baseline`, set on 2026-12-02 to the
+// protos of that day; move it only when a breaking change is agreed with every consumer.
 import { spawnSync } from 'node:child_process';
 import { rmSync, existsSync, mkdirSync, renameSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -15,6 +16,7 @@ const sh = (args) => {
 sh(['lint', 'proto']);
 const hasBaseline = spawnSync('git', ['rev-parse', '-q', '--verify', 'refs/tags/proto-baseline'], { cwd: root }).status === 0;
 if (hasBaseline) sh(['breaking', 'proto', '--against', '.git#tag=proto-baseline,subdir=proto']);
+else console.log('no git tag proto-baseline here (a clone without tags?): the breaking-change check is skipped');
 // Generated beside the live folder and swapped in, so a typecheck or test running meanwhile never
 // sees a half-written or missing gen/ (two runs at once each swap in a complete tree).
 const out = join(root, 'libs', 'proto', 'src', 'gen');
