@@ -6,7 +6,7 @@ import { ReportStatus, type IntakeServiceClient } from '@yiwang/proto/yiwang/int
 import { cellCentre, shippedUnitGrid } from './domain';
 import { fromWgs84 } from './application/coordinate-systems';
 import { startIntakeService, type RunningIntake } from './service';
-import { grpcClient, http, quietLogger, rpc, testConfig, tokenFor, until } from './intake.test-helpers';
+import { grpcClient, http, quietLogger, rpc, subscribeWhenCreated, testConfig, tokenFor, until } from './intake.test-helpers';
 
 // One running intake (real FerretDB + Kafka), driven through HTTP, Open311, gRPC and Kafka.
 const config = testConfig(__filename);
@@ -28,14 +28,9 @@ beforeAll(async () => {
   inspector = grpcClient(intake.grpcAddress, await tokenFor('li.inspector', ['inspector'], 'centre.supervision'));
   centre = grpcClient(intake.grpcAddress, await tokenFor('chen.jie', ['centre.supervision']));
   opscenter = grpcClient(intake.grpcAddress, await tokenFor('opscenter-sync', ['opscenter'], 'system.opscenter'));
-  // The relay creates intake's topic once it reaches the broker, in the background: subscribe after that.
-  const admin = kafka.admin();
-  await admin.connect();
-  await until(async () => (await admin.listTopics()).includes(config.eventsTopic) || null, 30_000, 'intake’s topic');
-  await admin.disconnect();
   kafkaConsumer = kafka.consumer({ groupId: `${config.database}-reader` });
   await kafkaConsumer.connect();
-  await kafkaConsumer.subscribe({ topic: config.eventsTopic, fromBeginning: true });
+  await subscribeWhenCreated(kafka, kafkaConsumer, config.eventsTopic);
   await kafkaConsumer.run({ eachMessage: async ({ message }) => void seen.push(message) });
 }, 60_000);
 

@@ -2,6 +2,7 @@ import { until } from '@yiwang/testing';
 export { until };
 // Helpers for the intake's int/e2e specs (not used by the service itself).
 import { randomBytes } from 'node:crypto';
+import { type Consumer, type Kafka } from 'kafkajs';
 import { createLogger, createGrpcClient, signToken, callUnary, type UnaryMethod } from '@yiwang/platform';
 import { IntakeServiceClient } from '@yiwang/proto/yiwang/intake/v1/intake_service';
 import { testServers, uniqueName } from '@yiwang/testing';
@@ -64,4 +65,19 @@ export async function http(
   });
   const text = await res.text();
   return { status: res.status, headers: res.headers, text, json: <T>() => JSON.parse(text) as T };
+}
+
+/**
+ * Subscribes a plain kafkajs consumer to a topic a relay creates: relays create their topic once they
+ * reach the broker, in the background (services start without it), so a subscription waits for it.
+ */
+export async function subscribeWhenCreated(kafka: Kafka, consumer: Consumer, topic: string): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    await until(async () => (await admin.listTopics()).includes(topic) || null, 30_000, `topic ${topic}`);
+  } finally {
+    await admin.disconnect();
+  }
+  await consumer.subscribe({ topic, fromBeginning: true });
 }

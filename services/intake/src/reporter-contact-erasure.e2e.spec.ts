@@ -5,7 +5,7 @@ import { testServers } from '@yiwang/testing';
 import { ReportReceived } from '@yiwang/proto/yiwang/intake/v1/events';
 import { cellCentre, shippedUnitGrid } from './domain';
 import { startIntakeService, type RunningIntake } from './service';
-import { http, quietLogger, testConfig, tokenFor, until } from './intake.test-helpers';
+import { http, quietLogger, subscribeWhenCreated, testConfig, tokenFor, until } from './intake.test-helpers';
 
 // PIPL erasure by crypto-shredding: the reporter's contact is stored and published only sealed,
 // and DELETE /v1/reports/:id/contact destroys its key (real FerretDB + Kafka).
@@ -25,7 +25,7 @@ beforeAll(async () => {
   mongo = await connectMongo(config.mongodbUri, config.database);
   kafkaConsumer = kafka.consumer({ groupId: `${config.database}-reader` });
   await kafkaConsumer.connect();
-  await kafkaConsumer.subscribe({ topic: config.eventsTopic, fromBeginning: true });
+  await subscribeWhenCreated(kafka, kafkaConsumer, config.eventsTopic);
   await kafkaConsumer.run({ eachMessage: async ({ message }) => void seen.push(message) });
 }, 60_000);
 
