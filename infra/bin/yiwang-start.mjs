@@ -91,6 +91,8 @@ function buildAll() {
   const r = spawnSync(join(root, 'node_modules', '.bin', 'nx'), ['run-many', '-t', 'build', '--outputStyle=static'], {
     cwd: root,
     stdio: ['ignore', 'ignore', 'inherit'],
+    // Nx's task runner adds an exit/signal listener per package and Node warns past ten: noise, not ours.
+    env: { ...process.env, NODE_NO_WARNINGS: '1' },
   });
   if (r.status !== 0) {
     console.error('✗ the build failed; `npm run build` shows why');
