@@ -106,13 +106,24 @@ export class SanitationService {
     return { facilityId: d.facilityId, kind: d.kind, district: d.district, contractor: d.contractor, grade: d.grade ?? '' };
   }
 
-  /** The devices of a batch and their contractors (unknown ones are simply absent). */
+  /**
+   * The devices of a batch and their contractors (unknown ones are simply absent). The register view
+   * answers; a device it does not have yet (registered a moment ago, the projector behind) is looked
+   * up in its own stream, so a gateway is never refused for a device the register already holds.
+   */
   async devices(ids: readonly string[]): Promise<Record<string, string>> {
     const model = (await this.registerModels()).model<DeviceDoc>(MODELS.devices);
     const out: Record<string, string> = {};
     for (const id of new Set(ids)) {
-      const doc = typeof id === 'string' && id !== '' ? await model.get(id) : null;
+      if (typeof id !== 'string' || id === '') continue;
+      const doc = await model.get(id);
       if (doc) out[id] = doc.contractor;
+      else {
+        const registered = (await this.store.readStream(deviceStreamId(id))).events.find(
+          (e) => e.type === 'sanitation.device.registered.v1',
+        );
+        if (registered) out[id] = (registered.data as { contractor: string }).contractor;
+      }
     }
     return out;
   }
