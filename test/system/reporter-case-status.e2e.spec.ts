@@ -103,7 +103,15 @@ it("a poison message on dispatch's topic goes to the dead-letter topic with the 
     },
   ]);
   await producer.disconnect();
-  // The consumer creates the dead-letter topic when it starts; read it from the beginning.
+  // The consumer creates the dead-letter topic once it reaches the broker (in the background, as
+  // services start without it); read it from the beginning once it is there.
+  const admin = broker.admin();
+  await admin.connect();
+  try {
+    await until(() => admin.describeTopic(dlqTopic(config.dispatchTopic)), 45_000, 'the dead-letter topic');
+  } finally {
+    await admin.disconnect();
+  }
   const seen: IncomingMessage[] = [];
   const reader = broker.consumer({ groupId: `poison-reader-${Date.now()}` });
   await reader.connect();
