@@ -159,14 +159,16 @@ it('a handed-over illegal structure: notice, hearing, decision, publication, unp
   expect(record.history.filter((h) => h.type === 'enforcement.case.deadline_missed.v1')).toHaveLength(1);
   expect(await call(c.officer, 'demandPayment', { caseId })).toMatchObject({ status: 'demanded' });
   expect(await getCase(c.officer, caseId, 13)).toMatchObject({ surchargeFen: 800_000, amountDueFen: 1_600_000 });
-  at('2025-10-15 10:00');
+  // Demanded on the last day of the National Day holiday: its 10 working days (Art 69) are 9 and
+  // 10 October, the make-up Saturday 11 October and seven more, to the end of Tue 21 October.
+  at('2025-10-21 17:00');
   expect(await failure(call(c.leader, 'applyToCourt', { caseId, court: '解放区人民法院' }))).toMatchObject({
-    details: expect.stringMatching(/Art 54/),
+    details: expect.stringMatching(/10 working days run until 2025-10-21T10:00:00.000Z.*Art 54/),
   });
-  at('2025-10-16 10:00');
+  at('2025-10-22 09:00');
   expect(await call(c.leader, 'applyToCourt', { caseId, court: '解放区人民法院' })).toMatchObject({ status: 'court_applied' });
 
-  at('2025-10-20 10:00');
+  at('2025-10-23 10:00');
   await call(c.head, 'revokeDecision', { caseId, reason: '复议决定撤销' });
   await call(c.officer, 'withdrawPublication', { caseId });
   await until(

@@ -73,14 +73,18 @@ export function demandPayment(c: DemandPayment, state: CaseState, policy: Enforc
   return [{ type: 'enforcement.case.payment_demanded.v1', data }];
 }
 
-/** 非诉执行: at least 10 days after the demand (Art 54), within 3 months of the lapse (Art 53). */
+/**
+ * 非诉执行: once the demand's 10 days have run out (Art 54; working days, Art 69), within 3 months
+ * of the lapse (Art 53). `courtApplicationEarliest` is the end of the demand's last working day,
+ * so the application is refused up to and including it.
+ */
 export function applyToCourt(c: ApplyToCourt, state: CaseState): EnforcementEvent[] {
   const s = existing(state, c.type);
   requireSquad(c.actor, c.type, s.squadId, approver);
   inStatus(s, c.type, '行政强制法 Art 54: the court is asked after a demand', 'demanded');
   const now = at(c.data);
   const earliest = s.demand!.courtApplicationEarliest;
-  if (toMillis(now) < toMillis(earliest)) refuse(s, `the demand’s 10 days run until ${earliest}`, '行政强制法 Art 54');
+  if (notAfter(now, earliest)) refuse(s, `the demand’s 10 working days run until ${earliest}`, '行政强制法 Art 54, Art 69');
   const latest = s.service!.courtApplicationLatest;
   if (!notAfter(now, latest)) refuse(s, `the 3 months to apply ended at ${latest}`, '行政强制法 Art 53');
   return [

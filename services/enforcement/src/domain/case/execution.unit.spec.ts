@@ -79,16 +79,20 @@ describe('demand (催告) and court enforcement (非诉执行), 行政强制法 
       .when(cmd.demand(t('2025-09-13 10:00')))
       .thenThrows(IllegalStateError, (e) => expect(e.message).toMatch(/Art 53/));
     expect(history(...demanded()).at(-1)).toMatchObject({
-      data: { fineFen: 300_000, surchargeFen: 300_000, courtApplicationEarliest: t('2025-09-26 00:00') },
+      // Mon 15 Sept + 10 working days (Art 69) ends with the office hours of Sun 28 Sept, the
+      // National Day make-up working day.
+      data: { fineFen: 300_000, surchargeFen: 300_000, courtApplicationEarliest: t('2025-09-28 18:00') },
     });
   });
 
-  it('the court is asked no earlier than 10 days after the demand and within 3 months of the lapse', () => {
-    spec
-      .given(history(...demanded()))
-      .when(cmd.court(t('2025-09-25 10:00')))
-      .thenThrows(IllegalStateError, (e) => expect(e.message).toMatch(/Art 54/));
-    expect(stateOf(history(...demanded(), cmd.court(t('2025-09-26 09:00')))).status).toBe('court_applied');
+  it('the court is asked once the demand’s 10 working days have run out, and within 3 months of the lapse', () => {
+    // Ten calendar days (Fri 26 Sept) are not enough: the period counts working days (Art 69).
+    for (const early of ['2025-09-26 09:00', '2025-09-28 17:59', '2025-09-28 18:00'])
+      spec
+        .given(history(...demanded()))
+        .when(cmd.court(t(early)))
+        .thenThrows(IllegalStateError, (e) => expect(e.message).toMatch(/10 working days run until.*Art 54, Art 69/));
+    expect(stateOf(history(...demanded(), cmd.court(t('2025-09-29 09:00')))).status).toBe('court_applied');
     spec
       .given(history(...demanded()))
       .when(cmd.court(t('2025-12-14 09:00')))
@@ -98,7 +102,7 @@ describe('demand (催告) and court enforcement (非诉执行), 行政强制法 
   it('the ruling is recorded, then the case closes (after publication) and is archived', () => {
     const ruled = [
       ...demanded(),
-      cmd.court(t('2025-09-26 09:00')),
+      cmd.court(t('2025-09-29 09:00')),
       cmd.raw('RecordCourtRuling', people.officer, { ruling: 'enforce', note: '裁定准予执行', at: t('2025-10-20 10:00') }),
     ];
     spec
