@@ -100,6 +100,25 @@ describe.each(runnable)('the %s adapter', (client) => {
     }
   });
 
+  it('lets a reader subscribe to a topic its writer creates a moment later', async () => {
+    const late = `${prefix}.late`;
+    const consumer = broker.consumer({ groupId: `${prefix}.late-reader` });
+    await consumer.connect();
+    const subscribed = consumer.subscribe([late], { fromBeginning: true });
+    await new Promise((r) => setTimeout(r, 1_500));
+    const admin = broker.admin();
+    await admin.connect();
+    await admin.ensureTopics([{ topic: late, partitions: 1, config: UNLIMITED_RETENTION }]).finally(() => admin.disconnect());
+    const producer = broker.producer();
+    await producer.connect();
+    await producer.send([{ topic: late, key: 'k', value: Buffer.from('first'), headers: {} }]).finally(() => producer.disconnect());
+    await subscribed;
+    const seen: string[] = [];
+    await consumer.run({ eachMessage: async (m) => void seen.push(m.value!.toString()) });
+    await until(() => seen.length >= 1).finally(() => consumer.disconnect());
+    expect(seen).toEqual(['first']);
+  });
+
   it('consumes in batches and resumes from the committed offsets after a restart', async () => {
     const group = `${prefix}.g2`;
     const consume = async (count: number): Promise<string[]> => {

@@ -47,8 +47,25 @@ export class KafkajsConsumer implements MessageConsumer {
     return this.consumer.connect();
   }
 
-  subscribe(topics: readonly string[], options: { fromBeginning?: boolean } = {}): Promise<void> {
-    return this.consumer.subscribe({ topics: [...topics], fromBeginning: options.fromBeginning ?? false });
+  /**
+   * Topics are created in the background by whoever writes them first (a relay, a consumer's
+   * dead-letter topic), so a reader may ask for one a moment before it exists: kafkajs then fails
+   * at once with UNKNOWN_TOPIC_OR_PARTITION. Waiting a bounded while here turns that race into a
+   * short delay for every reader; a topic still missing after it is a real error.
+   */
+  async subscribe(topics: readonly string[], options: { fromBeginning?: boolean } = {}): Promise<void> {
+    const deadline = Date.now() + SUBSCRIBE_UNKNOWN_TOPIC_WAIT_MS;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.consumer.subscribe({ topics: [...topics], fromBeginning: options.fromBeginning ?? false });
+        return;
+      } catch (error) {
+        if (this.stopping || !isUnknownTopic(error) || Date.now() >= deadline) throw error;
+        await new Promise((resolve) =>
+          setTimeout(resolve, backoffDelay(attempt, { ...DEFAULT_RETRY_POLICY, initialDelayMs: 100, maxDelayMs: 2_000 })),
+        );
+      }
+    }
   }
 
   async run(handlers: MessageHandlers): Promise<void> {
@@ -165,4 +182,16 @@ function normaliseHeaders(headers: IHeaders | undefined): IncomingHeaders {
     if (v !== undefined) out[name] = typeof v === 'string' ? Buffer.from(v, 'utf8') : v;
   }
   return out;
+}
+
+const SUBSCRIBE_UNKNOWN_TOPIC_WAIT_MS = 30_000;
+
+/** kafkajs wraps the broker's answer in retry errors; the type sits somewhere down the cause chain. */
+function isUnknownTopic(error: unknown): boolean {
+  for (let e: unknown = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const { type, message } = e as { type?: unknown; message?: unknown };
+    if (type === 'UNKNOWN_TOPIC_OR_PARTITION') return true;
+    if (typeof message === 'string' && message.includes('does not host this topic-partition')) return true;
+  }
+  return false;
 }
