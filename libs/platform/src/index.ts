@@ -21,6 +21,7 @@ export { buildHttpApp, sendProblem, type HttpAppOptions } from './http/app';
 export { type HttpApp } from './http/http-app-type';
 export { principalOf } from './http/auth-hook';
 export * from './http/problem';
+export * from './errors/database-unavailable';
 export * from './lifecycle/shutdown';
 export * from './lifecycle/service-process';
 export * from './config/personal-data-key';

@@ -1,5 +1,6 @@
 import { Metadata, status, type ServiceError, type StatusObject } from '@grpc/grpc-js';
 import { isDomainError, ValidationError, type DomainErrorCode } from '@yiwang/kernel-core';
+import { databaseUnavailable } from '../errors/database-unavailable';
 
 /** The one mapping from domain error codes to gRPC status codes. */
 export const GRPC_STATUS_BY_DOMAIN_CODE: Readonly<Record<DomainErrorCode, status>> = {
@@ -36,7 +37,8 @@ const isStatus = (e: unknown): e is GrpcErrorStatus =>
  * anything else becomes INTERNAL with a generic message, so internals never leak.
  * `internal` is true when the cause should be logged as a server fault.
  */
-export function toGrpcStatus(error: unknown): { status: GrpcErrorStatus; internal: boolean } {
+export function toGrpcStatus(thrown: unknown): { status: GrpcErrorStatus; internal: boolean } {
+  const error = databaseUnavailable(thrown) ?? thrown;
   if (isDomainError(error)) {
     const metadata = new Metadata();
     metadata.set(ERROR_CODE_TRAILER, error.code);

@@ -1,5 +1,6 @@
 import { STATUS_CODES } from 'node:http';
 import { isDomainError, ValidationError, type DomainErrorCode } from '@yiwang/kernel-core';
+import { databaseUnavailable } from '../errors/database-unavailable';
 
 /** RFC 9457 problem details, with Yiwang's extension members. */
 export interface ProblemDetails {
@@ -59,7 +60,8 @@ const fieldOf = (context: string | undefined, v: NonNullable<FastifyishError['va
  * errors (validation, invalid JSON, too large bodies) keep theirs; everything else becomes a
  * bare 500 whose message is NOT shown. `fault` tells the caller to log the error as a server fault.
  */
-export function problemFromError(error: unknown): { problem: ProblemDetails; fault: boolean } {
+export function problemFromError(thrown: unknown): { problem: ProblemDetails; fault: boolean } {
+  const error = databaseUnavailable(thrown) ?? thrown;
   if (isDomainError(error)) {
     const status = HTTP_STATUS_BY_DOMAIN_CODE[error.code];
     const violations = error instanceof ValidationError && error.violations.length > 0 ? { violations: error.violations } : {};
