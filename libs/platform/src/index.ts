@@ -20,6 +20,7 @@ export { reflectionDescriptors, HEALTH_SERVICE } from './grpc/reflection';
 export { buildHttpApp, sendProblem, type HttpAppOptions } from './http/app';
 export { type HttpApp } from './http/http-app-type';
 export { principalOf } from './http/auth-hook';
+export { problems, problemResponse, PROBLEM_SCHEMA, type ErrorResponse } from './http/documented-errors';
 export * from './http/problem';
 export * from './errors/database-unavailable';
 export * from './lifecycle/shutdown';

@@ -1,11 +1,12 @@
 import swagger from '@fastify/swagger';
 import { PrometheusSerializer, type PrometheusExporter } from '@opentelemetry/exporter-prometheus';
-import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyContextConfig, type FastifyReply, type FastifyRequest } from 'fastify';
 import { componentStatuses, type ComponentStatus } from '@yiwang/kernel-core';
 import { type TokenVerifier } from '../auth/jwt';
 import { type Logger } from '../logging/logger';
 import { runReadinessChecks, type ReadinessCheck, type ReadinessReport } from '../readiness/checks';
 import { installBearerAuth } from './auth-hook';
+import { documentedResponses, installMethodNotAllowed } from './documented-errors';
 import { type HttpApp } from './http-app-type';
 import { PROBLEM_CONTENT_TYPE, problemFromError, type ProblemDetails } from './problem';
 import { installTracing, traceIdOf } from './tracing';
@@ -58,9 +59,17 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<HttpApp> {
           }
         : {}),
     },
-    transform: ({ schema, url, route }) => ({ schema: route.config?.public && options.auth ? { ...schema, security: [] } : schema, url }),
+    transform: ({ schema, url, route }) => {
+      if (schema?.hide) return { schema, url };
+      const config = route.config as FastifyContextConfig | undefined;
+      const response = documentedResponses({ method: route.method, config }, (schema ?? {}) as Record<string, unknown>, {
+        auth: options.auth !== undefined,
+      });
+      return { schema: { ...schema, response, ...(config?.public && options.auth ? { security: [] } : {}) }, url };
+    },
   });
   installTracing(app);
+  installMethodNotAllowed(app);
   if (options.auth) installBearerAuth(app, options.auth);
 
   app.setErrorHandler((error, request, reply) => {

@@ -1,4 +1,5 @@
 import { MongoClient } from 'mongodb';
+import { request } from 'node:http';
 import { forgetComponentStatus, IllegalStateError, NotFoundError, reportComponentStatus } from '@yiwang/kernel-core';
 import { freePort, testDatabase, testServers } from '@yiwang/testing';
 import { createTokenVerifier, signToken } from '../auth/jwt';
@@ -7,6 +8,7 @@ import { createLogger } from '../logging/logger';
 import { kafkaReadiness, mongoReadiness, type ReadinessCheck } from '../readiness/checks';
 import { startTelemetry, type Telemetry } from '../telemetry/telemetry';
 import { buildHttpApp } from './app';
+import { PROBLEM_SCHEMA } from './documented-errors';
 import { principalOf } from './auth-hook';
 import { type HttpApp } from './http-app-type';
 
@@ -296,5 +298,64 @@ describe('buildHttpApp', () => {
     expect(Object.keys(doc.paths)).not.toContain('/metrics');
     expect(doc.paths['/reports']?.post?.security).toEqual([]);
     expect(doc.components.securitySchemes).toHaveProperty('bearerAuth');
+  });
+});
+
+describe('buildHttpApp: documented errors and undeclared methods', () => {
+  let telemetry: Telemetry;
+  let app: HttpApp;
+
+  beforeAll(async () => {
+    telemetry = startTelemetry({ serviceName: 'http-405-test' });
+    app = await appWith(telemetry, []);
+  });
+
+  afterAll(async () => {
+    await app.close();
+    await telemetry.shutdown();
+  });
+
+  /** node:http, not fetch: fetch refuses TRACE and other methods a client may still send. */
+  const raw = (method: string, path: string) =>
+    new Promise<{ statusCode: number; headers: Record<string, unknown>; body: string }>((resolve, reject) => {
+      const address = app.server.address() as { port: number };
+      const req = request({ host: '127.0.0.1', port: address.port, method, path }, (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (body += chunk));
+        res.on('end', () => resolve({ statusCode: res.statusCode ?? 0, headers: res.headers, body }));
+      });
+      req.on('error', reject);
+      req.end();
+    });
+
+  it.each([
+    ['TRACE', '/reports', 'POST'],
+    ['DELETE', '/cases/c-1', 'GET, HEAD'],
+    ['PUT', '/cases/c-1', 'GET, HEAD'],
+    ['OPTIONS', '/reports', 'POST'],
+    ['POST', '/healthz', 'GET, HEAD'],
+  ])('answers %s on %s with a 405 problem and Allow: %s', async (method, path, allow) => {
+    const response = await raw(method, path);
+    expect(response.statusCode).toBe(405);
+    expect(response.headers['allow']).toBe(allow);
+    expect(response.headers['content-type']).toBe('application/problem+json; charset=utf-8');
+    expect(JSON.parse(response.body)).toMatchObject({ status: 405, title: 'Method Not Allowed', instance: path });
+  });
+
+  it('still answers 404 on unknown paths, whatever the method', async () => {
+    expect((await raw('TRACE', '/nowhere')).statusCode).toBe(404);
+    expect((await raw('GET', '/cases/c-1/more')).statusCode).toBe(404);
+  });
+
+  it('documents the statuses the platform answers itself, with the problem schema, beside the route’s own', async () => {
+    const doc = (await call(app, { url: '/openapi.json' })).json() as {
+      paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema: unknown }> }> }>>;
+    };
+    const post = doc.paths['/reports']!.post!.responses;
+    expect(Object.keys(post).sort()).toEqual(['201', '400', '401', '413', '415', '503']);
+    expect(post['400']!.content!['application/problem+json']!.schema).toEqual(PROBLEM_SCHEMA);
+    expect(Object.keys(doc.paths['/cases/{id}']!.get!.responses).sort()).toEqual(['200', '400', '401', '503']);
+    expect(Object.keys(doc.paths['/boom']!.get!.responses).sort()).toEqual(['200', '401', '503']);
   });
 });
