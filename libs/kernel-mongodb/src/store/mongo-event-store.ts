@@ -147,6 +147,9 @@ export class MongoEventStore implements EventStore {
       if (!Number.isInteger(expected) || expected < 0)
         throw new ValidationError(`expected version must be a non-negative integer, got ${expected}`);
       // Only a version the stream really ends at may be extended (not a made-up one, not one inside a batch).
+      // A cached head is such a version: then the commit's exclusive `_id` alone decides, and a
+      // writer that got there first turns into the conflict below, so the look-ahead read is skipped.
+      if (this.heads.get(streamId) === expected) return this.commitAt(streamId, expected, events, String(expected));
       const head = await this.streamHead(streamId);
       if (head !== expected) throw new ConcurrencyError(streamId, String(expected), head === 0 ? -1 : head);
       return this.commitAt(streamId, expected, events, String(expected));
@@ -154,7 +157,9 @@ export class MongoEventStore implements EventStore {
     if (expected === 'no_stream') return this.commitAt(streamId, 0, events, expected);
     // 'any' and 'stream_exists' carry no expectation a concurrent writer could break: retry a lost race.
     for (let attempt = 0; ; attempt++) {
-      const head = await this.streamHead(streamId);
+      // First try at the cached head (a real commit end, and the stream exists): a lost race reads.
+      const cached = attempt === 0 ? this.heads.get(streamId) : undefined;
+      const head = cached ?? (await this.streamHead(streamId));
       if (head === 0 && expected === 'stream_exists') throw new ConcurrencyError(streamId, expected, -1);
       try {
         return await this.commitAt(streamId, head, events, expected);
