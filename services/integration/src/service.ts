@@ -28,6 +28,7 @@ import { GrpcCentreLink } from './adapters/grpc/centre-client';
 import { GrpcIntakeWorkOrders } from './adapters/grpc/intake-client';
 import { mtlsServerCredentials, type TlsMaterial } from './adapters/grpc/mtls';
 import { registerSyncRoutes } from './adapters/http/sync-routes';
+import { heatingComplaintsConsumer } from './adapters/kafka/heating-complaints-consumer';
 import { type IntegrationConfig } from './config';
 
 export const SERVICE_NAME = 'integration';
@@ -139,7 +140,7 @@ export async function startIntegrationService(config: IntegrationConfig, runtime
     });
     const schedule = new IntervalRunner({
       intervalMs: config.reconcileIntervalMs,
-      run: () => reconciler.run(),
+      run: (fence) => reconciler.run(fence),
       lease: reconcileLease,
       onError: (e) => logger.warn({ err: e }, 'scheduled reconciliation failed'),
     });
@@ -167,6 +168,18 @@ export async function startIntegrationService(config: IntegrationConfig, runtime
     });
     await consumer.start();
     stops.push(() => consumer.stop());
+    const heating = heatingComplaintsConsumer({
+      broker,
+      db,
+      group: `${config.consumerGroup}.heating`,
+      topic: config.heatingTopic,
+      sync,
+      sessionTimeoutMs: config.consumerSessionTimeoutMs,
+      partitionsConcurrently: config.consumerConcurrency,
+      onError: (e, m) => logger.warn({ err: e, topic: m.topic, offset: m.offset }, 'heating complaint event not recorded yet'),
+    });
+    await heating.start();
+    stops.push(() => heating.stop());
 
     const grpc = createGrpcServer({
       services: [

@@ -1,4 +1,4 @@
-import { LeasedWorker, type Clock, type Lease } from '@yiwang/kernel-core';
+import { LeasedWorker, type Clock, type Fence, type Lease } from '@yiwang/kernel-core';
 
 /** One running deadline as a read model keeps it: what it is for and when it falls due. */
 export interface DueItem {
@@ -50,10 +50,10 @@ export class DeadlineScan<D extends DueItem> {
       pollIntervalMs: this.intervalMs,
       // The loop comes round every interval (and renews the lease by _id); the scan's query runs
       // only when its backed-off time has come or it was woken.
-      step: async () => {
+      step: async (fence) => {
         if (!this.forced && Date.now() < this.nextScanAt) return false;
         this.forced = false;
-        const acted = await this.scanOnce();
+        const acted = await this.scanOnce(fence);
         this.idleMs = acted > 0 ? this.intervalMs : Math.min(maxIdleMs, this.idleMs * 2);
         this.nextScanAt = Date.now() + this.idleMs;
         return false; // a scan that acted still waits for the next interval
@@ -77,11 +77,16 @@ export class DeadlineScan<D extends DueItem> {
     this.worker.wake();
   }
 
-  /** One scan; returns how many items were acted on. */
-  async scanOnce(): Promise<number> {
+  /**
+   * One scan; returns how many items were acted on. Under the lease, each act is fenced first: a
+   * replica that lost its term mid-scan (a long pause, a takeover) stops before its next command
+   * instead of racing the new holder through the rest of the list.
+   */
+  async scanOnce(fence?: Fence): Promise<number> {
     const nowMs = this.options.clock.now().getTime();
     let acted = 0;
     for (const item of await this.options.due(nowMs)) {
+      await fence?.();
       try {
         if ((await this.options.act(item, nowMs)) === 'acted') acted++;
       } catch (e) {

@@ -1,5 +1,5 @@
 import { type Db } from 'mongodb';
-import { LeasedWorker, uuidv7, type EventStore, type LoggedEvent } from '@yiwang/kernel-core';
+import { LeasedWorker, uuidv7, type EventStore, type Fence, type LoggedEvent } from '@yiwang/kernel-core';
 import { MongoRelayCheckpoints } from '@yiwang/kernel-mongodb';
 import { backoffDelay, type RetryPolicy } from '@yiwang/kernel-kafka';
 import { MongoLease } from '@yiwang/kernel-mongodb';
@@ -64,7 +64,7 @@ export class CentrePusher {
     this.worker = new LeasedWorker({
       lease: new MongoLease(options.db, 'opscenter-pusher', this.owner, { ttlMs: options.leaseTtlMs }),
       pollIntervalMs: options.pollIntervalMs,
-      step: () => this.step(),
+      step: (fence) => this.step(fence),
       ...(options.onError ? { onError: options.onError } : {}),
     });
   }
@@ -105,8 +105,12 @@ export class CentrePusher {
     return this.checkpoints.get(CHECKPOINT);
   }
 
-  /** One batch: read after the checkpoint, push, record acknowledgements, move the checkpoint. */
-  private async step(): Promise<boolean> {
+  /**
+   * One batch: read after the checkpoint, push, record acknowledgements, move the checkpoint. The
+   * push and the checkpoint are fenced: a pusher that lost its lease (a long pause, a takeover)
+   * must not send an older update after the new holder sent a newer one, nor move the checkpoint.
+   */
+  private async step(fence: Fence): Promise<boolean> {
     const now = this.options.clock.now().getTime();
     if (now < this.notBefore) return false;
     const after = await this.checkpoints.get(CHECKPOINT);
@@ -119,6 +123,7 @@ export class CentrePusher {
     const outbound = scanned.filter((e) => OUTBOUND_TYPES.includes(e.type));
     this.lastBacklog = outbound.length;
     if (outbound.length === 0) {
+      await fence();
       await this.checkpoints.advance(CHECKPOINT, scanned[scanned.length - 1]!.position, this.owner);
       this.oldestWaiting = null;
       return true;
@@ -130,6 +135,7 @@ export class CentrePusher {
       this.notBefore = now + this.breaker.waitMs(now);
       return false;
     }
+    await fence();
     let acknowledged: ReadonlySet<string>;
     try {
       acknowledged = new Set(await this.options.centre.receiveCaseUpdates(updates));
@@ -143,6 +149,7 @@ export class CentrePusher {
     // the batch): anything after a gap is sent again, so per-case order never breaks.
     const firstMissing = updates.findIndex((u) => !acknowledged.has(u.eventId));
     const settled = firstMissing === -1 ? batch : batch.slice(0, firstMissing);
+    await fence();
     await this.recordAcknowledgements(settled.map((e) => (e.data as { update: CaseUpdate }).update));
     const last: LoggedEvent | undefined =
       firstMissing === -1

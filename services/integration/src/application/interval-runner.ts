@@ -1,9 +1,10 @@
-import { LeasedWorker, type Lease } from '@yiwang/kernel-core';
+import { LeasedWorker, type Fence, type Lease } from '@yiwang/kernel-core';
 
 export interface IntervalRunnerOptions {
   /** Time between runs; 0 never runs (the schedule is off). */
   readonly intervalMs: number;
-  readonly run: () => Promise<unknown>;
+  /** The job; it fences its writes with `fence` so a replica that lost the lease mid-run stops. */
+  readonly run: (fence: Fence) => Promise<unknown>;
   /** Who may run (a lease shared by the replicas): one scheduled run per interval across replicas. */
   readonly lease: Lease;
   readonly onError?: (e: unknown) => void;
@@ -25,10 +26,10 @@ export class IntervalRunner {
         : new LeasedWorker({
             lease: options.lease,
             pollIntervalMs: options.intervalMs,
-            step: async () => {
+            step: async (fence) => {
               if (Date.now() < due) return false;
               due = Date.now() + options.intervalMs;
-              await options.run();
+              await options.run(fence);
               return false;
             },
             ...(options.onError ? { onError: options.onError } : {}),

@@ -1,4 +1,4 @@
-import type { EventStore } from '@yiwang/kernel-core';
+import type { EventStore, Fence } from '@yiwang/kernel-core';
 import { SYNC_EVENT_TYPES, type CentreState } from '../domain';
 import { type CentreLink, type CentreCaseState } from './ports';
 import { type SyncService } from './sync-service';
@@ -46,14 +46,18 @@ export class Reconciler {
     return this.last;
   }
 
-  run(): Promise<ReconciliationReport> {
-    this.running ??= this.pass().finally(() => {
+  /**
+   * One pass (a pass already running is joined). The scheduled run passes its lease's fence: a
+   * replica that lost the reconciler lease mid-pass queues no further repair.
+   */
+  run(fence?: Fence): Promise<ReconciliationReport> {
+    this.running ??= this.pass(fence).finally(() => {
       this.running = null;
     });
     return this.running;
   }
 
-  private async pass(): Promise<ReconciliationReport> {
+  private async pass(fence?: Fence): Promise<ReconciliationReport> {
     const now = this.deps.now ?? (() => new Date());
     const startedAt = now().toISOString();
     let checked = 0;
@@ -66,7 +70,7 @@ export class Reconciler {
       for (const theirs of page.cases) {
         checked++;
         seen.add(theirs.caseId);
-        const outcome = await this.compare(theirs);
+        const outcome = await this.compare(theirs, fence);
         if (outcome === 'in_flight') inFlight++;
         else if (outcome) repaired.push(outcome);
       }
@@ -76,15 +80,18 @@ export class Reconciler {
     for (const caseId of await this.linkedCases()) {
       if (seen.has(caseId)) continue;
       checked++;
-      const outcome = await this.compare({
-        caseId,
-        externalId: '',
-        sequence: 0,
-        state: null,
-        unitId: null,
-        deadline: null,
-        lastEventId: '',
-      });
+      const outcome = await this.compare(
+        {
+          caseId,
+          externalId: '',
+          sequence: 0,
+          state: null,
+          unitId: null,
+          deadline: null,
+          lastEventId: '',
+        },
+        fence,
+      );
       if (outcome === 'in_flight') inFlight++;
       else if (outcome) repaired.push(outcome);
     }
@@ -105,7 +112,7 @@ export class Reconciler {
     }
   }
 
-  private async compare(theirs: CentreCaseState): Promise<Repair | 'in_flight' | null> {
+  private async compare(theirs: CentreCaseState, fence?: Fence): Promise<Repair | 'in_flight' | null> {
     const { state } = await this.deps.sync.state(theirs.caseId);
     const ours = state.latest;
     if (!state.link || !ours) return null; // a case we never sent: not ours to repair
@@ -119,6 +126,7 @@ export class Reconciler {
     if (diffs.length === 0) return null;
     const reason = diffs.join('; ');
     const centre = { state: theirs.state, sequence: theirs.sequence, unitId: theirs.unitId };
+    await fence?.();
     const repairEventId = await this.deps.sync.repair(theirs.caseId, reason, centre);
     return {
       caseId: theirs.caseId,
