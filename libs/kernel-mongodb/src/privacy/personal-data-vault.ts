@@ -10,7 +10,11 @@ import { type Db } from 'mongodb';
  * lookup on FerretDB), wrapped (AES-256-GCM) by a master key from configuration. The subject id
  * is authenticated data of both the wrapped key and each sealed value, so neither can be moved
  * to another subject. A key is created by an `_id` insert (a lost race reads the winner's key);
- * nothing is cached, so an erasure takes effect in every process at once.
+ * no key is cached, so an erasure takes effect in every process at once.
+ *
+ * Sealing for a subject this process has not seen tries the insert first (most such subjects are
+ * new: one write instead of a read and a write); a duplicate key then reads the existing key.
+ * Subjects seen with a key are remembered by id only, to read first for them next time.
  */
 export interface VaultKeyStore {
   findOne(filter: { _id: string }): Promise<Record<string, unknown> | null>;
@@ -67,8 +71,13 @@ export function parseMasterKey(encoded: string): Buffer {
   return key;
 }
 
+/** How many subject ids a vault remembers as having a key (a hint for which round trip goes first). */
+const KNOWN_SUBJECTS = 10_000;
+
 export class PersonalDataVault {
   private readonly masterKey: Buffer;
+  /** Subjects seen with a key lately: read first for them. Never trusted for the key itself. */
+  private readonly known = new Set<string>();
 
   /** `keys`: a MongoDB collection (e.g. `db.collection('personal_data_keys')`) or anything alike. */
   constructor(
@@ -81,7 +90,9 @@ export class PersonalDataVault {
 
   /** Seals `value` for `subjectId`, creating the subject's key on first use. */
   async seal(subjectId: string, value: string): Promise<string> {
-    const key = (await this.dataKey(subjectId)) ?? (await this.createKey(subjectId));
+    const key = this.known.has(subjectId)
+      ? ((await this.dataKey(subjectId)) ?? (await this.createKey(subjectId)))
+      : await this.createKey(subjectId);
     return encrypt(key, Buffer.from(value, 'utf8'), subjectId);
   }
 
@@ -93,29 +104,46 @@ export class PersonalDataVault {
 
   /** Deletes the subject's key: everything sealed for it is unreadable from now on. Idempotent. */
   async erase(subjectId: string): Promise<void> {
+    this.known.delete(subjectId);
     await this.keys.deleteOne({ _id: keyId(subjectId) });
   }
 
   private async dataKey(subjectId: string): Promise<Buffer | null> {
     const doc = await this.keys.findOne({ _id: keyId(subjectId) });
     const wrapped = doc?.['wrapped'];
-    return typeof wrapped === 'string' ? decrypt(this.masterKey, wrapped, `key:${subjectId}`, subjectId) : null;
+    if (typeof wrapped !== 'string') {
+      this.known.delete(subjectId);
+      return null;
+    }
+    const key = decrypt(this.masterKey, wrapped, `key:${subjectId}`, subjectId);
+    this.remember(subjectId);
+    return key;
   }
 
+  /** Inserts a new key; when the subject has one already (duplicate key), that key. */
   private async createKey(subjectId: string): Promise<Buffer> {
-    const key = randomBytes(32);
-    try {
-      await this.keys.insertOne({
-        _id: keyId(subjectId),
-        wrapped: encrypt(this.masterKey, key, `key:${subjectId}`),
-        createdAt: new Date(),
-      });
-      return key;
-    } catch (e) {
-      if ((e as { code?: number }).code !== 11000) throw e;
-      const winner = await this.dataKey(subjectId); // another writer created it first
-      if (!winner) throw e;
-      return winner;
+    // Twice at most: a key erased between the duplicate and the read leaves room for a new one.
+    for (let attempt = 0; ; attempt++) {
+      const key = randomBytes(32);
+      try {
+        await this.keys.insertOne({
+          _id: keyId(subjectId),
+          wrapped: encrypt(this.masterKey, key, `key:${subjectId}`),
+          createdAt: new Date(),
+        });
+        this.remember(subjectId);
+        return key;
+      } catch (e) {
+        if ((e as { code?: number }).code !== 11000) throw e;
+        const existing = await this.dataKey(subjectId);
+        if (existing) return existing;
+        if (attempt >= 1) throw e;
+      }
     }
+  }
+
+  private remember(subjectId: string): void {
+    if (this.known.size >= KNOWN_SUBJECTS) this.known.clear();
+    this.known.add(subjectId);
   }
 }

@@ -55,6 +55,33 @@ describe('PersonalDataVault', () => {
     await expect(new PersonalDataVault(keys, randomBytes(32)).open('R-1', sealed)).rejects.toBeInstanceOf(SealedDataTamperedError);
   });
 
+  it('a new subject costs one insert and no read; a subject known to have a key, one read', async () => {
+    const keys = memoryKeys();
+    const calls: string[] = [];
+    const counted: VaultKeyStore = {
+      findOne: (f) => (calls.push('find'), keys.findOne(f)),
+      insertOne: (d) => (calls.push('insert'), keys.insertOne(d)),
+      deleteOne: (f) => (calls.push('delete'), keys.deleteOne(f)),
+    };
+    const vault = new PersonalDataVault(counted, master);
+    const first = await vault.seal('P-1', 'A12345');
+    expect(calls).toEqual(['insert']);
+    calls.length = 0;
+    await vault.seal('P-1', 'again');
+    expect(calls).toEqual(['find']);
+    // Another process's vault finds the key by its duplicate, then reads first for that subject.
+    const other = new PersonalDataVault(counted, master);
+    calls.length = 0;
+    const second = await other.seal('P-1', 'B');
+    expect(calls).toEqual(['insert', 'find']);
+    expect([await vault.open('P-1', first), await vault.open('P-1', second)]).toEqual(['A12345', 'B']);
+    // After an erasure elsewhere a seal makes a new key; what was sealed before stays unreadable.
+    await other.erase('P-1');
+    const third = await vault.seal('P-1', 'C');
+    await expect(vault.open('P-1', first)).rejects.toBeInstanceOf(SealedDataTamperedError);
+    expect(await other.open('P-1', third)).toBe('C');
+  });
+
   it('a lost race for the first key uses the winner key; master keys must be 32 bytes', async () => {
     const keys = memoryKeys();
     const one = new PersonalDataVault(keys, master);
