@@ -6,6 +6,8 @@ import { parkingEventCodec as codec } from './adapters/kafka/parking-event-codec
 import { parkingRecordsProjection as records } from './application/projections/parking-records';
 import { PARKING_DEFAULTS as DEFAULTS, SERVICE_NAME as NAME } from './defaults';
 export { SERVICE_NAME, PARKING_DEFAULTS } from './defaults';
+export { startParkingService, type ParkingService, type ParkingRuntime } from './service';
+export { loadParkingConfig, type ParkingConfig } from './config';
 export { parkingEventCodec, PARKING_EVENT_MESSAGES } from './adapters/kafka/parking-event-codec';
 export { parkingRecordsProjection, PARKING_EVENT_TYPES } from './application/projections/parking-records';
 export { MODELS as PARKING_MODELS, weekOf, weeklyId, weekIndexId } from './application/projections/read-model-docs';
