@@ -1,0 +1,70 @@
+"""A GeoReport v2 session as the PyPI client `georeport` makes it, in one format.
+
+georeport covers the spec's reads (service list, definition, one request, the list); it has no POST
+and no token lookup, so those two calls are made with `requests` and `xmltodict` (its own
+dependencies) exactly as the spec writes them: a form-encoded POST and GET /tokens/<token>.
+Prints one JSON document of what the client saw, for the test to check.
+"""
+import json
+import os
+import sys
+
+import requests
+import xmltodict
+from georeport import GeoReport
+
+root = os.environ["OPEN311_ROOT"]
+fmt = os.environ["OPEN311_FORMAT"]
+jurisdiction = os.environ["OPEN311_JURISDICTION"]
+client = GeoReport(root, jurisdiction=jurisdiction, output_format=fmt)
+
+
+def parse(response):
+    response.raise_for_status()
+    if fmt == "json":
+        return response.json()
+    return xmltodict.parse(response.content, force_list=("request", "error"))
+
+
+services = client.get_service_list()
+definition = client.get_service_definition("event.01.02")
+
+posted = parse(
+    requests.post(
+        f"{root}/requests.{fmt}",
+        data={
+            "jurisdiction_id": jurisdiction,
+            "service_code": "event.01.02",
+            "lat": os.environ["OPEN311_LAT"],
+            "long": os.environ["OPEN311_LONG"],
+            "address_string": "解放区民主路 12 号",
+            "description": f"垃圾满溢 ({fmt})",
+            "media_url": f"https://photos.example.org/georeport-{fmt}.jpg",
+        },
+    )
+)
+created = posted[0] if fmt == "json" else posted["service_requests"]["request"][0]
+request_id = created["service_request_id"]
+
+token = parse(requests.get(f"{root}/tokens/{created['token']}.{fmt}", params={"jurisdiction_id": jurisdiction}))
+by_token = token[0] if fmt == "json" else token["service_requests"]["request"][0]
+
+one = client.get_service_request(request_id)
+if isinstance(one, list):  # georeport hands XML's repeated element back as a list
+    one = one[0]
+listed = client.get_service_requests(service_request_id=request_id)
+if isinstance(listed, dict):  # ... and a single one as a dict
+    listed = [listed]
+
+json.dump(
+    {
+        "service_codes": [s["service_code"] for s in services],
+        "definition": {"service_code": definition["service_code"], "attributes": definition["attributes"]},
+        "created": {"service_request_id": request_id, "token": created["token"]},
+        "by_token": by_token,
+        "one": one,
+        "listed_ids": [r["service_request_id"] for r in listed],
+    },
+    sys.stdout,
+    ensure_ascii=False,
+)
