@@ -27,6 +27,8 @@ export const enforcementConfigSchema = {
   /** dispatch's case events, read by the hand-over process manager (its own consumer group). */
   dispatchTopic: str('ENFORCEMENT_DISPATCH_TOPIC', { default: 'yiwang.dispatch.events.v1' }),
   dispatchGroup: str('ENFORCEMENT_DISPATCH_GROUP', { default: 'yiwang.enforcement.dispatch-handover' }),
+  /** dispatch's gRPC API, where a handed-over case's handling feedback is reported when it ends. */
+  dispatchGrpcAddress: str('DISPATCH_GRPC_ADDRESS', { default: '127.0.0.1:50052' }),
   deadlineScanIntervalMs: int('ENFORCEMENT_DEADLINE_SCAN_INTERVAL_MS', { min: 50, default: 5_000 }),
   /** Demo and drill knob: the service clock runs this many minutes ahead. 0 in production. */
   clockOffsetMinutes: int('ENFORCEMENT_CLOCK_OFFSET_MINUTES', { min: 0, max: 60 * 24 * 400, default: 0 }),

@@ -18,6 +18,8 @@ import { shippedPolicy, type EnforcementPolicy } from './domain';
 import { EnforcementCases } from './application/case-service';
 import { EnforcementDeadlines } from './application/deadline-scheduler';
 import { DispatchHandover } from './application/dispatch-handover';
+import { dispatchFeedbackReaction, type DispatchFeedback } from './application/dispatch-feedback';
+import { grpcDispatchFeedback, sharedSecretTokens } from './adapters/grpc/dispatch-feedback';
 import { startDispatchHandoverConsumer } from './adapters/kafka/dispatch-handover-consumer';
 import { EnforcementQueries } from './application/queries';
 import { partyPolicy } from './application/personal-data';
@@ -35,6 +37,8 @@ export interface EnforcementRuntime {
   readonly policy?: EnforcementPolicy;
   /** After each dispatch event the hand-over consumer settles (tests). */
   readonly onHandoverSettled?: (outcome: ConsumerOutcome) => void;
+  /** Dispatch's handling feedback; by default its gRPC API at `dispatchGrpcAddress` (tests pass their own). */
+  readonly dispatchFeedback?: DispatchFeedback;
 }
 
 export interface EnforcementService {
@@ -44,6 +48,7 @@ export interface EnforcementService {
   readonly cases: EnforcementCases;
   readonly queries: EnforcementQueries;
   readonly deadlines: EnforcementDeadlines;
+  readonly handover: DispatchHandover;
   readonly vault: PersonalDataVault;
   stop(): Promise<void>;
 }
@@ -96,28 +101,48 @@ export async function startEnforcementService(config: EnforcementConfig, runtime
       onError: (e) => logger.warn({ err: e }, 'deadline scan error'),
     });
 
+    const handover = new DispatchHandover(db, cases);
+    let feedback = runtime.dispatchFeedback;
+    if (feedback === undefined) {
+      const grpcFeedback = grpcDispatchFeedback({
+        address: config.dispatchGrpcAddress,
+        tokenFor: sharedSecretTokens(config.jwtSecret, config.jwtIssuer, config.jwtAudience),
+      });
+      stops.push(async () => grpcFeedback.close());
+      feedback = grpcFeedback;
+    }
+    const feedbackReaction = new Projector(
+      db,
+      store,
+      dispatchFeedbackReaction(cases, handover, feedback, (message, context) => logger.warn(context, message)),
+      { pollIntervalMs: 200 },
+    );
+
     projector.start();
     stops.push(() => projector.stop());
+    feedbackReaction.start();
+    stops.push(() => feedbackReaction.stop());
     await relay.start();
     stops.push(() => relay.stop());
     const unsubscribe = store.onLogAdvanced(() => {
       relay.wake();
       projector.wake();
+      feedbackReaction.wake();
     });
     stops.push(async () => unsubscribe());
     deadlines.start();
     stops.push(() => deadlines.stop());
 
-    const handover = await startDispatchHandoverConsumer({
+    const handoverConsumer = await startDispatchHandoverConsumer({
       broker,
       db,
-      handover: new DispatchHandover(db, cases),
+      handover,
       dispatchTopic: config.dispatchTopic,
       group: config.dispatchGroup,
       onError: (e) => logger.warn({ err: e }, 'dispatch hand-over: event not handled'),
       ...(runtime.onHandoverSettled ? { onSettled: runtime.onHandoverSettled } : {}),
     });
-    stops.push(() => handover.stop());
+    stops.push(() => handoverConsumer.stop());
 
     const auth = createTokenVerifier(config);
     // The ordered log for analysts; parties' sealed fields are blanked unless `analyst.personal-data`.
@@ -151,6 +176,7 @@ export async function startEnforcementService(config: EnforcementConfig, runtime
       cases,
       queries,
       deadlines,
+      handover,
       vault,
       stop,
     };

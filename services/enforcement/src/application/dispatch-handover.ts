@@ -1,81 +1,81 @@
 import type { Collection, Db } from 'mongodb';
 import { IllegalStateError, type LoggedEvent } from '@yiwang/kernel-core';
 import shippedRules from '../../data/dispatch-handover.json';
-import { Roles, type Actor } from '../domain';
+import {
+  Roles,
+  evolveDispatchLink,
+  handoverSource,
+  parseHandoverRules,
+  type Actor,
+  type DispatchCaseEvent,
+  type DispatchCaseLink,
+  type HandoverRules,
+} from '../domain';
 import { caseIdForDispatchCase, type EnforcementCases } from './case-service';
 
-/** Which dispatch categories are punishable acts, and which squad each enforcement brigade is. */
-export type HandoverRules = Readonly<{ penaltyCategories: Readonly<Record<string, string>>; squads: Readonly<Record<string, string>> }>;
-export const shippedHandoverRules: HandoverRules = shippedRules;
+export const shippedHandoverRules: HandoverRules = parseHandoverRules(shippedRules);
 
-/** What the process manager remembers of a dispatch case of a penalty category until it closes. */
-export type DispatchCaseDoc = { _id: string; category: string; district: string; cellId: string; openedAt: string };
-
-type Opened = { caseId: string; category: string; district: string; cellId: string; openedAt: string };
-type Closed = { caseId: string; unitId: string; closedAt: string };
+/** The link documents, one per dispatch case of a penalty category, by dispatch case id. */
+export const DISPATCH_LINKS = 'dispatch_handover_cases';
+type LinkDoc = DispatchCaseLink & { _id: string };
 
 export type HandoverOutcome = 'remembered' | 'opened' | 'already_open' | 'not_ours';
 
 /**
- * dispatch → enforcement: a dispatch case of a penalty category (私搭乱建, 店外经营, 机动车乱停放 …)
- * closed by an enforcement brigade is handed over as a case source (案源) of that brigade's squad,
- * exactly as `AcceptDispatchHandover` would: the same case id (`EF-<dispatch case id>`) and command
- * id, so a squad's own hand-over and this one are one case, and a redelivered event changes nothing.
- * Remembering the category from `opened` is one write by `_id`, for penalty categories only.
+ * dispatch → enforcement: a dispatch case of a penalty category (私搭乱建, 店外经营 …) dispatched to
+ * an enforcement brigade is handed over as a case source (案源) of that brigade's squad while it is
+ * still open in dispatch, exactly as `AcceptDispatchHandover` would: the same case id
+ * (`EF-<dispatch case id>`) and command id, so a squad's own hand-over and this one are one case,
+ * and a redelivered event changes nothing. The link (written by `_id`, guarded by the dispatch
+ * case's version) also tells the feedback which unit answers the case.
  */
 export class DispatchHandover {
-  private readonly cases: Collection<DispatchCaseDoc>;
+  private readonly links: Collection<LinkDoc>;
 
   constructor(
     db: Db,
     private readonly enforcement: EnforcementCases,
-    private readonly rules: HandoverRules = shippedHandoverRules,
+    readonly rules: HandoverRules = shippedHandoverRules,
   ) {
-    this.cases = db.collection<DispatchCaseDoc>('dispatch_handover_cases');
+    this.links = db.collection<LinkDoc>(DISPATCH_LINKS);
+  }
+
+  async get(dispatchCaseId: string): Promise<DispatchCaseLink | null> {
+    const doc = await this.links.findOne({ _id: dispatchCaseId });
+    if (!doc) return null;
+    const { _id, ...link } = doc;
+    return link;
   }
 
   async onDispatchEvent(event: LoggedEvent): Promise<HandoverOutcome> {
-    if (event.type === 'dispatch.case.opened.v1') {
-      const d = event.data as Opened;
-      if (!this.rules.penaltyCategories[d.category]) return 'not_ours';
-      const doc = { category: d.category, district: d.district, cellId: d.cellId, openedAt: d.openedAt };
-      await this.cases.updateOne({ _id: d.caseId }, { $set: doc }, { upsert: true });
-      return 'remembered';
+    const cur = await this.get((event.data as { caseId?: string }).caseId ?? '');
+    const next = evolveDispatchLink(cur, { type: event.type, data: event.data } as DispatchCaseEvent, event.streamVersion, this.rules);
+    if (next === null) return 'not_ours';
+    if (next !== cur) {
+      if (cur === null) await this.links.updateOne({ _id: next.dispatchCaseId }, { $setOnInsert: next }, { upsert: true });
+      // Guarded by the version read: a concurrent writer makes this a no-op, and the redelivery retries.
+      else await this.links.updateOne({ _id: next.dispatchCaseId, version: cur.version }, { $set: next });
     }
-    if (event.type !== 'dispatch.case.closed.v1') return 'not_ours';
-    const d = event.data as Closed;
-    const squadId = this.rules.squads[d.unitId];
-    if (!squadId) return 'not_ours';
-    const known = await this.cases.findOne({ _id: d.caseId });
-    if (!known) return 'not_ours';
-    const actor: Actor = { subject: 'dispatch-handover', department: squadId, roles: [Roles.system] };
-    const name = this.rules.penaltyCategories[known.category] ?? known.category;
+    if (event.type !== 'dispatch.case.dispatched.v1') return 'remembered';
+    const handover = handoverSource(next, this.rules);
+    return handover === null ? 'not_ours' : this.open(next.dispatchCaseId, handover, event.correlationId);
+  }
+
+  private async open(
+    dispatchCaseId: string,
+    handover: NonNullable<ReturnType<typeof handoverSource>>,
+    correlationId: string | null,
+  ): Promise<HandoverOutcome> {
+    const actor: Actor = { subject: 'dispatch-handover', department: handover.squadId, roles: [Roles.system] };
     try {
       const result = await this.enforcement.execute(
-        caseIdForDispatchCase(d.caseId),
-        ({ caseId, at }) => ({
-          type: 'RegisterSource',
-          actor,
-          data: {
-            caseId,
-            squadId,
-            district: known.district,
-            source: {
-              kind: 'dispatch_case',
-              ref: d.caseId,
-              description: `${name}: 闭环案件 ${d.caseId} 由 ${d.unitId} 结案移交`,
-              location: `网格 ${known.cellId}`,
-              category: known.category,
-            },
-            party: null,
-            at,
-          },
-        }),
-        { actor, commandId: `handover:${d.caseId}`, correlationId: event.correlationId },
+        caseIdForDispatchCase(dispatchCaseId),
+        ({ caseId, at }) => ({ type: 'RegisterSource', actor, data: { caseId, ...handover, party: null, at } }),
+        { actor, commandId: `handover:${dispatchCaseId}`, correlationId: correlationId ?? undefined },
       );
       return result.replayed ? 'already_open' : 'opened';
     } catch (e) {
-      // The squad opened it by another command already: one source, one case.
+      // Opened by another command already (the squad's own hand-over, or an earlier dispatch): one source, one case.
       if (e instanceof IllegalStateError) return 'already_open';
       throw e;
     }

@@ -4,3 +4,4 @@ export * from './shared/actor';
 export * from './policy/policy';
 export * from './case';
 export * from './indicators/indicators';
+export * from './handover/dispatch-handover';

@@ -1,6 +1,6 @@
 // The enforcement service in-process against the real broker and database: dispatch's case events
-// on Kafka open case sources by themselves (a 私搭乱建 case closed by an enforcement brigade), once
-// however often they arrive, and poison goes to the dead-letter topic; a squad lists only its own
+// on Kafka open case sources by themselves (a 私搭乱建 case dispatched to an enforcement brigade,
+// while it is open), once however often they arrive, and poison goes to the dead-letter topic; a squad lists only its own
 // cases, paged, with the next legal deadline, the bureau any squad's; the indicator tables rank
 // the squads of the month; an illegal structure goes from its served order to its removal.
 import { status } from '@grpc/grpc-js';
@@ -59,13 +59,13 @@ const opened = (caseId: string, category: string) =>
     urgency: 'high',
     openedAt: '2025-03-03T09:10:00+08:00',
   });
-const closed = (caseId: string, unitId = 'dept.enforcement.jiefang') =>
-  dispatchEvent(caseId, 6, 'dispatch.case.closed.v1', {
+const dispatched = (caseId: string, unitId = 'dept.enforcement.jiefang') =>
+  dispatchEvent(caseId, 2, 'dispatch.case.dispatched.v1', {
     caseId,
-    reportId: `R-${caseId}`,
     unitId,
-    onTime: true,
-    closedAt: '2025-03-03T15:00:00+08:00',
+    deadline: '2025-03-03T17:10:00+08:00',
+    dispatchedAt: '2025-03-03T09:11:00+08:00',
+    kind: 'initial',
   });
 
 async function publish(messages: OutgoingMessage[]): Promise<void> {
@@ -89,11 +89,11 @@ async function readRaw(topic: string, minimum: number) {
   return seen;
 }
 
-it('a closed 私搭乱建 dispatch case becomes a case source of the brigade’s squad, once; poison is dead-lettered', async () => {
+it('a 私搭乱建 dispatch case dispatched to a brigade becomes a case source of its squad, once; poison is dead-lettered', async () => {
   const topic = env.config.dispatchTopic;
   const source = { source: '/yiwang/dispatch', codec: dispatchCaseEventCodec() };
   const officer = await client(service.grpcAddress, people.officer);
-  // The squad handed C-H-2 over by gRPC before dispatch closed it: the event finds it open.
+  // The squad handed C-H-2 over by gRPC before dispatch's event arrived: the event finds it open.
   await call(officer, 'acceptDispatchHandover', {
     dispatchCaseId: 'C-H-2',
     district: '解放区',
@@ -102,18 +102,20 @@ it('a closed 私搭乱建 dispatch case becomes a case source of the brigade’s
     location: '民主路',
     party: PERSON,
   });
-  const close1 = closed('C-H-1');
+  const dispatch1 = dispatched('C-H-1');
   await publish([
     toKafkaMessage(topic, opened('C-H-1', 'event.01.01'), source),
     toKafkaMessage(topic, opened('C-H-2', 'event.05.02'), source),
     toKafkaMessage(topic, opened('C-H-3', 'event.04.01'), source), // not a penalty category
-    { topic, key: 'case-C-H-1', value: Buffer.from([0xde, 0xad]), headers: { ce_type: 'dispatch.case.closed.v1' } },
-    toKafkaMessage(topic, close1, source),
-    toKafkaMessage(topic, close1, source), // redelivered: the inbox skips it
-    toKafkaMessage(topic, closed('C-H-2'), source),
-    toKafkaMessage(topic, closed('C-H-3'), source),
+    toKafkaMessage(topic, opened('C-H-4', 'event.01.01'), source),
+    { topic, key: 'case-C-H-1', value: Buffer.from([0xde, 0xad]), headers: { ce_type: 'dispatch.case.dispatched.v1' } },
+    toKafkaMessage(topic, dispatch1, source),
+    toKafkaMessage(topic, dispatch1, source), // redelivered: the inbox skips it
+    toKafkaMessage(topic, dispatched('C-H-2'), source),
+    toKafkaMessage(topic, dispatched('C-H-3'), source),
+    toKafkaMessage(topic, dispatched('C-H-4', 'dept.municipal.jiefang'), source), // no brigade: not a source
   ]);
-  await until(async () => settled.length >= 8, 60_000, 'eight dispatch messages settled');
+  await until(async () => settled.length >= 10, 60_000, 'ten dispatch messages settled');
   expect(settled.filter((o) => o === 'dead_lettered')).toHaveLength(1);
   expect(settled.filter((o) => o === 'duplicate')).toHaveLength(1);
 
@@ -127,6 +129,8 @@ it('a closed 私搭乱建 dispatch case becomes a case source of the brigade’s
   });
   expect((await service.store.readStream('enforcement-EF-C-H-2')).version).toBe(1);
   expect((await service.store.readStream('enforcement-EF-C-H-3')).version).toBe(0);
+  expect((await service.store.readStream('enforcement-EF-C-H-4')).version).toBe(0);
+  expect(await service.handover.get('C-H-4')).toMatchObject({ status: 'dispatched', unitId: 'dept.municipal.jiefang', squadId: '' });
 
   // The squad goes on from the lead as from any other: it names the party later.
   const lead = await until(async () => {

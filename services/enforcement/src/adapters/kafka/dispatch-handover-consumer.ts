@@ -7,6 +7,7 @@ import { type DispatchHandover } from '../../application/dispatch-handover';
 
 export const HANDOVER_EVENT_TYPES = [
   'dispatch.case.opened.v1',
+  'dispatch.case.dispatched.v1',
   'dispatch.case.closed.v1',
 ] as const satisfies readonly DispatchCaseEventType[];
 
