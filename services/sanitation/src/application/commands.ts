@@ -10,6 +10,8 @@ import {
   taskStreamId,
   type Actor,
   type TaskCommand,
+  type TaskEvent,
+  type TaskFacility,
   type ImportResult,
   type RejectedRow,
   type WorkRecordInput,
@@ -97,41 +99,52 @@ export class SanitationCommands {
     });
     // Everything is checked before anything is stored: a batch with an unknown facility or device stores nothing.
     const devices = await this.service.devices(records.map((r) => String(r.deviceId ?? '')));
-    const prepared: Array<{ taskId: string; command: TaskCommand }> = [];
-    // Every facility-day is its own stream: checked, then stored, IMPORT_CONCURRENCY streams at a time.
+    const facilities = new Map<string, Promise<TaskFacility | null>>();
+    const facilityOf = (id: string) => {
+      if (!facilities.has(id)) facilities.set(id, this.service.taskFacility(id));
+      return facilities.get(id)!;
+    };
+    const prepared: Array<{ taskId: string; command: TaskCommand; version: number; events: readonly TaskEvent[] }> = [];
+    // Every facility-day is its own stream: loaded and decided, then stored, IMPORT_CONCURRENCY streams at a time.
     await inPool([...groups], async ([taskId, g]) => {
-      const facility = await this.service.taskFacility(g.facilityId);
+      const facility = await facilityOf(g.facilityId);
       const command: TaskCommand = {
         type: 'RecordWork',
         actor,
         data: { facility, day: g.day, devices, records: g.records, at: this.service.now() },
       };
-      const { state } = await this.load(taskId);
-      taskDecider.decide(command, state);
-      prepared.push({ taskId, command });
+      const { state, version } = await this.load(taskId);
+      prepared.push({ taskId, command, version, events: taskDecider.decide(command, state) });
     });
     let accepted = 0;
-    await inPool(prepared, async ({ taskId, command }) => {
-      const result = await this.service.execute(taskDecider, taskStreamId(taskId), command, { actor });
-      for (const e of result.events) accepted += (e.data as { records: unknown[] }).records.length;
+    const count = (events: readonly { data: unknown }[]) => {
+      for (const e of events) accepted += (e.data as { records: unknown[] }).records.length;
+    };
+    // What was checked is stored as decided; a stream that moved in between (another batch of the
+    // same facility-day) is decided again on its new state by the handler.
+    await inPool(prepared, async ({ taskId, command, version, events }) => {
+      const stored = await this.service.appendDecided(taskStreamId(taskId), version, events, { actor });
+      if (stored !== false) count(events);
+      else count((await this.service.execute(taskDecider, taskStreamId(taskId), command, { actor })).events);
     });
     prepared.sort((a, b) => (a.taskId < b.taskId ? -1 : a.taskId > b.taskId ? 1 : 0));
     return { accepted, duplicates: records.length - accepted, taskIds: prepared.map((p) => p.taskId) };
   }
 
   private async load(taskId: string) {
-    const { events } = await this.service.store.readStream(taskStreamId(taskId));
+    const { events, version } = await this.service.store.readStream(taskStreamId(taskId));
     const state = events.reduce((s, e) => taskDecider.evolve(s, { type: e.type, data: e.data } as never), taskDecider.initialState());
-    return { state };
+    return { state, version };
   }
 
   /** Closes the day's sheet of every active road: runs done against the grade's standard. */
   async closeDay(day: string, actor: Actor): Promise<{ closed: number; missingRuns: number }> {
     let closed = 0;
     let missingRuns = 0;
-    for (const id of await this.queries.facilityIds('road')) {
+    // Each road-day is its own stream: closed IMPORT_CONCURRENCY at a time (a city has over a hundred roads).
+    await inPool(await this.queries.facilityIds('road'), async (id) => {
       const facility = await this.service.taskFacility(id);
-      if (!facility) continue;
+      if (!facility) return;
       const standard = this.service.standards.grades.get(facility.grade) ?? null;
       const result = await this.service.execute(
         taskDecider,
@@ -143,7 +156,7 @@ export class SanitationCommands {
         closed++;
         missingRuns += (e.data as { missingRuns: number }).missingRuns;
       }
-    }
+    });
     return { closed, missingRuns };
   }
 }

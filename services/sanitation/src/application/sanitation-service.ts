@@ -1,5 +1,6 @@
 import {
   CommandHandler,
+  ConcurrencyError,
   uuidv7,
   type Clock,
   type Decider,
@@ -77,6 +78,32 @@ export class SanitationService {
       ...(options.expectedVersion !== undefined ? { expectedVersion: options.expectedVersion } : {}),
       metadata: { actor: options.actor, correlationId: options.correlationId ?? uuidv7() },
     });
+  }
+
+  /**
+   * Appends events a caller has already decided on a state it loaded at `version` (a gateway batch
+   * checks every facility-day before storing any, and stores what it checked without loading again).
+   * Returns false when the stream moved since: the caller runs the command through `execute` then.
+   */
+  async appendDecided(
+    streamId: string,
+    version: number,
+    events: readonly { type: string; data: unknown }[],
+    options: ExecuteOptions,
+  ): Promise<number | false> {
+    if (events.length === 0) return 0;
+    const metadata = { actor: options.actor, correlationId: options.correlationId ?? uuidv7() };
+    try {
+      await this.store.append(
+        streamId,
+        version === 0 ? 'no_stream' : version,
+        events.map((e) => ({ type: e.type, data: e.data, metadata })),
+      );
+      return events.length;
+    } catch (e) {
+      if (e instanceof ConcurrencyError) return false;
+      throw e;
+    }
   }
 
   async facility(id: string): Promise<FacilityDoc | null> {
