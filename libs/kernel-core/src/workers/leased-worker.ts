@@ -1,4 +1,5 @@
 import { LeaseLostError, type Lease } from '../ports/lease';
+import { forgetComponentStatus, reportComponentStatus } from './component-status';
 import { Wakeup } from './wakeup';
 
 export interface LeasedWorkerOptions {
@@ -57,6 +58,8 @@ export class LeasedWorker {
   private validUntil = 0;
   /** Cuts the wait of the renewals running beside the current step short (a new one per step). */
   private renewalWakeup: Wakeup | null = null;
+  /** The holding last shown in the component statuses (null: not yet). */
+  private shown: boolean | null = null;
 
   constructor(private readonly options: LeasedWorkerOptions) {}
 
@@ -103,6 +106,23 @@ export class LeasedWorker {
       await this.options.beforeRelease().catch((e: unknown) => this.options.onError?.(e));
     this.holding = false;
     await this.options.lease.release().catch(() => undefined);
+    forgetComponentStatus(this.statusName);
+    this.shown = null;
+  }
+
+  /**
+   * Which replica is the active one shows in each process's `/readyz` body and metrics as
+   * `lease:<name>`: up while holding, standby otherwise.
+   */
+  private get statusName(): string {
+    return `lease:${this.options.lease.name}`;
+  }
+
+  private showHolding(): void {
+    if (this.shown === this.holding) return;
+    this.shown = this.holding;
+    const { term } = this.options.lease;
+    reportComponentStatus(this.statusName, this.holding ? 'up' : 'standby', this.holding && term !== null ? { figures: { term } } : {});
   }
 
   wake(): void {
@@ -122,6 +142,7 @@ export class LeasedWorker {
           const held = await lease.tryAcquire();
           if (held && (!this.holding || this.lost)) this.options.onLeaseGained?.();
           this.holding = held;
+          this.showHolding();
           this.lost = false;
           if (held) this.renewed(asked);
         }

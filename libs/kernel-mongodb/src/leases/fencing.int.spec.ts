@@ -1,7 +1,7 @@
 // Fencing of leased writers on the real MongoDB-wire server: a worker whose term is taken over in
 // the middle of a batch writes nothing more; a batch longer than the lease keeps it by renewing.
 import type { Collection } from 'mongodb';
-import { LeasedWorker, LeaseLostError, type LoggedEvent, type Projection, type ReadModels } from '@yiwang/kernel-core';
+import { componentStatuses, LeasedWorker, LeaseLostError, type LoggedEvent, type Projection, type ReadModels } from '@yiwang/kernel-core';
 import { testDatabase, until } from '@yiwang/testing';
 import { MongoEventStore } from '../store/mongo-event-store';
 import { Projector } from '../projections/projector';
@@ -50,6 +50,8 @@ describe('a leased worker', () => {
       expect(await writes.countDocuments({ afterTakeover: true })).toBe(0);
       expect(await writes.countDocuments({})).toBe(3);
       expect(worker.isSurelyHolding).toBe(false);
+      // The process says it is the stand-by now (its /readyz body and metrics show it).
+      await until(async () => componentStatuses()[`lease:${name}`]?.state === 'standby', 15_000, 'shown as stand-by');
     } finally {
       await worker.stop();
     }
@@ -90,6 +92,7 @@ describe('a leased worker', () => {
       expect(written).toBe(18);
       expect(rivalTries).toBe(18);
       expect(rivalWins).toBe(0);
+      expect(componentStatuses()[`lease:${name}`]).toMatchObject({ state: 'up', figures: { term: expect.any(Number) } });
     } finally {
       await worker.stop();
     }
