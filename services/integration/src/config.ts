@@ -28,6 +28,8 @@ export const integrationConfigSchema = {
   kafkaBrokers: list('KAFKA_BROKERS', { default: ['127.0.0.1:19092'] }),
   dispatchTopic: str('DISPATCH_TOPIC', { default: 'yiwang.dispatch.events.v1' }),
   consumerGroup: str('INTEGRATION_CONSUMER_GROUP', { default: 'yiwang.integration.case-events' }),
+  /** Enforcement's cases: those that came from a closed-loop case the centre follows are shown to it. */
+  enforcementTopic: str('ENFORCEMENT_TOPIC', { default: 'yiwang.enforcement.events.v1' }),
   /** How soon the group notices a dead member (Kafka's minimum is 6 s). */
   consumerSessionTimeoutMs: int('INTEGRATION_CONSUMER_SESSION_TIMEOUT_MS', { min: 6_000, default: 30_000 }),
   /** Partitions of dispatch's topic handled at once (per partition, still one event at a time, in order). */

@@ -29,6 +29,7 @@ import { GrpcIntakeWorkOrders } from './adapters/grpc/intake-client';
 import { mtlsServerCredentials, type TlsMaterial } from './adapters/grpc/mtls';
 import { registerSyncRoutes } from './adapters/http/sync-routes';
 import { heatingComplaintsConsumer } from './adapters/kafka/heating-complaints-consumer';
+import { enforcementCasesConsumer } from './adapters/kafka/enforcement-cases-consumer';
 import { type IntegrationConfig } from './config';
 
 export const SERVICE_NAME = 'integration';
@@ -180,6 +181,18 @@ export async function startIntegrationService(config: IntegrationConfig, runtime
     });
     await heating.start();
     stops.push(() => heating.stop());
+    const enforcement = enforcementCasesConsumer({
+      broker,
+      db,
+      group: `${config.consumerGroup}.enforcement`,
+      topic: config.enforcementTopic,
+      sync,
+      sessionTimeoutMs: config.consumerSessionTimeoutMs,
+      partitionsConcurrently: config.consumerConcurrency,
+      onError: (e, m) => logger.warn({ err: e, topic: m.topic, offset: m.offset }, 'enforcement case event not recorded yet'),
+    });
+    await enforcement.start();
+    stops.push(() => enforcement.stop());
 
     const grpc = createGrpcServer({
       services: [

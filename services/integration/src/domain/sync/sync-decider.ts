@@ -1,5 +1,6 @@
 import { assertNever, IllegalStateError, type Decider } from '@yiwang/kernel-core';
-import { applyCaseChange, type CaseChange, type CaseView, type CentreState } from '../case-view/case-view';
+import { type CaseChange, type CaseView, type CentreState } from '../case-view/case-view';
+import { applyCentreChange } from '../case-view/enforcement-case-view';
 import { SYNC_EVENT_TYPES, type CaseLink, type CaseUpdate, type SyncEvent } from './sync-events';
 
 /**
@@ -81,7 +82,7 @@ export function decideSync(command: SyncCommand, state: SyncState): SyncEvent[] 
       const c = command.data;
       // A redelivered event (Kafka is at least once): already folded in.
       if (c.sequence <= state.lastSequence) return [];
-      const view = applyCaseChange(state.view, c.change);
+      const view = applyCentreChange(state.view, c.change);
       // Integration started after the case was opened: nothing sensible to tell the centre.
       if (view === null) return [];
       const events: SyncEvent[] = [];
