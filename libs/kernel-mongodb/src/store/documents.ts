@@ -39,7 +39,11 @@ export interface CommitDocument {
   commandIds: string[];
 }
 
-/** A commit the sequencer has not placed yet. Inserted before the commit, deleted once placed. */
+/**
+ * A commit the sequencer has not placed yet: inserted before the commit by writers whose process
+ * does not sequence (the holder's own commits are handed over in memory and re-marked by the
+ * takeover sweep if it dies), and by that sweep; deleted once placed.
+ */
 export interface PendingDocument {
   _id: string;
   streamId: string;

@@ -49,7 +49,8 @@ const MAX_HEADS_CACHED = 100_000;
 /**
  * The event store on MongoDB 7 and FerretDB 1.24 (see documents.ts for the layout and why).
  *
- * append: insert a pending marker, then the commit (`<stream>:<prev>`, exclusive by `_id`).
+ * append: the commit (`<stream>:<prev>`, exclusive by `_id`), handed to this process's sequencer in
+ * memory; a pending marker before it when another process sequences.
  * sequencer (one per service, leased): moves committed batches, in commit order, into log segments
  * whose positions continue the previous segment exactly — so the log never has holes.
  * readAll: follows segments by `_id`; readStream: follows the stream's commit chain by `_id`.
@@ -175,11 +176,15 @@ export class MongoEventStore implements EventStore {
     const last = prev + stored.length;
     const id = commitId(streamId, prev);
     const now = this.now();
-    // The marker goes first: if this process dies after the commit, the sequencer still finds it.
-    // A marker whose commit never comes (crash, lost race) is harmless; the sequencer expires it.
-    await this.pending.insertOne({ _id: id, streamId, prev, at: now }).catch((e: unknown) => {
-      if (!isDuplicateKeyError(e)) throw e;
-    });
+    const marker = { _id: id, streamId, prev, at: now };
+    // Another process sequences: the marker goes first, so if this process dies after the commit
+    // that sequencer still finds it. A marker whose commit never comes (crash, lost race) is
+    // harmless; the sequencer expires it. While this process's sequencer surely holds its lease, no
+    // marker: the commit is handed over in memory, and should this process die before placing it,
+    // the next holder can take over only after the lease runs out — after this commit landed — and
+    // its takeover sweep re-marks every commit that is in no segment.
+    const handOver = this.sequencer.isSurelyHolding;
+    if (!handOver) await this.mark(marker);
     const commandIds = [...new Set(stored.map((e) => e.commandId).filter((c): c is string => c !== null))];
     try {
       await this.commits.insertOne({ _id: id, streamId, prev, last, committedAt: now, events: stored, commandIds });
@@ -196,7 +201,12 @@ export class MongoEventStore implements EventStore {
     // Hand the commit to this process's sequencer if it writes the log; otherwise tell whoever does.
     if (this.sequencer.isSurelyHolding)
       this.sequencer.offer({ _id: id, streamId, prev, last, committedAt: now, events: stored, commandIds });
-    else await this.ringDoorbell();
+    else {
+      // The lease ran short while the commit was under way: a takeover sweep may have run before
+      // it landed, so it gets its marker now, like any commit of a process that does not sequence.
+      if (handOver) await this.mark(marker);
+      await this.ringDoorbell();
+    }
     if (commandIds.length > 0) {
       // Best effort: lets a retry find its first result even after snapshots hide the events.
       await this.commands
@@ -208,6 +218,12 @@ export class MongoEventStore implements EventStore {
     }
     this.sequencer.wake();
     return { streamId, nextExpectedVersion: last, events: stored.map((ev) => this.toRecorded(ev, null)) };
+  }
+
+  private async mark(marker: PendingDocument): Promise<void> {
+    await this.pending.insertOne(marker).catch((e: unknown) => {
+      if (!isDuplicateKeyError(e)) throw e;
+    });
   }
 
   /** The commit is durable whatever happens here; a bell that never rang delays it until the next scan. */
@@ -335,14 +351,15 @@ export class MongoEventStore implements EventStore {
     return this.sequencer.knownTail();
   }
 
-  /** Appended events the sequencer has not yet placed in the log (those whose marker is still waiting). */
+  /**
+   * Appended events not yet in the log: every commit that no segment holds (commits handed over in
+   * memory have no marker). Two scans — for tests and tools, not for a loop.
+   */
   async unsequencedCount(): Promise<number> {
-    const markers = await this.pending.find({}).toArray();
+    const inLog = new Set<string>();
+    for await (const s of this.log.segments.find({}, { projection: { commitIds: 1 } })) for (const c of s.commitIds) inLog.add(c);
     let n = 0;
-    for (const m of markers) {
-      const c = await this.commits.findOne({ _id: m._id }, { projection: { prev: 1, last: 1 } });
-      if (c) n += c.last - c.prev;
-    }
+    for await (const c of this.commits.find({}, { projection: { _id: 1, prev: 1, last: 1 } })) if (!inLog.has(c._id)) n += c.last - c.prev;
     return n;
   }
 

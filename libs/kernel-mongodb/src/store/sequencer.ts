@@ -134,13 +134,15 @@ export class Sequencer {
   }
 
   /**
-   * Hands over a commit this process just wrote (its marker is in place): placed without reading it
-   * back. Only while holding; otherwise the writer rings the doorbell.
+   * Hands over a commit this process just wrote while holding (it has no marker): placed without
+   * reading it back. Otherwise the writer marks it and rings the doorbell.
    */
   offer(commit: CommitDocument): void {
     if (this.offered.size >= MAX_OFFERED) {
+      // Handed-over commits have no marker: the sweep re-marks what is dropped here.
       this.offered.clear();
       this.scanNeeded = true;
+      this.lastSweep = 0;
     }
     this.offered.set(commit._id, commit);
     this.worker.wake();
@@ -180,6 +182,7 @@ export class Sequencer {
   }
 
   private forget(): void {
+    // Commits handed over and not placed yet are in no segment: the sweep that follows re-marks them.
     this.tail = null;
     this.placed.clear();
     this.streamTails.clear();
@@ -421,21 +424,20 @@ export class Sequencer {
   }
 
   /**
-   * Re-marks commits that are in no segment and have no marker (their writer stalled past the
-   * orphan time, so the marker was dropped before the commit landed, in a process that has since
-   * lost the lease). Two scans, so it runs at takeover (and every `sweepIntervalMs` if set).
+   * Re-marks commits that are in no segment and have no marker: those a holder took in memory and
+   * did not place before it died or lost the lease (they carry no marker), and those whose writer
+   * stalled past the orphan time, so the marker was dropped before the commit landed. Any age: a
+   * dead holder's last commits are younger than the orphan time. Re-marking a commit that still
+   * has its marker is a duplicate key, ignored. Two scans, so it runs at takeover (and every
+   * `sweepIntervalMs` if set).
    */
   private async maybeSweep(): Promise<void> {
     if (this.lastSweep !== 0 && (this.sweepIntervalMs === undefined || Date.now() - this.lastSweep < this.sweepIntervalMs)) return;
     this.lastSweep = Date.now();
     const inLog = new Set<string>();
     for await (const s of this.log.segments.find({}, { projection: { commitIds: 1 } })) for (const c of s.commitIds) inLog.add(c);
-    const cutoff = new Date(this.now().getTime() - this.orphanAfterMs);
-    for await (const c of this.commits.find(
-      { committedAt: { $lt: cutoff } },
-      { projection: { _id: 1, streamId: 1, prev: 1, committedAt: 1 } },
-    )) {
-      if (inLog.has(c._id)) continue;
+    for await (const c of this.commits.find({}, { projection: { _id: 1, streamId: 1, prev: 1, committedAt: 1 } })) {
+      if (inLog.has(c._id) || this.placed.has(c._id)) continue;
       await this.pending.insertOne({ _id: c._id, streamId: c.streamId, prev: c.prev, at: c.committedAt }).catch(() => undefined);
     }
   }
