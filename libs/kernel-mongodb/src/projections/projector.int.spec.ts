@@ -99,3 +99,34 @@ it('applies a command’s events inline for read-your-writes, and the later log 
   expect(await m.model<CaseRow>('rows').get('case-new')).toEqual({ caseId: 'case-new', status: 'open', touches: 1 });
   expect(await m.model<UnitTotal>('units').get('u9')).toEqual({ unit: 'u9', opened: 1 });
 });
+
+it('a document shared by many streams, written by their first events, counts each once (inserts without a read clash and fall back)', async () => {
+  // Guarded by stream, keyed by unit: each case's first event finds the document made by another case.
+  const members: Projection = {
+    name: 'members',
+    handles: ['t.case.opened.v1'],
+    async apply(e: LoggedEvent | RecordedEvent, models: ReadModels) {
+      const { unit } = e.data as { unit: string };
+      await models
+        .model<{ unit: string; cases: string[] }>('by_unit')
+        .upsert(unit, e, (doc) => ({ unit, cases: [...(doc?.cases ?? []), e.streamId].sort() }));
+    },
+  };
+  const p = new Projector(t.db, store, members, { batchSize: 7 });
+  await p.catchUp();
+  const inline = await store.append('case-late', 'no_stream', [{ type: 't.case.opened.v1', data: { unit: 'u0', status: 'open' } }]);
+  await p.applyInline(inline.events);
+  await store.sequenceOnce();
+  await p.catchUp();
+  const units = await (await p.models()).model<{ unit: string; cases: string[] }>('by_unit').find({}, { sort: { unit: 1 } });
+  const expected = (u: number, extra: string[] = []) =>
+    [
+      ...Array.from({ length: 30 }, (_, i) => i)
+        .filter((i) => i % 3 === u)
+        .map((i) => `case-${i}`),
+      ...extra,
+    ].sort();
+  expect(units.find((d) => d.unit === 'u0')?.cases).toEqual(expected(0, ['case-late']));
+  expect(units.find((d) => d.unit === 'u1')?.cases).toEqual(expected(1));
+  expect(units.find((d) => d.unit === 'u2')?.cases).toEqual(expected(2));
+});

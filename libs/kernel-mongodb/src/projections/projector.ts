@@ -3,7 +3,7 @@ import { lazyInstruments } from '@yiwang/kernel-core/telemetry';
 import { type EventStore, type Fence, type RecordedEvent, LeasedWorker, uuidv7 } from '@yiwang/kernel-core';
 import { MongoLease } from '../leases/mongo-lease';
 import type { Projection } from '@yiwang/kernel-core';
-import { BatchReadModels, MongoReadModels } from './read-model';
+import { BatchReadModels, BlindInsertClashError, MongoReadModels } from './read-model';
 
 interface ProjectionStateDoc {
   _id: string;
@@ -212,16 +212,24 @@ export class Projector {
   ): Promise<{ read: number; applied: number }> {
     const events = await this.store.readAll({ after, limit: this.batchSize });
     if (events.length === 0) return { read: 0, applied: 0 };
-    // Each document is read and written at most once per batch, however many events touch it.
-    const models = new BatchReadModels(this.db, this.projection.name, generation);
     const handled = events.filter((e) => this.handles.has(e.type));
-    if (this.projection.applyBatch) {
-      if (handled.length > 0) await this.projection.applyBatch(handled, models);
-    } else {
-      for (const e of handled) await this.projection.apply(e, models);
+    // Each document is read and written at most once per batch, however many events touch it.
+    const run = async (blindInserts: boolean): Promise<void> => {
+      const models = new BatchReadModels(this.db, this.projection.name, generation, blindInserts);
+      if (this.projection.applyBatch) {
+        if (handled.length > 0) await this.projection.applyBatch(handled, models);
+      } else {
+        for (const e of handled) await this.projection.apply(e, models);
+      }
+      await fence?.();
+      await models.flush();
+    };
+    try {
+      await run(true);
+    } catch (e) {
+      if (!(e instanceof BlindInsertClashError)) throw e;
+      await run(false);
     }
-    await fence?.();
-    await models.flush();
     const applied = handled.length;
     await save(events[events.length - 1]!.position);
     instruments().applied.add(applied, { projection: this.projection.name });

@@ -15,6 +15,48 @@ const isNewer = (guard: ApplyGuard, current: ReadModelDoc<unknown>['_guard'] | u
 const stampOf = (guard: ApplyGuard): ReadModelDoc<unknown>['_guard'] =>
   byStream(guard) ? { stream: guard.streamId, version: guard.streamVersion } : { position: guard.position };
 
+const isDuplicateKey = (e: unknown): boolean => (e as { code?: number } | null)?.code === 11000;
+/** Whether every failure of an unordered `insertMany` is a duplicate key. */
+const onlyDuplicates = (e: unknown): boolean => {
+  const errors = (e as { writeErrors?: Array<{ code?: number }> | { code?: number } } | null)?.writeErrors;
+  const list = Array.isArray(errors) ? errors : errors ? [errors] : [];
+  return list.length > 0 ? list.every((w) => w.code === 11000) : isDuplicateKey(e);
+};
+
+/**
+ * Blind inserts. A stream's first event usually creates the documents it touches (a report, a
+ * violation, its deadline), so reading them first mostly finds nothing: for that event the document
+ * is inserted without the read, and a duplicate key (the document existed: fed by other streams, or
+ * a replay after a crash) falls back to read-then-write. Per collection, in this process, blind
+ * inserts stop once they clash more than about one time in fifty — collections of documents shared
+ * by many streams (per plate, per cell) soon read first again.
+ */
+const blindStats = new Map<string, { tried: number; clashed: number }>();
+const blindAllowed = (collection: string, guard: ApplyGuard): boolean => {
+  if (!byStream(guard) || guard.streamVersion !== 1) return false;
+  const s = blindStats.get(collection);
+  return s === undefined || s.clashed <= 1 + s.tried / 50;
+};
+const countBlind = (collection: string, tried: number, clashed: number): void => {
+  const s = blindStats.get(collection) ?? { tried: 0, clashed: 0 };
+  if (s.tried > 1_000_000) s.tried = s.clashed = 0;
+  s.tried += tried;
+  s.clashed += clashed;
+  blindStats.set(collection, s);
+};
+
+/**
+ * A batch's blind insert met an existing document: the batch's copies were built on a document
+ * assumed absent, so the projector runs the batch again reading first (what was written meanwhile
+ * is skipped by the guards, as after a crash).
+ */
+export class BlindInsertClashError extends Error {
+  constructor(readonly collection: string) {
+    super(`a read-model document of ${collection} existed where a stream's first event expected none`);
+    this.name = 'BlindInsertClashError';
+  }
+}
+
 /**
  * One read-model collection. Writes go through `upsert`, which skips an event the document has
  * already seen; that is what makes replays and redeliveries harmless without transactions.
@@ -38,6 +80,20 @@ export class MongoReadModel<T extends ModelDocument> implements ReadModel<T> {
 
   /** Applies `change` to the document unless it has seen this event; `null` from `change` deletes it. */
   async upsert(id: string, guard: ApplyGuard, change: (current: T | null) => T | null): Promise<boolean> {
+    if (blindAllowed(this.collection.collectionName, guard)) {
+      const created = change(null);
+      if (created !== null) {
+        try {
+          const doc: Document = { ...created, _id: id, _guard: stampOf(guard) };
+          await this.collection.insertOne(doc);
+          countBlind(this.collection.collectionName, 1, 0);
+          return true;
+        } catch (e) {
+          if (!isDuplicateKey(e)) throw e;
+          countBlind(this.collection.collectionName, 1, 1);
+        }
+      }
+    }
     const existing = await this.collection.findOne(byId(id));
     if (existing && !isNewer(guard, existing._guard as ReadModelDoc<unknown>['_guard'])) return false;
     const next = change(existing ? strip<T>(existing) : null);
@@ -82,6 +138,8 @@ interface BufferedDoc {
   /** Whether the database holds a document with this id (as of the last flush). */
   inDb: boolean;
   dirty: boolean;
+  /** Created without a read (a stream's first event): assumed absent until its insert says so. */
+  blind?: boolean;
 }
 
 /**
@@ -96,6 +154,7 @@ class BufferedReadModel<T extends ModelDocument> implements ReadModel<T> {
   constructor(
     readonly collection: Collection<Document>,
     private readonly flushAll: () => Promise<void>,
+    private readonly blindInserts: boolean,
   ) {}
 
   async get(id: string): Promise<T | null> {
@@ -109,6 +168,13 @@ class BufferedReadModel<T extends ModelDocument> implements ReadModel<T> {
   }
 
   async upsert(id: string, guard: ApplyGuard, change: (current: T | null) => T | null): Promise<boolean> {
+    if (this.blindInserts && !this.docs.has(id) && blindAllowed(this.collection.collectionName, guard)) {
+      const created = change(null);
+      if (created !== null) {
+        this.docs.set(id, Promise.resolve({ doc: { ...created, _id: id, _guard: stampOf(guard) }, inDb: false, dirty: true, blind: true }));
+        return true;
+      }
+    }
     const b = await this.load(id);
     if (b.doc && !isNewer(guard, b.doc._guard as ReadModelDoc<unknown>['_guard'])) return false;
     const next = change(b.doc ? strip<T>(b.doc) : null);
@@ -131,22 +197,35 @@ class BufferedReadModel<T extends ModelDocument> implements ReadModel<T> {
     const inserts: Document[] = [];
     const others: Array<() => Promise<unknown>> = [];
     const touched: BufferedDoc[] = [];
+    let blind = 0;
     for (const [id, p] of this.docs) {
       const b = await p;
       if (!b.dirty) continue;
       touched.push(b);
       const doc = b.doc;
+      if (b.blind) blind++;
       if (doc === null) {
         if (b.inDb) others.push(() => this.collection.deleteOne(byId(id)));
       } else if (b.inDb) others.push(() => this.collection.replaceOne(byId(id), doc));
       else inserts.push(doc);
     }
-    if (inserts.length > 0) await this.collection.insertMany(inserts, { ordered: false });
+    if (inserts.length > 0) {
+      try {
+        await this.collection.insertMany(inserts, { ordered: false });
+      } catch (e) {
+        // Only a blind document can clash (each projection has a single writer).
+        if (blind === 0 || !onlyDuplicates(e)) throw e;
+        countBlind(this.collection.collectionName, 1, 1);
+        throw new BlindInsertClashError(this.collection.collectionName);
+      }
+      if (blind > 0) countBlind(this.collection.collectionName, 1, 0);
+    }
     // Small parallel writes, not a bulkWrite: FerretDB 1.24 stalls on large bulk updates.
     for (let i = 0; i < others.length; i += 16) await Promise.all(others.slice(i, i + 16).map((w) => w()));
     for (const b of touched) {
       b.inDb = b.doc !== null;
       b.dirty = false;
+      b.blind = false;
     }
     return inserts.length + others.length;
   }
@@ -160,17 +239,21 @@ class BufferedReadModel<T extends ModelDocument> implements ReadModel<T> {
 export class BatchReadModels implements ReadModels {
   private readonly models = new Map<string, BufferedReadModel<ModelDocument>>();
 
+  /** `blindInserts`: a stream's first event may create documents without reading them first. */
   constructor(
     private readonly db: Db,
     private readonly projection: string,
     private readonly generation: number,
+    private readonly blindInserts = true,
   ) {}
 
   model<T extends ModelDocument>(name: string): ReadModel<T> {
     let m = this.models.get(name);
     if (!m) {
-      m = new BufferedReadModel<ModelDocument>(this.db.collection(collectionName(this.projection, name, this.generation)), () =>
-        this.flush().then(() => undefined),
+      m = new BufferedReadModel<ModelDocument>(
+        this.db.collection(collectionName(this.projection, name, this.generation)),
+        () => this.flush().then(() => undefined),
+        this.blindInserts,
       );
       this.models.set(name, m);
     }
