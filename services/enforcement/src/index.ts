@@ -14,7 +14,7 @@ export {
   type PublicEntry,
   type PublicListDoc,
 } from './application/projections/case-view';
-export { EnforcementQueries, type CaseView } from './application/queries';
+export { EnforcementQueries, indicatorTable, type CaseView, type IndicatorTable } from './application/queries';
 export { startEnforcementService, type EnforcementService, type EnforcementRuntime } from './service';
 export { loadEnforcementConfig, type EnforcementConfig } from './config';
 export {
@@ -26,6 +26,10 @@ export {
   amountDue,
   surchargeFen,
   shippedPolicy,
+  periodsOf,
+  RANK_BY,
+  INDICATOR_SCOPES,
+  type RankedRow,
   enforcementPolicy,
   enforcementStreamId,
   type EnforcementEvent,

@@ -187,11 +187,24 @@ export class EnforcementQueries {
 
   /** A period's table per squad or district, ranked, against the previous period: two reads by `_id`. */
   async indicators(period: string, scope = 'squad', rankBy = 'collection_rate'): Promise<IndicatorTable> {
-    const sc = oneOf(scope || 'squad', INDICATOR_SCOPES, 'scope');
-    const by = oneOf(rankBy || 'collection_rate', RANK_BY, 'rankBy');
-    const previous = previousPeriod(period);
-    const tables = (await this.deps.models()).model<IndicatorDoc>(MODELS.indicators);
-    const [now, before] = await Promise.all([tables.get(period), tables.get(previous)]);
-    return { period, previousPeriod: previous, scope: sc, rankBy: by, rows: rankIndicators(now?.[sc] ?? [], before?.[sc] ?? [], by) };
+    return indicatorTable(await this.deps.models(), period, scope, rankBy);
   }
+}
+
+/**
+ * The ranked table of a period from the `indicators` read model — the live one, or one the
+ * analysts' CLI rebuilt in memory from a replay — so both answer with the same rule.
+ */
+export async function indicatorTable(
+  models: ReadModels,
+  period: string,
+  scope = 'squad',
+  rankBy = 'collection_rate',
+): Promise<IndicatorTable> {
+  const sc = oneOf(scope || 'squad', INDICATOR_SCOPES, 'scope');
+  const by = oneOf(rankBy || 'collection_rate', RANK_BY, 'rankBy');
+  const previous = previousPeriod(period);
+  const tables = models.model<IndicatorDoc>(MODELS.indicators);
+  const [now, before] = await Promise.all([tables.get(period), tables.get(previous)]);
+  return { period, previousPeriod: previous, scope: sc, rankBy: by, rows: rankIndicators(now?.[sc] ?? [], before?.[sc] ?? [], by) };
 }
