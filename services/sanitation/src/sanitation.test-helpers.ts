@@ -43,8 +43,12 @@ export async function testEnvironment(file: string) {
   return { t, prefix, config, broker };
 }
 
-export const client = async (address: string, who: Principal | null) =>
-  createGrpcClient(SanitationServiceClient, address, who ? { token: await signToken(who, { secret: SECRET }) } : {});
+/** A client as `who`; `deadlineMs` for suites that send many commands to a loaded database (the default is the platform's). */
+export const client = async (address: string, who: Principal | null, deadlineMs?: number) =>
+  createGrpcClient(SanitationServiceClient, address, {
+    ...(who ? { token: await signToken(who, { secret: SECRET }) } : {}),
+    ...(deadlineMs !== undefined ? { defaultDeadlineMs: deadlineMs } : {}),
+  });
 
 /** Calls a unary method by name; the request is completed with the message's defaults first, as a generated client would. */
 export function call<Res = unknown>(c: SanitationServiceClient, method: keyof SanitationServiceClient, request: object): Promise<Res> {

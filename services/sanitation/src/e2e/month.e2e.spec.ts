@@ -23,6 +23,8 @@ const TOILET = '4108020301000013'; // class 1, attached, huanjie, 解放区
 const STATION = '4108020302000014'; // qingyuan, 解放区
 const gatewayQingyuan: Principal = { subject: 'gateway.qingyuan', department: 'contractor.qingyuan', roles: ['sanitation.crew'] };
 
+/** A command may wait on a database shared with other suites; the month's assertions are about results, not speed. */
+const DEADLINE_MS = 30_000;
 const start = () => startSanitationService({ ...env.config, dayCloseIntervalMs: 200, deadlineScanIntervalMs: 300 }, { clock });
 
 beforeAll(async () => {
@@ -93,7 +95,9 @@ const closedUpTo = (day: string) => until(async () => (await lastClosed()) >= da
 /** The people of the month, connected once per service start (its port changes with a restart). */
 async function clients() {
   const [inspector, huanjie, qingyuan, gatewayA, gatewayB] = await Promise.all(
-    [people.inspector, people.huanjie, people.qingyuan, people.gateway, gatewayQingyuan].map((p) => client(svc!.grpcAddress, p)),
+    [people.inspector, people.huanjie, people.qingyuan, people.gateway, gatewayQingyuan].map((p) =>
+      client(svc!.grpcAddress, p, DEADLINE_MS),
+    ),
   );
   return { inspector: inspector!, huanjie: huanjie!, qingyuan: qingyuan!, gatewayA: gatewayA!, gatewayB: gatewayB! };
 }
@@ -125,7 +129,7 @@ async function tables(dimension: Dimension, expected: Record<string, number>) {
 it('a month of work and inspections, with a restart in the middle, ranks as the scenario adds up and as a replay does', async () => {
   // The job's first step closes the day before the register exists; from then on it goes day by day.
   await closedUpTo('2025-02-25');
-  const admin = await client(svc!.grpcAddress, people.admin);
+  const admin = await client(svc!.grpcAddress, people.admin, DEADLINE_MS);
   const line = '113.20 35.23; 113.21 35.23';
   await call(admin, 'importFacilities', {
     format: 'csv',
@@ -163,11 +167,14 @@ it('a month of work and inspections, with a restart in the middle, ranks as the 
 
     clock.set(at(day, day === RESTART_DAY ? '15:00' : '22:00'));
     const work = workOf(day);
+    // On the first day road A's vehicles and crew send their halves at once: one of the two finds the
+    // facility-day moved under it and is decided again, nothing lost or doubled.
+    const a = day === '2025-02-26' ? [work.a.slice(0, 2), work.a.slice(2)] : [work.a];
     const sent = await Promise.all([
-      call<RecordWorkResponse>(c.gatewayA, 'recordWork', { records: work.a }),
+      ...a.map((records) => call<RecordWorkResponse>(c.gatewayA, 'recordWork', { records })),
       call<RecordWorkResponse>(c.gatewayB, 'recordWork', { records: work.b }),
     ]);
-    expect(sent.map((r) => r.accepted)).toEqual([work.a.length, work.b.length]);
+    expect(sent.reduce((n, r) => n + r.accepted, 0)).toBe(work.a.length + work.b.length);
 
     if (day === RESTART_DAY) {
       // Down while the rectification of M-0313-A passes its deadline and the day ends.
@@ -247,11 +254,11 @@ it('a month of work and inspections, with a restart in the middle, ranks as the 
     ['解放区', 2],
   ]);
   expect(districts.replayed.rows).toEqual(districts.live.rows);
-}, 120_000);
+}, 240_000);
 
 it('once March is closed its results stand: no amendment, no late inspection; a correction with a reason re-ranks it, as a replay does', async () => {
   clock.set('2025-04-06T10:00:00+08:00');
-  const inspector = await client(svc!.grpcAddress, people.inspector);
+  const inspector = await client(svc!.grpcAddress, people.inspector, DEADLINE_MS);
   const amend = await grpcError(call(inspector, 'amendInspection', { inspectionId: 'M-0312-B', input: grams(2, 3, 4) }));
   expect(amend.code).toBe(status.FAILED_PRECONDITION);
   const late = await grpcError(
@@ -278,7 +285,7 @@ it('once March is closed its results stand: no amendment, no late inspection; a 
   const contractors = await tables('contractor', { 'contractor.qingyuan': 98.3, 'contractor.huanjie': 96.3 });
   expect(contractors.live).toMatchObject({ samples: 18, samplesPassed: 16 });
   expect(contractors.replayed.rows).toEqual(contractors.live.rows);
-  const admin = await client(svc!.grpcAddress, people.admin);
+  const admin = await client(svc!.grpcAddress, people.admin, DEADLINE_MS);
   const served = await call<GetRankingResponse>(admin, 'getRanking', { period: '2025-03', dimension: 'district' });
   expect(served.rows.map((r) => [r.key, r.rank, r.score])).toEqual([
     ['山阳区', 1, 98.5],
