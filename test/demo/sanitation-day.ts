@@ -1,15 +1,18 @@
 // Plays a sanitation month through the public gRPC API only (no database access): the seed city's
-// register imported from one CSV file (118 main roads by cleaning grade, 228 public toilets, 78
-// transfer stations, positions generated inside the districts; three broken rows rejected), the
-// contractors' vehicles and crew terminals registered, sweeping runs and patrol shifts
-// (days 1–3 of the month) reported in gateway batches (one resent, one from an unknown vehicle), the days closed against
-// the grades, 以克论净 — 240 road inspections, 720 samples of which 691 pass (95.97 %) — toilet and
-// station inspections, rectifications done or left open, one correction with a reason, and the
-// district and contractor rankings of the three assessments (三项考核).
+// register imported in CSV files of 40 rows (118 main roads by cleaning grade, 228 public toilets,
+// 78 transfer stations, positions generated inside the districts; three broken rows rejected), the
+// contractors' vehicles and crew terminals registered, sweeping runs and patrol shifts reported in
+// daily gateway batches (one resent, one from an unknown vehicle) and each day closed against the
+// grades, 以克论净 over the month — 240 road inspections, 720 samples of which 691 pass (95.97 %) —
+// toilet and station inspections, rectifications done or left open, one correction with a reason,
+// and the district and contractor rankings of the three assessments (三项考核).
 //
 // Which month: the service's clock decides when an inspection is recorded, and a month's results
-// close 5 days after it ends. The demo plays days 1–3 of the latest month whose first days have
-// ended and which is still open: the previous month on the 1st–5th, else the current one.
+// close 5 days after it ends. On the 1st–5th the demo plays the whole previous month (still open);
+// later in a month, the current month's ended days. Every road-day is a stream of its own (its work,
+// then its close): 118 roads × 30 days are ~7,000 appends, minutes on a loaded FerretDB, so the
+// roads' work is reported and closed for the month's first DEMO_SANITATION_WORK_DAYS days (default
+// 3; `all` for every day) while the inspections cover every day. Progress goes to stderr.
 import { callUnary, createGrpcClient } from '@yiwang/platform';
 import * as api from '@yiwang/proto/yiwang/sanitation/v1/sanitation_service';
 import { SanitationServiceClient, type GetRankingResponse, type RankingRow } from '@yiwang/proto/yiwang/sanitation/v1/sanitation_service';
@@ -72,8 +75,11 @@ function playedMonth(nowMs: number): { month: string; days: string[] } {
   const [y, m, d] = [Number(today.slice(0, 4)), Number(today.slice(5, 7)), Number(today.slice(8, 10))];
   const [py, pm] = d <= 5 ? (m === 1 ? [y - 1, 12] : [y, m - 1]) : [y, m];
   const month = `${py}-${pad(pm, 2)}`;
-  return { month, days: [1, 2, 3].map((x) => `${month}-${pad(x, 2)}`) };
+  const length = d <= 5 ? new Date(Date.UTC(py, pm, 0)).getUTCDate() : d - 1;
+  return { month, days: Array.from({ length }, (_, x) => `${month}-${pad(x + 1, 2)}`) };
 }
+
+const progress = (line: string) => process.stderr.write(`  sanitation: ${line}\n`);
 
 function register(): { facilities: Facility[]; csv: string } {
   const rnd = random(15);
@@ -149,6 +155,7 @@ export async function playSanitationDay(opts: SanitationDayOptions): Promise<str
   const closer = as('day-closer', 'system.sanitation', ['system']);
   const { month, days } = playedMonth(Date.now());
   const rnd = random(720);
+  const begun = Date.now();
   const lines: string[] = [];
 
   const { facilities, csv } = register();
@@ -166,6 +173,22 @@ export async function playSanitationDay(opts: SanitationDayOptions): Promise<str
     `环卫 register: ${files.length} files, ${imported.registered} registered, ${imported.unchanged} unchanged, ${imported.rejected.length} rows rejected (${imported.rejected.map((r) => `${r.facilityId}: ${r.errors[0]}`).join('; ')})`,
   );
   const roads = facilities.filter((f) => f.kind === 'road');
+  // The register is a read model behind the log: work and inspections name facilities it must hold.
+  let missing = facilities;
+  await until(
+    async () => {
+      const found = new Set<string>();
+      await pool(missing, 8, async (f) => {
+        const r = await call<api.GetFacilityResponse>(admin, 'getFacility', { facilityId: f.id }).catch(() => null);
+        if (r?.status === 'active') found.add(f.id);
+      });
+      missing = missing.filter((f) => !found.has(f.id));
+      return missing.length === 0 || null;
+    },
+    300_000,
+    'the imported register in the service',
+  );
+  progress(`register imported and projected (${Math.round((Date.now() - begun) / 1000)} s)`);
 
   const devices = ROAD_CONTRACTORS.flatMap((c) => [
     ...[1, 2, 3].map((n) => ({ id: `${c.split('.')[1]}-SW-${n}`, kind: 'sweeper', c })),
@@ -175,12 +198,37 @@ export async function playSanitationDay(opts: SanitationDayOptions): Promise<str
     await call(admin, 'registerDevice', { deviceId: d.id, kind: d.kind, contractor: d.c });
   });
 
-  // Work: each road's sweeps and one patrol shift per day; some road-days fall short.
+  // A vehicle the register does not know: the batch is refused, nothing stored.
+  const intruder = as('gateway.contractor.huanjie', 'contractor.huanjie', ['sanitation.crew']);
+  const refused = await call(intruder, 'recordWork', {
+    records: [
+      {
+        facilityId: roads[0]!.id,
+        deviceId: 'UNKNOWN-9',
+        kind: 'sweep',
+        startedAt: `${days[0]}T03:00:00+08:00`,
+        endedAt: `${days[0]}T03:30:00+08:00`,
+      },
+    ],
+  }).then(
+    () => 'accepted?!',
+    (e: Error) => e.message,
+  );
+  intruder.close();
+
+  // Work: each road's sweeps and one patrol shift per day in one gateway batch per contractor and
+  // day, sent as the gateways do, side by side; some road-days fall short. Each day is closed as
+  // soon as its batches are in.
+  const wanted = process.env.DEMO_SANITATION_WORK_DAYS ?? '3';
+  const workDays = days.slice(0, wanted === 'all' ? days.length : Math.max(1, Number(wanted) || 3));
+  const gateways = new Map(ROAD_CONTRACTORS.map((c) => [c, as(`gateway.${c}`, c, ['sanitation.crew'])]));
   let records = 0;
   let duplicates = 0;
-  for (const [di, day] of days.entries()) {
-    for (const [ci, contractor] of ROAD_CONTRACTORS.entries()) {
-      const gateway = as(`gateway.${contractor}`, contractor, ['sanitation.crew']);
+  let missingRuns = 0;
+  const started = Date.now();
+  for (const [di, day] of workDays.entries()) {
+    await pool([...ROAD_CONTRACTORS.entries()], 5, async ([ci, contractor]) => {
+      const gateway = gateways.get(contractor)!;
       const batch: object[] = [];
       roads
         .filter((r) => r.contractor === contractor)
@@ -213,29 +261,15 @@ export async function playSanitationDay(opts: SanitationDayOptions): Promise<str
       records += r.accepted;
       if (di === 0 && ci === 0)
         duplicates += (await call<api.RecordWorkResponse>(gateway, 'recordWork', { records: batch.slice(0, 10) })).duplicates; // a gateway resends
-      gateway.close();
-    }
+    });
+    missingRuns += (await call<api.CloseDayResponse>(closer, 'closeDay', { day })).missingRuns;
+    progress(
+      `work of ${day} stored and closed (${di + 1}/${workDays.length} days, ${records} records, ${Math.round((Date.now() - started) / 1000)} s)`,
+    );
   }
-  const intruder = as('gateway.contractor.huanjie', 'contractor.huanjie', ['sanitation.crew']);
-  const refused = await call(intruder, 'recordWork', {
-    records: [
-      {
-        facilityId: roads[0]!.id,
-        deviceId: 'UNKNOWN-9',
-        kind: 'sweep',
-        startedAt: `${days[0]}T03:00:00+08:00`,
-        endedAt: `${days[0]}T03:30:00+08:00`,
-      },
-    ],
-  }).then(
-    () => 'accepted?!',
-    (e: Error) => e.message,
-  );
-  intruder.close();
+  for (const g of gateways.values()) g.close();
   log(`work: ${records} records stored, ${duplicates} resent duplicates skipped; unknown vehicle → ${refused}`);
-  let missingRuns = 0;
-  for (const day of days) missingRuns += (await call<api.CloseDayResponse>(closer, 'closeDay', { day })).missingRuns;
-  log(`days ${days[0]} … ${days[days.length - 1]} closed against the grades: ${missingRuns} missing sweeping runs`);
+  log(`days ${workDays[0]} … ${workDays[workDays.length - 1]} closed against the grades: ${missingRuns} missing sweeping runs`);
 
   // 以克论净: 240 road inspections × 3 samples; exactly 29 samples over the 10 g/m² limit.
   const failing = new Set(Array.from({ length: 29 }, (_, k) => 3 + k * 8));
@@ -289,6 +323,7 @@ export async function playSanitationDay(opts: SanitationDayOptions): Promise<str
   log(
     `inspections: 240 roads (以克论净), ${toilets.length} toilets, ${stations.length} stations; ${failed.length} failed and went to rectification`,
   );
+  progress(`inspections over ${days.length} days recorded (${Math.round((Date.now() - started) / 1000)} s)`);
 
   // Edge cases: clear errors, nothing stored.
   const edge = async (what: string, p: Promise<unknown>) =>
@@ -368,7 +403,7 @@ export async function playSanitationDay(opts: SanitationDayOptions): Promise<str
   );
   const byDistrict = await ranking('district');
   lines.push(
-    `Sanitation ${month}: ${facilities.length} facilities (118 roads, 228 toilets, 78 stations), ${records} work records, ${missingRuns} missing runs`,
+    `Sanitation ${month} (${days.length} days): ${facilities.length} facilities (118 roads, 228 toilets, 78 stations) imported, ${imported.rejected.length} broken rows listed; ${records} work records on ${workDays.length} days, ${missingRuns} missing runs`,
   );
   lines.push(
     `以克论净 ${month}: ${byContractor.samples} samples, ${byContractor.samplesPassed} passed (${byContractor.passRate?.toFixed(2)} %)`,
