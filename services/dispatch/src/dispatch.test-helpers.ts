@@ -94,6 +94,7 @@ export async function publishFiledReport(
     location: over.location ?? { lat: 35.2401, lon: 113.2337 },
     note: '',
     filedAt: over.filedAt ?? new Date('2025-03-03T01:59:00Z'),
+    handover: undefined,
   };
   const now = new Date();
   const event: LoggedEvent = {

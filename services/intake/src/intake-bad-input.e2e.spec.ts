@@ -128,7 +128,7 @@ it('gRPC: wrong role → PERMISSION_DENIED, bad input → INVALID_ARGUMENT, noth
     ).rejects.toMatchObject({ code: 3, details: expect.stringMatching(/outside/) });
     await expect(rpc(camera, camera.submitReport, { ...req, location: undefined })).rejects.toMatchObject({ code: 3 });
     await expect(
-      rpc(camera, camera.submitWorkOrder, { ...req, externalId: 'X', reporterName: '', reporterPhone: '' }),
+      rpc(camera, camera.submitWorkOrder, { ...req, externalId: 'X', reporterName: '', reporterPhone: '', household: undefined }),
     ).rejects.toMatchObject({ code: 7 });
     await expect(rpc(camera, camera.getReport, { reportId: 'nope' })).rejects.toMatchObject({ code: 5 });
     expect(await commits()).toBe(before);

@@ -261,6 +261,7 @@ it('work orders are idempotent by external id: 3 sends, then 3 concurrent, one r
     photoRefs: [],
     reporterName: '',
     reporterPhone: '',
+    household: undefined,
   };
   const sequential = [];
   for (let i = 0; i < 3; i++) sequential.push(await rpc(opscenter, opscenter.submitWorkOrder, order));

@@ -105,6 +105,8 @@ export function planOpenCase(report: FiledReport, matrix: ResponsibilityMatrix, 
 export function filedReportHandler(cases: CaseService): (event: LoggedEvent) => Promise<CaseState | null> {
   return async (event) => {
     if (event.type !== REPORT_FILED) return null;
+    // Intake hands some reports to another service (a household's heating complaint goes to heating).
+    if (text(obj(obj(event.data)['handover'])['service']) !== '') return null;
     const command = planOpenCase(filedReportFromData(event.data), cases.matrix, cases.calendar, cases.now());
     try {
       const result = await cases.handler.handle(caseStreamId(caseIdForReport(command.data.reportId)), command, {

@@ -52,6 +52,8 @@ export type Submission = Readonly<{
   issueToken?: boolean;
   /** A client's idempotency key: the same key (from the same caller) gives the same report. */
   idempotencyKey?: string;
+  /** The flat of a heating complaint: the report is handed to heating once filed. */
+  household?: Readonly<{ compound: string; building: string; unit: string; room: string }>;
 }>;
 
 export type SubmitResult = Readonly<{ report: ReportView; created: boolean; token: string | null }>;
@@ -112,7 +114,8 @@ export class IntakeApplication {
 
     return duplicates.exclusive(category.code, async () => {
       const at = instantOf(clock);
-      const master = await duplicates.find({ channel: s.channel, category: category.code, location, receivedAt: at });
+      // Households of one building complain about their own flats: none is a duplicate of another.
+      const master = s.household ? null : await duplicates.find({ channel: s.channel, category: category.code, location, receivedAt: at });
       const command: ReportCommand = {
         type: 'ReceiveReport',
         actor: meta.actor,
@@ -129,6 +132,7 @@ export class IntakeApplication {
           ...(s.externalId !== undefined ? { externalId: s.externalId } : {}),
           ...(token ? { trackingToken: token } : {}),
           ...(master ? { duplicateOf: { reportId: master.reportId, caseId: master.caseId } } : {}),
+          ...(s.household ? { household: s.household } : {}),
           at,
         },
       };
@@ -142,7 +146,8 @@ export class IntakeApplication {
       }
       const state = result.state;
       const cause = result.events[0];
-      if (state.status === 'filed') duplicates.remember({ reportId, caseId: null, category: category.code, location, receivedAt: at });
+      if (state.status === 'filed' && !state.handover)
+        duplicates.remember({ reportId, caseId: null, category: category.code, location, receivedAt: at });
       if (master && state.status === 'duplicate') {
         await this.system(
           master.reportId,

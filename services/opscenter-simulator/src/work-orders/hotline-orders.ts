@@ -30,5 +30,6 @@ export function hotlineOrder(i: number, places: ReadonlyArray<{ lat: number; lon
     description: c.text,
     contacts: [{ name: '市民', phone: `1380000${String(1000 + (i % 9000)).padStart(4, '0')}` }],
     deadline: undefined,
+    household: undefined,
   };
 }

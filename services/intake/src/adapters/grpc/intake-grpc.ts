@@ -75,6 +75,7 @@ export function intakeGrpcService(
           description: req.description,
           photoRefs: req.photoRefs,
           ...(reporter ? { reporter } : {}),
+          ...(req.household ? { household: req.household } : {}),
         },
         meta(principal, call.metadata),
       );

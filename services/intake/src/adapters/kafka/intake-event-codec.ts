@@ -31,6 +31,12 @@ const categoryBack = (c: pb.CategorySnapshot | undefined): CategorySnapshot =>
 const cellBack = (c: pb.CellRef | undefined): CellRef | null =>
   c ? { cellId: c.cellId, district: c.district, street: c.street, community: c.community } : null;
 const loc = (l: pb.Location | undefined) => ({ lat: l?.lat ?? 0, lon: l?.lon ?? 0 });
+const householdBack = (h: pb.Household | undefined) => ({
+  compound: h?.compound ?? '',
+  building: h?.building ?? '',
+  unit: h?.unit ?? '',
+  room: h?.room ?? '',
+});
 
 function entry<T extends string, M>(
   type: T,
@@ -63,6 +69,7 @@ export const intakeProtobufRegistry: ProtobufRegistry = Object.fromEntries([
       externalId: d.externalId ?? '',
       trackingToken: d.trackingToken ?? '',
       receivedAt: ts(d.receivedAt),
+      household: d.household,
     }),
     (m) =>
       ({
@@ -78,6 +85,7 @@ export const intakeProtobufRegistry: ProtobufRegistry = Object.fromEntries([
         externalId: orNull(m.externalId),
         trackingToken: orNull(m.trackingToken),
         receivedAt: iso(m.receivedAt),
+        ...(m.household ? { household: householdBack(m.household) } : {}),
       }) as unknown as DataOf<'intake.report.received.v1'>,
   ),
   entry(
@@ -92,6 +100,7 @@ export const intakeProtobufRegistry: ProtobufRegistry = Object.fromEntries([
       location: d.location,
       note: d.note,
       filedAt: ts(d.filedAt),
+      handover: d.handover,
     }),
     (m) =>
       ({
@@ -102,6 +111,7 @@ export const intakeProtobufRegistry: ProtobufRegistry = Object.fromEntries([
         location: loc(m.location),
         note: m.note,
         filedAt: iso(m.filedAt),
+        ...(m.handover ? { handover: { ...m.handover, household: householdBack(m.handover.household) } } : {}),
       }) as DataOf<'intake.report.filed.v1'>,
   ),
   entry(

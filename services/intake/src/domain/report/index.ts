@@ -1,4 +1,5 @@
 export * from './report-events';
+export * from './handover';
 export * from './report-commands';
 export * from './report-state';
 export * from './report-decide';

@@ -25,6 +25,8 @@ export type ReceiveReport = Command<
     externalId?: string;
     trackingToken?: string;
     duplicateOf?: Readonly<{ reportId: string; caseId: string | null }>;
+    /** The flat of a heating complaint (供热投诉): such a report is handed to heating. */
+    household?: Readonly<{ compound: string; building: string; unit: string; room: string }>;
     at: string;
   }
 >;

@@ -46,6 +46,7 @@ export function decideReport(command: ReportCommand, state: ReportState): readon
             location: s.location,
             note,
             filedAt: Instant(command.data.at),
+            ...(s.handover ? { handover: s.handover } : {}),
           },
         },
       ];

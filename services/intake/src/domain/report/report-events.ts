@@ -3,6 +3,7 @@ import { type Category } from '../categories/category';
 import { type CellRef } from '../geo/unit-grid';
 import { type LatLon } from '../geo/coordinates';
 import { type Instant, type ReportId } from '../shared/values';
+import { type Handover, type Household } from './handover';
 
 /** Events of the report stream (`report-<id>`): collection (信息收集) and filing (立案). */
 
@@ -53,6 +54,8 @@ export type ReportReceived = DomainEvent<
     externalId: string | null;
     trackingToken: string | null;
     receivedAt: Instant;
+    /** Only on a heating complaint that names the flat (absent on every other report). */
+    household?: Household;
   }>
 >;
 export type ReportFiled = DomainEvent<
@@ -65,6 +68,8 @@ export type ReportFiled = DomainEvent<
     location: LatLon;
     note: string;
     filedAt: Instant;
+    /** Another service handles the report; dispatch opens no case for it. */
+    handover?: Handover;
   }>
 >;
 export type ReportRejected = DomainEvent<

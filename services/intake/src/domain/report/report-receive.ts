@@ -6,6 +6,7 @@ import { Instant, ReportId, oneOf, text, violation } from '../shared/values';
 import { type ReceiveReport } from './report-commands';
 import { AUTO_FILED_CHANNELS, CHANNELS, type CategorySnapshot, type ReportEvent, type ReporterContact } from './report-events';
 import { type ReportState } from './report-state';
+import { handoverOf, validateHousehold } from './handover';
 
 /**
  * 信息收集 and the filing rules (立案规则) per channel:
@@ -72,12 +73,14 @@ export function receiveReport(command: ReceiveReport, state: ReportState): reado
   if (channel === 'sensor' && sensor === null) throw violation('sensor', 'a sensor report needs the device id and alarm id');
   const externalId = d.externalId === undefined ? null : text(d.externalId, 'externalId', { max: 80 });
   if (channel === 'opscenter' && externalId === null) throw violation('externalId', 'an operations-centre order needs its external id');
-  const received: ReportEvent = {
+  const snapshot = category(d.category);
+  const household = validateHousehold(d.household, snapshot);
+  const received: Extract<ReportEvent, { type: 'intake.report.received.v1' }> = {
     type: 'intake.report.received.v1',
     data: {
       reportId,
       channel,
-      category: category(d.category),
+      category: snapshot,
       location: validateLatLon(d.location),
       cell: cell(d.cell),
       // Sensors send an alarm, not prose; everyone else must say what is wrong.
@@ -88,9 +91,11 @@ export function receiveReport(command: ReceiveReport, state: ReportState): reado
       externalId,
       trackingToken: d.trackingToken === undefined ? null : text(d.trackingToken, 'trackingToken', { max: 100 }),
       receivedAt: at,
+      ...(household ? { household } : {}),
     },
   };
   const r = received.data;
+  const handover = handoverOf(r);
   if (d.duplicateOf !== undefined) {
     const masterReportId = ReportId(d.duplicateOf.reportId, 'duplicateOf.reportId');
     if (masterReportId === reportId) throw violation('duplicateOf.reportId', 'a report cannot duplicate itself');
@@ -115,6 +120,7 @@ export function receiveReport(command: ReceiveReport, state: ReportState): reado
           location: r.location,
           note: `auto-filed: ${channel}`,
           filedAt: at,
+          ...(handover ? { handover } : {}),
         },
       },
     ];

@@ -3,6 +3,7 @@ import { type CellRef } from '../geo/unit-grid';
 import { type LatLon } from '../geo/coordinates';
 import { type Instant, type ReportId } from '../shared/values';
 import { type CategorySnapshot, type Channel, type RejectionReason, type ReportEvent } from './report-events';
+import { handoverOf, type Handover } from './handover';
 
 /**
  * What the decider needs to remember. The contact itself is deliberately not kept: only whether
@@ -18,6 +19,8 @@ export type ReportFacts = Readonly<{
   hasContact: boolean;
   /** Results the reporter has been told, so a retried notification is not sent twice. */
   notified: readonly string[];
+  /** Set when another service takes the report once filed (a household's heating complaint). */
+  handover?: Handover;
 }>;
 
 /**
@@ -38,8 +41,8 @@ export type ExistingReport = Exclude<ReportState, { status: 'none' }>;
 export const initialReportState = (): ReportState => ({ status: 'none' });
 
 function facts(s: ExistingReport): ReportFacts {
-  const { reportId, channel, category, location, cell, receivedAt, hasContact, notified } = s;
-  return { reportId, channel, category, location, cell, receivedAt, hasContact, notified };
+  const { reportId, channel, category, location, cell, receivedAt, hasContact, notified, handover } = s;
+  return { reportId, channel, category, location, cell, receivedAt, hasContact, notified, ...(handover ? { handover } : {}) };
 }
 
 function corrupt(state: ReportState, event: ReportEvent): never {
@@ -49,7 +52,9 @@ function corrupt(state: ReportState, event: ReportEvent): never {
 export function evolveReport(state: ReportState, event: ReportEvent): ReportState {
   if (event.type === 'intake.report.received.v1') {
     const d = event.data;
+    const handover = handoverOf(d);
     return {
+      ...(handover ? { handover } : {}),
       status: 'awaiting_filing',
       ...{ reportId: d.reportId, channel: d.channel, category: d.category, location: d.location, cell: d.cell, receivedAt: d.receivedAt },
       hasContact: d.reporter !== null && (d.reporter.phone !== null || d.reporter.name !== null),
