@@ -40,6 +40,7 @@ export function integrationEnv(prefix: string, over: Record<string, string>): Re
     INTEGRATION_DB: `${prefix}_integration`,
     KAFKA_BROKERS: servers.kafkaBrokers.join(','),
     DISPATCH_TOPIC: `yiwang.${prefix}_dispatch.events.v1`,
+    HEATING_TOPIC: `yiwang.${prefix}_heating.events.v1`,
     INTEGRATION_CONSUMER_GROUP: `${prefix}.integration`,
     OPSCENTER_PUSH_BATCH: '50',
     OPSCENTER_CALL_TIMEOUT_MS: '2000',

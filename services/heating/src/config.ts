@@ -24,6 +24,9 @@ export const heatingConfigSchema = {
   mongoDb: str('HEATING_DB', { default: HEATING_DEFAULTS.database }),
   kafkaBrokers: list('KAFKA_BROKERS', { default: ['127.0.0.1:19092'] }),
   topic: str('HEATING_TOPIC', { default: HEATING_DEFAULTS.topic }),
+  /** Intake's events: its filed reports handed to heating (12345 / citizens' heating complaints). */
+  intakeTopic: str('INTAKE_TOPIC', { default: 'yiwang.intake.events.v1' }),
+  consumerGroup: str('HEATING_CONSUMER_GROUP', { default: 'yiwang.heating.intake-reports' }),
   /** Which city's rules from data/heating-cities.json (jiaozuo, harbin). */
   city: str('HEATING_CITY', { default: 'jiaozuo' }),
   deadlineScanIntervalMs: int('DEADLINE_SCAN_INTERVAL_MS', { min: 50, default: 5_000 }),

@@ -31,6 +31,8 @@ export async function testEnvironment(file: string) {
     HEATING_DB: t.db.databaseName,
     KAFKA_BROKERS: servers.kafkaBrokers.join(','),
     HEATING_TOPIC: `yiwang.${prefix}_heating.events.v1`,
+    INTAKE_TOPIC: `yiwang.${prefix}_intake.events.v1`,
+    HEATING_CONSUMER_GROUP: `${prefix}.heating`,
     DEADLINE_SCAN_INTERVAL_MS: '200',
     AUTH_JWT_SECRET: SECRET,
     PII_MASTER_KEY: randomBytes(32).toString('base64'),

@@ -28,6 +28,7 @@ import { heatingEventCodec } from './adapters/kafka/heating-event-codec';
 import { heatingGrpcService } from './adapters/grpc/heating-grpc';
 import { complaintContactPolicy } from './adapters/grpc/event-log-personal-data';
 import { registerHeatingRoutes } from './adapters/http/heating-http';
+import { intakeReportsConsumer } from './adapters/kafka/intake-reports-consumer';
 import { type HeatingConfig } from './config';
 import { SERVICE_NAME } from './public-module';
 
@@ -121,6 +122,16 @@ export async function startHeatingService(config: HeatingConfig, runtime: Heatin
       reaction.wake();
     });
     stops.push(async () => unsubscribe());
+    const handover = intakeReportsConsumer({
+      broker,
+      db,
+      group: config.consumerGroup,
+      topic: config.intakeTopic,
+      complaints,
+      onError: (e, m) => logger.warn({ err: e, topic: m.topic, offset: m.offset }, 'handed-over report not lodged yet'),
+    });
+    await handover.start();
+    stops.push(() => handover.stop());
     scheduler.start();
     stops.push(() => scheduler.stop());
     offline.start();

@@ -27,6 +27,8 @@ export const integrationConfigSchema = {
   mongoDb: str('INTEGRATION_DB', { default: INTEGRATION_DEFAULTS.database, pattern: /^[A-Za-z0-9_-]{1,60}$/, describe: 'a database name' }),
   kafkaBrokers: list('KAFKA_BROKERS', { default: ['127.0.0.1:19092'] }),
   dispatchTopic: str('DISPATCH_TOPIC', { default: 'yiwang.dispatch.events.v1' }),
+  /** Heating's complaints the centre sent (12345 供热投诉), mapped into its case view. */
+  heatingTopic: str('HEATING_TOPIC', { default: 'yiwang.heating.events.v1' }),
   consumerGroup: str('INTEGRATION_CONSUMER_GROUP', { default: 'yiwang.integration.case-events' }),
   /** Enforcement's cases: those that came from a closed-loop case the centre follows are shown to it. */
   enforcementTopic: str('ENFORCEMENT_TOPIC', { default: 'yiwang.enforcement.events.v1' }),

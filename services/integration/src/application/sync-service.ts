@@ -59,7 +59,9 @@ export class SyncService {
    */
   async observe(event: LoggedEvent): Promise<void> {
     const data = (event.data ?? {}) as Record<string, unknown>;
-    const caseId = typeof data.caseId === 'string' && data.caseId !== '' ? data.caseId : event.streamId.replace(/^case-/, '');
+    // Dispatch's events name the case; a heating complaint from a report is named by the report's case id.
+    const named = [data.caseId, data.complaintId].find((v): v is string => typeof v === 'string' && v !== '');
+    const caseId = named ?? event.streamId.replace(/^case-/, '');
     const subscribed = event.type === 'dispatch.case.opened.v1' && this.subscriptions.covers(String(data.category ?? ''));
     await this.handler.handle(
       syncStreamId(caseId),

@@ -41,6 +41,7 @@ export class GrpcIntakeWorkOrders implements IntakeWorkOrders {
         photoRefs: [],
         reporterName: order.contact?.name ?? '',
         reporterPhone: order.contact?.phone ?? '',
+        household: order.household,
       });
       const r = res.report;
       if (!r) throw new Error('intake answered without a report');

@@ -87,5 +87,6 @@ export function workOrderFromProto(r: SubmitWorkOrderRequest): WorkOrderInput {
     description: r.description,
     contacts: r.contacts.map((c) => ({ name: c.name, phone: c.phone })),
     deadline: r.deadline,
+    ...(r.household ? { household: r.household } : {}),
   };
 }

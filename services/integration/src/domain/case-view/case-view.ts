@@ -1,3 +1,5 @@
+import { applyHeatingChange, HEATING_COMPLAINT_PREFIX } from './heating-case-view';
+
 /**
  * What the operations centre sees of a case, folded from dispatch's case events. The centre's
  * vocabulary is coarser than dispatch's (see `CaseState` in proto/yiwang/opscenter/v1): this fold
@@ -44,6 +46,7 @@ const orNull = (s: string): string | null => (s === '' ? null : s);
  * still gets an update for them, with the state unchanged, so its sequence has no gap.
  */
 export function applyCaseChange(view: CaseView | null, change: CaseChange): CaseView | null {
+  if (change.type.startsWith(HEATING_COMPLAINT_PREFIX)) return applyHeatingChange(view, change);
   const d = change.data;
   if (change.type === 'dispatch.case.opened.v1') {
     return {

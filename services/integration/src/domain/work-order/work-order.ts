@@ -15,7 +15,11 @@ export interface WorkOrderInput {
   readonly description: string;
   readonly contacts: ReadonlyArray<Readonly<{ name: string; phone: string }>>;
   readonly deadline: Date | undefined;
+  /** The flat of a heating complaint (checked by intake, which hands such reports to heating). */
+  readonly household?: Household;
 }
+
+export type Household = Readonly<{ compound: string; building: string; unit: string; room: string }>;
 
 /** A work order Yiwang accepts: the centre's category already mapped to ours. */
 export interface WorkOrder {
@@ -28,6 +32,7 @@ export interface WorkOrder {
   readonly description: string;
   readonly contact: Readonly<{ name?: string; phone?: string }> | undefined;
   readonly deadline: Date | null;
+  readonly household?: Household;
 }
 
 const EXTERNAL_ID = /^[A-Za-z0-9._-]{1,64}$/;
@@ -80,5 +85,6 @@ export function validateWorkOrder(input: WorkOrderInput, table: CategoryCodeTabl
     description: withAddress,
     contact: first ? { ...(first.name ? { name: first.name } : {}), ...(first.phone ? { phone: first.phone } : {}) } : undefined,
     deadline: input.deadline ?? null,
+    ...(input.household ? { household: input.household } : {}),
   };
 }
