@@ -11,7 +11,8 @@
 // violation once on parking's topic; intake's and dispatch's read models equal a rebuild from their
 // logs (`yiwang rebuild`). Prints the recovery times and, with CHAOS_WRITE_DOC=1, writes
 // docs/reliability.md.
-//   CHAOS_RATE (reports/s, default 1)   CHAOS_GAP (s between faults, default 30)   CHAOS_FROM_SOURCE=1 (tsx)
+//   CHAOS_RATE (reports/s, default 1)   CHAOS_GAP (s between faults, default 30)   CHAOS_KEEP_STATE=1 (keep the databases)
+//   CHAOS_FROM_SOURCE=1 (tsx; otherwise dist/, so `npm run build` first — a stale dist/ runs old code)
 import { execFile, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
