@@ -238,7 +238,12 @@ export class Sequencer {
   private async place(scan: boolean): Promise<{ placed: number; progressed: boolean }> {
     const byId = new Map<string, CommitDocument>(this.offered);
     const markers = new Map<string, PendingDocument>();
-    if (scan) for (const m of await this.pending.find({}).toArray()) markers.set(m._id, m);
+    const scanned = new Set<string>();
+    if (scan)
+      for (const m of await this.pending.find({}).toArray()) {
+        markers.set(m._id, m);
+        scanned.add(m._id);
+      }
     for (const c of this.offered.values())
       if (!markers.has(c._id)) markers.set(c._id, { _id: c._id, streamId: c.streamId, prev: c.prev, at: c.committedAt });
     if (markers.size === 0) return { placed: 0, progressed: false };
@@ -258,7 +263,8 @@ export class Sequencer {
     let settled = 0;
     for (const id of done) {
       if (!this.toDelete.has(id)) settled++;
-      this.toDelete.add(id);
+      // Only markers found in the database are deleted: a handed-over commit has none.
+      if (scanned.has(id)) this.toDelete.add(id);
       this.offered.delete(id);
     }
     if (placedEvents > 0) {
