@@ -103,6 +103,14 @@ it('a handed-over illegal structure: notice, hearing, decision, publication, unp
     grounds: '《城乡规划法》第六十四条',
     intended: { kinds: ['fine'], fineFen: 1_000_000 },
   });
+  // Asked on the sixth working day after the notice: refused with the rule, nothing stored. (The
+  // clock then goes back to the fifth day, when the party did ask.)
+  at('2025-03-18 09:00');
+  expect(await failure(call(c.officer, 'requestHearing', { caseId }))).toMatchObject({
+    code: status.FAILED_PRECONDITION,
+    details: expect.stringMatching(/within 5 working days.*Art 64\(1\)/),
+  });
+  expect((await call<GetCaseResponse>(c.officer, 'getCase', { caseId })).case!.version).toBe(4);
   at('2025-03-17 17:00');
   await call(c.officer, 'requestHearing', { caseId });
   at('2025-03-18 10:00');
