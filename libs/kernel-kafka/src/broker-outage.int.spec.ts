@@ -112,6 +112,9 @@ describe('messaging with the broker down at start', () => {
       expect(new Set(received.map((e) => e.id)).size).toBe(20);
       expect((await readTopic(broker, topic)).length).toBe(20);
       expect(componentStatuses()[`relay:${topic}`]?.state).toBe('up');
+      // Its share of the group's partitions (all of them: it is the only member).
+      expect(componentStatuses()[`consumer:${group}`]).toMatchObject({ state: 'up', figures: { partitions: expect.any(Number) } });
+      expect(componentStatuses()[`consumer:${group}`]?.figures?.['partitions']).toBeGreaterThan(0);
       expect(consumer.isConnected).toBe(true);
     } finally {
       await consumer.stop();

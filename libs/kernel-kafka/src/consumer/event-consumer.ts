@@ -198,7 +198,10 @@ export class EventConsumer {
         // A member that restarts by itself keeps its clients; one that gave up is replaced.
         if (!restarting) this.reconnect.wake();
       }) ?? (() => undefined);
-    const unlistenAssignment = consumer.onAssignment(() => this.status('up'));
+    const unlistenAssignment = consumer.onAssignment((assignment) => {
+      this.partitions = Object.values(assignment).reduce((n, ps) => n + ps.length, 0);
+      this.status('up');
+    });
     this.unlistenCrash = () => {
       unlistenCrash();
       unlistenAssignment();
@@ -244,8 +247,17 @@ export class EventConsumer {
     }
   }
 
+  /**
+   * Partitions this member was given at the last rebalance, shown with its state: with replicas
+   * in one group, each process's `/readyz` tells its share.
+   */
+  private partitions = 0;
+
   private status(state: 'starting' | 'up' | 'down' | 'stopped', error?: unknown): void {
-    reportComponentStatus(`consumer:${this.options.group}`, state, error !== undefined ? { detail: describeError(error) } : {});
+    reportComponentStatus(`consumer:${this.options.group}`, state, {
+      ...(error !== undefined ? { detail: describeError(error) } : {}),
+      ...(state === 'up' ? { figures: { partitions: this.partitions } } : {}),
+    });
   }
 
   /**
