@@ -36,10 +36,11 @@ export function dispatchFeedbackReaction(
     // The ending event carries no source; the case's own stream has it (read by its id).
     const { state } = await cases.handler.load(e.streamId);
     if (state.status === 'none') return;
-    // The unit the case is dispatched to now; a squad's own hand-over that dispatch's events have
-    // not reached (or never will) answers for the squad's brigade.
+    // The brigade the case is dispatched to now, when it is this squad's; otherwise (a squad's own
+    // hand-over that dispatch's events have not reached, or a case with another unit) the squad's
+    // own brigade answers — never another unit, which dispatch would refuse anyway.
     const link = state.source.kind === 'dispatch_case' ? await handover.get(state.source.ref) : null;
-    const unitId = link?.unitId || unitOfSquad(handover.rules, state.squadId);
+    const unitId = link !== null && link.squadId === state.squadId ? link.unitId : unitOfSquad(handover.rules, state.squadId);
     const report = handlingFeedback(state, { type: e.type, data: e.data } as CaseEnding, unitId);
     if (report === null) return;
     if (report.unitId === '') {
