@@ -26,6 +26,8 @@ export const DEMO_NAMES = {
     'yiwang.enforcement.dispatch-handover',
     'yiwang.parking.dispatch-link',
     'yiwang.sanitation',
+    'yiwang.heating.intake-reports',
+    'yiwang.integration.case-events.heating',
   ],
 };
 
