@@ -3,6 +3,8 @@
 import { CliError } from './cli-error';
 import { caseAt, CASE_AT_HELP } from './commands/case-at';
 import { type Command, type CommandContext } from './commands/command';
+import { enforcementIndicators, ENFORCEMENT_INDICATORS_HELP } from './commands/enforcement-indicators';
+import { heatingRanking, HEATING_RANKING_HELP } from './commands/heating-ranking';
 import { indicators, INDICATORS_HELP } from './commands/indicators';
 import { rebuild, REBUILD_HELP } from './commands/rebuild';
 import { replay, REPLAY_HELP } from './commands/replay';
@@ -12,6 +14,8 @@ const COMMANDS: Readonly<Record<string, { run: Command; help: string }>> = {
   'case-at': { run: caseAt, help: CASE_AT_HELP },
   indicators: { run: indicators, help: INDICATORS_HELP },
   rebuild: { run: rebuild, help: REBUILD_HELP },
+  'heating-ranking': { run: heatingRanking, help: HEATING_RANKING_HELP },
+  'enforcement-indicators': { run: enforcementIndicators, help: ENFORCEMENT_INDICATORS_HELP },
 };
 
 const HELP = `yiwang — replay, export, time travel and indicators from Yiwang's event logs
@@ -22,6 +26,8 @@ usage: yiwang <command> [options]     (yiwang <command> --help for its options)
   case-at      the state of one case at a moment, and the events that led to it
   indicators   evaluation indicators and ranking tables computed from a replay
   rebuild      rebuild a projection into a fresh collection and compare it with the live one
+  heating-ranking  the weekly heating-company ranking (供热企业周排名) from a replay of heating's log
+  enforcement-indicators  the enforcement squads' indicator table (filed, decided on time, fines, court, 双公示) from a replay
 
 Progress goes to stderr on a terminal only (--quiet: never). Ctrl-C during replay saves a cursor
 file to resume from. Formats: docs/replay-formats.md.`;

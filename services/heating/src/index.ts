@@ -22,6 +22,7 @@ export {
   type ComplaintSummary,
   type DeadlineDoc,
 } from './application/projections/complaint-views';
+export { rankCompanies, weekOf, weekDocId, type CompanyWeekDoc, type RankingRow } from './application/projections/company-week';
 export {
   countEvent,
   emptySeason,
@@ -36,6 +37,7 @@ export {
   refundPercent,
   substandardDays,
   shippedCityConfig,
+  seasonKey,
   SHIPPED_CITIES,
   COMPLAINT_EVENT_TYPES,
   POINT_EVENT_TYPES,
