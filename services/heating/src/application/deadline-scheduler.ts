@@ -54,6 +54,10 @@ export class DeadlineScheduler {
   stop(): Promise<void> {
     return this.scan.stop();
   }
+  /** Scans at once and stops backing off (a test or drill moved the clock). */
+  wake(): void {
+    this.scan.wake();
+  }
   scanOnce(): Promise<number> {
     return this.scan.scanOnce();
   }
