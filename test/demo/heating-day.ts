@@ -1,8 +1,10 @@
-// Plays a heating-season day through heating's public gRPC and HTTP APIs only: 12345 complaints
-// for households of the four Jiaozuo companies, acknowledgements, on-site measurements (compliant,
-// sub-standard with causes, disputed → third-party test), fixes, re-measurements with refunds and
-// approvals; 2,000 monitoring points reporting the last 3 h 10 min (some flats cold → findings);
-// a few refusals at the edge. Returns the company table with refunds.
+// Plays a week of the heating season through heating's public gRPC and HTTP APIs only: a week's
+// 12345 complaints (350, DEMO_HEATING_COMPLAINTS) for households of the four Jiaozuo companies,
+// lodged at the service's clock (so they fall in its current week), acknowledgements, on-site
+// measurements (compliant, sub-standard with causes, disputed → third-party test), fixes,
+// re-measurements with refunds and approvals; 2,000 monitoring points reporting hourly over the
+// last 24 h in batches of 5,000 (some flats cold → findings); a few refusals at the edge. Returns
+// the company table with refunds and the weekly company ranking (供热企业周排名).
 import { callUnary, createGrpcClient } from '@yiwang/platform';
 import * as api from '@yiwang/proto/yiwang/heating/v1/heating_service';
 
@@ -58,7 +60,8 @@ export async function playHeatingDay(opts: Opts): Promise<string[]> {
   const run = `${Date.now().toString(36)}`;
   const counts = { complaints: 0, compliant: 0, substandard: 0, disputed: 0, refunds: 0, open: 0, refused: 0 };
   try {
-    for (let i = 0; i < 80; i++) {
+    const total = Number(process.env.DEMO_HEATING_COMPLAINTS ?? 350);
+    for (let i = 0; i < total; i++) {
       const company = COMPANIES[i % COMPANIES.length]!;
       const compound = company.compounds[Math.floor(random() * company.compounds.length)]!;
       const householdId = `jz-${compound}:${1 + Math.floor(random() * 12)}-${1 + Math.floor(random() * 4)}-${100 * (1 + Math.floor(random() * 18)) + 1 + Math.floor(random() * 4)}`;
@@ -146,11 +149,11 @@ export async function playHeatingDay(opts: Opts): Promise<string[]> {
     const findings = opts.httpBase ? await playMonitoring(opts, random) : null;
 
     const lines = [
-      `heating: ${counts.complaints} complaints (12345) — ${counts.compliant} compliant, ${counts.substandard} sub-standard, ${counts.disputed} disputed → third-party test, ${counts.refunds} refunds approved, ${counts.open} awaiting measurement; ${counts.refused} refusals at the edge`,
+      `heating, a week: ${counts.complaints} complaints (12345) — ${counts.compliant} compliant, ${counts.substandard} sub-standard, ${counts.disputed} disputed → third-party test, ${counts.refunds} refunds approved, ${counts.open} awaiting measurement; ${counts.refused} refusals at the edge`,
     ];
     if (findings)
       lines.push(
-        `heating monitoring: ${findings.readings} readings from ${findings.points} points, ${findings.raised} findings raised → complaints for the companies`,
+        `heating monitoring, a day: ${findings.readings} hourly readings from ${findings.points} points in ${findings.batches} batches (${findings.perSecond} readings/s), ${findings.raised} findings raised → complaints for the companies`,
       );
     await new Promise((r) => setTimeout(r, 1_500)); // the projector writes the season documents
     lines.push('heating companies (供热企业)        complaints  measured on time  sub-standard  findings  refunds due (yuan)');
@@ -161,6 +164,7 @@ export async function playHeatingDay(opts: Opts): Promise<string[]> {
         `  ${company.name.padEnd(8, '　')} ${String(s.complaints).padStart(10)}  ${onTime.padStart(16)}  ${String(s.substandard).padStart(12)}  ${String(s.findings).padStart(8)}  ${yuan(s.refundsDueCents).padStart(18)}`,
       );
     }
+    if (opts.httpBase) lines.push(...(await weeklyRanking(opts)));
     lines.forEach((l) => opts.log(l));
     return lines;
   } finally {
@@ -168,8 +172,42 @@ export async function playHeatingDay(opts: Opts): Promise<string[]> {
   }
 }
 
-/** 2,000 points × the last 3 h 10 min every 10 minutes, in batches of 5,000; 1 in 50 flats runs cold. */
-async function playMonitoring(opts: Opts, random: () => number): Promise<{ readings: number; points: number; raised: number }> {
+/** The office's weekly ranking of the companies (this week, with the change against the last). */
+async function weeklyRanking(opts: Opts): Promise<string[]> {
+  const day = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+  const res = await fetch(`${opts.httpBase}/v1/rankings/weekly?week=${day}`, {
+    headers: { authorization: `Bearer ${opts.token('li.na', 'heating.office', ['heating.supervision'])}` },
+  });
+  if (!res.ok) throw new Error(`weekly ranking refused: ${res.status} ${await res.text()}`);
+  const { week, rows } = (await res.json()) as {
+    week: string;
+    rows: Array<{
+      rank: number;
+      change: number | null;
+      nameZh: string;
+      complaints: number;
+      complaintsPer10k: number;
+      measuredOnTimePercent: number;
+      fixedOnTimePercent: number;
+      substandardDays: number;
+      refundsDueCents: number;
+      pointsCompliantPercent: number;
+    }>;
+  };
+  return [
+    `heating weekly ranking (供热企业周排名), week of ${week}: rank  change  company  complaints  per 10k households  measured on time  fixed on time  sub-standard days  refunds due (yuan)  points compliant`,
+    ...rows.map(
+      (r) =>
+        `  ${String(r.rank).padStart(2)}  ${(r.change === null ? '—' : r.change > 0 ? `↑${r.change}` : r.change < 0 ? `↓${-r.change}` : '=').padStart(3)}  ${r.nameZh.padEnd(6, '　')} ${String(r.complaints).padStart(5)}  ${r.complaintsPer10k.toFixed(2).padStart(8)}  ${`${r.measuredOnTimePercent.toFixed(1)}%`.padStart(7)}  ${`${r.fixedOnTimePercent.toFixed(1)}%`.padStart(7)}  ${String(r.substandardDays).padStart(4)}  ${yuan(r.refundsDueCents).padStart(10)}  ${`${r.pointsCompliantPercent.toFixed(1)}%`.padStart(7)}`,
+    ),
+  ];
+}
+
+/** 2,000 points × the last 24 h every hour (48,000 readings), in batches of 5,000; 1 in 50 flats runs cold. */
+async function playMonitoring(
+  opts: Opts,
+  random: () => number,
+): Promise<{ readings: number; points: number; raised: number; batches: number; perSecond: number }> {
   const token = opts.token('gw-demo', 'system.monitoring', ['heating.gateway']);
   const now = Date.now() - 60_000;
   const readings: Array<{ pointId: string; at: string; celsius: number }> = [];
@@ -177,15 +215,18 @@ async function playMonitoring(opts: Opts, random: () => number): Promise<{ readi
   for (const c of COMPANIES) for (const k of c.compounds) for (let n = 1; n <= 100; n++) points.push(`jz-${k}-mp${n}`);
   for (const pointId of points) {
     const cold = random() < 0.02;
-    for (let i = 19; i >= 0; i--)
+    for (let i = 23; i >= 0; i--)
       readings.push({
         pointId,
-        at: new Date(now - i * 10 * 60_000).toISOString(),
+        at: new Date(now - i * 60 * 60_000).toISOString(),
         celsius: cold ? 16 + Math.round(random() * 15) / 10 : 18.5 + Math.round(random() * 30) / 10,
       });
   }
   let raised = 0;
+  let batches = 0;
+  const started = Date.now();
   for (let i = 0; i < readings.length; i += 5000) {
+    batches++;
     const res = await fetch(`${opts.httpBase}/v1/readings`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
@@ -194,5 +235,6 @@ async function playMonitoring(opts: Opts, random: () => number): Promise<{ readi
     if (!res.ok) throw new Error(`readings batch refused: ${res.status} ${await res.text()}`);
     raised += ((await res.json()) as { findingsRaised: string[] }).findingsRaised.length;
   }
-  return { readings: readings.length, points: points.length, raised };
+  const perSecond = Math.round(readings.length / Math.max(0.001, (Date.now() - started) / 1000));
+  return { readings: readings.length, points: points.length, raised, batches, perSecond };
 }
