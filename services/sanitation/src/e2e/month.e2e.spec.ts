@@ -254,7 +254,7 @@ it('a month of work and inspections, with a restart in the middle, ranks as the 
     ['解放区', 2],
   ]);
   expect(districts.replayed.rows).toEqual(districts.live.rows);
-}, 240_000);
+}, 360_000);
 
 it('once March is closed its results stand: no amendment, no late inspection; a correction with a reason re-ranks it, as a replay does', async () => {
   clock.set('2025-04-06T10:00:00+08:00');
