@@ -52,8 +52,13 @@ export async function testEnvironment(file: string) {
   return { t, prefix, config, broker };
 }
 
+// A generous deadline: on the shared CI machine the first command of a fresh database can take
+// several seconds (collections and indexes made on first use), and a deadline is no assertion.
 export const client = async (address: string, who: Principal | null) =>
-  createGrpcClient(api.EnforcementServiceClient, address, who ? { token: await signToken(who, { secret: SECRET }) } : {});
+  createGrpcClient(api.EnforcementServiceClient, address, {
+    defaultDeadlineMs: 30_000,
+    ...(who ? { token: await signToken(who, { secret: SECRET }) } : {}),
+  });
 
 /** Calls a unary method by name, the request completed with the message's defaults first. */
 export function call<Res = api.CaseCommandResponse>(
