@@ -169,7 +169,7 @@ export async function startDispatchService(config: DispatchConfig, runtime: Disp
       openapi: { title: 'Yiwang dispatch', version: '1', description: 'Cases, indicators and rankings (read API)' },
       metrics: telemetry.prometheus,
     });
-    registerReadRoutes(http, queries);
+    registerReadRoutes(http, queries, { indicatorIds: [...indicators.keys()] });
     await http.listen({ host: config.host, port: config.httpPort });
     stops.push(() => http.close());
     const httpPort = (http.server.address() as { port: number }).port;

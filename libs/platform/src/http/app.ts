@@ -40,7 +40,8 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<HttpApp> {
     loggerInstance: options.logger,
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
     // Report every violation at once, not just the first, so clients can fix a form in one go.
-    ajv: { customOptions: { allErrors: true } },
+    // `verbose` gives each error its schema, so a violation can quote the field's description.
+    ajv: { customOptions: { allErrors: true, verbose: true } },
   });
 
   // Both plugins hook `onRoute`, so they must be in place before any route is added.
@@ -62,7 +63,7 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<HttpApp> {
     transform: ({ schema, url, route }) => {
       if (schema?.hide) return { schema, url };
       const config = route.config as FastifyContextConfig | undefined;
-      const response = documentedResponses({ method: route.method, config }, (schema ?? {}) as Record<string, unknown>, {
+      const response = documentedResponses({ method: route.method, url: route.url, config }, (schema ?? {}) as Record<string, unknown>, {
         auth: options.auth !== undefined,
       });
       return { schema: { ...schema, response, ...(config?.public && options.auth ? { security: [] } : {}) }, url };

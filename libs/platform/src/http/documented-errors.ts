@@ -46,6 +46,14 @@ export function problems(reasons: Readonly<Record<number, string>>): Record<numb
 }
 
 declare module 'fastify' {
+  interface FastifySchema {
+    /**
+     * Request fields the service checks beyond the schema (a code in a table that changes at run
+     * time, a point inside the city): a schema-valid request may still get a 400 naming one of them.
+     * Published as the operation's `x-checked-beyond-schema`; `[]` stands for any array index.
+     */
+    'x-checked-beyond-schema'?: readonly string[];
+  }
   interface FastifyContextConfig {
     /**
      * How the route's errors look, for routes whose protocol prescribes its own error shape (Open311):
@@ -67,7 +75,11 @@ const methodsOf = (route: Pick<RouteOptions, 'method'>): string[] =>
  * a status wins. Only the document changes: fastify keeps serializing with the route's own schemas.
  */
 export function documentedResponses(
-  route: Readonly<{ method: RouteOptions['method']; config?: Pick<FastifyContextConfig, 'public' | 'errorResponse'> | undefined }>,
+  route: Readonly<{
+    method: RouteOptions['method'];
+    url: string;
+    config?: Pick<FastifyContextConfig, 'public' | 'errorResponse'> | undefined;
+  }>,
   schema: Readonly<Record<string, unknown>>,
   options: { readonly auth: boolean },
 ): Record<string, unknown> {
@@ -85,6 +97,7 @@ export function documentedResponses(
     reasons[413] = 'the body is larger than this operation accepts';
     reasons[415] = 'the body’s content type is not one this operation accepts';
   }
+  if (route.url.includes(':')) reasons[414] = 'a path parameter is longer than 100 characters';
   reasons[503] = 'a dependency (the database) is unreachable right now; retry later';
   const respond = route.config?.errorResponse ?? ((_status: number, why: string) => problemResponse(why));
   const added = Object.fromEntries(Object.entries(reasons).map(([status, why]) => [status, respond(Number(status), why)]));

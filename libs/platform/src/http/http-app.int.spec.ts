@@ -355,7 +355,7 @@ describe('buildHttpApp: documented errors and undeclared methods', () => {
     const post = doc.paths['/reports']!.post!.responses;
     expect(Object.keys(post).sort()).toEqual(['201', '400', '401', '413', '415', '503']);
     expect(post['400']!.content!['application/problem+json']!.schema).toEqual(PROBLEM_SCHEMA);
-    expect(Object.keys(doc.paths['/cases/{id}']!.get!.responses).sort()).toEqual(['200', '400', '401', '503']);
+    expect(Object.keys(doc.paths['/cases/{id}']!.get!.responses).sort()).toEqual(['200', '400', '401', '414', '503']);
     expect(Object.keys(doc.paths['/boom']!.get!.responses).sort()).toEqual(['200', '401', '503']);
   });
 });

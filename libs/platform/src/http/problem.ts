@@ -43,6 +43,8 @@ interface FastifyishError {
     readonly instancePath?: string;
     readonly message?: string;
     readonly params?: Readonly<Record<string, unknown>>;
+    /** With ajv's `verbose`: the schema that failed, whose description says what is expected. */
+    readonly parentSchema?: Readonly<{ description?: unknown }>;
   }>;
   readonly validationContext?: string;
 }
@@ -72,7 +74,10 @@ export function problemFromError(thrown: unknown): { problem: ProblemDetails; fa
   }
   const e = error as Partial<FastifyishError> | undefined;
   if (e && Array.isArray(e.validation)) {
-    const violations = e.validation.map((v) => ({ field: fieldOf(e.validationContext, v), message: v.message ?? 'is invalid' }));
+    const violations = e.validation.map((v) => {
+      const expected = typeof v.parentSchema?.description === 'string' ? ` (${v.parentSchema.description})` : '';
+      return { field: fieldOf(e.validationContext, v), message: `${v.message ?? 'is invalid'}${expected}` };
+    });
     return {
       problem: {
         type: problemType('VALIDATION'),

@@ -1,4 +1,4 @@
-import { principalOf, type HttpApp } from '@yiwang/platform';
+import { principalOf, problems, type HttpApp } from '@yiwang/platform';
 import { ValidationError } from '@yiwang/kernel-core';
 import { formatRate } from '../../domain';
 import { type DispatchQueries } from '../../application/queries';
@@ -13,19 +13,30 @@ const dimension = (raw: string | undefined, fallback: Dimension): Dimension => {
   return raw as Dimension;
 };
 
+// What the queries check, as schemas, so that the published document says it and fastify enforces it.
+const caseId = { type: 'string', minLength: 1, maxLength: 80, pattern: '^[A-Za-z0-9][A-Za-z0-9_.:-]*$' } as const;
+/** An ISO-8601 instant with its offset (`2026-12-02T08:00:00+08:00`). */
+const instant = {
+  type: 'string',
+  format: 'date-time',
+  pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,9})?)?(Z|[+-]\\d{2}:\\d{2})$',
+} as const;
+
 /**
  * The read API over HTTP for dashboards and the demo: a case with its history, indicators and the
  * ranking table. Commands go through gRPC only. Every route needs a bearer token.
+ * `indicatorIds`: the configured indicators, the values `/v1/ranking?indicator=` accepts.
  */
-export function registerReadRoutes(app: HttpApp, queries: DispatchQueries): void {
+export function registerReadRoutes(app: HttpApp, queries: DispatchQueries, options: { indicatorIds: readonly string[] }): void {
   app.get<{ Params: { id: string }; Querystring: { minVersion?: number } }>(
     '/v1/cases/:id',
     {
       schema: {
         description:
           'A case with its full history, from its read model (a moment behind a command at most). `minVersion` (the version a command answered) waits briefly until the view has it.',
-        params: { type: 'object', properties: { id: { type: 'string', maxLength: 100 } }, required: ['id'] },
+        params: { type: 'object', properties: { id: caseId }, required: ['id'] },
         querystring: { type: 'object', properties: { minVersion: { type: 'integer', minimum: 0 } } },
+        response: problems({ 403: 'the case is not the caller’s unit’s (units see only cases dispatched to them)', 404: 'no such case' }),
       },
     },
     async (request) => {
@@ -44,7 +55,7 @@ export function registerReadRoutes(app: HttpApp, queries: DispatchQueries): void
         description: 'Indicators (formulas from configuration) per unit, district or category for cases opened in [from, to)',
         querystring: {
           type: 'object',
-          properties: { dimension: { type: 'string', enum: [...DIMENSIONS] }, from: { type: 'string' }, to: { type: 'string' } },
+          properties: { dimension: { type: 'string', enum: [...DIMENSIONS] }, from: instant, to: instant },
         },
       },
     },
@@ -63,9 +74,9 @@ export function registerReadRoutes(app: HttpApp, queries: DispatchQueries): void
         querystring: {
           type: 'object',
           properties: {
-            indicator: { type: 'string' },
+            indicator: { type: 'string', enum: [...options.indicatorIds], description: 'default onTimeClosureRate' },
             dimension: { type: 'string', enum: ['unit', 'district'] },
-            weekOf: { type: 'string' },
+            weekOf: { ...instant, description: 'an instant in the week (default: now)' },
           },
         },
       },

@@ -1,4 +1,4 @@
-import { principalOf, type HttpApp } from '@yiwang/platform';
+import { principalOf, problems, type HttpApp } from '@yiwang/platform';
 import { type EnforcementQueries } from '../../application/queries';
 
 /**
@@ -7,7 +7,12 @@ import { type EnforcementQueries } from '../../application/queries';
  * Commands go through gRPC only.
  */
 export function registerRoutes(app: HttpApp, queries: EnforcementQueries): void {
-  const id = { type: 'object', properties: { id: { type: 'string', maxLength: 100 } }, required: ['id'] } as const;
+  // Case ids as the domain checks them (EnforcementCaseId), so the document says what is accepted.
+  const id = {
+    type: 'object',
+    properties: { id: { type: 'string', minLength: 1, maxLength: 80, pattern: '^[A-Za-z0-9][A-Za-z0-9_.:-]*$' } },
+    required: ['id'],
+  } as const;
 
   app.get<{ Querystring: { month: string } }>(
     '/public/v1/penalty-decisions',
@@ -15,7 +20,11 @@ export function registerRoutes(app: HttpApp, queries: EnforcementQueries): void 
       config: { public: true },
       schema: {
         description: '双公示: penalty decisions published in a month (Asia/Shanghai), masked; withdrawn ones are gone',
-        querystring: { type: 'object', properties: { month: { type: 'string', pattern: '^\\d{4}-\\d{2}$' } }, required: ['month'] },
+        querystring: {
+          type: 'object',
+          properties: { month: { type: 'string', pattern: '^[0-9]{4}-(0[1-9]|1[0-2])$', description: 'YYYY-MM' } },
+          required: ['month'],
+        },
       },
     },
     async (request) => ({ month: request.query.month, decisions: await queries.publicationsOf(request.query.month) }),
@@ -25,14 +34,24 @@ export function registerRoutes(app: HttpApp, queries: EnforcementQueries): void 
     '/public/v1/penalty-decisions/:id',
     {
       config: { public: true },
-      schema: { description: '双公示: one published decision (or the date it was withdrawn, Art 48)', params: id },
+      schema: {
+        description: '双公示: one published decision (or the date it was withdrawn, Art 48)',
+        params: id,
+        response: problems({ 404: 'no decision of this case was published' }),
+      },
     },
     async (request) => queries.publication(request.params.id),
   );
 
   app.get<{ Params: { id: string } }>(
     '/v1/cases/:id',
-    { schema: { description: 'An enforcement case: state, running deadlines, amount due now, record', params: id } },
+    {
+      schema: {
+        description: 'An enforcement case: state, running deadlines, amount due now, record',
+        params: id,
+        response: problems({ 403: 'the case belongs to another squad', 404: 'no such case' }),
+      },
+    },
     async (request) => {
       const p = principalOf(request);
       const { view, history } = await queries.getCase(request.params.id, { subject: p.subject, department: p.department, roles: p.roles });

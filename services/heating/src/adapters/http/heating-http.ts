@@ -1,4 +1,4 @@
-import { principalOf, type HttpApp } from '@yiwang/platform';
+import { principalOf, problems, type HttpApp } from '@yiwang/platform';
 import { HeatingRoles, requireRole } from '../../domain';
 import { type ReadingsIngest } from '../../application/readings-ingest';
 import { type HeatingQueries } from '../../application/queries';
@@ -15,7 +15,29 @@ export function registerHeatingRoutes(app: HttpApp, deps: { ingest: ReadingsInge
       schema: {
         description:
           'A batch of indoor temperature readings from monitoring points (室温监测): [{pointId, at (ISO-8601), celsius}]. Checked whole (unknown devices, −40…60 ℃, no future readings) before anything is stored; idempotent by device + time.',
-        body: { type: 'object', properties: { readings: { type: 'array', maxItems: 10000 } }, required: ['readings'] },
+        body: {
+          type: 'object',
+          properties: {
+            readings: {
+              type: 'array',
+              minItems: 1,
+              maxItems: 10000,
+              items: {
+                type: 'object',
+                required: ['pointId', 'at', 'celsius'],
+                properties: {
+                  pointId: { type: 'string', minLength: 1, maxLength: 80, pattern: '^[A-Za-z0-9][A-Za-z0-9_.:-]*$' },
+                  at: { type: 'string', format: 'date-time' },
+                  celsius: { type: 'number', minimum: -40, maximum: 60 },
+                },
+              },
+            },
+          },
+          required: ['readings'],
+        },
+        // The device register and the clock are not in the schema: an unknown point or a reading from the future is refused whole.
+        'x-checked-beyond-schema': ['readings[].pointId', 'readings[].at'],
+        response: problems({ 403: 'without role heating.gateway' }),
       },
     },
     async (request) => {
@@ -30,7 +52,11 @@ export function registerHeatingRoutes(app: HttpApp, deps: { ingest: ReadingsInge
     {
       schema: {
         description: 'A heating company’s season: complaints, measured on time, sub-standard days, refunds per household',
-        params: { type: 'object', properties: { id: { type: 'string', maxLength: 100 } }, required: ['id'] },
+        params: { type: 'object', properties: { id: { type: 'string', minLength: 1, maxLength: 100 } }, required: ['id'] },
+        response: problems({
+          403: 'another company’s season (a company reads its own; the supervision office any)',
+          404: 'no such heating company',
+        }),
       },
     },
     async (request) => {
@@ -45,7 +71,12 @@ export function registerHeatingRoutes(app: HttpApp, deps: { ingest: ReadingsInge
       schema: {
         description:
           'The weekly ranking of heating companies (any day of the week, e.g. ?week=2026-12-02), with the change against the week before',
-        querystring: { type: 'object', properties: { week: { type: 'string', maxLength: 10 } }, required: ['week'] },
+        querystring: {
+          type: 'object',
+          properties: { week: { type: 'string', format: 'date', pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' } },
+          required: ['week'],
+        },
+        response: problems({ 403: 'without role heating.supervision' }),
       },
     },
     async (request) => {

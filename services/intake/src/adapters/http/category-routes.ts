@@ -1,4 +1,4 @@
-import { type HttpApp } from '@yiwang/platform';
+import { problems, type HttpApp } from '@yiwang/platform';
 import { IntakeRoles } from '../../domain';
 import { type CategoryCatalogue, type CategoryTablePatch, tableToJson } from '../../application/category-catalogue';
 import { callerWithRole, metaFor } from './http-context';
@@ -99,7 +99,13 @@ export function registerCategoryRoutes(app: HttpApp, catalogue: CategoryCatalogu
         summary: 'Revise the category table: add, change and remove entries (recorded in the category-table stream)',
         tags: ['categories'],
         body: revisionBody,
-        response: { 200: revisionAnswer, 201: revisionAnswer },
+        // Codes, majors and values are checked against the table being revised (the answer names the code).
+        'x-checked-beyond-schema': ['categories', 'majors'],
+        response: {
+          200: revisionAnswer,
+          201: revisionAnswer,
+          ...problems({ 403: 'without role admin.categories', 409: 'expectedVersion is behind: the table moved on (GET /v1/categories)' }),
+        },
       },
     },
     async (request, reply) => {

@@ -1,6 +1,6 @@
 import { type FastifyReply, type FastifyRequest } from 'fastify';
 import { ForbiddenError, NotFoundError, ValidationError } from '@yiwang/kernel-core';
-import { problemFromError, type HttpApp } from '@yiwang/platform';
+import { problemFromError, type ErrorResponse, type HttpApp } from '@yiwang/platform';
 import { parseCrs } from '../../application/coordinate-systems';
 import { majorClassOf, type CategoryTable, type Channel } from '../../domain';
 import { currentTable, type CategorySource } from '../../application/category-catalogue';
@@ -106,17 +106,81 @@ const CRS_ATTRIBUTE = {
   ],
 } as const;
 
+/** The spec's error list, as JSON; the XML form is the same list as `<errors><error>`. */
+const ERRORS_SCHEMA = {
+  type: 'array',
+  items: {
+    type: 'object',
+    required: ['code', 'description'],
+    properties: { code: { type: 'integer' }, description: { type: 'string' } },
+  },
+} as const;
+const XML_MEDIA_TYPE = XML_CONTENT_TYPE.split(';')[0]!;
+const JSON_MEDIA_TYPE = JSON_CONTENT_TYPE.split(';')[0]!;
+
+/** Documented error responses in the formats a path answers in (both when the suffix is a parameter). */
+const open311Errors =
+  (formats: readonly Open311Format[]) =>
+  (_status: number, description: string): ErrorResponse => ({
+    description,
+    content: Object.fromEntries(
+      formats.map((f) =>
+        f === 'json'
+          ? [JSON_MEDIA_TYPE, { schema: ERRORS_SCHEMA }]
+          : [XML_MEDIA_TYPE, { schema: { type: 'string', description: '<errors><error><code/><description/></error></errors>' } }],
+      ),
+    ),
+  });
+const BOTH: readonly Open311Format[] = ['xml', 'json'];
+/** Route options of an Open311 call: public, its errors in the spec's shape, route-specific statuses with reasons. */
+const open311Route = (formats: readonly Open311Format[], reasons: Readonly<Record<number, string>> = {}) => ({
+  config: { public: true, errorResponse: open311Errors(formats) },
+  response: Object.fromEntries(Object.entries(reasons).map(([status, why]) => [status, open311Errors(formats)(Number(status), why)])),
+});
+/** Every call takes the optional `jurisdiction_id` (checked against the one configured, if any). */
+const jurisdictionQuery = {
+  type: 'object',
+  properties: { jurisdiction_id: { type: 'string', maxLength: 100 } },
+} as const;
+const listQuery = {
+  type: 'object',
+  properties: {
+    jurisdiction_id: { type: 'string', maxLength: 100 },
+    service_request_id: { type: 'string', maxLength: 4000, description: 'comma-separated ids' },
+    service_code: { type: 'string', maxLength: 4000, description: 'comma-separated codes' },
+    status: { type: 'string', maxLength: 100, description: 'comma-separated: open, closed' },
+    start_date: { type: 'string', maxLength: 40, description: 'W3C / ISO 8601 date-time' },
+    end_date: { type: 'string', maxLength: 40, description: 'W3C / ISO 8601 date-time' },
+  },
+} as const;
+
+/**
+ * A location is lat and long, or an address_id naming a grid cell; an address_string alone cannot
+ * be placed. The schema says so (anyOf); its refusal keeps the message clients already read.
+ */
+const LOCATION_REQUIRED = [{ required: ['lat', 'long'] }, { required: ['address_id'] }] as const;
+const isLocationRefusal = (error: unknown): boolean =>
+  Array.isArray((error as { validation?: unknown }).validation) &&
+  (error as { validation: Array<{ keyword?: string; instancePath?: string }> }).validation.some(
+    (v) => v.keyword === 'anyOf' && (v.instancePath ?? '') === '',
+  );
+
 const postSchema = {
   type: 'object',
   required: ['service_code'],
+  anyOf: LOCATION_REQUIRED,
   properties: {
     jurisdiction_id: { type: 'string', maxLength: 100 },
     api_key: { type: 'string', maxLength: 200 },
-    service_code: { type: 'string', minLength: 1, maxLength: 32 },
+    service_code: {
+      type: 'string',
+      pattern: '^(component|event)\\.[0-9]{2}\\.[0-9]{2}$',
+      description: 'one of GET /services (the table can be revised at run time)',
+    },
     lat: { type: 'number', minimum: -90, maximum: 90 },
     long: { type: 'number', minimum: -180, maximum: 180 },
     address_string: { type: 'string', maxLength: 500 },
-    address_id: { type: 'string', maxLength: 40 },
+    address_id: { type: 'string', pattern: '^[0-9]{15}$', description: 'a grid cell code (its centre is used)' },
     email: { type: 'string', maxLength: 200 },
     device_id: { type: 'string', maxLength: 200 },
     account_id: { type: 'string', maxLength: 200 },
@@ -160,7 +224,7 @@ export async function registerOpen311Routes(app: HttpApp, intake: IntakeApplicat
 
       // The spec's error shape, in the format asked for: a list of { code, description }.
       scope.setErrorHandler((error, request, reply) => {
-        const { problem, fault } = problemFromError(error);
+        const { problem, fault } = problemFromError(isLocationRefusal(error) ? locationRequired(request.body) : error);
         if (fault) request.log.error({ err: error }, 'Open311 request failed');
         const detail = problem.violations?.length
           ? `${problem.detail ?? problem.title}: ${problem.violations.map((v) => `${v.field} ${v.message}`).join('; ')}`
@@ -174,7 +238,6 @@ export async function registerOpen311Routes(app: HttpApp, intake: IntakeApplicat
         ]),
       );
 
-      const pub = { config: { public: true } } as const;
       // Each collection answers at `name.xml`, `name.json` and bare `name` (XML, the spec's default).
       const suffixed = (name: string): Array<{ path: string; format: Open311Format }> => [
         { path: `${name}.xml`, format: 'xml' },
@@ -183,29 +246,44 @@ export async function registerOpen311Routes(app: HttpApp, intake: IntakeApplicat
       ];
 
       for (const { path, format } of suffixed('/discovery')) {
-        scope.get(path, { ...pub, schema: { summary: 'Open311: service discovery', tags: ['open311'] } }, async (request, reply) => {
-          const url = `${request.protocol}://${request.headers.host ?? request.hostname}/open311/v2`;
-          return send(reply, format, 'discovery', {
-            changeset: DISCOVERY_CHANGESET,
-            contact: 'Jiaozuo digital city management centre 焦作市数字化城市管理中心, 12345',
-            key_service: 'No key is needed to read or to report; departments and the hotline get an api_key from the centre.',
-            endpoints: [
-              {
-                specification: 'http://wiki.open311.org/GeoReport_v2',
-                url,
-                changeset: DISCOVERY_CHANGESET,
-                type: 'production',
-                formats: ['text/xml', 'application/json'],
-              },
-            ],
-          });
-        });
+        const { config, response } = open311Route([format]);
+        scope.get(
+          path,
+          { config, schema: { summary: 'Open311: service discovery', tags: ['open311'], response } },
+          async (request, reply) => {
+            const url = `${request.protocol}://${request.headers.host ?? request.hostname}/open311/v2`;
+            return send(reply, format, 'discovery', {
+              changeset: DISCOVERY_CHANGESET,
+              contact: 'Jiaozuo digital city management centre 焦作市数字化城市管理中心, 12345',
+              key_service: 'No key is needed to read or to report; departments and the hotline get an api_key from the centre.',
+              endpoints: [
+                {
+                  specification: 'http://wiki.open311.org/GeoReport_v2',
+                  url,
+                  changeset: DISCOVERY_CHANGESET,
+                  type: 'production',
+                  formats: ['text/xml', 'application/json'],
+                },
+              ],
+            });
+          },
+        );
       }
 
       for (const { path, format } of suffixed('/services')) {
+        const { config, response } = open311Route([format]);
         scope.get<{ Querystring: Record<string, string | undefined> }>(
           path,
-          { ...pub, schema: { summary: 'Open311: the service list (category table)', tags: ['open311'] } },
+          {
+            config,
+            schema: {
+              summary: 'Open311: the service list (category table)',
+              tags: ['open311'],
+              querystring: jurisdictionQuery,
+              'x-checked-beyond-schema': ['jurisdiction_id'],
+              response,
+            },
+          },
           async (request, reply) => {
             checkJurisdiction(request.query['jurisdiction_id']);
             const services = [...table().categories.values()].map((c) => ({
@@ -224,7 +302,17 @@ export async function registerOpen311Routes(app: HttpApp, intake: IntakeApplicat
 
       scope.get<{ Params: { file: string }; Querystring: Record<string, string | undefined> }>(
         '/services/:file',
-        { ...pub, schema: { summary: 'Open311: a service definition', tags: ['open311'] } },
+        {
+          config: open311Route(BOTH).config,
+          schema: {
+            summary: 'Open311: a service definition',
+            tags: ['open311'],
+            params: fileParam('a service_code'),
+            querystring: jurisdictionQuery,
+            'x-checked-beyond-schema': ['jurisdiction_id'],
+            response: open311Route(BOTH, { 404: 'unknown service_code' }).response,
+          },
+        },
         async (request, reply) => {
           checkJurisdiction(request.query['jurisdiction_id']);
           const { name: code, format } = splitFormat(request.params.file);
@@ -238,23 +326,59 @@ export async function registerOpen311Routes(app: HttpApp, intake: IntakeApplicat
         scope.post<{ Body: PostBody }>(
           path,
           {
-            ...pub,
+            config: open311Route([format]).config,
             bodyLimit: options.bodyLimit,
-            schema: { summary: 'Open311: create a service request', tags: ['open311'], body: postSchema },
+            schema: {
+              summary: 'Open311: create a service request',
+              tags: ['open311'],
+              consumes: [FORM, 'application/json'],
+              body: postSchema,
+              // The live category table, the city boundary, the grid, the configured jurisdiction and the service's attributes.
+              'x-checked-beyond-schema': [
+                'service_code',
+                'category',
+                'lat',
+                'location',
+                'address_id',
+                'jurisdiction_id',
+                'attribute',
+                'household',
+              ],
+              response: open311Route([format], { 403: 'an unknown api_key' }).response,
+            },
           },
           async (request, reply) => send(reply, format, 'service_requests', await create(request.body, request)),
         );
 
         scope.get<{ Querystring: Record<string, string | undefined> }>(
           path,
-          { ...pub, schema: { summary: 'Open311: list service requests', tags: ['open311'] } },
+          {
+            config: open311Route([format]).config,
+            schema: {
+              summary: 'Open311: list service requests',
+              tags: ['open311'],
+              querystring: listQuery,
+              'x-checked-beyond-schema': ['jurisdiction_id', 'start_date', 'end_date'],
+              response: open311Route([format]).response,
+            },
+          },
           async (request, reply) => send(reply, format, 'service_requests', await list(request.query)),
         );
       }
 
       scope.get<{ Params: { file: string }; Querystring: Record<string, string | undefined> }>(
         '/requests/:file',
-        { ...pub, schema: { summary: 'Open311: one service request', tags: ['open311'] } },
+        {
+          config: open311Route(BOTH).config,
+          schema: {
+            summary: 'Open311: one service request',
+            tags: ['open311'],
+            params: fileParam('a service_request_id'),
+            querystring: jurisdictionQuery,
+            'x-checked-beyond-schema': ['jurisdiction_id'],
+            response: open311Route(BOTH, { 404: 'no such service request' }).response,
+          },
+        },
         async (request, reply) => {
           checkJurisdiction(request.query['jurisdiction_id']);
           const { name: id, format } = splitFormat(request.params.file);
@@ -266,7 +390,17 @@ export async function registerOpen311Routes(app: HttpApp, intake: IntakeApplicat
 
       scope.get<{ Params: { file: string }; Querystring: Record<string, string | undefined> }>(
         '/tokens/:file',
-        { ...pub, schema: { summary: 'Open311: the service request id of a token', tags: ['open311'] } },
+        {
+          config: open311Route(BOTH).config,
+          schema: {
+            summary: 'Open311: the service request id of a token',
+            tags: ['open311'],
+            params: fileParam('a token'),
+            querystring: jurisdictionQuery,
+            'x-checked-beyond-schema': ['jurisdiction_id'],
+            response: open311Route(BOTH, { 404: 'no report with this tracking token' }).response,
+          },
+        },
         async (request, reply) => {
           checkJurisdiction(request.query['jurisdiction_id']);
           const { name: token, format } = splitFormat(request.params.file);
@@ -367,20 +501,32 @@ export async function registerOpen311Routes(app: HttpApp, intake: IntakeApplicat
 
       function locate(addressId: string | undefined, addressString: string | undefined): { lat: number; lon: number } {
         const centre = addressId ? options.cellCentre(addressId) : null;
-        if (!centre)
-          throw new ValidationError('a location is required', [
-            {
-              field: 'lat',
-              message: `give lat and long (WGS84, or the datum named in attribute[crs]), or address_id naming a grid cell${
-                addressString ? '; address_string alone cannot be placed on the grid' : ''
-              }`,
-            },
-          ]);
+        if (!centre) throw locationRequired({ address_string: addressString });
         return centre;
       }
     },
     { prefix: '/open311/v2' },
   );
+}
+
+/** `{name}.json`, `{name}.xml` or `{name}` (XML). */
+const fileParam = (what: string) =>
+  ({
+    type: 'object',
+    required: ['file'],
+    properties: { file: { type: 'string', minLength: 1, maxLength: 120, description: `${what}, with .json or .xml (default)` } },
+  }) as const;
+
+function locationRequired(body: unknown): ValidationError {
+  const addressString = str((body as Record<string, unknown> | null | undefined)?.['address_string']);
+  return new ValidationError('a location is required', [
+    {
+      field: 'lat',
+      message: `give lat and long (WGS84, or the datum named in attribute[crs]), or address_id naming a grid cell${
+        addressString ? '; address_string alone cannot be placed on the grid' : ''
+      }`,
+    },
+  ]);
 }
 
 const hasOwnCase = (v: ReportView): boolean => v.status !== 'duplicate' && v.status !== 'rejected';

@@ -1,4 +1,4 @@
-import { type HttpApp } from '@yiwang/platform';
+import { problems, type HttpApp } from '@yiwang/platform';
 import { type IntakeApplication } from '../../application/intake-application';
 import { COORDINATE_SYSTEMS, type Crs } from '../../application/coordinate-systems';
 import { type ReportView } from '../../application/projections/reports-projection';
@@ -7,30 +7,45 @@ import { reporterStatus } from '../../application/case-progress/reporter-status'
 import { IntakeRoles } from '../../domain';
 import { callerWithRole, idempotencyKey, IntakeHttpRoles, metaFor } from './http-context';
 
+/** The form of a category code; whether the table knows it is checked against the current table. */
+export const CATEGORY_CODE_PATTERN = '^(component|event)\\.[0-9]{2}\\.[0-9]{2}$';
+/** At least one character that is not white space. */
+const NOT_BLANK = '\\S';
+/** What a schema-valid report may still be refused for: the live category table, the city boundary. */
+const CHECKED_BEYOND_SCHEMA = ['category', 'location', 'household'];
+
 /** Citizens' reports and the 12345 hotline's: the same JSON body (schema below), two channels. */
 const reportBody = {
   type: 'object',
   required: ['category', 'location', 'description'],
   additionalProperties: false,
   properties: {
-    category: { type: 'string', maxLength: 32, description: 'category code, e.g. event.01.02 (暴露垃圾)' },
+    category: {
+      type: 'string',
+      pattern: CATEGORY_CODE_PATTERN,
+      description: 'category code, e.g. event.01.02 (暴露垃圾), one of GET /v1/categories (the table can be revised at run time)',
+    },
     location: {
       type: 'object',
       required: ['lat', 'lon'],
       additionalProperties: false,
-      properties: { lat: { type: 'number' }, lon: { type: 'number' } },
+      properties: { lat: { type: 'number', minimum: -90, maximum: 90 }, lon: { type: 'number', minimum: -180, maximum: 180 } },
+      description: 'a point inside the city served by this intake',
     },
     crs: {
       type: 'string',
       enum: COORDINATE_SYSTEMS,
       description: 'datum of location: wgs84 (GPS, default), gcj02 (AMap, Tencent maps) or bd09 (Baidu maps); converted to WGS84 on intake',
     },
-    description: { type: 'string', minLength: 1, maxLength: 2000 },
+    description: { type: 'string', minLength: 1, maxLength: 2000, pattern: NOT_BLANK },
     photoRefs: { type: 'array', maxItems: 10, items: { type: 'string', minLength: 1, maxLength: 500 } },
     reporter: {
       type: 'object',
       additionalProperties: false,
-      properties: { name: { type: 'string', maxLength: 50 }, phone: { type: 'string', maxLength: 20 } },
+      properties: {
+        name: { type: 'string', maxLength: 50, pattern: '^$|\\S', description: 'empty or not blank' },
+        phone: { type: 'string', maxLength: 20, pattern: '^$|^\\+?[0-9][0-9 -]{4,19}$' },
+      },
     },
   },
 } as const;
@@ -109,7 +124,14 @@ export function registerReportRoutes(app: HttpApp, intake: IntakeApplication, op
     {
       config: { public: true },
       bodyLimit: options.publicBodyLimit,
-      schema: { summary: 'A citizen reports a problem (public)', tags: ['reports'], body: reportBody, response: { 201: accepted } },
+      schema: {
+        summary: 'A citizen reports a problem (public)',
+        description: 'A repeat with the same Idempotency-Key answers 200 with the first answer.',
+        tags: ['reports'],
+        body: reportBody,
+        'x-checked-beyond-schema': CHECKED_BEYOND_SCHEMA,
+        response: { 201: accepted, 200: accepted },
+      },
     },
     async (request, reply) => {
       const key = idempotencyKey(request);
@@ -136,7 +158,8 @@ export function registerReportRoutes(app: HttpApp, intake: IntakeApplication, op
         summary: 'A 12345 hotline agent records a caller’s report (role hotline.agent)',
         tags: ['reports'],
         body: reportBody,
-        response: { 201: accepted },
+        'x-checked-beyond-schema': CHECKED_BEYOND_SCHEMA,
+        response: { 201: accepted, 200: accepted, ...problems({ 403: 'without role hotline.agent' }) },
       },
     },
     async (request, reply) => {
@@ -164,7 +187,12 @@ export function registerReportRoutes(app: HttpApp, intake: IntakeApplication, op
       schema: {
         summary: 'A report’s status by its tracking token (public)',
         tags: ['reports'],
-        params: { type: 'object', properties: { token: { type: 'string', minLength: 8, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' } } },
+        params: {
+          type: 'object',
+          required: ['token'],
+          properties: { token: { type: 'string', minLength: 8, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' } },
+        },
+        response: problems({ 404: 'no report with this tracking token' }),
       },
     },
     async (request) => {
@@ -188,14 +216,17 @@ export function registerReportRoutes(app: HttpApp, intake: IntakeApplication, op
         params: {
           type: 'object',
           required: ['id'],
-          properties: { id: { type: 'string', minLength: 1, maxLength: 80, pattern: '^[A-Za-z0-9_-]+$' } },
+          properties: { id: { type: 'string', minLength: 1, maxLength: 80, pattern: '^[A-Za-z0-9][A-Za-z0-9_-]*$' } },
         },
         querystring: {
           type: 'object',
           additionalProperties: false,
           properties: { reason: { type: 'string', minLength: 1, maxLength: 200, description: 'why (default: the reporter’s request)' } },
         },
-        response: { 204: { type: 'null', description: 'the contact is erased (now or before)' } },
+        response: {
+          204: { type: 'null', description: 'the contact is erased (now or before)' },
+          ...problems({ 403: 'without role centre.supervision', 404: 'no such report' }),
+        },
       },
     },
     async (request, reply) => {

@@ -1,5 +1,5 @@
 import { isDomainError, ValidationError } from '@yiwang/kernel-core';
-import { type HttpApp } from '@yiwang/platform';
+import { problems, type HttpApp } from '@yiwang/platform';
 import { type IntakeApplication } from '../../application/intake-application';
 import { COORDINATE_SYSTEMS, type Crs } from '../../application/coordinate-systems';
 import { callerWithRole, IntakeHttpRoles, metaFor } from './http-context';
@@ -61,6 +61,7 @@ export function registerSensorRoutes(app: HttpApp, intake: IntakeApplication): v
           additionalProperties: false,
           properties: { alarms: { type: 'array', minItems: 1, maxItems: 100, items: alarm } },
         },
+        response: problems({ 403: 'without role sensor.gateway' }),
       },
     },
     async (request) => {

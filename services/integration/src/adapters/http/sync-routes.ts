@@ -1,5 +1,5 @@
 import { NotFoundError } from '@yiwang/kernel-core';
-import { principalOf, requireRole, type HttpApp } from '@yiwang/platform';
+import { principalOf, problems, requireRole, type HttpApp } from '@yiwang/platform';
 import { type CentrePusher } from '../../application/centre-pusher';
 import { type Reconciler } from '../../application/reconciler';
 import { type SyncService } from '../../application/sync-service';
@@ -11,7 +11,12 @@ export const LINK_OPERATOR_ROLES = ['centre.command', 'integration.operator'] as
 export function registerSyncRoutes(app: HttpApp, deps: { pusher: CentrePusher; reconciler: Reconciler; sync: SyncService }): void {
   app.get(
     '/v1/sync/status',
-    { schema: { description: 'Outbound sync: backlog, lag, circuit breaker, checkpoint, last reconciliation' } },
+    {
+      schema: {
+        description: 'Outbound sync: backlog, lag, circuit breaker, checkpoint, last reconciliation',
+        response: problems({ 403: 'without role centre.command or integration.operator' }),
+      },
+    },
     async (request) => {
       requireRole(principalOf(request), ...LINK_OPERATOR_ROLES);
       return {
@@ -29,7 +34,8 @@ export function registerSyncRoutes(app: HttpApp, deps: { pusher: CentrePusher; r
     {
       schema: {
         description: 'A case’s link to the centre: latest update, acknowledged sequence, pending updates',
-        params: { type: 'object', properties: { caseId: { type: 'string', maxLength: 100 } }, required: ['caseId'] },
+        params: { type: 'object', properties: { caseId: { type: 'string', minLength: 1, maxLength: 100 } }, required: ['caseId'] },
+        response: problems({ 403: 'without role centre.command or integration.operator', 404: 'the case is not linked to the centre' }),
       },
     },
     async (request) => {
@@ -47,7 +53,12 @@ export function registerSyncRoutes(app: HttpApp, deps: { pusher: CentrePusher; r
 
   app.post(
     '/v1/reconciliations',
-    { schema: { description: 'Compare our case states with the centre’s now and repair drift; returns what was repaired' } },
+    {
+      schema: {
+        description: 'Compare our case states with the centre’s now and repair drift; returns what was repaired',
+        response: problems({ 403: 'without role centre.command or integration.operator' }),
+      },
+    },
     async (request) => {
       requireRole(principalOf(request), ...LINK_OPERATOR_ROLES);
       return deps.reconciler.run();

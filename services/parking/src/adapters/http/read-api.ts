@@ -1,4 +1,4 @@
-import { principalOf, type HttpApp } from '@yiwang/platform';
+import { principalOf, problems, type HttpApp } from '@yiwang/platform';
 import { NotFoundError } from '@yiwang/kernel-core';
 import { type ParkingQueries } from '../../application/queries';
 
@@ -12,7 +12,12 @@ export function registerReadRoutes(app: HttpApp, queries: ParkingQueries): void 
     {
       schema: {
         description: 'One violation (plate masked unless the caller has parking.plates)',
-        params: { type: 'object', properties: { id: { type: 'string', maxLength: 100 } }, required: ['id'] },
+        params: {
+          type: 'object',
+          properties: { id: { type: 'string', minLength: 1, maxLength: 80, pattern: '^[A-Za-z0-9][A-Za-z0-9_.:-]*$' } },
+          required: ['id'],
+        },
+        response: problems({ 403: 'the violation belongs to another squad', 404: 'no such violation' }),
       },
     },
     async (request) => {
@@ -28,7 +33,10 @@ export function registerReadRoutes(app: HttpApp, queries: ParkingQueries): void 
         description:
           'Per district or squad for a week: moved on, notices, penalties, paid, transferred, removals — ranked by actions, with the change since the week before',
         params: { type: 'object', properties: { dimension: { type: 'string', enum: ['district', 'squad'] } }, required: ['dimension'] },
-        querystring: { type: 'object', properties: { weekOf: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' } } },
+        querystring: {
+          type: 'object',
+          properties: { weekOf: { type: 'string', format: 'date', pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' } },
+        },
       },
     },
     async (request) => {
@@ -42,7 +50,8 @@ export function registerReadRoutes(app: HttpApp, queries: ParkingQueries): void 
     {
       schema: {
         description: 'A squad’s open notices and unpaid penalties, soonest deadline first',
-        params: { type: 'object', properties: { squad: { type: 'string', maxLength: 100 } }, required: ['squad'] },
+        params: { type: 'object', properties: { squad: { type: 'string', minLength: 1, maxLength: 100 } }, required: ['squad'] },
+        response: problems({ 403: 'another squad’s list (only its members and central roles read it)' }),
       },
     },
     async (request) => {
@@ -59,7 +68,8 @@ export function registerReadRoutes(app: HttpApp, queries: ParkingQueries): void 
     {
       schema: {
         description: 'Violations per local hour in a grid cell',
-        params: { type: 'object', properties: { cellId: { type: 'string', maxLength: 40 } }, required: ['cellId'] },
+        params: { type: 'object', properties: { cellId: { type: 'string', minLength: 1, maxLength: 40 } }, required: ['cellId'] },
+        response: problems({ 404: 'no violation was recorded in this cell' }),
       },
     },
     async (request) => {

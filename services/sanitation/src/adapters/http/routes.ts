@@ -1,4 +1,4 @@
-import { principalOf, type HttpApp } from '@yiwang/platform';
+import { principalOf, problems, type HttpApp } from '@yiwang/platform';
 import { type SanitationCommands } from '../../application/commands';
 import { type SanitationQueries } from '../../application/queries';
 
@@ -18,9 +18,12 @@ export function registerRoutes(app: HttpApp, commands: SanitationCommands, queri
           'Imports facilities from a CSV (header of facilityId,kind,name,district,contractor,geometry,cells,lengthM,areaM2,grade,toiletClass,siting,opensAt,closesAt,capacityTonnesPerDay) or a GeoJSON FeatureCollection: good rows registered or updated, bad rows listed with their reasons',
         body: {
           type: 'object',
-          properties: { format: { type: 'string', enum: ['csv', 'geojson'] }, content: { type: 'string' } },
+          properties: { format: { type: 'string', enum: ['csv', 'geojson'] }, content: { type: 'string', maxLength: 20_000_000 } },
           required: ['format', 'content'],
         },
+        // A file that cannot be read as its format is refused whole (bad rows of a readable file are listed instead).
+        'x-checked-beyond-schema': ['content'],
+        response: problems({ 403: 'without a register keeper’s role' }),
       },
     },
     async (request) => commands.importFacilities(request.body.format, request.body.content, actor(principalOf(request))),
@@ -31,7 +34,8 @@ export function registerRoutes(app: HttpApp, commands: SanitationCommands, queri
     {
       schema: {
         description: 'A facility of the register',
-        params: { type: 'object', properties: { id: { type: 'string', maxLength: 32 } }, required: ['id'] },
+        params: { type: 'object', properties: { id: { type: 'string', minLength: 1, maxLength: 32 } }, required: ['id'] },
+        response: problems({ 403: 'a facility not in the caller’s care', 404: 'no such facility' }),
       },
     },
     async (request) => queries.facility(request.params.id, actor(principalOf(request))),
@@ -45,9 +49,13 @@ export function registerRoutes(app: HttpApp, commands: SanitationCommands, queri
           'The three-assessment ranking (三项考核) of a month per facility, contractor or district, with the change against the month before and the 以克论净 pass rate',
         querystring: {
           type: 'object',
-          properties: { period: { type: 'string' }, dimension: { type: 'string', enum: ['facility', 'contractor', 'district'] } },
+          properties: {
+            period: { type: 'string', pattern: '^[0-9]{4}-(0[1-9]|1[0-2])$', description: 'a month, YYYY-MM' },
+            dimension: { type: 'string', enum: ['facility', 'contractor', 'district'] },
+          },
           required: ['period'],
         },
+        response: problems({ 403: 'district rankings are for city and district staff' }),
       },
     },
     async (request) => queries.ranking(request.query.period, request.query.dimension ?? 'contractor', actor(principalOf(request))),
