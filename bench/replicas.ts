@@ -1,6 +1,7 @@
 // `npm run replicas`: two processes of every service on one machine, on the same database and
 // consumer group (as two pods of a deployment would run), on the shared Kafka and FerretDB under
-// names of the run's own. It checks, and prints:
+// names of the run's own: intake and dispatch together under Open311 load, then each other service's
+// pair in turn (a 2-core machine runs four processes at a time well, fourteen badly). It checks, and prints:
 //  - both replicas of each service answer /readyz and intake's both take Open311 reports;
 //  - each singleton job (sequencer, relay, projectors, deadline scans: the `lease:*` components of
 //    /readyz) is active in exactly one replica, and consumer groups split their partitions;
@@ -48,9 +49,9 @@ async function secondEnv(fleet: Fleet, service: Service, taken: Set<number>): Pr
   return env;
 }
 
-function httpOf(service: Service, env: Readonly<Record<string, string>>): string {
+function httpOf(env: Readonly<Record<string, string>>): string {
   const key = Object.keys(env).find((k) => /(^|_)HTTP_PORT$/.test(k));
-  if (!key) throw new Error(`no HTTP port in ${service}'s environment`);
+  if (!key) throw new Error('no HTTP port in the environment');
   return `http://127.0.0.1:${env[key]}`;
 }
 
@@ -103,38 +104,96 @@ async function main(): Promise<void> {
   );
   const taken = new Set<number>();
   const replicas = new Map<Service, Replica[]>();
-  for (const service of SERVICES) {
+  const running: ChildProcess[] = [];
+  const startPair = async (service: Service): Promise<Replica[]> => {
     const a = { service, label: 'a' as const, env: fleet.env[service], http: fleet.http[service] };
     const bEnv = await secondEnv(fleet, service, taken);
-    const b = { service, label: 'b' as const, env: bEnv, http: httpOf(service, bEnv) };
-    replicas.set(service, [
+    const b = { service, label: 'b' as const, env: bEnv, http: httpOf(bEnv) };
+    const pair: Replica[] = [
       { ...a, child: launch(fleet, a) },
       { ...b, child: launch(fleet, b) },
-    ]);
-  }
-  // The centre the integration talks to (not replicated: it is the other side).
-  const centre = fleet.spawn('opscenter-simulator');
-  const all = [...replicas.values()].flat();
-  const stopAll = () => {
-    for (const r of all) r.child.kill('SIGTERM');
-    centre.kill('SIGTERM');
-  };
-  process.once('SIGINT', () => (stopAll(), process.exit(130)));
-  try {
-    for (const r of all)
+    ];
+    replicas.set(service, pair);
+    for (const r of pair)
       if ((await within(() => answers(`${r.http}/readyz`), 240_000)) === undefined)
         throw new Error(`${r.service} ${r.label} not ready; see ${logDir}`);
-    console.log(`${all.length} processes ready after ${secs(Date.now() - started)} (${fleet.fromSource ? 'tsx' : 'compiled'})`);
+    return pair;
+  };
+  const stopPair = async (service: Service): Promise<void> => {
+    await Promise.all(
+      (replicas.get(service) ?? []).map(
+        (r) =>
+          new Promise<void>((done) => {
+            if (r.child.exitCode !== null || r.child.signalCode !== null) return done();
+            r.child.once('exit', () => done());
+            r.child.kill('SIGTERM');
+          }),
+      ),
+    );
+  };
+  const stopAll = () => {
+    for (const r of [...replicas.values()].flat()) r.child.kill('SIGTERM');
+    for (const c of running) c.kill('SIGTERM');
+  };
+  process.once('SIGINT', () => (stopAll(), process.exit(130)));
 
-    // Load on both intake replicas, alternating: distinct (category, cell) pairs, so nothing merges.
+  const perService: string[] = [];
+  const handovers: string[] = [];
+  /** Jobs and partitions of a running pair, then kill -9 of the replica running the sequencer. */
+  const exercise = async (service: Service): Promise<void> => {
+    const pair = replicas.get(service)!;
+    // The stand-by tries every half lease: give both a moment to show their jobs.
+    await sleep(8_000);
+    const jobs = await activeJobs(pair);
+    const doubled = [...jobs].filter(([, up]) => up.length > 1).map(([n]) => n);
+    const idle = [...jobs].filter(([, up]) => up.length === 0).map(([n]) => n);
+    const consumerUp = async (r: Replica) =>
+      Object.entries(await components(r)).some(([n, c]) => n.startsWith('consumer:') && c.state === 'up');
+    await within(async () => (await Promise.all(pair.map(consumerUp))).every(Boolean), 30_000);
+    const parts = await Promise.all(
+      pair.map(async (r) => {
+        const c = Object.entries(await components(r)).find(([n]) => n.startsWith('consumer:'));
+        return c ? `${r.label}: ${c[1].figures?.['partitions'] ?? '?'}` : `${r.label}: -`;
+      }),
+    );
+    perService.push(
+      `| ${service} | ${jobs.size} | ${doubled.length === 0 ? 'yes' : `no (${doubled.join(', ')})`} | ${idle.length === 0 ? 'all' : `none yet: ${idle.join(', ')}`} | ${parts.join(', ')} |`,
+    );
+    const sequencer = [...jobs.keys()].find((n) => n.startsWith('lease:sequencer')) ?? [...jobs.keys()][0] ?? '';
+    const active = pair.find((r) => jobs.get(sequencer)?.includes(r.label)) ?? pair[0]!;
+    const survivor = pair.find((r) => r !== active)!;
+    const killedAt = Date.now();
+    active.child.kill('SIGKILL');
+    const tookMs = await within(async () => (await components(survivor))[sequencer]?.state === 'up', 90_000);
+    const relaunchAt = Date.now();
+    active.child = launch(fleet, active);
+    const backMs = await within(() => answers(`${active.http}/readyz`), 240_000);
+    handovers.push(
+      `| ${service} | ${active.label} | ${sequencer || '-'} | ${secs(tookMs)} | ${secs(backMs === undefined ? undefined : relaunchAt - killedAt + backMs)} |`,
+    );
+    console.log(`  ${service}: killed ${active.label}; ${sequencer} taken over by ${survivor.label} after ${secs(tookMs)}`);
+  };
+
+  try {
+    // The loop first, under load on both intake replicas (alternating), with distinct
+    // (category, cell) pairs so nothing merges as a duplicate.
+    await startPair('intake');
+    await startPair('dispatch');
+    console.log(
+      `intake and dispatch, two replicas each, ready after ${secs(Date.now() - started)} (${fleet.fromSource ? 'tsx' : 'compiled'})`,
+    );
     const categories = [...shippedCategoryTable().categories.keys()];
     const cells = [...shippedUnitGrid().cells.values()];
     const accepted: string[] = [];
     let refused = 0;
+    let failedOver = 0;
     let sent = 0;
     const intakes = replicas.get('intake')!;
+    // Like a load balancer in front of the pair: alternate, and send to the other replica when one
+    // does not answer (a killed one is out until its relaunch listens again).
+    const post = (target: Replica, body: URLSearchParams) =>
+      fetch(`${target.http}/open311/v2/requests.json`, { method: 'POST', body, signal: AbortSignal.timeout(30_000) });
     const report = async (i: number): Promise<void> => {
-      const target = intakes[i % 2]!;
       const p = cellCentre(cells[Math.floor(i / categories.length) % cells.length]!);
       const body = new URLSearchParams({
         api_key: API_KEY,
@@ -144,12 +203,15 @@ async function main(): Promise<void> {
         description: `replicas ${stamp} ${i}`,
       });
       try {
-        const res = await fetch(`${target.http}/open311/v2/requests.json`, { method: 'POST', body, signal: AbortSignal.timeout(30_000) });
+        const res = await post(intakes[i % 2]!, body).catch(() => {
+          failedOver++;
+          return post(intakes[(i + 1) % 2]!, body);
+        });
         const id = ((await res.json().catch(() => null)) as Array<{ service_request_id?: string }> | null)?.[0]?.service_request_id;
         if (res.status === 200 && id) accepted.push(id);
         else refused++;
       } catch {
-        refused++; // the replica was just killed: a client retries on the other
+        refused++;
       }
     };
     let loading = true;
@@ -160,44 +222,11 @@ async function main(): Promise<void> {
         await sleep(Math.max(0, t0 + (sent * 1000) / RATE - Date.now()));
       }
     })();
-
-    await sleep(10_000);
-    const perService: string[] = [];
-    const handovers: string[] = [];
-    for (const service of SERVICES) {
-      const pair = replicas.get(service)!;
-      const jobs = await activeJobs(pair);
-      const doubled = [...jobs].filter(([, up]) => up.length > 1).map(([n]) => n);
-      const idle = [...jobs].filter(([, up]) => up.length === 0).map(([n]) => n);
-      const parts = await Promise.all(
-        pair.map(async (r) => {
-          const c = Object.entries(await components(r)).find(([n]) => n.startsWith('consumer:'));
-          return c ? `${r.label}:${c[1].figures?.['partitions'] ?? '?'}` : `${r.label}:-`;
-        }),
-      );
-      perService.push(
-        `| ${service} | ${jobs.size} | ${doubled.length === 0 ? 'yes' : `no (${doubled.join(', ')})`} | ${idle.length === 0 ? 'all' : `not yet: ${idle.join(', ')}`} | ${parts.join(' ')} |`,
-      );
-
-      // Kill the replica that runs the sequencer, the job every other waits on.
-      const sequencer = [...jobs.keys()].find((n) => n.startsWith('lease:sequencer')) ?? [...jobs.keys()][0];
-      const active = pair.find((r) => jobs.get(sequencer ?? '')?.includes(r.label)) ?? pair[0]!;
-      const survivor = pair.find((r) => r !== active)!;
-      const killedAt = Date.now();
-      active.child.kill('SIGKILL');
-      const tookMs = await within(async () => (await components(survivor))[sequencer ?? '']?.state === 'up', 90_000);
-      const relaunchAt = Date.now();
-      active.child = launch(fleet, active);
-      const backMs = await within(() => answers(`${active.http}/readyz`), 120_000);
-      handovers.push(
-        `| ${service} | ${active.label} | ${sequencer ?? '-'} | ${secs(tookMs)} | ${secs(backMs === undefined ? undefined : relaunchAt - killedAt + backMs)} |`,
-      );
-      console.log(`  ${service}: killed ${active.label}, ${sequencer} taken over by ${survivor.label} in ${secs(tookMs)}`);
-      await sleep(5_000);
-    }
+    await exercise('intake');
+    await exercise('dispatch');
+    await sleep(5_000);
     loading = false;
     await load;
-    await sleep(5_000);
 
     // Nothing lost, nothing doubled: every accepted report once on intake's topic, its case once on dispatch's.
     const check = async () => {
@@ -220,10 +249,20 @@ async function main(): Promise<void> {
       await sleep(10_000);
       counts = await check();
     }
+    await stopPair('intake');
+    await stopPair('dispatch');
+
+    // The other services one pair at a time (the machine has two cores); integration with its centre.
+    for (const service of SERVICES.filter((s) => s !== 'intake' && s !== 'dispatch')) {
+      if (service === 'integration') running.push(fleet.spawn('opscenter-simulator'));
+      await startPair(service);
+      await exercise(service);
+      await stopPair(service);
+    }
 
     const load1 = loadavg()[0]!.toFixed(1);
     console.log(`\n## Two replicas of every service (${new Date().toISOString().slice(0, 10)}, load average ${load1})\n`);
-    console.log('| service | singleton jobs | each active once | all active | consumer partitions per replica |');
+    console.log('| service | singleton jobs | each active in one replica | all active | consumer partitions per replica |');
     console.log('|---|---|---|---|---|');
     for (const l of perService) console.log(l);
     console.log('\n| service | killed | job watched | taken over after | killed one serving again after |');
@@ -231,7 +270,7 @@ async function main(): Promise<void> {
     for (const l of handovers) console.log(l);
     const { received, dispatched } = counts;
     console.log(
-      `\nreports: ${sent} sent, ${accepted.length} accepted, ${refused} refused (sent to a replica at the moment it was killed)\n` +
+      `\nreports: ${sent} sent, ${accepted.length} accepted, ${refused} refused; ${failedOver} sent on to the other replica when the first did not answer\n` +
         `on Kafka: received once ${received.once}, missing ${received.missing}, doubled ${received.doubled}; ` +
         `dispatched once ${dispatched.once}, missing ${dispatched.missing}, doubled ${dispatched.doubled}`,
     );
