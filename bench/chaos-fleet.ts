@@ -308,3 +308,23 @@ export function onceEach(
   }
   return { once, missing, doubled, copies };
 }
+
+/**
+ * `tallyTopics` again until `complete` says every accepted fact is there or `timeoutMs` passed: relays
+ * publish after the store commits, so the newest facts of a just relaunched service may still be on
+ * their way when the load stops. The last tally either way.
+ */
+export async function tallyUntil(
+  brokers: string,
+  topics: readonly string[],
+  groupId: string,
+  complete: (tally: EventTally) => boolean,
+  timeoutMs = 120_000,
+): Promise<EventTally> {
+  const end = Date.now() + timeoutMs;
+  for (let attempt = 1; ; attempt++) {
+    const tally = await tallyTopics(brokers, topics, `${groupId}.${attempt}`);
+    if (complete(tally) || Date.now() > end) return tally;
+    await new Promise((r) => setTimeout(r, 3000));
+  }
+}

@@ -27,7 +27,7 @@ import {
   type RecordCameraSightingsResponse,
 } from '@yiwang/proto/yiwang/parking/v1/parking_service';
 import type { Supervisor } from '../infra/local/supervisor.mjs';
-import { answers, lowPort, onceEach, planFleet, tallyTopics, within, type FleetService } from './chaos-fleet';
+import { answers, lowPort, onceEach, planFleet, tallyUntil, within, type FleetService } from './chaos-fleet';
 import { percentile } from './open-loop';
 
 const ROOT = join(__dirname, '..');
@@ -303,7 +303,17 @@ async function main(): Promise<void> {
     const r = await fetch(`${fleet.http.intake}/open311/v2/requests.json?service_request_id=${ids}`);
     inStore += ((await r.json()) as unknown[]).length;
   }
-  const tally = await tallyTopics(brokers, [fleet.topics.intake, fleet.topics.dispatch, fleet.topics.parking], `chaos.check.${stamp}`);
+  const tally = await tallyUntil(
+    brokers,
+    [fleet.topics.intake, fleet.topics.dispatch, fleet.topics.parking],
+    `chaos.check.${stamp}`,
+    (t) =>
+      onceEach(
+        t,
+        'parking.violation.recorded.v1',
+        recorded.map((id) => `parking-violation-${id}`),
+      ).missing === 0,
+  );
   const received = onceEach(
     tally,
     'intake.report.received.v1',

@@ -21,7 +21,7 @@ import {
   type RecordCameraSightingsResponse,
 } from '@yiwang/proto/yiwang/parking/v1/parking_service';
 import { testServers } from '@yiwang/testing';
-import { answers, onceEach, planFleet, tallyTopics, within, type Fleet, type FleetService } from '../../bench/chaos-fleet';
+import { answers, onceEach, planFleet, tallyUntil, within, type Fleet, type FleetService } from '../../bench/chaos-fleet';
 
 const ROOT = resolve(__dirname, '..', '..');
 jest.setTimeout(600_000);
@@ -201,10 +201,21 @@ it('kill -9 of intake, dispatch and parking under load: each relaunch serves aga
     missing = still;
     return missing.length === 0;
   }, 240_000);
-  const tally = await tallyTopics(
+  const tally = await tallyUntil(
     fleet.env.intake['KAFKA_BROKERS']!,
     [fleet.topics.intake, fleet.topics.dispatch, fleet.topics.parking],
     `chaos.${stamp}.check`,
+    (t) =>
+      onceEach(
+        t,
+        'parking.violation.recorded.v1',
+        recorded.map((id) => `parking-violation-${id}`),
+      ).missing === 0 &&
+      onceEach(
+        t,
+        'dispatch.case.dispatched.v1',
+        accepted.map((id) => `case-${caseIdForReport(id)}`),
+      ).missing === 0,
   );
   const received = onceEach(
     tally,
