@@ -224,11 +224,15 @@ export class Projector {
       await fence?.();
       await models.flush();
     };
-    try {
-      await run(true);
-    } catch (e) {
-      if (!(e instanceof BlindInsertClashError)) throw e;
-      await run(false);
+    // A clash (a blind insert met a document, or the inline projection wrote one meanwhile) reruns
+    // the batch reading first; the guards skip what is already there.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await run(attempt === 0);
+        break;
+      } catch (e) {
+        if (!(e instanceof BlindInsertClashError) || attempt >= 5) throw e;
+      }
     }
     const applied = handled.length;
     await save(events[events.length - 1]!.position);

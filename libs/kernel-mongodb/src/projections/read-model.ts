@@ -23,6 +23,23 @@ const onlyDuplicates = (e: unknown): boolean => {
   return list.length > 0 ? list.every((w) => w.code === 11000) : isDuplicateKey(e);
 };
 
+type Guard = ReadModelDoc<unknown>['_guard'];
+/**
+ * The document as it was read: `_id` and the guard it carried. A read model has two writers — the
+ * projector and a command's inline projection — so every replace or delete is conditional on the
+ * guard it read (compare-and-set): a write built on an older read (a slow call, a write the driver
+ * retried after a reconnect) matches nothing instead of putting an older state over a newer one.
+ */
+const asRead = (id: string, g: Guard | undefined): Filter<Document> =>
+  ({
+    _id: id,
+    '_guard.stream': g?.stream ?? { $exists: false },
+    '_guard.version': g?.version ?? { $exists: false },
+    '_guard.position': g?.position ?? { $exists: false },
+  }) as unknown as Filter<Document>;
+/** A conditional write that found the document changed since it was read: read again and redo. */
+const MAX_RACES = 8;
+
 /**
  * Blind inserts. A stream's first event usually creates the documents it touches (a report, a
  * violation, its deadline), so reading them first mostly finds nothing: for that event the document
@@ -51,9 +68,24 @@ const countBlind = (collection: string, tried: number, clashed: number): void =>
  * is skipped by the guards, as after a crash).
  */
 export class BlindInsertClashError extends Error {
-  constructor(readonly collection: string) {
-    super(`a read-model document of ${collection} existed where a stream's first event expected none`);
+  constructor(
+    readonly collection: string,
+    message = `a read-model document of ${collection} existed where a stream's first event expected none`,
+  ) {
+    super(message);
     this.name = 'BlindInsertClashError';
+  }
+}
+
+/**
+ * A batch's conditional write found a document changed since the batch read it (the inline
+ * projection of a command wrote meanwhile): the projector runs the batch again reading first, and
+ * the guards skip what the other writer already applied.
+ */
+export class ReadModelRaceError extends BlindInsertClashError {
+  constructor(collection: string) {
+    super(collection, `a read-model document of ${collection} changed while a batch was built on it`);
+    this.name = 'ReadModelRaceError';
   }
 }
 
@@ -94,18 +126,28 @@ export class MongoReadModel<T extends ModelDocument> implements ReadModel<T> {
         }
       }
     }
-    const existing = await this.collection.findOne(byId(id));
-    if (existing && !isNewer(guard, existing._guard as ReadModelDoc<unknown>['_guard'])) return false;
-    const next = change(existing ? strip<T>(existing) : null);
-    const stamp = stampOf(guard);
-    if (next === null) {
-      await this.collection.deleteOne(byId(id));
-      return true;
+    for (let race = 0; ; race++) {
+      const existing = await this.collection.findOne(byId(id));
+      const read = existing?._guard as Guard | undefined;
+      if (existing && !isNewer(guard, read)) return false;
+      const next = change(existing ? strip<T>(existing) : null);
+      let written: boolean;
+      if (next === null) written = !existing || (await this.collection.deleteOne(asRead(id, read))).deletedCount === 1;
+      else {
+        const doc: Document = { ...next, _id: id, _guard: stampOf(guard) };
+        if (existing) written = (await this.collection.replaceOne(asRead(id, read), doc)).matchedCount === 1;
+        else
+          written = await this.collection.insertOne(doc).then(
+            () => true,
+            (e: unknown) => {
+              if (isDuplicateKey(e)) return false;
+              throw e;
+            },
+          );
+      }
+      if (written) return true;
+      if (race >= MAX_RACES) throw new ReadModelRaceError(this.collection.collectionName);
     }
-    const doc: Document = { ...next, _id: id, _guard: stamp };
-    if (existing) await this.collection.replaceOne(byId(id), doc);
-    else await this.collection.insertOne(doc);
-    return true;
   }
 }
 
@@ -137,6 +179,8 @@ interface BufferedDoc {
   doc: Document | null;
   /** Whether the database holds a document with this id (as of the last flush). */
   inDb: boolean;
+  /** The guard of the database's document as last read or written here (for the conditional write). */
+  dbGuard?: Guard;
   dirty: boolean;
   /** Created without a read (a stream's first event): assumed absent until its insert says so. */
   blind?: boolean;
@@ -186,7 +230,9 @@ class BufferedReadModel<T extends ModelDocument> implements ReadModel<T> {
   private load(id: string): Promise<BufferedDoc> {
     let p = this.docs.get(id);
     if (!p) {
-      p = this.collection.findOne(byId(id)).then((doc) => ({ doc, inDb: doc !== null, dirty: false }));
+      p = this.collection
+        .findOne(byId(id))
+        .then((doc) => ({ doc, inDb: doc !== null, dirty: false, ...(doc ? { dbGuard: doc['_guard'] as Guard } : {}) }));
       this.docs.set(id, p);
     }
     return p;
@@ -195,7 +241,7 @@ class BufferedReadModel<T extends ModelDocument> implements ReadModel<T> {
   /** Writes what changed: new documents in one `insertMany`, the rest as parallel `_id` writes. */
   async flush(): Promise<number> {
     const inserts: Document[] = [];
-    const others: Array<() => Promise<unknown>> = [];
+    const others: Array<() => Promise<boolean>> = [];
     const touched: BufferedDoc[] = [];
     let blind = 0;
     for (const [id, p] of this.docs) {
@@ -204,9 +250,10 @@ class BufferedReadModel<T extends ModelDocument> implements ReadModel<T> {
       touched.push(b);
       const doc = b.doc;
       if (b.blind) blind++;
+      const asReadHere = asRead(id, b.dbGuard);
       if (doc === null) {
-        if (b.inDb) others.push(() => this.collection.deleteOne(byId(id)));
-      } else if (b.inDb) others.push(() => this.collection.replaceOne(byId(id), doc));
+        if (b.inDb) others.push(async () => (await this.collection.deleteOne(asReadHere)).deletedCount === 1);
+      } else if (b.inDb) others.push(async () => (await this.collection.replaceOne(asReadHere, doc)).matchedCount === 1);
       else inserts.push(doc);
     }
     if (inserts.length > 0) {
@@ -221,9 +268,13 @@ class BufferedReadModel<T extends ModelDocument> implements ReadModel<T> {
       if (blind > 0) countBlind(this.collection.collectionName, 1, 0);
     }
     // Small parallel writes, not a bulkWrite: FerretDB 1.24 stalls on large bulk updates.
-    for (let i = 0; i < others.length; i += 16) await Promise.all(others.slice(i, i + 16).map((w) => w()));
+    let raced = false;
+    for (let i = 0; i < others.length; i += 16)
+      if ((await Promise.all(others.slice(i, i + 16).map((w) => w()))).includes(false)) raced = true;
+    if (raced) throw new ReadModelRaceError(this.collection.collectionName);
     for (const b of touched) {
       b.inDb = b.doc !== null;
+      if (b.doc) b.dbGuard = b.doc['_guard'] as Guard;
       b.dirty = false;
       b.blind = false;
     }
