@@ -1,3 +1,4 @@
+import { grpcDispatchFeedback, sharedSecretTokens } from '@yiwang/dispatch-link';
 import { EventRelay, KafkajsBroker, type ConsumerOutcome } from '@yiwang/kernel-kafka';
 import { MongoEventStore, PersonalDataVault, Projector, mongoRelayStorage, mongoVaultKeys } from '@yiwang/kernel-mongodb';
 import {
@@ -19,7 +20,6 @@ import { EnforcementCases } from './application/case-service';
 import { EnforcementDeadlines } from './application/deadline-scheduler';
 import { DispatchHandover } from './application/dispatch-handover';
 import { dispatchFeedbackReaction, type DispatchFeedback } from './application/dispatch-feedback';
-import { grpcDispatchFeedback, sharedSecretTokens } from './adapters/grpc/dispatch-feedback';
 import { startDispatchHandoverConsumer } from './adapters/kafka/dispatch-handover-consumer';
 import { EnforcementQueries } from './application/queries';
 import { partyPolicy } from './application/personal-data';
@@ -106,7 +106,7 @@ export async function startEnforcementService(config: EnforcementConfig, runtime
     if (feedback === undefined) {
       const grpcFeedback = grpcDispatchFeedback({
         address: config.dispatchGrpcAddress,
-        tokenFor: sharedSecretTokens(config.jwtSecret, config.jwtIssuer, config.jwtAudience),
+        tokenFor: sharedSecretTokens('enforcement-dispatch-feedback', config.jwtSecret, config.jwtIssuer, config.jwtAudience),
       });
       stops.push(async () => grpcFeedback.close());
       feedback = grpcFeedback;

@@ -1,3 +1,4 @@
+import { grpcDispatchFeedback, sharedSecretTokens } from '@yiwang/dispatch-link';
 import { EventRelay, KafkajsBroker } from '@yiwang/kernel-kafka';
 import { MongoEventStore, PersonalDataVault, Projector, mongoRelayStorage } from '@yiwang/kernel-mongodb';
 import {
@@ -31,7 +32,6 @@ import { type ParkingConfig } from './config';
 import { shippedDispatchLinkRules } from './domain';
 import { DispatchLink, type DispatchFeedback } from './application/dispatch-link';
 import { startDispatchLinkConsumer } from './adapters/kafka/dispatch-link-consumer';
-import { grpcDispatchFeedback, sharedSecretTokens } from './adapters/grpc/dispatch-feedback';
 import { CoalescingVaultKeys } from './adapters/mongo/coalescing-vault-keys';
 
 export interface ParkingRuntime {
@@ -98,7 +98,7 @@ export async function startParkingService(config: ParkingConfig, runtime: Parkin
     if (feedback === undefined) {
       const grpcFeedback = grpcDispatchFeedback({
         address: config.dispatchGrpcAddress,
-        tokenFor: sharedSecretTokens(config.jwtSecret, config.jwtIssuer, config.jwtAudience),
+        tokenFor: sharedSecretTokens('parking-dispatch-link', config.jwtSecret, config.jwtIssuer, config.jwtAudience),
       });
       stops.push(async () => grpcFeedback.close());
       feedback = grpcFeedback;

@@ -6,7 +6,16 @@ import {
   type ReportHandlingRequest,
   type SignForRequest,
 } from '@yiwang/proto/yiwang/dispatch/v1/dispatch_service';
-import { type DispatchFeedback } from '../../application/dispatch-link';
+
+/** Reports a dispatch case's handling on behalf of the unit it is dispatched to (the lines of work's port). */
+export interface DispatchFeedback {
+  /**
+   * Resolves `reported` when dispatch recorded it (or had, for the same command id), `refused` when
+   * dispatch refuses for good (the case moved on: returned, already reported, closed); throws when
+   * it may succeed later.
+   */
+  reportHandling(input: { caseId: string; unitId: string; notes: string; commandId: string }): Promise<'reported' | 'refused'>;
+}
 
 /** Answers that retrying cannot change: the case is not (or no longer) the unit's to report on. */
 const PERMANENT = new Set<number>([status.FAILED_PRECONDITION, status.PERMISSION_DENIED, status.NOT_FOUND, status.INVALID_ARGUMENT]);
@@ -19,8 +28,9 @@ export type DispatchFeedbackOptions = Readonly<{
 
 /**
  * Dispatch's `SignFor` then `ReportHandling` over gRPC, one client per unit. Dispatch takes the
- * handling only from a unit that signed for the case (签收); the squad answered it on the street, so
- * it signs for it first — a case signed for already answers FAILED_PRECONDITION, which is fine.
+ * handling only from a unit that signed for the case (签收); the line of work took the case over (a
+ * squad answered it on the street, a brigade opened a penalty case), so it signs for it first — a
+ * case signed for already answers FAILED_PRECONDITION, which is fine.
  */
 export function grpcDispatchFeedback(o: DispatchFeedbackOptions): DispatchFeedback & { close(): void } {
   const clients = new Map<string, DispatchServiceClient>();
@@ -57,14 +67,14 @@ export function grpcDispatchFeedback(o: DispatchFeedbackOptions): DispatchFeedba
 }
 
 /**
- * Tokens for the feedback signed with the shared HS256 secret, as the unit's process (subject
- * `parking-dispatch-link`). For deployments whose services share that secret (development, the
- * demo, tests); with an identity provider the service is given client credentials instead.
+ * Tokens for the feedback signed with the shared HS256 secret, as the unit's process (`subject`
+ * names the calling service's link). For deployments whose services share that secret (development,
+ * the demo, tests); with an identity provider the service is given client credentials instead.
  */
 export const sharedSecretTokens =
-  (secret: string, issuer?: string, audience?: string) =>
+  (subject: string, secret: string, issuer?: string, audience?: string) =>
   (unitId: string): Promise<string> =>
     signToken(
-      { subject: 'parking-dispatch-link', department: unitId, roles: ['system'] },
+      { subject, department: unitId, roles: ['system'] },
       { secret, expiresInSec: 300, ...(issuer ? { issuer } : {}), ...(audience ? { audience } : {}) },
     );
