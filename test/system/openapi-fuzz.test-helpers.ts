@@ -194,7 +194,12 @@ function queryString(query: unknown): string {
 function isValid(op: Operation, r: FuzzRequest): boolean {
   const params = Object.fromEntries(Object.entries(r.pathParams ?? {}).map(([k, v]) => [k, toText(v)]));
   if (Object.values(params).some((v) => v === '' || v === '.' || v === '..')) return false;
-  const query = JSON.parse(JSON.stringify(r.query ?? {})) as unknown;
+  // As sent: each value as text (`null` arrives as the text "null"), arrays as repeated values.
+  const query = Object.fromEntries(
+    Object.entries(r.query ?? {})
+      .filter(([, v]) => v !== undefined)
+      .map(([k, v]) => [k, Array.isArray(v) ? v.map(toText) : toText(v)]),
+  );
   if (!validator(op.pathParams, true)(params) || !validator(op.query, true)(query)) return false;
   if (op.body && !validator(op.body.schema)(JSON.parse(JSON.stringify(r.body ?? null)))) return false;
   return true;
@@ -308,7 +313,7 @@ export async function fuzzOperations(
         }
       }
     };
-    await Promise.all(Array.from({ length: options.concurrency ?? 4 }, worker));
+    await Promise.all(Array.from({ length: options.concurrency ?? 8 }, worker));
     times.push({ operation: op.id, ms: Math.round(performance.now() - started) });
   }
   times.sort((a, b) => b.ms - a.ms);

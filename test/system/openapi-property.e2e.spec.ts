@@ -17,7 +17,7 @@ import { SECRET as LINK_SECRET, startLink, type Link } from './opscenter-link.te
 
 const SECRET = 'openapi-property-secret-of-at-least-32-chars';
 /** Generated requests per operation (half valid, half mutated); the fuzz bench runs more. */
-const RUNS = Number(process.env['OPENAPI_FUZZ_RUNS'] ?? 200);
+const RUNS = Number(process.env['OPENAPI_FUZZ_RUNS'] ?? 100);
 const SEED = Number(process.env['OPENAPI_FUZZ_SEED'] ?? 20261202);
 const DOCS = resolve(__dirname, '..', '..', 'docs', 'api');
 /** `npm run docs:api`: write the served documents to docs/api/ instead of comparing them. */

@@ -27,6 +27,19 @@ export const PROBLEM_SCHEMA = {
 
 const PROBLEM_MEDIA_TYPE = PROBLEM_CONTENT_TYPE.split(';')[0]!;
 
+const ROUTER_414 = {
+  description: 'a path parameter is longer than 100 characters',
+  content: {
+    'application/json': {
+      schema: {
+        type: 'object',
+        required: ['statusCode', 'error', 'message'],
+        properties: { statusCode: { type: 'integer' }, code: { type: 'string' }, error: { type: 'string' }, message: { type: 'string' } },
+      },
+    },
+  },
+} as const;
+
 /** One documented error status: what the route sends, with the reason it happens. */
 export type ErrorResponse = Readonly<{ description: string; content: Readonly<Record<string, { schema: unknown }>> }>;
 
@@ -97,10 +110,13 @@ export function documentedResponses(
     reasons[413] = 'the body is larger than this operation accepts';
     reasons[415] = 'the body’s content type is not one this operation accepts';
   }
-  if (route.url.includes(':')) reasons[414] = 'a path parameter is longer than 100 characters';
   reasons[503] = 'a dependency (the database) is unreachable right now; retry later';
   const respond = route.config?.errorResponse ?? ((_status: number, why: string) => problemResponse(why));
-  const added = Object.fromEntries(Object.entries(reasons).map(([status, why]) => [status, respond(Number(status), why)]));
+  const added: Record<string, unknown> = Object.fromEntries(
+    Object.entries(reasons).map(([status, why]) => [status, respond(Number(status), why)]),
+  );
+  // The router refuses an over-long path parameter before any route or error handler runs: fastify's own JSON.
+  if (route.url.includes(':')) added['414'] = ROUTER_414;
   // Without a declared success, @fastify/swagger would list a default 200 only while no response is declared.
   const success = Object.keys(own).some((k) => k.startsWith('2')) ? {} : { 200: { description: 'Default Response' } };
   return { ...success, ...added, ...own };

@@ -135,7 +135,16 @@ const BOTH: readonly Open311Format[] = ['xml', 'json'];
 /** Route options of an Open311 call: public, its errors in the spec's shape, route-specific statuses with reasons. */
 const open311Route = (formats: readonly Open311Format[], reasons: Readonly<Record<number, string>> = {}) => ({
   config: { public: true, errorResponse: open311Errors(formats) },
-  response: Object.fromEntries(Object.entries(reasons).map(([status, why]) => [status, open311Errors(formats)(Number(status), why)])),
+  response: {
+    // Handlers send text already in the format: nothing here is used to serialize.
+    200: {
+      description: 'the answer, in the format the path asks for',
+      content: Object.fromEntries(
+        formats.map((f) => (f === 'json' ? [JSON_MEDIA_TYPE, { schema: {} }] : [XML_MEDIA_TYPE, { schema: { type: 'string' } }])),
+      ),
+    },
+    ...Object.fromEntries(Object.entries(reasons).map(([status, why]) => [status, open311Errors(formats)(Number(status), why)])),
+  },
 });
 /** Every call takes the optional `jurisdiction_id` (checked against the one configured, if any). */
 const jurisdictionQuery = {

@@ -22,7 +22,7 @@ export function registerRoutes(app: HttpApp, commands: SanitationCommands, queri
           required: ['format', 'content'],
         },
         // A file that cannot be read as its format is refused whole (bad rows of a readable file are listed instead).
-        'x-checked-beyond-schema': ['content'],
+        'x-checked-beyond-schema': ['content', 'header'],
         response: problems({ 403: 'without a register keeper’s role' }),
       },
     },
