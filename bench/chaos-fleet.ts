@@ -6,6 +6,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { caseIdForReport } from '@yiwang/dispatch';
 
 export const FLEET_SERVICES = [
   'intake',
@@ -327,4 +328,44 @@ export async function tallyUntil(
     if (complete(tally) || Date.now() > end) return tally;
     await new Promise((r) => setTimeout(r, 3000));
   }
+}
+
+/**
+ * Waits until `isThere` holds for every id (asked 16 at a time), or `timeoutMs` passed; the ids
+ * still missing then.
+ */
+export async function untilEach(ids: readonly string[], isThere: (id: string) => Promise<boolean>, timeoutMs: number): Promise<string[]> {
+  let missing = [...ids];
+  await within(async () => {
+    const still: string[] = [];
+    for (let i = 0; i < missing.length; i += 16) {
+      const chunk = missing.slice(i, i + 16);
+      const ok = await Promise.all(chunk.map(isThere));
+      still.push(...chunk.filter((_, j) => !ok[j]));
+    }
+    missing = still;
+    return missing.length === 0;
+  }, timeoutMs);
+  return missing;
+}
+
+/** The loop's facts on Kafka for accepted reports (intake's reception, dispatch's case) and recorded parking violations. */
+export function loopFacts(tally: EventTally, reports: readonly string[], violations: readonly string[] = []) {
+  return {
+    received: onceEach(
+      tally,
+      'intake.report.received.v1',
+      reports.map((id) => `report-${id}`),
+    ),
+    dispatched: onceEach(
+      tally,
+      'dispatch.case.dispatched.v1',
+      reports.map((id) => `case-${caseIdForReport(id)}`),
+    ),
+    violations: onceEach(
+      tally,
+      'parking.violation.recorded.v1',
+      violations.map((id) => `parking-violation-${id}`),
+    ),
+  };
 }

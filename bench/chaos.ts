@@ -27,7 +27,7 @@ import {
   type RecordCameraSightingsResponse,
 } from '@yiwang/proto/yiwang/parking/v1/parking_service';
 import type { Supervisor } from '../infra/local/supervisor.mjs';
-import { answers, lowPort, onceEach, planFleet, tallyUntil, within, type FleetService } from './chaos-fleet';
+import { answers, loopFacts, lowPort, planFleet, tallyUntil, untilEach, within, type FleetService } from './chaos-fleet';
 import { percentile } from './open-loop';
 
 const ROOT = join(__dirname, '..');
@@ -284,17 +284,7 @@ async function main(): Promise<void> {
   }
   const accepted = reports.filter((p) => p.ids).map((p) => p.ids![0]!);
   const recorded = batches.flatMap((b) => b.ids ?? []);
-  let missing = [...accepted];
-  await within(async () => {
-    const still: string[] = [];
-    for (let i = 0; i < missing.length; i += 16) {
-      const chunk = missing.slice(i, i + 16);
-      const ok = await Promise.all(chunk.map(caseReadable));
-      still.push(...chunk.filter((_, j) => !ok[j]));
-    }
-    missing = still;
-    return missing.length === 0;
-  }, 180_000);
+  const missing = await untilEach(accepted, caseReadable, 180_000);
 
   // Intake's store: every accepted report readable through Open311.
   let inStore = 0;
@@ -307,28 +297,9 @@ async function main(): Promise<void> {
     brokers,
     [fleet.topics.intake, fleet.topics.dispatch, fleet.topics.parking],
     `chaos.check.${stamp}`,
-    (t) =>
-      onceEach(
-        t,
-        'parking.violation.recorded.v1',
-        recorded.map((id) => `parking-violation-${id}`),
-      ).missing === 0,
+    (t) => loopFacts(t, [], recorded).violations.missing === 0,
   );
-  const received = onceEach(
-    tally,
-    'intake.report.received.v1',
-    accepted.map((id) => `report-${id}`),
-  );
-  const dispatched = onceEach(
-    tally,
-    'dispatch.case.dispatched.v1',
-    accepted.map((id) => `case-${caseIdForReport(id)}`),
-  );
-  const violations = onceEach(
-    tally,
-    'parking.violation.recorded.v1',
-    recorded.map((id) => `parking-violation-${id}`),
-  );
+  const { received, dispatched, violations } = loopFacts(tally, accepted, recorded);
 
   // Read models against a rebuild from the log (the analysts' `yiwang rebuild`, into fresh collections).
   const rebuild = (service: 'intake' | 'dispatch', projection: string) =>

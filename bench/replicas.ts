@@ -16,9 +16,8 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
-import { caseIdForReport } from '@yiwang/dispatch';
 import { cellCentre, shippedCategoryTable, shippedUnitGrid } from '@yiwang/intake';
-import { answers, lowPort, onceEach, planFleet, tallyTopics, within, type Fleet, type FleetService } from './chaos-fleet';
+import { answers, loopFacts, lowPort, planFleet, tallyTopics, within, type Fleet, type FleetService } from './chaos-fleet';
 
 const ROOT = join(__dirname, '..');
 const RATE = Number(process.env['REPLICAS_RATE'] ?? 1);
@@ -231,18 +230,7 @@ async function main(): Promise<void> {
     // Nothing lost, nothing doubled: every accepted report once on intake's topic, its case once on dispatch's.
     const check = async () => {
       const tally = await tallyTopics(brokers, [fleet.topics.intake, fleet.topics.dispatch], `replicas.check.${stamp}.${Date.now()}`);
-      return {
-        received: onceEach(
-          tally,
-          'intake.report.received.v1',
-          accepted.map((id) => `report-${id}`),
-        ),
-        dispatched: onceEach(
-          tally,
-          'dispatch.case.dispatched.v1',
-          accepted.map((id) => `case-${caseIdForReport(id)}`),
-        ),
-      };
+      return loopFacts(tally, accepted);
     };
     let counts = await check();
     for (let i = 0; i < 12 && (counts.received.missing > 0 || counts.dispatched.missing > 0); i++) {

@@ -21,7 +21,7 @@ import {
   type RecordCameraSightingsResponse,
 } from '@yiwang/proto/yiwang/parking/v1/parking_service';
 import { testServers } from '@yiwang/testing';
-import { answers, onceEach, planFleet, tallyUntil, within, type Fleet, type FleetService } from '../../bench/chaos-fleet';
+import { answers, loopFacts, planFleet, tallyUntil, untilEach, within, type Fleet, type FleetService } from '../../bench/chaos-fleet';
 
 const ROOT = resolve(__dirname, '..', '..');
 jest.setTimeout(600_000);
@@ -190,48 +190,17 @@ it('kill -9 of intake, dispatch and parking under load: each relaunch serves aga
   const accepted = reports.filter((r) => r.id).map((r) => r.id!);
   const recorded = violations.flatMap((v) => v.ids ?? []);
   // Every accepted report reaches dispatch (the consumers catch up after the kills).
-  let missing = accepted;
-  await within(async () => {
-    const still: string[] = [];
-    for (let i = 0; i < missing.length; i += 16) {
-      const chunk = missing.slice(i, i + 16);
-      const ok = await Promise.all(chunk.map(caseReadable));
-      still.push(...chunk.filter((_, j) => !ok[j]));
-    }
-    missing = still;
-    return missing.length === 0;
-  }, 240_000);
+  const missing = await untilEach(accepted, caseReadable, 240_000);
   const tally = await tallyUntil(
     fleet.env.intake['KAFKA_BROKERS']!,
     [fleet.topics.intake, fleet.topics.dispatch, fleet.topics.parking],
     `chaos.${stamp}.check`,
-    (t) =>
-      onceEach(
-        t,
-        'parking.violation.recorded.v1',
-        recorded.map((id) => `parking-violation-${id}`),
-      ).missing === 0 &&
-      onceEach(
-        t,
-        'dispatch.case.dispatched.v1',
-        accepted.map((id) => `case-${caseIdForReport(id)}`),
-      ).missing === 0,
+    (t) => {
+      const facts = loopFacts(t, accepted, recorded);
+      return facts.violations.missing === 0 && facts.dispatched.missing === 0;
+    },
   );
-  const received = onceEach(
-    tally,
-    'intake.report.received.v1',
-    accepted.map((id) => `report-${id}`),
-  );
-  const dispatched = onceEach(
-    tally,
-    'dispatch.case.dispatched.v1',
-    accepted.map((id) => `case-${caseIdForReport(id)}`),
-  );
-  const violationsOnce = onceEach(
-    tally,
-    'parking.violation.recorded.v1',
-    recorded.map((id) => `parking-violation-${id}`),
-  );
+  const { received, dispatched, violations: violationsOnce } = loopFacts(tally, accepted, recorded);
   console.log(
     [
       ...lines,
