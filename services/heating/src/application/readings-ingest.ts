@@ -179,7 +179,9 @@ export class ReadingsIngest {
       }
       const nowMs = this.deps.clock.now().getTime();
       const tracks: Record<string, PointTrack> = { ...latest.tracks };
-      for (const pointId of silentPoints(latest.tracks, nowMs, city.monitoring)) {
+      // Each silent point is its own stream: marked side by side, like the ingest's signals (this
+      // holds the rule state's turn, so a shard of points gone silent at once must not queue them).
+      await inParallel(silentPoints(latest.tracks, nowMs, city.monitoring), async (pointId) => {
         const track = tracks[pointId]!;
         const point = pointOf(city, pointId as PointId);
         if (point) {
@@ -198,7 +200,7 @@ export class ReadingsIngest {
           );
         }
         tracks[pointId] = { ...track, offline: true };
-      }
+      });
       const lost = await readings.saveShards([
         { shard: due.shard, seq: latest.seq + 1, tracks, dueMs: offlineDueMs(Object.values(tracks), city.monitoring) },
       ]);

@@ -87,7 +87,19 @@ it('a device silent past the offline limit → device_offline (across a restart)
   const start = clock.now().getTime() - HOUR;
   const readings = (pointId: string, fromMs: number, n: number) =>
     Array.from({ length: n }, (_, i) => ({ pointId, at: new Date(fromMs + i * 10 * 60_000).toISOString(), celsius: 19.2 }));
-  await heating.ingest.ingest([...readings('jz-minzhu-mp9', start, 6), ...readings('jz-minzhu-mp10', start, 6)]);
+  // mp9 falls silent with the other points of its shard (marked side by side) and one of another shard.
+  const shardOf = (id: string) => heating!.readings.shardOf(id);
+  const others = Array.from({ length: 100 }, (_, i) => `jz-minzhu-mp${i + 1}`).filter(
+    (id) => id !== 'jz-minzhu-mp9' && id !== 'jz-minzhu-mp10' && shardOf(id) === shardOf('jz-minzhu-mp9'),
+  );
+  const silent = [...others, 'jz-minzhu-mp20'];
+  expect(others.length).toBeGreaterThan(0);
+  expect(shardOf('jz-minzhu-mp20')).not.toBe(shardOf('jz-minzhu-mp9'));
+  await heating.ingest.ingest([
+    ...readings('jz-minzhu-mp9', start, 6),
+    ...readings('jz-minzhu-mp10', start, 6),
+    ...silent.flatMap((id) => readings(id, start, 6)),
+  ]);
   const stream = pointStreamId('jz-minzhu-mp9');
   expect(await typesOf(heating.store, stream)).toEqual([]);
 
@@ -109,6 +121,15 @@ it('a device silent past the offline limit → device_offline (across a restart)
   expect(offline.data).toMatchObject({ pointId: 'jz-minzhu-mp9', companyId: 'dept.heating.zhongzhou', lastSeenAt: expect.any(String) });
   expect(Date.parse((offline.data as { lastSeenAt: string }).lastSeenAt)).toBe(start + 50 * 60_000);
   expect(await typesOf(heating.store, pointStreamId('jz-minzhu-mp10'))).toEqual([]);
+  await until(
+    async () => {
+      heating!.offline.wake();
+      const types = await Promise.all(silent.map((id) => typesOf(heating!.store, pointStreamId(id))));
+      return types.every((t) => t.length === 1 && t[0] === 'heating.point.device_offline.v1');
+    },
+    20_000,
+    'device_offline of every silent point',
+  );
 
   await heating.ingest.ingest(readings('jz-minzhu-mp9', clock.now().getTime() - 60_000, 1));
   expect(await typesOf(heating.store, stream)).toEqual(['heating.point.device_offline.v1', 'heating.point.device_online.v1']);
