@@ -5,6 +5,7 @@
 // commands per batch (all of the service's, background work included) and how long after its
 // batch was sent a finding's complaint exists (the finding reaction, off the request path).
 import { randomBytes } from 'node:crypto';
+import { availableParallelism, loadavg } from 'node:os';
 import { MongoClient, type CommandStartedEvent } from 'mongodb';
 import { signToken } from '@yiwang/platform';
 import { loadHeatingConfig, shippedCityConfig, startHeatingService, complaintStreamId } from '@yiwang/heating';
@@ -82,6 +83,7 @@ export async function benchHeatingIngest(servers: Servers, options: { rounds: nu
       );
     });
     const sentAt = new Map<string, number>();
+    const loadBefore = loadavg()[0]!;
     commands.reset();
     const subject = await timed('heating POST /v1/readings', rounds, concurrency, async (i) => {
       simNow = Math.max(simNow, START_MS + i * ROUND_MS + 60_000);
@@ -95,6 +97,7 @@ export async function benchHeatingIngest(servers: Servers, options: { rounds: nu
       const body = (await res.json()) as { findingsRaised: string[] };
       for (const f of body.findingsRaised) sentAt.set(f, t0);
     });
+    const loadAfter = loadavg()[0]!;
     const perBatch = commands.total() / rounds;
     const ingestPath = [...commands.by()]
       .filter(([k]) => /reading_batches|point_track_shards/.test(k))
@@ -120,7 +123,7 @@ export async function benchHeatingIngest(servers: Servers, options: { rounds: nu
       `|---|---|---|---|---|---|---|`,
       `| ${rate(baseline).toFixed(0)} | ${rate(subject).toFixed(0)} | ${(rate(subject) / rate(baseline)).toFixed(2)}× | ${perBatch.toFixed(1)} | ${ingestPath} | ${sentAt.size} of ${cold.size} cold points | ${pct(complaintMs, 50).toFixed(0)} / ${pct(complaintMs, 99).toFixed(0)} |`,
       '',
-      `(${readings} readings in each run.)`,
+      `(${readings} readings in each run; slowest batch ${Math.max(...subject.latenciesMs).toFixed(0)} ms; 1-minute load average ${loadBefore.toFixed(2)} → ${loadAfter.toFixed(2)} on this machine's ${availableParallelism()} cores over the heating run.)`,
     ].join('\n');
   } finally {
     await heating.stop();
