@@ -8,6 +8,7 @@ export * from './events/envelope';
 export * from './ids/uuid-v7';
 export * from './store/event-store';
 export * from './store/upcasting';
+export * from './caching/recent-entries';
 export * from './commands/command-handler';
 export * from './projections/projection';
 export * from './ports';

@@ -8,6 +8,7 @@ export * from './store/log-time-index';
 export * from './leases/mongo-lease';
 export * from './projections/read-model';
 export * from './projections/projector';
+export * from './projections/kept-documents';
 export * from './inbox/mongo-inbox';
 export * from './checkpoints/mongo-relay-checkpoints';
 export * from './privacy/personal-data-vault';

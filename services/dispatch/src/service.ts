@@ -1,5 +1,5 @@
 import { EventConsumer, EventRelay, createMessageBroker } from '@yiwang/kernel-kafka';
-import { MongoEventStore, Projector, mongoRelayStorage, MongoInbox } from '@yiwang/kernel-mongodb';
+import { MongoEventStore, Projector, mongoRelayStorage } from '@yiwang/kernel-mongodb';
 import {
   buildHttpApp,
   connectMongo,
@@ -123,7 +123,8 @@ export async function startDispatchService(config: DispatchConfig, runtime: Disp
     const route = filedReportHandler(cases);
     const consumer = new EventConsumer({
       broker,
-      inbox: new MongoInbox(db),
+      // No inbox: the command id is the event's id, so a repeat returns the first result.
+      inbox: null,
       group: config.consumerGroup,
       topics: [config.intakeTopic],
       // The intake topic may not exist yet (auto-create is off): created as intake's relay would,
@@ -141,7 +142,8 @@ export async function startDispatchService(config: DispatchConfig, runtime: Disp
     // The filing rate's counters, in a group of their own: counting never waits for routing.
     const reportConsumer = new EventConsumer({
       broker,
-      inbox: new MongoInbox(db),
+      // No inbox: each row keeps its report stream's version, so a repeat changes nothing.
+      inbox: null,
       group: `${config.consumerGroup}.report-counters`,
       topics: [config.intakeTopic],
       types: INTAKE_REPORT_EVENT_TYPES,

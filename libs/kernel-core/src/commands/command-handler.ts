@@ -3,6 +3,7 @@ import type { EventMetadata, RecordedEvent } from '../events/envelope';
 import type { EventStore } from '../store/event-store';
 import { ConcurrencyError } from '../errors/domain-errors';
 import type { SnapshotStore } from '../ports/snapshots';
+import { RecentEntries } from '../caching/recent-entries';
 
 /** The decider's view of events: what the store gives back is mapped to these before `evolve`. */
 export interface EventMapping<Event> {
@@ -18,8 +19,18 @@ export interface CommandHandlerOptions<State> {
   readonly snapshots?: { readonly store: SnapshotStore; readonly every: number; readonly schema: number };
   /** Called with the new state after a successful append (inline projections, read-your-writes). */
   readonly afterAppend?: (streamId: string, state: State, events: readonly RecordedEvent[]) => Promise<void>;
+  /**
+   * Streams whose state (and version) this handler keeps after its own appends, so the next command
+   * on them decides without reading the stream (default {@link DEFAULT_STATES_KEPT}; 0 keeps none).
+   * A state kept here is never trusted blindly: the append at its version fails if anyone appended
+   * since, and a command it refuses or finds nothing to do for is decided again on the stream as read.
+   */
+  readonly statesKept?: number;
   readonly _stateType?: State;
 }
+
+/** Per handler: enough for the streams a busy service touches within a few minutes. */
+export const DEFAULT_STATES_KEPT = 5_000;
 
 export interface HandleOptions {
   /** Idempotency key: a retried command with the same key returns the first result, appends nothing. */
@@ -44,6 +55,8 @@ export interface HandleResult<State> {
  */
 export class CommandHandler<Command, Event, State> {
   private readonly maxRetries: number;
+  /** Stream → its state and version right after this handler's last append to it. */
+  private readonly kept: RecentEntries<string, { readonly state: State; readonly version: number }>;
 
   constructor(
     private readonly store: EventStore,
@@ -52,6 +65,7 @@ export class CommandHandler<Command, Event, State> {
     private readonly options: CommandHandlerOptions<State> = {},
   ) {
     this.maxRetries = options.maxRetries ?? 5;
+    this.kept = new RecentEntries(options.statesKept ?? DEFAULT_STATES_KEPT);
   }
 
   /** The aggregate's current state and version (version 0: the stream does not exist). */
@@ -79,18 +93,32 @@ export class CommandHandler<Command, Event, State> {
       const earlier = await this.previousResult(streamId, options.commandId);
       if (earlier) return earlier;
     }
+    // A command with an idempotency key reads the stream: its own events may be there already.
+    let kept = options.commandId ? undefined : this.kept.get(streamId);
     for (let attempt = 0; ; attempt++) {
-      const { state, version, events: recent } = await this.loadWithEvents(streamId);
+      const { state, version, events: recent } = kept ? { ...kept, events: [] } : await this.loadWithEvents(streamId);
+      const fromKept = kept !== undefined;
+      kept = undefined;
       if (options.commandId) {
         // The command's record is written just after its commit; a racing retry may see the events first.
         const mine = recent.filter((e) => e.commandId === options.commandId);
         if (mine.length > 0) return { streamId, version: mine[mine.length - 1]!.streamVersion, state, events: mine, replayed: true };
       }
       if (options.expectedVersion !== undefined && options.expectedVersion !== version) {
+        if (fromKept) continue; // someone else may have appended: compare with the stream itself
         throw new ConcurrencyError(streamId, String(options.expectedVersion), version);
       }
-      const decided = this.decider.decide(command, state);
-      if (decided.length === 0) return { streamId, version, state, events: [], replayed: false };
+      let decided: readonly Event[];
+      try {
+        decided = this.decider.decide(command, state);
+      } catch (e) {
+        if (fromKept) continue; // refused on a state someone may have moved on from: decide on the stream
+        throw e;
+      }
+      if (decided.length === 0) {
+        if (fromKept) continue; // nothing to do — unless the stream moved on: decide on it
+        return { streamId, version, state, events: [], replayed: false };
+      }
       const metadata: EventMetadata = { ...options.metadata, ...(options.commandId ? { commandId: options.commandId } : {}) };
       try {
         const result = await this.store.append(
@@ -99,16 +127,19 @@ export class CommandHandler<Command, Event, State> {
           decided.map((e) => ({ ...this.mapping.toNew(e), metadata })),
         );
         const newState = decided.reduce(this.decider.evolve, state);
+        this.kept.set(streamId, { state: newState, version: result.nextExpectedVersion });
         await this.maybeSnapshot(streamId, version, result.nextExpectedVersion, newState);
         await this.options.afterAppend?.(streamId, newState, result.events);
         return { streamId, version: result.nextExpectedVersion, state: newState, events: result.events, replayed: false };
       } catch (e) {
         if (!(e instanceof ConcurrencyError)) throw e;
+        this.kept.delete(streamId);
         // The winner of the race may have been this very command, resent by an impatient client.
         if (options.commandId) {
           const earlier = await this.previousResult(streamId, options.commandId);
           if (earlier) return earlier;
         }
+        if (fromKept) continue; // the kept state was behind: that try does not count as a lost race
         if (options.expectedVersion !== undefined || attempt >= this.maxRetries) throw e;
       }
     }

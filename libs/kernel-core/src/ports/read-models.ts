@@ -16,7 +16,12 @@ export type ModelFilter = Record<string, unknown>;
 
 /** One read-model collection, written only through guarded upserts. */
 export interface ReadModel<T extends ModelDocument> {
-  get(id: string): Promise<T | null>;
+  /**
+   * The document. An adapter may answer from a copy it read or wrote within `maxAgeMs` (its own
+   * default when absent; 0: ask the database) — a reader waiting for a version it knows was
+   * written passes 0.
+   */
+  get(id: string, options?: { readonly maxAgeMs?: number }): Promise<T | null>;
   find(filter?: ModelFilter, options?: { sort?: Record<string, 1 | -1>; limit?: number }): Promise<T[]>;
   /** Applies `change` to the document unless it has seen this event; `null` from `change` deletes it. */
   upsert(id: string, guard: ApplyGuard, change: (current: T | null) => T | null): Promise<boolean>;

@@ -148,6 +148,25 @@ describe('EventConsumer', () => {
     expect(Number.isNaN(Date.parse(headerString(failed!.headers, 'dlq_failed_at')!))).toBe(false);
   });
 
+  it('without an inbox hands a repeat to the (idempotent) handler and keeps no inbox records', async () => {
+    const topic = await freshTopic();
+    const once = event('case-1', 1, { n: 1 });
+    const m1 = toKafkaMessage(topic, once, { source: '/yiwang/test', codec });
+    // Re-produced in another fetch (a relay restart): the batch's own de-duplication cannot see it.
+    await produce([m1]);
+    const seen: string[] = [];
+    const { consumer, outcomes, db } = consumerOn(topic, async (e) => void seen.push(e.id), { inbox: null });
+    await consumer.start();
+    await until(() => outcomes.length >= 1, 30_000, '1 settled');
+    await produce([m1]);
+    await until(() => outcomes.length >= 2, 30_000, '2 settled');
+    await consumer.stop();
+    expect(outcomes).toEqual(['handled', 'handled']);
+    expect(seen).toEqual([once.id, once.id]);
+    expect(await db.collection('inbox').countDocuments()).toBe(0);
+    expect(await committed(`${topic}.g`, topic)).toBe('2');
+  });
+
   it('applies an event delivered twice only once (inbox), and retries a flaky handler with backoff', async () => {
     const topic = await freshTopic();
     const once = event('case-1', 1, { n: 1 });

@@ -35,8 +35,13 @@ export type ConsumerOutcome = 'handled' | 'duplicate' | 'ignored' | 'dead_letter
 
 export interface EventConsumerOptions {
   readonly broker: MessageBroker;
-  /** Where handled event ids are kept, in the consuming service's own storage. */
-  readonly inbox: Inbox;
+  /**
+   * Where handled event ids are kept, in the consuming service's own storage; a repeat found there
+   * is skipped. `null` for a handler that is idempotent by itself (guarded read-model writes, a
+   * command with the event's id as its idempotency key): a repeat reaches it and changes nothing,
+   * and each message saves the inbox's lookup and write.
+   */
+  readonly inbox: Inbox | null;
   readonly group: string;
   readonly topics: readonly string[];
   readonly codec: EventCodec;
@@ -107,7 +112,7 @@ export const DEFAULT_PARTITIONS_CONCURRENTLY = 4;
  * Up to `partitionsConcurrently` partitions are handled in parallel.
  */
 export class EventConsumer {
-  private readonly inbox: Inbox;
+  private readonly inbox: Inbox | null;
   private readonly retry: RetryPolicy;
   /** The waits between attempts in progress (one per partition at most), cut short by `stop()`. */
   private readonly sleepers = new Set<Wakeup>();
@@ -355,13 +360,16 @@ export class EventConsumer {
 
   private async seen(ids: readonly string[]): Promise<ReadonlySet<string>> {
     const { group } = this.options;
-    if (this.inbox.hasMany) return this.inbox.hasMany(group, ids);
-    const found = await Promise.all(ids.map(async (id) => ((await this.inbox.has(group, id)) ? id : null)));
+    const inbox = this.inbox;
+    if (inbox === null) return new Set();
+    if (inbox.hasMany) return inbox.hasMany(group, ids);
+    const found = await Promise.all(ids.map(async (id) => ((await inbox.has(group, id)) ? id : null)));
     return new Set(found.filter((id): id is string => id !== null));
   }
 
   private async record(events: readonly LoggedEvent[]): Promise<void> {
     const { group } = this.options;
+    if (this.inbox === null) return;
     if (this.inbox.recordMany) await this.inbox.recordMany(group, events);
     else for (const e of events) await this.inbox.record(group, e);
   }

@@ -80,3 +80,52 @@ it('loads long streams from a snapshot plus the events after it', async () => {
       .total,
   ).toBe(25);
 });
+
+describe('the states a handler keeps after its own appends', () => {
+  /** The store, counting the stream reads the handler makes. */
+  const counting = () => {
+    let reads = 0;
+    const s = Object.create(store) as MongoEventStore;
+    s.readStream = (...args) => {
+      reads++;
+      return store.readStream(...args);
+    };
+    return { s, reads: () => reads };
+  };
+
+  it('decides the next command on a stream it appended to without reading the stream', async () => {
+    const { s, reads } = counting();
+    const h = new CommandHandler(s, tally, mapping);
+    await h.handle('tally-kept', { type: 'Add', amount: 2 });
+    const before = reads();
+    const r = await h.handle('tally-kept', { type: 'Add', amount: 3 });
+    expect(reads()).toBe(before);
+    expect(r).toMatchObject({ version: 2, state: { total: 5 } });
+    expect((await new CommandHandler(store, tally, mapping).load('tally-kept')).state.total).toBe(5);
+  });
+
+  it('finds out when another writer moved the stream on: the append fails, the stream is read, nothing is lost', async () => {
+    const mine = new CommandHandler(store, tally, mapping);
+    const theirs = new CommandHandler(store, tally, mapping, { statesKept: 0 });
+    await mine.handle('tally-moved', { type: 'Add', amount: 1 });
+    await theirs.handle('tally-moved', { type: 'Add', amount: 10 });
+    const r = await mine.handle('tally-moved', { type: 'Add', amount: 100 });
+    expect(r).toMatchObject({ version: 3, state: { total: 111 } });
+  });
+
+  it('decides again on the stream when the kept state refuses a command or has nothing to do', async () => {
+    const mine = new CommandHandler(store, tally, mapping);
+    const theirs = new CommandHandler(store, tally, mapping, { statesKept: 0 });
+    // Kept: open, 1. Closed elsewhere: the append at the kept version fails, and on the stream as
+    // read the command is refused.
+    await mine.handle('tally-refused', { type: 'Add', amount: 1 });
+    await theirs.handle('tally-refused', { type: 'Close' });
+    await expect(mine.handle('tally-refused', { type: 'Add', amount: 1 })).rejects.toThrow(IllegalStateError);
+    // A client's expected version is compared with the stream, not with a kept state that is behind.
+    await mine.handle('tally-expected', { type: 'Add', amount: 1 });
+    await theirs.handle('tally-expected', { type: 'Add', amount: 1 });
+    const r = await mine.handle('tally-expected', { type: 'Add', amount: 1 }, { expectedVersion: 2 });
+    expect(r).toMatchObject({ version: 3, state: { total: 3 } });
+    await expect(mine.handle('tally-expected', { type: 'Add', amount: 1 }, { expectedVersion: 2 })).rejects.toThrow(ConcurrencyError);
+  });
+});

@@ -4,6 +4,7 @@ import { type EventStore, type Fence, type RecordedEvent, LeasedWorker, uuidv7 }
 import { MongoLease } from '../leases/mongo-lease';
 import type { Projection } from '@yiwang/kernel-core';
 import { BatchReadModels, BlindInsertClashError, MongoReadModels } from './read-model';
+import { documentsKeptFor } from './kept-documents';
 
 interface ProjectionStateDoc {
   _id: string;
@@ -25,6 +26,12 @@ export interface ProjectorOptions {
 
 /** How often a holding projector stores its checkpoint while events keep coming. */
 const SAVE_INTERVAL_MS = 1_000;
+/**
+ * How long a process that does not hold the lease trusts the generation it last read (readers and
+ * inline projections ask for it on every call). A rebuild waits this long, and a little more,
+ * after switching before it drops the old generation, so no reader is left on dropped collections.
+ */
+export const GENERATION_TRUSTED_MS = 2_000;
 
 const instruments = lazyInstruments((meter) => ({
   applied: meter.createCounter('yiwang.projection.applied', { description: 'events applied by projections' }),
@@ -45,6 +52,8 @@ export class Projector {
   private readonly handles: ReadonlySet<string>;
   /** The state while this process holds the lease (only the holder moves it), else null. */
   private held: ProjectionStateDoc | null = null;
+  /** The generation last read, and when (see {@link GENERATION_TRUSTED_MS}). */
+  private seen: { generation: number; at: number } | null = null;
   private unsubscribe: (() => void) | null = null;
 
   constructor(
@@ -80,8 +89,14 @@ export class Projector {
 
   /** The read models as they are now (current generation). */
   async models(): Promise<MongoReadModels> {
-    const s = this.worker.isSurelyHolding && this.held ? this.held : await this.current();
-    return new MongoReadModels(this.db, this.projection.name, s.generation);
+    return new MongoReadModels(this.db, this.projection.name, await this.generation());
+  }
+
+  /** The current generation: the holder knows it, others trust what they read for a moment. */
+  private async generation(): Promise<number> {
+    if (this.worker.isSurelyHolding && this.held) return this.held.generation;
+    if (this.seen && Date.now() - this.seen.at < GENERATION_TRUSTED_MS) return this.seen.generation;
+    return (await this.current()).generation;
   }
 
   async checkpoint(): Promise<number> {
@@ -146,8 +161,8 @@ export class Projector {
 
   /** Applies events inline, right after a command appended them (read-your-writes). */
   async applyInline(events: readonly RecordedEvent[]): Promise<void> {
-    const s = await this.current();
-    const models = new MongoReadModels(this.db, this.projection.name, s.generation);
+    if (!events.some((e) => this.handles.has(e.type))) return;
+    const models = new MongoReadModels(this.db, this.projection.name, await this.generation());
     for (const e of events) if (this.handles.has(e.type)) await this.projection.apply(e, models);
   }
 
@@ -161,11 +176,13 @@ export class Projector {
     this.running = false;
     const before = await this.current();
     const generation = before.generation + 1;
-    for (const name of await this.collectionsOf(generation))
+    for (const name of await this.collectionsOf(generation)) {
+      documentsKeptFor(this.db).forgetCollection(name);
       await this.db
         .collection(name)
         .drop()
         .catch(() => undefined);
+    }
     let position = 0;
     let applied = 0;
     for (;;) {
@@ -176,11 +193,16 @@ export class Projector {
       if (n.read === 0) break;
     }
     await this.state.updateOne({ _id: this.projection.name }, { $set: { generation, position, rebuiltAt: new Date() } });
-    for (const name of await this.collectionsOf(before.generation))
+    this.seen = { generation, at: Date.now() };
+    // Readers elsewhere may still use the old generation for a moment: it goes when they cannot.
+    await new Promise((r) => setTimeout(r, GENERATION_TRUSTED_MS + 500));
+    for (const name of await this.collectionsOf(before.generation)) {
+      documentsKeptFor(this.db).forgetCollection(name);
       await this.db
         .collection(name)
         .drop()
         .catch(() => undefined);
+    }
     if (wasRunning) this.start();
     return { generation, position, applied };
   }
@@ -241,10 +263,13 @@ export class Projector {
   }
 
   private async current(): Promise<ProjectionStateDoc> {
-    const s = await this.state.findOne({ _id: this.projection.name });
-    if (s) return s;
-    await this.state.insertOne({ _id: this.projection.name, generation: 1, position: 0 }).catch(() => undefined);
-    return (await this.state.findOne({ _id: this.projection.name }))!;
+    let s = await this.state.findOne({ _id: this.projection.name });
+    if (!s) {
+      await this.state.insertOne({ _id: this.projection.name, generation: 1, position: 0 }).catch(() => undefined);
+      s = (await this.state.findOne({ _id: this.projection.name }))!;
+    }
+    this.seen = { generation: s.generation, at: Date.now() };
+    return s;
   }
 
   private async collectionsOf(generation: number): Promise<string[]> {

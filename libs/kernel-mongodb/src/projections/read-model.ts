@@ -1,5 +1,6 @@
 import type { Collection, Db, Document, Filter } from 'mongodb';
 import type { ApplyGuard, ModelDocument, ModelFilter, ReadModel, ReadModels } from '@yiwang/kernel-core';
+import { documentsKeptFor, type KeptDocuments } from './kept-documents';
 
 export type ReadModelDoc<T> = T & { _id: string; _guard: { stream?: string; version?: number; position?: number } };
 
@@ -96,10 +97,17 @@ export class ReadModelRaceError extends BlindInsertClashError {
  * even on FerretDB, whose conditional updates are not atomic.
  */
 export class MongoReadModel<T extends ModelDocument> implements ReadModel<T> {
-  constructor(readonly collection: Collection<Document>) {}
+  /** `kept`: the documents this process last read or wrote (see {@link KeptDocuments}); none when absent. */
+  constructor(
+    readonly collection: Collection<Document>,
+    private readonly kept?: KeptDocuments,
+  ) {}
 
-  async get(id: string): Promise<T | null> {
+  async get(id: string, options: { readonly maxAgeMs?: number } = {}): Promise<T | null> {
+    const recent = this.kept?.fresh(this.collection.collectionName, id, options.maxAgeMs);
+    if (recent) return strip<T>(recent);
     const doc = await this.collection.findOne(byId(id));
+    if (doc) this.kept?.remember(this.collection.collectionName, id, doc);
     return doc ? strip<T>(doc) : null;
   }
 
@@ -112,32 +120,38 @@ export class MongoReadModel<T extends ModelDocument> implements ReadModel<T> {
 
   /** Applies `change` to the document unless it has seen this event; `null` from `change` deletes it. */
   async upsert(id: string, guard: ApplyGuard, change: (current: T | null) => T | null): Promise<boolean> {
-    if (blindAllowed(this.collection.collectionName, guard)) {
+    const name = this.collection.collectionName;
+    if (blindAllowed(name, guard) && !this.kept?.any(name, id)) {
       const created = change(null);
       if (created !== null) {
         try {
           const doc: Document = { ...created, _id: id, _guard: stampOf(guard) };
           await this.collection.insertOne(doc);
-          countBlind(this.collection.collectionName, 1, 0);
+          countBlind(name, 1, 0);
+          this.kept?.remember(name, id, doc);
           return true;
         } catch (e) {
           if (!isDuplicateKey(e)) throw e;
-          countBlind(this.collection.collectionName, 1, 1);
+          countBlind(name, 1, 1);
         }
       }
     }
     for (let race = 0; ; race++) {
-      const existing = await this.collection.findOne(byId(id));
+      // The first try may start from the kept copy: the conditional write below finds out if it was behind.
+      const keptCopy = race === 0 ? this.kept?.any(name, id) : undefined;
+      const existing = keptCopy ?? (await this.collection.findOne(byId(id)));
       const read = existing?._guard as Guard | undefined;
       if (existing && !isNewer(guard, read)) return false;
       const next = change(existing ? strip<T>(existing) : null);
       let written: boolean;
+      let doc: Document | null = null;
       if (next === null) written = !existing || (await this.collection.deleteOne(asRead(id, read))).deletedCount === 1;
       else {
-        const doc: Document = { ...next, _id: id, _guard: stampOf(guard) };
-        if (existing) written = (await this.collection.replaceOne(asRead(id, read), doc)).matchedCount === 1;
+        doc = { ...next, _id: id, _guard: stampOf(guard) };
+        const toWrite = doc;
+        if (existing) written = (await this.collection.replaceOne(asRead(id, read), toWrite)).matchedCount === 1;
         else
-          written = await this.collection.insertOne(doc).then(
+          written = await this.collection.insertOne(toWrite).then(
             () => true,
             (e: unknown) => {
               if (isDuplicateKey(e)) return false;
@@ -145,8 +159,13 @@ export class MongoReadModel<T extends ModelDocument> implements ReadModel<T> {
             },
           );
       }
-      if (written) return true;
-      if (race >= MAX_RACES) throw new ReadModelRaceError(this.collection.collectionName);
+      if (written) {
+        if (doc) this.kept?.remember(name, id, doc);
+        else this.kept?.forget(name, id);
+        return true;
+      }
+      this.kept?.forget(name, id);
+      if (race >= MAX_RACES) throw new ReadModelRaceError(name);
     }
   }
 }
@@ -165,7 +184,7 @@ export class MongoReadModels implements ReadModels {
   ) {}
 
   model<T extends ModelDocument>(name: string): MongoReadModel<T> {
-    return new MongoReadModel<T>(this.db.collection(collectionName(this.projection, name, this.generation)));
+    return new MongoReadModel<T>(this.db.collection(collectionName(this.projection, name, this.generation)), documentsKeptFor(this.db));
   }
 }
 
@@ -199,10 +218,11 @@ class BufferedReadModel<T extends ModelDocument> implements ReadModel<T> {
     readonly collection: Collection<Document>,
     private readonly flushAll: () => Promise<void>,
     private readonly blindInserts: boolean,
+    private readonly kept?: KeptDocuments,
   ) {}
 
   async get(id: string): Promise<T | null> {
-    const b = await this.load(id);
+    const b = await this.load(id, false);
     return b.doc ? strip<T>(b.doc) : null;
   }
 
@@ -212,14 +232,19 @@ class BufferedReadModel<T extends ModelDocument> implements ReadModel<T> {
   }
 
   async upsert(id: string, guard: ApplyGuard, change: (current: T | null) => T | null): Promise<boolean> {
-    if (this.blindInserts && !this.docs.has(id) && blindAllowed(this.collection.collectionName, guard)) {
+    if (
+      this.blindInserts &&
+      !this.docs.has(id) &&
+      blindAllowed(this.collection.collectionName, guard) &&
+      !this.kept?.any(this.collection.collectionName, id)
+    ) {
       const created = change(null);
       if (created !== null) {
         this.docs.set(id, Promise.resolve({ doc: { ...created, _id: id, _guard: stampOf(guard) }, inDb: false, dirty: true, blind: true }));
         return true;
       }
     }
-    const b = await this.load(id);
+    const b = await this.load(id, true);
     if (b.doc && !isNewer(guard, b.doc._guard as ReadModelDoc<unknown>['_guard'])) return false;
     const next = change(b.doc ? strip<T>(b.doc) : null);
     b.doc = next === null ? null : { ...next, _id: id, _guard: stampOf(guard) };
@@ -227,27 +252,42 @@ class BufferedReadModel<T extends ModelDocument> implements ReadModel<T> {
     return true;
   }
 
-  private load(id: string): Promise<BufferedDoc> {
+  /**
+   * The batch's copy of a document. One about to be written may start from the copy this process
+   * kept, however old: the conditional write finds out if it was behind, and the batch runs again
+   * reading. One only read is taken from the kept copies only while they are fresh.
+   */
+  private load(id: string, forWrite: boolean): Promise<BufferedDoc> {
     let p = this.docs.get(id);
     if (!p) {
-      p = this.collection
-        .findOne(byId(id))
-        .then((doc) => ({ doc, inDb: doc !== null, dirty: false, ...(doc ? { dbGuard: doc['_guard'] as Guard } : {}) }));
+      const name = this.collection.collectionName;
+      const keptCopy = forWrite ? this.kept?.any(name, id) : this.kept?.fresh(name, id);
+      p = keptCopy
+        ? Promise.resolve({ doc: keptCopy, inDb: true, dirty: false, dbGuard: keptCopy['_guard'] as Guard })
+        : this.collection.findOne(byId(id)).then((doc) => {
+            if (doc) this.kept?.remember(name, id, doc);
+            return { doc, inDb: doc !== null, dirty: false, ...(doc ? { dbGuard: doc['_guard'] as Guard } : {}) };
+          });
       this.docs.set(id, p);
     }
     return p;
+  }
+
+  /** After a failed flush the batch runs again: what it started from is not trusted. */
+  forgetAll(): void {
+    for (const id of this.docs.keys()) this.kept?.forget(this.collection.collectionName, id);
   }
 
   /** Writes what changed: new documents in one `insertMany`, the rest as parallel `_id` writes. */
   async flush(): Promise<number> {
     const inserts: Document[] = [];
     const others: Array<() => Promise<boolean>> = [];
-    const touched: BufferedDoc[] = [];
+    const touched: Array<[string, BufferedDoc]> = [];
     let blind = 0;
     for (const [id, p] of this.docs) {
       const b = await p;
       if (!b.dirty) continue;
-      touched.push(b);
+      touched.push([id, b]);
       const doc = b.doc;
       if (b.blind) blind++;
       const asReadHere = asRead(id, b.dbGuard);
@@ -272,9 +312,12 @@ class BufferedReadModel<T extends ModelDocument> implements ReadModel<T> {
     for (let i = 0; i < others.length; i += 16)
       if ((await Promise.all(others.slice(i, i + 16).map((w) => w()))).includes(false)) raced = true;
     if (raced) throw new ReadModelRaceError(this.collection.collectionName);
-    for (const b of touched) {
+    for (const [id, b] of touched) {
       b.inDb = b.doc !== null;
-      if (b.doc) b.dbGuard = b.doc['_guard'] as Guard;
+      if (b.doc) {
+        b.dbGuard = b.doc['_guard'] as Guard;
+        this.kept?.remember(this.collection.collectionName, id, b.doc);
+      } else this.kept?.forget(this.collection.collectionName, id);
       b.dirty = false;
       b.blind = false;
     }
@@ -305,6 +348,7 @@ export class BatchReadModels implements ReadModels {
         this.db.collection(collectionName(this.projection, name, this.generation)),
         () => this.flush().then(() => undefined),
         this.blindInserts,
+        documentsKeptFor(this.db),
       );
       this.models.set(name, m);
     }
@@ -314,7 +358,12 @@ export class BatchReadModels implements ReadModels {
   /** Writes every changed document; returns how many writes that took. */
   async flush(): Promise<number> {
     let writes = 0;
-    for (const m of this.models.values()) writes += await m.flush();
+    try {
+      for (const m of this.models.values()) writes += await m.flush();
+    } catch (e) {
+      for (const m of this.models.values()) m.forgetAll();
+      throw e;
+    }
     return writes;
   }
 }

@@ -96,7 +96,7 @@ export class DispatchQueries {
     const giveUpAt = Date.now() + FRESHNESS_WAIT_MS;
     for (let pause = 5; (doc?.version ?? 0) < version && Date.now() < giveUpAt; pause = Math.min(pause * 2, 100)) {
       await new Promise((r) => setTimeout(r, pause));
-      doc = await cases.get(caseId);
+      doc = await cases.get(caseId, { maxAgeMs: 0 });
     }
     return doc;
   }

@@ -7,7 +7,7 @@ const RECENT_MS = 120_000;
 
 /**
  * Finds the open report a new one duplicates. Candidates come from the `open_by_tile` index
- * (nine `_id` lookups: the report's tile and its neighbours, same category) plus the reports this process filed in the last two minutes, which the
+ * (an `_id` lookup per tile the probe's radius reaches, same category) plus the reports this process filed in the last two minutes, which the
  * projector may not have reached yet. Searches of one category run one at a time in this process
  * (`exclusive`), so two identical reports arriving together cannot both become masters.
  * Across several intake instances that last guarantee holds only after the projector's lag
@@ -29,7 +29,8 @@ export class DuplicateFinder {
 
   async find(probe: DuplicateProbe): Promise<DuplicateMatch | null> {
     const open = indexModels(await this.index.models()).open;
-    const docs = await Promise.all(openKeysAround(probe.category, probe.location).map((k) => open.get(k)));
+    const radius = this.policy.byChannel?.[probe.channel]?.maxDistanceMeters ?? this.policy.maxDistanceMeters;
+    const docs = await Promise.all(openKeysAround(probe.category, probe.location, radius).map((k) => open.get(k)));
     const fromIndex = docs.flatMap((doc) => (doc?.open ?? []).map((e) => toOpenReport(probe.category, e)));
     const now = Date.now();
     const local = (this.recent.get(probe.category) ?? []).filter((x) => x.until > now).map((x) => x.entry);

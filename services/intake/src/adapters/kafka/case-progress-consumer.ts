@@ -1,6 +1,5 @@
 import { type Db } from 'mongodb';
 import { EventConsumer, JsonEventCodec, type EventCodec, type MessageBroker } from '@yiwang/kernel-kafka';
-import { MongoInbox } from '@yiwang/kernel-mongodb';
 import { dispatchCaseEventCodec } from '@yiwang/contracts';
 import { type Logger } from '@yiwang/platform';
 import { CASE_PROGRESS_EVENT_TYPES } from '../../application/case-progress/case-progress';
@@ -24,13 +23,13 @@ export type CaseProgressConsumerOptions = Readonly<{
  * Feeds the reporter's view of each case ({@link CaseProgressReadModel}) from dispatch's topic.
  * A group of its own starting at the beginning of the topic (retention is unlimited) means a
  * first deployment, or a new group name, rebuilds the view from every case ever published.
- * The kernel consumer gives the inbox (repeats skipped) and the dead-letter queue; the read
- * model's version guard makes a repeat harmless even when the inbox record was lost.
+ * The kernel consumer gives the dead-letter queue; no inbox is needed: the read model's version
+ * guard makes a repeat harmless, and each event saves an inbox lookup and write.
  */
 export async function startCaseProgressConsumer(o: CaseProgressConsumerOptions): Promise<EventConsumer> {
   const consumer = new EventConsumer({
     broker: o.broker,
-    inbox: new MongoInbox(o.db),
+    inbox: null,
     group: o.group,
     topics: [o.topic],
     createMissingTopics: { partitions: 6 },

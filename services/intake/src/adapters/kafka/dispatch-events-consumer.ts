@@ -1,7 +1,6 @@
 import { type Db } from 'mongodb';
 import { ConcurrencyError, isDomainError, type LoggedEvent } from '@yiwang/kernel-core';
 import { EventConsumer, JsonEventCodec, type EventCodec, type MessageBroker } from '@yiwang/kernel-kafka';
-import { MongoInbox } from '@yiwang/kernel-mongodb';
 import { dispatchCaseEventCodec, type DispatchCaseEventType } from '@yiwang/contracts';
 import { type Logger } from '@yiwang/platform';
 import { type IntakeApplication } from '../../application/intake-application';
@@ -34,15 +33,16 @@ export type DispatchConsumerOptions = Readonly<{
 
 /**
  * Closes the loop back to the reporter: `CaseOpened` links the report to its case, `CaseClosed`
- * closes it (and the reports merged into it). The kernel's consumer gives the inbox (a redelivered
- * event is skipped) and the dead-letter queue; the commands are idempotent besides.
+ * closes it (and the reports merged into it). The kernel's consumer gives the dead-letter queue;
+ * no inbox is kept, because the commands are idempotent: a redelivered event links or closes
+ * nothing new (or is refused by a closed report, and settled).
  * A permanent refusal (no such report, a report in a state that cannot close) is logged and
  * settled, not retried: retrying cannot change the answer.
  */
 export async function startDispatchConsumer(o: DispatchConsumerOptions): Promise<EventConsumer> {
   const consumer = new EventConsumer({
     broker: o.broker,
-    inbox: new MongoInbox(o.db),
+    inbox: null,
     group: o.group,
     topics: [o.topic],
     // In the background, like the join: intake serves while the broker is away.

@@ -8,9 +8,9 @@ import { reportEventMapping } from '../report-mapping';
  * log-position guards — never inline, because FerretDB's read-then-replace on a shared document
  * is not atomic:
  * - `open_by_tile`: per category code and map tile (~550 × 450 m), the compact list of open (filed,
- *   not closed) reports of the recent window, for duplicate search by nine `_id` lookups (the
- *   tile and its neighbours). Tiles, not one document per category: a document rewritten on every
- *   filing must not grow with the city's open caseload;
+ *   not closed) reports of the recent window, for duplicate search by `_id` lookups. Tiles, not one document per category: a document rewritten on every
+ *   filing must not grow with the city's open caseload. A search reads only the tiles its radius
+ *   reaches (usually one or two for the default 50 m), never more than the tile and its eight neighbours;
  * - `membership`: report id → category and tile, so a closure finds the list to remove it from;
  * - `by_day`: received report ids per day (Asia/Shanghai), for Open311 listings without a scan.
  */
@@ -32,11 +32,27 @@ export const tileOf = (location: { lat: number; lon: number }): string =>
   `${Math.floor(location.lat / TILE_DEGREES)}:${Math.floor(location.lon / TILE_DEGREES)}`;
 const openKey = (category: string, tile: string): string => `${category}@${tile}`;
 
-/** The `open_by_tile` keys to read for a report of `category` at `location`: its tile and the eight around it. */
-export function openKeysAround(category: string, location: { lat: number; lon: number }): string[] {
-  const [y, x] = tileOf(location).split(':').map(Number) as [number, number];
+/** Metres per degree of latitude (and of longitude at the equator), on the mean Earth sphere. */
+const METERS_PER_DEGREE = 111_195;
+
+/**
+ * The `open_by_tile` keys to read for a report of `category` at `location`: the tiles that the
+ * square of half-side `radiusMeters` around it touches — most often its own tile alone, at most
+ * four for radii under half a tile. The square holds the search circle, so no candidate is missed.
+ */
+export function openKeysAround(
+  category: string,
+  location: { lat: number; lon: number },
+  radiusMeters = DUPLICATE_SEARCH_RADIUS_METERS,
+): string[] {
+  // A metre's margin: the distance check uses the haversine, this box a flat degree per latitude.
+  const reach = Math.min(radiusMeters, DUPLICATE_SEARCH_RADIUS_METERS) + 1;
+  const dLat = reach / METERS_PER_DEGREE;
+  const dLon = reach / (METERS_PER_DEGREE * Math.cos(((Math.abs(location.lat) + dLat) * Math.PI) / 180));
+  const rows = [Math.floor((location.lat - dLat) / TILE_DEGREES), Math.floor((location.lat + dLat) / TILE_DEGREES)] as const;
+  const cols = [Math.floor((location.lon - dLon) / TILE_DEGREES), Math.floor((location.lon + dLon) / TILE_DEGREES)] as const;
   const keys: string[] = [];
-  for (const dy of [-1, 0, 1]) for (const dx of [-1, 0, 1]) keys.push(openKey(category, `${y + dy}:${x + dx}`));
+  for (let y = rows[0]; y <= rows[1]; y++) for (let x = cols[0]; x <= cols[1]; x++) keys.push(openKey(category, `${y}:${x}`));
   return keys;
 }
 

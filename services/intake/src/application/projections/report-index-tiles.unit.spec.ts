@@ -24,9 +24,25 @@ it('every open report within the search radius lies in a tile the search reads, 
   }
 });
 
-it('reads nine distinct tiles of the one category', () => {
+it('reaches every open report within a smaller radius too, reading only the tiles that radius touches', () => {
+  let tiles = 0;
+  for (let i = 0; i < 400; i++) {
+    // Spread inside the tiles too (the first test's points sit on tile edges, the worst case).
+    const here = { lat: 18 + ((i * 7.91913579) % 35.5), lon: 74 + ((i * 13.3717171) % 60) };
+    const keys = new Set(openKeysAround('event.01.02', here, 50));
+    tiles += keys.size;
+    for (let bearing = 0; bearing < 360; bearing += 15) expect(keys.has(`event.01.02@${tileOf(move(here, 50, bearing))}`)).toBe(true);
+  }
+  // ~556 m × 330–450 m tiles: a 50 m radius mostly stays inside one, and never reaches past four.
+  expect(tiles / 400).toBeLessThan(1.8);
+});
+
+it('reads distinct tiles of the one category: its own, at most the eight around it', () => {
+  const middle = { lat: 35.2325, lon: 113.2025 };
+  expect(openKeysAround('component.01.02', middle, 50)).toEqual([`component.01.02@${tileOf(middle)}`]);
   const keys = openKeysAround('component.01.02', { lat: 35.2305, lon: 113.2006 });
-  expect(new Set(keys).size).toBe(9);
+  expect(new Set(keys).size).toBe(keys.length);
+  expect(keys.length).toBeLessThanOrEqual(9);
   expect(keys.every((k) => k.startsWith('component.01.02@'))).toBe(true);
   expect(keys).toContain(`component.01.02@${tileOf({ lat: 35.2305, lon: 113.2006 })}`);
 });
