@@ -4,84 +4,16 @@
 // sequencer, two projectors, a relay and a consumer of another service's topic. A short burst of
 // events goes through first (so every loop has state), then the database server's CPU (from
 // /proc/<pid>/stat) and every command the components send are counted over a quiet window.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { MongoClient, type CommandStartedEvent } from 'mongodb';
 import type { Projection } from '@yiwang/kernel-core';
 import { EventConsumer, EventRelay, JsonEventCodec, eventTopic, type MessageBroker } from '@yiwang/kernel-kafka';
 import { MongoEventStore, MongoInbox, Projector, mongoRelayStorage } from '@yiwang/kernel-mongodb';
 import type { Servers } from '../infra/local/servers.mjs';
+import { cpuSeconds, privateFerret } from './private-ferret';
 import { brokerFor } from './brokers';
 
 const SERVICES = ['intake', 'dispatch', 'integration'] as const;
 const WRITES = new Set(['insert', 'update', 'delete', 'findAndModify']);
-const CLK_TCK = 100;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
-}
-
-/** utime + stime of a process, in seconds. */
-function cpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
-}
-
-async function privateFerret(): Promise<{ uri: string; pid: number; stop: () => Promise<void> }> {
-  // No type declarations for this infra script; its one export is a path.
-  const script = '../infra/local/ferretdb.mjs';
-  const { ensureFerretBinary } = (await import(script)) as { ensureFerretBinary: () => string };
-  const bin = ensureFerretBinary();
-  const data = mkdtempSync(join(tmpdir(), 'yiwang-idle-ferret-'));
-  const port = await freePort();
-  const child: ChildProcess = spawn(
-    bin,
-    [
-      '--handler=sqlite',
-      `--sqlite-url=file:${data}/`,
-      `--listen-addr=127.0.0.1:${port}`,
-      '--debug-addr=-',
-      '--telemetry=disable',
-      `--state-dir=${data}`,
-      '--log-level=ERROR',
-    ],
-    { stdio: 'ignore' },
-  );
-  const uri = `mongodb://127.0.0.1:${port}/?directConnection=true`;
-  for (let i = 0; ; i++) {
-    const c = new MongoClient(uri, { serverSelectionTimeoutMS: 500 });
-    try {
-      await c.connect();
-      await c.db('admin').command({ ping: 1 });
-      break;
-    } catch (e) {
-      if (i > 120) throw e;
-      await new Promise((r) => setTimeout(r, 250));
-    } finally {
-      await c.close().catch(() => undefined);
-    }
-  }
-  return {
-    uri,
-    pid: child.pid!,
-    stop: async () => {
-      child.kill('SIGTERM');
-      await new Promise((r) => child.once('exit', r));
-      rmSync(data, { recursive: true, force: true });
-    },
-  };
-}
 
 const counting = (name: string, counts: Map<string, number>): Projection => ({
   name,
@@ -107,7 +39,7 @@ export interface IdleOptions {
 }
 
 export async function benchIdle(servers: Servers, options: IdleOptions): Promise<string> {
-  const ferret = await privateFerret();
+  const ferret = await privateFerret('idle');
   const stamp = Date.now();
   const broker: MessageBroker = brokerFor(servers.kafkaBrokers, 'bench-idle');
   const codec = new JsonEventCodec();

@@ -4,12 +4,10 @@
 // - `GetCase` over gRPC with ghz (server reflection, a bearer token, the seeded ids round-robin);
 // - `GET /v1/cases/:id` (dispatch) and Open311 `GET /requests/:id.json` (intake) over HTTP;
 // - the baseline: a raw driver `findOne({_id})` loop over the very documents `GetCase` reads.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { MongoClient } from 'mongodb';
 import { Kafka, logLevel } from 'kafkajs';
 import type { Servers } from '../infra/local/servers.mjs';
 import { cellCentre, shippedCategoryTable, shippedUnitGrid } from '@yiwang/intake';
@@ -25,6 +23,7 @@ import {
 import { ms, percentile } from './open-loop';
 import type { LoadResult, LoadSpec } from './read-load';
 import { freePort, startService, waitReady, type ServiceProcess } from './service-processes';
+import { cpuSeconds, privateFerret } from './private-ferret';
 
 export interface ReadBenchOptions {
   /** Cases seeded (and read round-robin). */
@@ -53,54 +52,6 @@ interface Row {
   readonly p50: number;
   readonly p99: number;
   readonly note?: string;
-}
-
-/** utime + stime of a process, in seconds (0 once it is gone). */
-function cpuSeconds(pid: number | undefined): number {
-  if (pid === undefined) return 0;
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return 0;
-  }
-}
-
-/**
- * A FerretDB 1.24 (SQLite, the embedded default) of this bench alone, on its own port and data
- * folder: its CPU is ours, and other users of the shared server do not slow the reads measured.
- */
-async function privateFerret(): Promise<{ uri: string; stop: () => Promise<void> }> {
-  const script = '../infra/local/ferretdb.mjs'; // no type declarations; one export used
-  const { ensureFerretBinary } = (await import(script)) as { ensureFerretBinary: () => string };
-  const data = mkdtempSync(join(tmpdir(), 'yiwang-read-ferret-'));
-  const port = await freePort();
-  const args = ['--handler=sqlite', `--sqlite-url=file:${data}/`, `--listen-addr=127.0.0.1:${port}`, '--debug-addr=-'];
-  const child: ChildProcess = spawn(ensureFerretBinary(), [...args, '--telemetry=disable', `--state-dir=${data}`, '--log-level=ERROR'], {
-    stdio: 'ignore',
-  });
-  const uri = `mongodb://127.0.0.1:${port}/?directConnection=true`;
-  for (let i = 0; ; i++) {
-    const c = new MongoClient(uri, { serverSelectionTimeoutMS: 500 });
-    try {
-      await c.connect();
-      await c.db('admin').command({ ping: 1 });
-      break;
-    } catch (e) {
-      if (i > 120) throw e;
-      await new Promise((r) => setTimeout(r, 250));
-    } finally {
-      await c.close().catch(() => undefined);
-    }
-  }
-  return {
-    uri,
-    stop: async () => {
-      child.kill('SIGTERM');
-      await new Promise((r) => child.once('exit', r));
-      rmSync(data, { recursive: true, force: true });
-    },
-  };
 }
 
 /** The process of the MongoDB-wire server at `uri` (FerretDB or mongod), if it runs on this machine. */
@@ -232,7 +183,7 @@ export async function benchRead(servers: Servers, options: ReadBenchOptions): Pr
   await admin.disconnect();
 
   // A database given by MONGODB_URI (MongoDB 7, say) is measured as given; else FerretDB of our own.
-  const db = process.env['MONGODB_URI'] ? null : await privateFerret();
+  const db = process.env['MONGODB_URI'] ? null : await privateFerret('read');
   const mongoUri = db?.uri ?? servers.mongoUri;
   const secret = randomBytes(24).toString('hex');
   const ports = { ih: await freePort(), ig: await freePort(), dh: await freePort(), dg: await freePort() };

@@ -1,4 +1,4 @@
-// `npm run bench [-- --scale N] [--only event-store|relay|intake-to-dispatch|read|idle|parking|heating-ingest|sanitation|enforcement] [--concurrency 20] [--idle-seconds 60] [--rates 50,100,200,500]
+// `npm run bench [-- --scale N] [--only event-store|relay|intake-to-dispatch|read|idle|database-costs|parking|heating-ingest|sanitation|enforcement] [--concurrency 20] [--idle-seconds 60] [--rates 50,100,200,500]
 // [--seconds 5]`: provisions servers like the tests do, runs each benchmark, prints markdown with
 // ratios against a baseline measured in the same process (see docs/benchmarks.md).
 import { benchEventStore } from './event-store.bench';
@@ -37,6 +37,8 @@ async function main(): Promise<void> {
       console.log(await (await import('./heating-ingest.bench')).benchHeatingIngest(servers, { rounds: 20 * scale }));
     if (run('sanitation')) console.log(await (await import('./sanitation.bench')).benchSanitation(servers, scale));
     if (run('enforcement')) console.log(await (await import('./enforcement.bench')).benchEnforcement(servers, { cases: 40 * scale }));
+    if (run('database-costs'))
+      console.log(await (await import('./database-costs.bench')).benchDatabaseCosts({ sizes: [10, 1_000, 5_000 * scale], commands: 100 }));
     if (run('idle')) console.log(await benchIdle(servers, { seconds: Number(arg('idle-seconds') ?? 60), events: 50 * scale }));
   } finally {
     await servers.stop();
