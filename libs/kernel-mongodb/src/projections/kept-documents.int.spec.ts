@@ -2,7 +2,7 @@
 // and a copy that is behind another writer never puts an older state over a newer one.
 import { MongoClient, type CommandStartedEvent, type Db } from 'mongodb';
 import { testDatabase, testServers } from '@yiwang/testing';
-import { BatchReadModels, MongoReadModels } from './read-model';
+import { BatchReadModels, MongoReadModel, MongoReadModels } from './read-model';
 import { documentsKeptFor, KEPT_FRESH_MS } from './kept-documents';
 
 interface Row {
@@ -86,4 +86,49 @@ it('answers a read from the kept copy only while it is fresh, and no caller can 
 it('keeps documents per client: another client (a restarted process) starts with none', () => {
   expect(documentsKeptFor(db)).toBe(documentsKeptFor(client.db(t.db.databaseName)));
   expect(documentsKeptFor(db)).not.toBe(documentsKeptFor(t.db));
+});
+
+it("never has two of this process's writes to one document under way at once (FerretDB's conditional write is two steps)", async () => {
+  const name = 'rm_kept_rows_g1';
+  let inFlight = 0;
+  let most = 0;
+  const watched = new Proxy(db.collection(name), {
+    get(target, prop, receiver) {
+      const real = Reflect.get(target, prop, receiver) as unknown;
+      if (prop !== 'replaceOne' || typeof real !== 'function') return real;
+      return async (...args: unknown[]) => {
+        most = Math.max(most, ++inFlight);
+        try {
+          return await (real as (...a: unknown[]) => Promise<unknown>).apply(target, args);
+        } finally {
+          inFlight--;
+        }
+      };
+    },
+  });
+  // Both writers see the watched collection: the projector's batches through their database.
+  const watchedDb = new Proxy(db, {
+    get(target, prop, receiver) {
+      if (prop === 'collection') return (n: string) => (n === name ? watched : target.collection(n));
+      return Reflect.get(target, prop, receiver) as unknown;
+    },
+  });
+  const inline = new MongoReadModel<Row>(watched, documentsKeptFor(db));
+  await inline.upsert('r-6', at('r-6', 1), bump('received'));
+  // Another stream's events on the same document (log positions), from both writers at once.
+  const writes: Array<Promise<unknown>> = [];
+  for (let p = 10; p < 30; p += 2) {
+    writes.push(inline.upsert('r-6', { position: p }, bump(`inline ${p}`)));
+    const batch = new BatchReadModels(watchedDb, 'kept', 1);
+    writes.push(
+      batch
+        .model<Row>('rows')
+        .upsert('r-6', { position: p + 1 }, bump(`batch ${p + 1}`))
+        .then(() => batch.flush())
+        .catch(() => undefined), // a batch that lost the race runs again in the projector; not here
+    );
+  }
+  await Promise.all(writes);
+  expect(inFlight).toBe(0);
+  expect(most).toBe(1);
 });

@@ -23,6 +23,8 @@ interface Kept {
  */
 export class KeptDocuments {
   private readonly docs: RecentEntries<string, Kept>;
+  /** The write under way per document (see {@link exclusive}). */
+  private readonly writing = new Map<string, Promise<unknown>>();
 
   constructor(capacity = DOCUMENTS_KEPT) {
     this.docs = new RecentEntries(capacity);
@@ -47,6 +49,26 @@ export class KeptDocuments {
 
   forget(collection: string, id: string): void {
     this.docs.delete(keyOf(collection, id));
+  }
+
+  /**
+   * Runs `write` after every earlier write of this process to the same document. A read model has
+   * two writers in a process — a command's inline projection and the projector — and FerretDB
+   * evaluates a conditional write's filter and applies its change as two steps, so two of them at
+   * once could both match the same guard and the later one put back an older state. One at a time
+   * per document, each sees what the other wrote. (Across processes the projector's lease keeps one
+   * log writer; an inline writer elsewhere remains a window, narrowed by the guard.)
+   */
+  exclusive<T>(collection: string, id: string, write: () => Promise<T>): Promise<T> {
+    const key = keyOf(collection, id);
+    const before = this.writing.get(key) ?? Promise.resolve();
+    const run = before.then(write, write);
+    const tail = run.catch(() => undefined);
+    this.writing.set(key, tail);
+    void tail.then(() => {
+      if (this.writing.get(key) === tail) this.writing.delete(key);
+    });
+    return run;
   }
 
   /** The collection is dropped (a rebuild starting over): none of its documents is kept any more. */

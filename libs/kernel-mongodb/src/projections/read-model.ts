@@ -119,7 +119,13 @@ export class MongoReadModel<T extends ModelDocument> implements ReadModel<T> {
   }
 
   /** Applies `change` to the document unless it has seen this event; `null` from `change` deletes it. */
-  async upsert(id: string, guard: ApplyGuard, change: (current: T | null) => T | null): Promise<boolean> {
+  upsert(id: string, guard: ApplyGuard, change: (current: T | null) => T | null): Promise<boolean> {
+    const kept = this.kept;
+    if (!kept) return this.upsertNow(id, guard, change);
+    return kept.exclusive(this.collection.collectionName, id, () => this.upsertNow(id, guard, change));
+  }
+
+  private async upsertNow(id: string, guard: ApplyGuard, change: (current: T | null) => T | null): Promise<boolean> {
     const name = this.collection.collectionName;
     if (blindAllowed(name, guard) && !this.kept?.any(name, id)) {
       const created = change(null);
@@ -291,9 +297,12 @@ class BufferedReadModel<T extends ModelDocument> implements ReadModel<T> {
       const doc = b.doc;
       if (b.blind) blind++;
       const asReadHere = asRead(id, b.dbGuard);
+      // One write at a time per document with this process's inline projection (see KeptDocuments.exclusive).
+      const alone = (write: () => Promise<boolean>) =>
+        this.kept ? this.kept.exclusive(this.collection.collectionName, id, write) : write();
       if (doc === null) {
-        if (b.inDb) others.push(async () => (await this.collection.deleteOne(asReadHere)).deletedCount === 1);
-      } else if (b.inDb) others.push(async () => (await this.collection.replaceOne(asReadHere, doc)).matchedCount === 1);
+        if (b.inDb) others.push(() => alone(async () => (await this.collection.deleteOne(asReadHere)).deletedCount === 1));
+      } else if (b.inDb) others.push(() => alone(async () => (await this.collection.replaceOne(asReadHere, doc)).matchedCount === 1));
       else inserts.push(doc);
     }
     if (inserts.length > 0) {
