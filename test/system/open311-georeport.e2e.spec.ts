@@ -1,6 +1,7 @@
 // Open311 GeoReport v2 through a client we did not write: the PyPI package `georeport`, in XML and
 // in JSON, against intake's real endpoint — service list, definition, POST, token lookup, one
-// request and the list. The library is installed once with pip into the cache.
+// request and the list, and a household's heating complaint with its attributes. The library is
+// installed once with pip into the cache.
 import { execFile, spawnSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { cellCentre, shippedUnitGrid, startIntakeService, type RunningIntake } from '@yiwang/intake';
@@ -37,6 +38,8 @@ interface Session {
     description: string;
   };
   listed_ids: string[];
+  heating_definition: unknown;
+  heating_request_id: string;
 }
 
 /** Runs the Python session asynchronously: the service answers from this very process. */
@@ -89,5 +92,12 @@ describe.each([
     expect(s.one.description).toBe(`垃圾满溢 (${format})\n地址 address: 解放区民主路 12 号`);
     expect(Number(s.one.lat)).toBeCloseTo(cellCentre(cells[cell]!).lat, 5);
     expect(s.listed_ids).toEqual([s.created.service_request_id]);
+    // A household's heating complaint: the definition lists the flat's attributes, the POST names them.
+    for (const code of ['compound', 'building', 'unit', 'room']) expect(JSON.stringify(s.heating_definition)).toContain(`"${code}"`);
+    const { events } = await intake.store.readStream(`report-${s.heating_request_id}`);
+    expect(events[0]).toMatchObject({
+      type: 'intake.report.received.v1',
+      data: { household: { compound: 'jz-hongxing', building: '9', unit: '1', room: format === 'xml' ? '601' : '602' } },
+    });
   }, 90_000);
 });

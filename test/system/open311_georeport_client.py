@@ -1,7 +1,7 @@
 """A GeoReport v2 session as the PyPI client `georeport` makes it, in one format.
 
 georeport covers the spec's reads (service list, definition, one request, the list); it has no POST
-and no token lookup, so those two calls are made with `requests` and `xmltodict` (its own
+and no token lookup, so those two calls (and the heating complaint's POST with its attributes) are made with `requests` and `xmltodict` (its own
 dependencies) exactly as the spec writes them: a form-encoded POST and GET /tokens/<token>.
 Prints one JSON document of what the client saw, for the test to check.
 """
@@ -49,6 +49,27 @@ request_id = created["service_request_id"]
 token = parse(requests.get(f"{root}/tokens/{created['token']}.{fmt}", params={"jurisdiction_id": jurisdiction}))
 by_token = token[0] if fmt == "json" else token["service_requests"]["request"][0]
 
+# A household's heating complaint: its definition asks for the flat, and the POST names it in
+# attribute[...] as the spec writes attributes.
+heating_definition = client.get_service_definition("event.06.01")
+heating_posted = parse(
+    requests.post(
+        f"{root}/requests.{fmt}",
+        data={
+            "jurisdiction_id": jurisdiction,
+            "service_code": "event.06.01",
+            "lat": os.environ["OPEN311_LAT"],
+            "long": os.environ["OPEN311_LONG"],
+            "description": f"暖气不热 ({fmt})",
+            "attribute[compound]": "jz-hongxing",
+            "attribute[building]": "9",
+            "attribute[unit]": "1",
+            "attribute[room]": f"60{1 if fmt == 'xml' else 2}",
+        },
+    )
+)
+heating_created = heating_posted[0] if fmt == "json" else heating_posted["service_requests"]["request"][0]
+
 one = client.get_service_request(request_id)
 if isinstance(one, list):  # georeport hands XML's repeated element back as a list
     one = one[0]
@@ -64,6 +85,8 @@ json.dump(
         "by_token": by_token,
         "one": one,
         "listed_ids": [r["service_request_id"] for r in listed],
+        "heating_definition": heating_definition["attributes"],
+        "heating_request_id": heating_created["service_request_id"],
     },
     sys.stdout,
     ensure_ascii=False,

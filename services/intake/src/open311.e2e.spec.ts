@@ -1,5 +1,5 @@
 import { XMLParser } from 'fast-xml-parser';
-import { cellCentre, shippedUnitGrid } from './domain';
+import { cellCentre, IntakeRoles, shippedUnitGrid } from './domain';
 import { fromWgs84 } from './application/coordinate-systems';
 import { startIntakeService, type RunningIntake } from './service';
 import { quietLogger, testConfig, until } from './intake.test-helpers';
@@ -170,8 +170,66 @@ describe.each<[Format, number]>([
     expect((byIds.body as Doc[]).map((r) => r['service_request_id'])).toEqual([created!.service_request_id]);
   });
 
+  it('a heating complaint’s definition asks for the flat; a POST naming it is handed to heating, the neighbour’s is no duplicate', async () => {
+    const yes = format === 'xml' ? 'true' : true;
+    const listed = (await client.services()).body as Array<{ service_code: string; metadata: unknown }>;
+    expect(listed.find((s) => s.service_code === 'event.06.01')).toMatchObject({ metadata: yes });
+    const attributesOf = async (code: string) => {
+      const def = await client.definition(code);
+      expect(def.status).toBe(200);
+      const { attributes } = def.body as { attributes: Doc[] | { attribute: Doc[] } };
+      return Array.isArray(attributes) ? attributes : attributes.attribute;
+    };
+    const asked = await attributesOf('event.06.01');
+    expect(asked.map((a) => a['code'])).toEqual(['crs', 'compound', 'building', 'unit', 'room']);
+    for (const [i, a] of asked.slice(1).entries())
+      expect(a).toMatchObject({
+        variable: yes,
+        datatype: 'string',
+        required: yes,
+        order: format === 'xml' ? String(i + 2) : i + 2,
+        description: expect.stringMatching(/^[A-Za-z ()]+ \p{Script=Han}+$/u),
+        datatype_description: expect.stringContaining('without spaces'),
+      });
+    // A burst pipe or a manhole cover is in the street: same unit type, no flat asked for.
+    expect((await attributesOf('event.04.04')).map((a) => a['code'])).toEqual(['crs']);
+    expect((await attributesOf('component.01.07')).map((a) => a['code'])).toEqual(['crs']);
+
+    const place = spot(cellIndex + 40);
+    const flat = (room: string) => ({ compound: 'jz-hongxing', building: format === 'xml' ? '3' : '4', unit: '2', room });
+    const complain = (room: string) =>
+      client.post({
+        service_code: 'event.06.01',
+        lat: String(place.lat),
+        long: String(place.lon),
+        description: `暖气不热 ${room}`,
+        ...Object.fromEntries(Object.entries(flat(room)).map(([k, v]) => [`attribute[${k}]`, v])),
+      });
+    const first = await complain('501');
+    const neighbour = await complain('502');
+    expect([first.status, neighbour.status]).toEqual([200, 200]);
+    const ids = [first, neighbour].map((r) => (r.body as Array<{ service_request_id: string }>)[0]!.service_request_id);
+    expect(new Set(ids).size).toBe(2);
+    for (const [i, id] of ids.entries()) {
+      const [request] = (await client.request(id)).body as Doc[];
+      expect(request).toMatchObject({ service_code: 'event.06.01', status: 'open' });
+      // Filed by the supervision centre: the filing hands the complaint to heating, with its flat.
+      await intake.application.file(
+        id,
+        {},
+        { actor: { subject: 'centre-1', department: 'centre.supervision', roles: [IntakeRoles.supervisionCentre] } },
+      );
+      const { events } = await intake.store.readStream(`report-${id}`);
+      expect(events.map((e) => e.type)).toEqual(['intake.report.received.v1', 'intake.report.filed.v1']);
+      const household = flat(i === 0 ? '501' : '502');
+      expect(events[0]!.data).toMatchObject({ channel: 'citizen', household });
+      expect(events[1]!.data).toMatchObject({ handover: { service: 'heating', household, channel: 'citizen' } });
+    }
+  });
+
   it('errors keep their status and come as <errors> / [{code, description}] in the format asked for', async () => {
     const commits = await intake.store.commits.countDocuments({});
+    const heating = { service_code: 'event.06.01', lat: String(spot(2).lat), long: String(spot(2).lon), description: '暖气不热' };
     const cases: Array<[Promise<Reply>, number, RegExp]> = [
       [
         client.post({ service_code: 'event.77.77', lat: String(spot(2).lat), long: String(spot(2).lon) }),
@@ -194,6 +252,39 @@ describe.each<[Format, number]>([
         /attribute\[colour\] is not an attribute of service event\.01\.02/,
       ],
       [client.post({ service_code: 'event.01.02', address_string: '民主路' }), 400, /address_string alone cannot be placed/],
+      // A household's complaint without its flat, or with a part of it blank or malformed; the flat on another service.
+      [
+        client.post({ ...heating, 'attribute[compound]': 'jz-hongxing', 'attribute[building]': '3', 'attribute[unit]': '2' }),
+        400,
+        /attribute\[room\] is required for service event\.06\.01/,
+      ],
+      [
+        client.post({
+          ...heating,
+          'attribute[compound]': 'jz-hongxing',
+          'attribute[building]': ' ',
+          'attribute[unit]': '2',
+          'attribute[room]': '1',
+        }),
+        400,
+        /attribute\[building\] is required/,
+      ],
+      [
+        client.post({
+          ...heating,
+          'attribute[compound]': 'jz:hongxing',
+          'attribute[building]': '3',
+          'attribute[unit]': '2',
+          'attribute[room]': '1',
+        }),
+        400,
+        /attribute\[compound\] must not contain spaces or ":"/,
+      ],
+      [
+        client.post({ service_code: 'event.04.04', lat: String(spot(2).lat), long: String(spot(2).lon), 'attribute[room]': '501' }),
+        400,
+        /attribute\[room\] is not an attribute of service event\.04\.04/,
+      ],
       [
         client.post({ service_code: 'event.01.02', lat: String(spot(2).lat), long: String(spot(2).lon), api_key: 'stolen' }),
         403,
@@ -241,4 +332,26 @@ it('without a suffix every call answers in XML, the spec’s default', async () 
   const text = await one.text();
   expect(text).toContain('<description>&lt;&amp;&gt;</description>');
   expect(read('xml', text)).toEqual([expect.objectContaining({ description: '<&>', service_code: 'event.01.04' })]);
+});
+
+it('a JSON body names the flat in its attribute object, as the form names attribute[...]', async () => {
+  const p = spot(61);
+  const post = (attribute: Record<string, string>) =>
+    fetch(`${intake.httpAddress}/open311/v2/requests.json`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ service_code: 'event.06.01', lat: p.lat, long: p.lon, description: '暖气不热', attribute }),
+    });
+  const household = { compound: 'jz-jianshe', building: '7', unit: '1', room: '302' };
+  const commits = await intake.store.commits.countDocuments({});
+  const refused = await post({ compound: 'jz-jianshe', building: '7', unit: '1' });
+  expect(refused.status).toBe(400);
+  expect(await refused.json()).toEqual([{ code: 400, description: expect.stringMatching(/attribute\[room\] is required/) }]);
+  expect(await intake.store.commits.countDocuments({})).toBe(commits);
+
+  const created = await post(household);
+  expect(created.status).toBe(200);
+  const [answer] = (await created.json()) as Array<{ service_request_id: string }>;
+  const { events } = await intake.store.readStream(`report-${answer!.service_request_id}`);
+  expect(events[0]!.data).toMatchObject({ household });
 });

@@ -178,7 +178,9 @@ export class IntakeApplication {
     );
     const s = result.state;
     if (s.status === 'filed') {
-      this.deps.duplicates.remember({ reportId, caseId: null, category: s.category.code, location: s.location, receivedAt: at });
+      // A household's complaint is no master for later reports nearby (as in `submit`): the next flat's is its own.
+      if (!s.handover)
+        this.deps.duplicates.remember({ reportId, caseId: null, category: s.category.code, location: s.location, receivedAt: at });
       if (s.hasContact) await this.system(reportId, { type: 'NotifyReporter', actor: SYSTEM_ACTOR, data: { at } }, meta, result.events[0]);
     }
     return this.view(reportId, s);

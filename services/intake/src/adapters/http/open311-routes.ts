@@ -2,7 +2,15 @@ import { type FastifyReply, type FastifyRequest } from 'fastify';
 import { ForbiddenError, NotFoundError, ValidationError } from '@yiwang/kernel-core';
 import { problemFromError, type ErrorResponse, type HttpApp } from '@yiwang/platform';
 import { parseCrs } from '../../application/coordinate-systems';
-import { majorClassOf, type CategoryTable, type Channel } from '../../domain';
+import {
+  isHouseholdComplaint,
+  majorClassOf,
+  validateHousehold,
+  type Category,
+  type CategoryTable,
+  type Channel,
+  type Household,
+} from '../../domain';
 import { currentTable, type CategorySource } from '../../application/category-catalogue';
 import { type IntakeApplication } from '../../application/intake-application';
 import { shanghaiDay } from '../../application/projections/report-index-projection';
@@ -19,7 +27,8 @@ import { formatOfUrl, JSON_CONTENT_TYPE, splitFormat, toXml, XML_CONTENT_TYPE, t
  * request; `.xml`, `.json`, or no suffix for XML (the spec's default). Errors are the spec's
  * `<errors><error>` / `[{ "code": …, "description": … }]` in the format asked for, with their HTTP status.
  * Locations are WGS84 as the spec requires, or the datum named in `attribute[crs]`; `address_id` may
- * name a grid cell (its centre is used). An `api_key` is optional; a known one maps the request to its
+ * name a grid cell (its centre is used). A household's heating complaint names the flat in
+ * `attribute[compound]`, `[building]`, `[unit]` and `[room]`, which its service definition lists as required. An `api_key` is optional; a known one maps the request to its
  * channel (e.g. the hotline's integration), an unknown one is refused.
  */
 export type Open311Options = Readonly<{
@@ -105,6 +114,36 @@ const CRS_ATTRIBUTE = {
     { key: 'bd09', name: 'BD-09 (Baidu maps)' },
   ],
 } as const;
+
+/**
+ * A household's heating complaint (the categories `isHouseholdComplaint` names) is about one flat:
+ * the heating service measures in it and owes its refund, so the definition asks for the flat as
+ * heating keys it (`<compound>:<building>-<unit>-<room>`). Intake hands such a report to heating.
+ */
+const HOUSEHOLD_ATTRIBUTES = (
+  [
+    [
+      'compound',
+      'Residential compound 小区',
+      'The residential compound (小区) of the flat, as its heating company names it, e.g. jz-hongxing.',
+    ],
+    ['building', 'Building 楼号', 'The building (楼) in the compound, e.g. 3.'],
+    ['unit', 'Unit (stairway) 单元', 'The unit (单元, stairway) in the building, e.g. 2.'],
+    ['room', 'Flat 房号', 'The flat (室) in the unit, e.g. 501.'],
+  ] as const
+).map(([code, description, what], i) => ({
+  variable: true,
+  code,
+  datatype: 'string',
+  required: true,
+  datatype_description: `${what} At most 40 characters, without spaces or ":".`,
+  order: i + 2,
+  description,
+}));
+type HouseholdKey = keyof Household;
+
+/** The attributes a service's definition lists: the datum for every service, the flat for a household's complaint. */
+const attributesOf = (category: Category) => (isHouseholdComplaint(category) ? [CRS_ATTRIBUTE, ...HOUSEHOLD_ATTRIBUTES] : [CRS_ATTRIBUTE]);
 
 /** The spec's error list, as JSON; the XML form is the same list as `<errors><error>`. */
 const ERRORS_SCHEMA = {
@@ -325,9 +364,11 @@ export async function registerOpen311Routes(app: HttpApp, intake: IntakeApplicat
         async (request, reply) => {
           checkJurisdiction(request.query['jurisdiction_id']);
           const { name: code, format } = splitFormat(request.params.file);
-          if (!table().categories.has(code as never)) throw new NotFoundError(`unknown service_code ${code}: not in the service list`);
-          // One optional attribute for every service: the datum of lat/long, for apps that do not speak GPS.
-          return send(reply, format, 'service_definition', { service_code: code, attributes: [CRS_ATTRIBUTE] });
+          const category = table().categories.get(code as never);
+          if (!category) throw new NotFoundError(`unknown service_code ${code}: not in the service list`);
+          // One optional attribute for every service, the datum of lat/long (for apps that do not speak
+          // GPS); a household's heating complaint also asks for the flat.
+          return send(reply, format, 'service_definition', { service_code: code, attributes: attributesOf(category) });
         },
       );
 
@@ -421,13 +462,20 @@ export async function registerOpen311Routes(app: HttpApp, intake: IntakeApplicat
       async function create(b: PostBody, request: FastifyRequest) {
         checkJurisdiction(b['jurisdiction_id']);
         const code = b['service_code'];
-        if (typeof code === 'string' && table().categories.has(code as never)) {
+        const category = typeof code === 'string' ? table().categories.get(code as never) : undefined;
+        let household: Household | null = null;
+        if (category) {
           // Only the attributes the service definition lists: a misspelt code would otherwise vanish unnoticed.
-          const unknown = Object.keys(b.attribute ?? {}).filter((k) => k !== CRS_ATTRIBUTE.code);
+          const defined = attributesOf(category).map((a) => a.code as string);
+          const unknown = Object.keys(b.attribute ?? {}).filter((k) => !defined.includes(k));
           if (unknown.length > 0)
-            throw new ValidationError(`attribute[${unknown[0]}] is not an attribute of service ${code}`, [
-              { field: `attribute[${unknown[0]}]`, message: `this service defines only attribute[${CRS_ATTRIBUTE.code}]` },
+            throw new ValidationError(`attribute[${unknown[0]}] is not an attribute of service ${category.code}`, [
+              {
+                field: `attribute[${unknown[0]}]`,
+                message: `this service defines only ${defined.map((d) => `attribute[${d}]`).join(', ')}`,
+              },
             ]);
+          if (isHouseholdComplaint(category)) household = householdOf(category, b.attribute ?? {});
         }
         let channel: Channel = 'citizen';
         const apiKey = str(b['api_key']);
@@ -453,6 +501,7 @@ export async function registerOpen311Routes(app: HttpApp, intake: IntakeApplicat
             location,
             crs: parseCrs(b.attribute?.['crs'], 'attribute[crs]'),
             description,
+            ...(household ? { household } : {}),
             photoRefs: media ? [media] : [],
             ...(name || phone ? { reporter: { ...(name ? { name } : {}), ...(phone ? { phone } : {}) } } : {}),
             issueToken: true,
@@ -506,6 +555,27 @@ export async function registerOpen311Routes(app: HttpApp, intake: IntakeApplicat
       /** Merged and rejected reports have no case of their own; the others may. */
       async function progressOf(v: ReportView): Promise<CaseProgress | null> {
         return hasOwnCase(v) ? options.caseProgress.forReport(v.reportId) : null;
+      }
+
+      /**
+       * The flat a household's complaint names: every part is required (a blank one is missing), and
+       * the values are checked as every channel's are (`validateHousehold`), named as the attributes.
+       */
+      function householdOf(category: Category, attributes: Readonly<Record<string, string>>): Household {
+        const missing = HOUSEHOLD_ATTRIBUTES.map((a) => a.code).filter((k) => str(attributes[k]) === undefined);
+        if (missing.length > 0)
+          throw new ValidationError(
+            `attribute[${missing[0]}] is required for service ${category.code}: a heating complaint names the flat`,
+            missing.map((k) => ({ field: `attribute[${k}]`, message: 'is required (compound, building, unit and room of the flat)' })),
+          );
+        const raw = Object.fromEntries(HOUSEHOLD_ATTRIBUTES.map((a) => [a.code, attributes[a.code]])) as Record<HouseholdKey, string>;
+        try {
+          return validateHousehold(raw, category)!;
+        } catch (e) {
+          if (!(e instanceof ValidationError)) throw e;
+          const violations = e.violations.map((v) => ({ ...v, field: v.field.replace(/^household\.(\w+)$/, 'attribute[$1]') }));
+          throw new ValidationError(`${violations[0]?.field ?? 'attribute'} is not a valid part of a flat`, violations);
+        }
       }
 
       function locate(addressId: string | undefined, addressString: string | undefined): { lat: number; lon: number } {

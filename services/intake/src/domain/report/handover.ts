@@ -1,4 +1,5 @@
 import { text, violation } from '../shared/values';
+import { type Category } from '../categories/category';
 import { type CategorySnapshot, type Channel } from './report-events';
 
 /**
@@ -22,6 +23,19 @@ export function validateHousehold(raw: unknown, category: CategorySnapshot): Hou
     return v;
   };
   return { compound: part('compound'), building: part('building'), unit: part('unit'), room: part('room') };
+}
+
+/** The major class of emergencies (突发事件) among events, as GB/T 30428.2 numbers it. */
+const EMERGENCIES = '04';
+
+/**
+ * Whether every report of a category is a household's complaint: an event (事件) of heating's unit
+ * type that is not an emergency, i.e. about the heat a flat receives (供热温度不达标). Heating's
+ * components (热力井盖) and emergencies (供热管道泄漏) are in the street: they name no flat and are
+ * dispatched. Channels that ask for the flat per category (Open311's service definitions) ask here.
+ */
+export function isHouseholdComplaint(category: Pick<Category, 'family' | 'major' | 'unitType'>): boolean {
+  return category.unitType === 'heating' && category.family === 'event' && category.major !== EMERGENCIES;
 }
 
 /** The hand-over a received report implies (null: dispatch handles it). */

@@ -1,4 +1,6 @@
 import { deciderSpec, ValidationError } from '@yiwang/kernel-core';
+import { shippedCategoryTable } from '../categories/category';
+import { isHouseholdComplaint } from './handover';
 import { reportDecider } from './report-decide';
 import { type CategorySnapshot, type ReportEvent } from './report-events';
 import { AT, LATER, REPORT_ID, cell, filed, location, receive, received, supervisor } from './report-fixtures';
@@ -70,5 +72,15 @@ describe('a household heating complaint is handed to heating once filed', () => 
       .given([])
       .when(receive('opscenter', { externalId: 'X-3', category: roomTemperature, household: { ...household, compound: 'a:b' } }))
       .thenThrows(ValidationError, (e) => expect(e.violations[0]?.field).toBe('household.compound'));
+  });
+});
+
+describe('which categories are households’ complaints (the flat is asked for)', () => {
+  it('in the shipped table: indoor temperature only, not heating’s street assets or emergencies', () => {
+    const table = shippedCategoryTable();
+    const heating = [...table.categories.values()].filter((c) => c.unitType === 'heating');
+    expect(heating.map((c) => c.code).sort()).toEqual(['component.01.07', 'event.04.04', 'event.06.01']);
+    expect(heating.filter(isHouseholdComplaint).map((c) => c.code)).toEqual(['event.06.01']);
+    expect([...table.categories.values()].filter((c) => c.unitType !== 'heating').some(isHouseholdComplaint)).toBe(false);
   });
 });
