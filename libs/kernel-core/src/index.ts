@@ -9,6 +9,7 @@ export * from './ids/uuid-v7';
 export * from './store/event-store';
 export * from './store/upcasting';
 export * from './caching/recent-entries';
+export * from './caching/one-at-a-time';
 export * from './commands/command-handler';
 export * from './projections/projection';
 export * from './ports';

@@ -4,6 +4,7 @@ import type { EventStore } from '../store/event-store';
 import { ConcurrencyError } from '../errors/domain-errors';
 import type { SnapshotStore } from '../ports/snapshots';
 import { RecentEntries } from '../caching/recent-entries';
+import { OneAtATime } from '../caching/one-at-a-time';
 
 /** The decider's view of events: what the store gives back is mapped to these before `evolve`. */
 export interface EventMapping<Event> {
@@ -57,6 +58,13 @@ export class CommandHandler<Command, Event, State> {
   private readonly maxRetries: number;
   /** Stream → its state and version right after this handler's last append to it. */
   private readonly kept: RecentEntries<string, { readonly state: State; readonly version: number }>;
+  /**
+   * Commands of one stream run one at a time in this process, their inline projections included:
+   * a read model guarded by stream version must get a stream's events in order, and a command that
+   * follows quickly (a reaction to the first one's published event) could otherwise project its
+   * event before the first command's inline projection had projected its own.
+   */
+  private readonly perStream = new OneAtATime();
 
   constructor(
     private readonly store: EventStore,
@@ -88,7 +96,11 @@ export class CommandHandler<Command, Event, State> {
     return { state, version: Math.max(version, snap?.version ?? 0), events };
   }
 
-  async handle(streamId: string, command: Command, options: HandleOptions = {}): Promise<HandleResult<State>> {
+  handle(streamId: string, command: Command, options: HandleOptions = {}): Promise<HandleResult<State>> {
+    return this.perStream.run(streamId, () => this.handleNow(streamId, command, options));
+  }
+
+  private async handleNow(streamId: string, command: Command, options: HandleOptions): Promise<HandleResult<State>> {
     if (options.commandId) {
       const earlier = await this.previousResult(streamId, options.commandId);
       if (earlier) return earlier;

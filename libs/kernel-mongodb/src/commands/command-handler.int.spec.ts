@@ -129,3 +129,16 @@ describe('the states a handler keeps after its own appends', () => {
     await expect(mine.handle('tally-expected', { type: 'Add', amount: 1 }, { expectedVersion: 2 })).rejects.toThrow(ConcurrencyError);
   });
 });
+
+it("runs a stream's commands one at a time, inline projections included, so they see its events in order", async () => {
+  const projected: number[] = [];
+  const h = new CommandHandler(store, tally, mapping, {
+    afterAppend: async (_s, _state, events) => {
+      // The first command's projection is slow: the second must still come after it.
+      if (events[0]!.streamVersion === 1) await new Promise((r) => setTimeout(r, 200));
+      projected.push(...events.map((e) => e.streamVersion));
+    },
+  });
+  await Promise.all([h.handle('tally-order', { type: 'Add', amount: 1 }), h.handle('tally-order', { type: 'Add', amount: 2 })]);
+  expect(projected).toEqual([1, 2]);
+});

@@ -1,5 +1,5 @@
 import type { Db, Document, MongoClient } from 'mongodb';
-import { RecentEntries } from '@yiwang/kernel-core';
+import { OneAtATime, RecentEntries } from '@yiwang/kernel-core';
 
 /** Read-model documents kept per process (per client), least recently used forgotten first. */
 export const DOCUMENTS_KEPT = 5_000;
@@ -23,8 +23,8 @@ interface Kept {
  */
 export class KeptDocuments {
   private readonly docs: RecentEntries<string, Kept>;
-  /** The write under way per document (see {@link exclusive}). */
-  private readonly writing = new Map<string, Promise<unknown>>();
+  /** The writes under way, per document (see {@link exclusive}). */
+  private readonly writing = new OneAtATime();
 
   constructor(capacity = DOCUMENTS_KEPT) {
     this.docs = new RecentEntries(capacity);
@@ -60,15 +60,7 @@ export class KeptDocuments {
    * log writer; an inline writer elsewhere remains a window, narrowed by the guard.)
    */
   exclusive<T>(collection: string, id: string, write: () => Promise<T>): Promise<T> {
-    const key = keyOf(collection, id);
-    const before = this.writing.get(key) ?? Promise.resolve();
-    const run = before.then(write, write);
-    const tail = run.catch(() => undefined);
-    this.writing.set(key, tail);
-    void tail.then(() => {
-      if (this.writing.get(key) === tail) this.writing.delete(key);
-    });
-    return run;
+    return this.writing.run(keyOf(collection, id), write);
   }
 
   /** The collection is dropped (a rebuild starting over): none of its documents is kept any more. */

@@ -1,3 +1,4 @@
+import { OneAtATime } from '@yiwang/kernel-core';
 import type { Projector } from '@yiwang/kernel-mongodb';
 import { findDuplicateMaster, type DuplicateMatch, type DuplicatePolicy, type DuplicateProbe, type OpenReport } from '../domain';
 import { DUPLICATE_SEARCH_RADIUS_METERS, indexModels, openKeysAround, toOpenReport } from './projections/report-index-projection';
@@ -15,7 +16,7 @@ const RECENT_MS = 120_000;
  */
 export class DuplicateFinder {
   private readonly recent = new Map<string, { entry: OpenReport; until: number }[]>();
-  private readonly locks = new Map<string, Promise<unknown>>();
+  private readonly locks = new OneAtATime();
 
   constructor(
     private readonly index: Projector,
@@ -48,13 +49,6 @@ export class DuplicateFinder {
 
   /** Runs `work` after every earlier search-and-append of the same category in this process. */
   exclusive<T>(category: string, work: () => Promise<T>): Promise<T> {
-    const before = this.locks.get(category) ?? Promise.resolve();
-    const run = before.then(work, work);
-    const tail = run.catch(() => undefined);
-    this.locks.set(category, tail);
-    void tail.then(() => {
-      if (this.locks.get(category) === tail) this.locks.delete(category);
-    });
-    return run;
+    return this.locks.run(category, work);
   }
 }
