@@ -7,6 +7,7 @@ import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { caseIdForReport } from '@yiwang/dispatch';
+import { isHouseholdComplaint, shippedCategoryTable } from '@yiwang/intake';
 
 export const FLEET_SERVICES = [
   'intake',
@@ -369,3 +370,10 @@ export function loopFacts(tally: EventTally, reports: readonly string[], violati
     ),
   };
 }
+
+/**
+ * The service codes a load generator may post without more than a location: every category but a
+ * household's heating complaint, which must name its flat (Open311 attributes) and goes to heating.
+ */
+export const loadCategories = (): string[] =>
+  [...shippedCategoryTable().categories.values()].filter((c) => !isHouseholdComplaint(c)).map((c) => c.code);

@@ -19,7 +19,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { caseIdForReport } from '@yiwang/dispatch';
-import { cellCentre, shippedCategoryTable, shippedUnitGrid } from '@yiwang/intake';
+import { cellCentre, shippedUnitGrid } from '@yiwang/intake';
 import { callUnary, createGrpcClient, signToken } from '@yiwang/platform';
 import {
   ParkingServiceClient,
@@ -27,7 +27,7 @@ import {
   type RecordCameraSightingsResponse,
 } from '@yiwang/proto/yiwang/parking/v1/parking_service';
 import type { Supervisor } from '../infra/local/supervisor.mjs';
-import { answers, loopFacts, lowPort, planFleet, tallyUntil, untilEach, within, type FleetService } from './chaos-fleet';
+import { answers, loadCategories, loopFacts, lowPort, planFleet, tallyUntil, untilEach, within, type FleetService } from './chaos-fleet';
 import { percentile } from './open-loop';
 
 const ROOT = join(__dirname, '..');
@@ -125,7 +125,7 @@ async function main(): Promise<void> {
   console.log(`${fleet.services.length} services ready after ${since(started)} s (${fleet.fromSource ? 'from source' : 'compiled'})`);
 
   // The load: distinct (category, cell) pairs so no report is merged as a duplicate of another.
-  const categories = [...shippedCategoryTable().categories.keys()];
+  const categories = loadCategories();
   const cells = [...shippedUnitGrid().cells.values()];
   const faultTimes = [...KILLED, 'broker', 'database'].map((_, i) => 15 + i * GAP);
   const seconds = faultTimes[faultTimes.length - 1]! + GAP;

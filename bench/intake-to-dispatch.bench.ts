@@ -15,7 +15,8 @@ import { join } from 'node:path';
 import { Kafka, logLevel, type Consumer, type Producer } from 'kafkajs';
 import { MongoClient } from 'mongodb';
 import type { Servers } from '../infra/local/servers.mjs';
-import { cellCentre, shippedCategoryTable, shippedUnitGrid } from '@yiwang/intake';
+import { cellCentre, shippedUnitGrid } from '@yiwang/intake';
+import { loadCategories } from './chaos-fleet';
 import { caseIdForReport } from '@yiwang/dispatch';
 import { ms, openLoop, percentile, waitFor, type Sample } from './open-loop';
 import { freePort, startService, waitReady, type ServiceProcess } from './service-processes';
@@ -42,7 +43,7 @@ interface Trace {
 
 /** Distinct (category, cell) pairs: no two reports are duplicates of each other. */
 function reportSource() {
-  const categories = [...shippedCategoryTable().categories.keys()];
+  const categories = loadCategories();
   const cells = [...shippedUnitGrid().cells.values()];
   let next = 0;
   return () => {

@@ -10,7 +10,8 @@ import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import type { Servers } from '../infra/local/servers.mjs';
-import { cellCentre, shippedCategoryTable, shippedUnitGrid } from '@yiwang/intake';
+import { cellCentre, shippedUnitGrid } from '@yiwang/intake';
+import { loadCategories } from './chaos-fleet';
 import { caseIdForReport } from '@yiwang/dispatch';
 import { callUnary, createGrpcClient, signToken, type Principal } from '@yiwang/platform';
 import {
@@ -156,7 +157,7 @@ async function ghz(bin: string, address: string, token: string, caseIds: readonl
 
 /** Distinct (category, cell) pairs, so no report is merged into another as a duplicate. */
 function reports(n: number): string[] {
-  const categories = [...shippedCategoryTable().categories.keys()];
+  const categories = loadCategories();
   const cells = [...shippedUnitGrid().cells.values()];
   return Array.from({ length: n }, (_, i) => {
     const p = cellCentre(cells[Math.floor(i / categories.length) % cells.length]!);

@@ -16,8 +16,8 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
-import { cellCentre, shippedCategoryTable, shippedUnitGrid } from '@yiwang/intake';
-import { answers, loopFacts, lowPort, planFleet, tallyTopics, within, type Fleet, type FleetService } from './chaos-fleet';
+import { cellCentre, shippedUnitGrid } from '@yiwang/intake';
+import { answers, loadCategories, loopFacts, lowPort, planFleet, tallyTopics, within, type Fleet, type FleetService } from './chaos-fleet';
 
 const ROOT = join(__dirname, '..');
 const RATE = Number(process.env['REPLICAS_RATE'] ?? 1);
@@ -181,7 +181,7 @@ async function main(): Promise<void> {
     console.log(
       `intake and dispatch, two replicas each, ready after ${secs(Date.now() - started)} (${fleet.fromSource ? 'tsx' : 'compiled'})`,
     );
-    const categories = [...shippedCategoryTable().categories.keys()];
+    const categories = loadCategories();
     const cells = [...shippedUnitGrid().cells.values()];
     const accepted: string[] = [];
     let refused = 0;

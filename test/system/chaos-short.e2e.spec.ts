@@ -13,7 +13,7 @@ import { rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { MongoClient } from 'mongodb';
 import { caseIdForReport } from '@yiwang/dispatch';
-import { cellCentre, shippedCategoryTable, shippedUnitGrid } from '@yiwang/intake';
+import { cellCentre, shippedUnitGrid } from '@yiwang/intake';
 import { callUnary, createGrpcClient, signToken } from '@yiwang/platform';
 import {
   ParkingServiceClient,
@@ -21,7 +21,17 @@ import {
   type RecordCameraSightingsResponse,
 } from '@yiwang/proto/yiwang/parking/v1/parking_service';
 import { testServers } from '@yiwang/testing';
-import { answers, loopFacts, planFleet, tallyUntil, untilEach, within, type Fleet, type FleetService } from '../../bench/chaos-fleet';
+import {
+  answers,
+  loadCategories,
+  loopFacts,
+  planFleet,
+  tallyUntil,
+  untilEach,
+  within,
+  type Fleet,
+  type FleetService,
+} from '../../bench/chaos-fleet';
 
 const ROOT = resolve(__dirname, '..', '..');
 jest.setTimeout(600_000);
@@ -79,7 +89,7 @@ afterAll(async () => {
 });
 
 it('kill -9 of intake, dispatch and parking under load: each relaunch serves again, nothing accepted is lost or doubled', async () => {
-  const categories = [...shippedCategoryTable().categories.keys()];
+  const categories = loadCategories();
   const cells = [...shippedUnitGrid().cells.values()];
   const reader = await signToken({ subject: 'chaos', department: 'centre.command', roles: ['centre.command'] }, { secret });
   const cameraToken = await signToken({ subject: 'chaos-cameras', department: 'system.parking', roles: ['parking.camera'] }, { secret });

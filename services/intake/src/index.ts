@@ -20,7 +20,7 @@ export { reportsProjection } from './application/projections/reports-projection'
 export { reportIndexProjection } from './application/projections/report-index-projection';
 // The shipped reference data, for clients that place reports in the demo city.
 export { shippedUnitDirectory } from './application/case-progress/unit-directory';
-export { cellCentre, shippedCategoryTable, shippedUnitGrid, type GridCell, type UnitGrid } from './domain';
+export { cellCentre, isHouseholdComplaint, shippedCategoryTable, shippedUnitGrid, type GridCell, type UnitGrid } from './domain';
 
 export const intakeAnalytics: ServiceAnalytics = {
   name: SERVICE_NAME,
