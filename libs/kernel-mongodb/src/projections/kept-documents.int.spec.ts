@@ -132,3 +132,28 @@ it("never has two of this process's writes to one document under way at once (Fe
   expect(inFlight).toBe(0);
   expect(most).toBe(1);
 });
+
+it('a read that started before a write never puts its older copy over the written one', async () => {
+  const name = 'rm_kept_rows_g1';
+  const rows = new MongoReadModels(db, 'kept', 1).model<Row>('rows');
+  await rows.upsert('r-7', at('r-7', 1), bump('received'));
+  documentsKeptFor(db).forget(name, 'r-7'); // so the read below asks the database
+  let release!: () => void;
+  const gate = new Promise<void>((r) => (release = r));
+  // A read whose answer (version 1) arrives only after a write of version 2 was kept.
+  const slow = new Proxy(db.collection(name), {
+    get(target, prop, receiver) {
+      if (prop !== 'findOne') return Reflect.get(target, prop, receiver) as unknown;
+      return async (...args: Parameters<(typeof target)['findOne']>) => {
+        const found = await target.findOne(...args);
+        await gate;
+        return found;
+      };
+    },
+  });
+  const read = new MongoReadModel<Row>(slow, documentsKeptFor(db)).get('r-7');
+  await rows.upsert('r-7', at('r-7', 2), bump('filed'));
+  release();
+  expect((await read)!.status).toBe('received');
+  expect((await rows.get('r-7'))!.status).toBe('filed');
+});

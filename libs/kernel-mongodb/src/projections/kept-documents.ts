@@ -11,7 +11,10 @@ export const KEPT_FRESH_MS = 1_000;
 
 interface Kept {
   readonly doc: Document;
+  /** When it was read or written (freshness of plain reads). */
   readonly at: number;
+  /** Its place in this process's order of reads and writes (see {@link KeptDocuments.mark}). */
+  readonly seq: number;
 }
 
 /**
@@ -25,6 +28,7 @@ export class KeptDocuments {
   private readonly docs: RecentEntries<string, Kept>;
   /** The writes under way, per document (see {@link exclusive}). */
   private readonly writing = new OneAtATime();
+  private seq = 0;
 
   constructor(capacity = DOCUMENTS_KEPT) {
     this.docs = new RecentEntries(capacity);
@@ -43,8 +47,23 @@ export class KeptDocuments {
     return k ? copyOf(k.doc) : undefined;
   }
 
-  remember(collection: string, id: string, doc: Document): void {
-    this.docs.set(keyOf(collection, id), { doc: copyOf(doc), at: Date.now() });
+  /** A point in this process's order of reads and writes: take it before a read or an unguarded insert. */
+  mark(): number {
+    return ++this.seq;
+  }
+
+  /**
+   * Keeps `doc`. A write made one at a time for its document ({@link exclusive}) passes no mark: it
+   * is the newest. A read (or an insert) passes the mark taken before it started, and is not kept
+   * over a copy kept since — that copy came from a write the read may not have seen.
+   */
+  remember(collection: string, id: string, doc: Document, startedAt?: number): void {
+    const key = keyOf(collection, id);
+    if (startedAt !== undefined) {
+      const current = this.docs.get(key);
+      if (current && current.seq > startedAt) return;
+    }
+    this.docs.set(key, { doc: copyOf(doc), at: Date.now(), seq: this.mark() });
   }
 
   forget(collection: string, id: string): void {

@@ -106,8 +106,9 @@ export class MongoReadModel<T extends ModelDocument> implements ReadModel<T> {
   async get(id: string, options: { readonly maxAgeMs?: number } = {}): Promise<T | null> {
     const recent = this.kept?.fresh(this.collection.collectionName, id, options.maxAgeMs);
     if (recent) return strip<T>(recent);
+    const started = this.kept?.mark();
     const doc = await this.collection.findOne(byId(id));
-    if (doc) this.kept?.remember(this.collection.collectionName, id, doc);
+    if (doc) this.kept?.remember(this.collection.collectionName, id, doc, started);
     return doc ? strip<T>(doc) : null;
   }
 
@@ -268,10 +269,11 @@ class BufferedReadModel<T extends ModelDocument> implements ReadModel<T> {
     if (!p) {
       const name = this.collection.collectionName;
       const keptCopy = forWrite ? this.kept?.any(name, id) : this.kept?.fresh(name, id);
+      const started = this.kept?.mark();
       p = keptCopy
         ? Promise.resolve({ doc: keptCopy, inDb: true, dirty: false, dbGuard: keptCopy['_guard'] as Guard })
         : this.collection.findOne(byId(id)).then((doc) => {
-            if (doc) this.kept?.remember(name, id, doc);
+            if (doc) this.kept?.remember(name, id, doc, started);
             return { doc, inDb: doc !== null, dirty: false, ...(doc ? { dbGuard: doc['_guard'] as Guard } : {}) };
           });
       this.docs.set(id, p);
@@ -300,11 +302,29 @@ class BufferedReadModel<T extends ModelDocument> implements ReadModel<T> {
       // One write at a time per document with this process's inline projection (see KeptDocuments.exclusive).
       const alone = (write: () => Promise<boolean>) =>
         this.kept ? this.kept.exclusive(this.collection.collectionName, id, write) : write();
+      // What a write leaves is kept inside its turn, so a later write of the other writer is never
+      // overwritten in the kept copies by this earlier one.
+      const name = this.collection.collectionName;
       if (doc === null) {
-        if (b.inDb) others.push(() => alone(async () => (await this.collection.deleteOne(asReadHere)).deletedCount === 1));
-      } else if (b.inDb) others.push(() => alone(async () => (await this.collection.replaceOne(asReadHere, doc)).matchedCount === 1));
+        if (b.inDb)
+          others.push(() =>
+            alone(async () => {
+              const done = (await this.collection.deleteOne(asReadHere)).deletedCount === 1;
+              if (done) this.kept?.forget(name, id);
+              return done;
+            }),
+          );
+      } else if (b.inDb)
+        others.push(() =>
+          alone(async () => {
+            const done = (await this.collection.replaceOne(asReadHere, doc)).matchedCount === 1;
+            if (done) this.kept?.remember(name, id, doc);
+            return done;
+          }),
+        );
       else inserts.push(doc);
     }
+    const insertedFrom = this.kept?.mark();
     if (inserts.length > 0) {
       try {
         await this.collection.insertMany(inserts, { ordered: false });
@@ -322,11 +342,10 @@ class BufferedReadModel<T extends ModelDocument> implements ReadModel<T> {
       if ((await Promise.all(others.slice(i, i + 16).map((w) => w()))).includes(false)) raced = true;
     if (raced) throw new ReadModelRaceError(this.collection.collectionName);
     for (const [id, b] of touched) {
+      // A new document is kept unless a write since its insert left a newer one.
+      if (b.doc && !b.inDb) this.kept?.remember(this.collection.collectionName, id, b.doc, insertedFrom);
       b.inDb = b.doc !== null;
-      if (b.doc) {
-        b.dbGuard = b.doc['_guard'] as Guard;
-        this.kept?.remember(this.collection.collectionName, id, b.doc);
-      } else this.kept?.forget(this.collection.collectionName, id);
+      if (b.doc) b.dbGuard = b.doc['_guard'] as Guard;
       b.dirty = false;
       b.blind = false;
     }
