@@ -29,21 +29,27 @@ def parse(response):
 services = client.get_service_list()
 definition = client.get_service_definition("event.01.02")
 
-posted = parse(
-    requests.post(
-        f"{root}/requests.{fmt}",
-        data={
-            "jurisdiction_id": jurisdiction,
-            "service_code": "event.01.02",
-            "lat": os.environ["OPEN311_LAT"],
-            "long": os.environ["OPEN311_LONG"],
-            "address_string": "解放区民主路 12 号",
-            "description": f"垃圾满溢 ({fmt})",
-            "media_url": f"https://photos.example.org/georeport-{fmt}.jpg",
-        },
-    )
+
+def post_request(fields):
+    """POST /requests as the spec writes it (form fields); the created request, in either format."""
+    data = {
+        "jurisdiction_id": jurisdiction,
+        "lat": os.environ["OPEN311_LAT"],
+        "long": os.environ["OPEN311_LONG"],
+        **fields,
+    }
+    posted = parse(requests.post(f"{root}/requests.{fmt}", data=data))
+    return posted[0] if fmt == "json" else posted["service_requests"]["request"][0]
+
+
+created = post_request(
+    {
+        "service_code": "event.01.02",
+        "address_string": "解放区民主路 12 号",
+        "description": f"垃圾满溢 ({fmt})",
+        "media_url": f"https://photos.example.org/georeport-{fmt}.jpg",
+    }
 )
-created = posted[0] if fmt == "json" else posted["service_requests"]["request"][0]
 request_id = created["service_request_id"]
 
 token = parse(requests.get(f"{root}/tokens/{created['token']}.{fmt}", params={"jurisdiction_id": jurisdiction}))
@@ -52,23 +58,16 @@ by_token = token[0] if fmt == "json" else token["service_requests"]["request"][0
 # A household's heating complaint: its definition asks for the flat, and the POST names it in
 # attribute[...] as the spec writes attributes.
 heating_definition = client.get_service_definition("event.06.01")
-heating_posted = parse(
-    requests.post(
-        f"{root}/requests.{fmt}",
-        data={
-            "jurisdiction_id": jurisdiction,
-            "service_code": "event.06.01",
-            "lat": os.environ["OPEN311_LAT"],
-            "long": os.environ["OPEN311_LONG"],
-            "description": f"暖气不热 ({fmt})",
-            "attribute[compound]": "jz-hongxing",
-            "attribute[building]": "9",
-            "attribute[unit]": "1",
-            "attribute[room]": f"60{1 if fmt == 'xml' else 2}",
-        },
-    )
+heating_created = post_request(
+    {
+        "service_code": "event.06.01",
+        "description": f"暖气不热 ({fmt})",
+        "attribute[compound]": "jz-hongxing",
+        "attribute[building]": "9",
+        "attribute[unit]": "1",
+        "attribute[room]": f"60{1 if fmt == 'xml' else 2}",
+    }
 )
-heating_created = heating_posted[0] if fmt == "json" else heating_posted["service_requests"]["request"][0]
 
 one = client.get_service_request(request_id)
 if isinstance(one, list):  # georeport hands XML's repeated element back as a list
